@@ -1,0 +1,36 @@
+/**
+ * Browser tests in real Chromium against the real relay on Node (a fresh data folder per run).
+ * `npm test` builds the widget first; run `npm run build` before `npx playwright test` alone.
+ */
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.ts';
+
+const PORT = Number(process.env.E2E_PORT ?? 8799);
+const found = await findChromium();
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  retries: 0,
+  timeout: 30_000,
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    launchOptions: { args: CHROMIUM_ARGS, ...('path' in found && found.path ? { executablePath: found.path } : {}) },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: 'node --import tsx src/runtime/node/index.ts',
+    url: `http://localhost:${PORT}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { PORT: String(PORT), LEADFORM_DATA_DIR: mkdtempSync(join(tmpdir(), 'leadform-e2e-')) },
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,63 @@
+/**
+ * `npm test`: every test there is, in one command. Type-checks, builds the widget, runs the unit
+ * tests (Vitest) and the browser tests (Playwright in Chromium), then prints one line
+ * `tests: N passed, N failed` summed over both, and exits non-zero on any failure.
+ *
+ * Extra suites register here as they are added, so CI and a newcomer run the same list.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findChromium, HOW_TO_GET_CHROMIUM } from './chromium.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'leadform-test-'));
+let passed = 0;
+let failed = 0;
+const problems: string[] = [];
+
+function run(title: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
+  console.log(`\n── ${title}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) problems.push(`${title} exited with ${result.status ?? result.signal}`);
+  return result.status === 0;
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+run('type check', 'npx', ['tsc', '--noEmit']);
+const built = run('build', 'npm', ['run', 'build', '--silent']);
+
+const vitestReport = join(work, 'vitest.json');
+run('unit tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+const unit = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestReport);
+if (unit) {
+  passed += unit.numPassedTests;
+  failed += unit.numFailedTests;
+} else problems.push('unit tests wrote no report');
+
+const chromium = await findChromium();
+if ('missing' in chromium) {
+  problems.push(`browser tests not run: ${chromium.missing}`);
+  console.error(`\n${HOW_TO_GET_CHROMIUM}\n`);
+} else if (!built) {
+  problems.push('browser tests not run: the widget did not build');
+} else {
+  const playwrightReport = join(work, 'playwright.json');
+  run('browser tests', 'npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport });
+  const browser = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(playwrightReport);
+  if (browser) {
+    passed += browser.stats.expected + browser.stats.flaky;
+    failed += browser.stats.unexpected;
+  } else problems.push('browser tests wrote no report');
+}
+
+if (problems.length) console.error(`\nproblems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(problems.length || failed ? 1 : 0);

@@ -1,0 +1,37 @@
+/**
+ * The registry of destination adapters. Runtime entries build destinations through it; the relay
+ * core receives the built ones and never imports an adapter itself.
+ */
+import type { DestinationConfig } from '../relay/config.ts';
+import { sandbox, type SandboxInbox } from './sandbox.ts';
+import type { Destination, DestinationFactory } from './types.ts';
+
+export interface DestinationDeps {
+  sandboxInbox?: SandboxInbox;
+}
+
+export const destinationFactories: Record<string, DestinationFactory<DestinationDeps>> = {
+  sandbox,
+};
+
+export const DESTINATION_TYPES = Object.keys(destinationFactories);
+
+/** Builds every configured destination, or lists what is wrong with their options. */
+export function createDestinations(
+  configs: Record<string, DestinationConfig>,
+  deps: DestinationDeps,
+): { ok: true; destinations: Map<string, Destination> } | { ok: false; problems: string[] } {
+  const destinations = new Map<string, Destination>();
+  const problems: string[] = [];
+  for (const [name, { type, ...options }] of Object.entries(configs)) {
+    const factory = destinationFactories[type];
+    if (!factory) {
+      problems.push(`destinations.${name}.type: "${type}" is not a destination type; use one of ${DESTINATION_TYPES.join(', ')}`);
+      continue;
+    }
+    const built = factory(options, deps);
+    if (built.ok) destinations.set(name, built.destination);
+    else problems.push(...built.problems.map((problem) => `destinations.${name}: ${problem}`));
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, destinations };
+}

@@ -1,0 +1,49 @@
+/** The sandbox inbox as an HTML page: the newest leads first, every value escaped. */
+import type { InboxItem } from './sandbox.ts';
+
+const escape = (value: unknown) =>
+  String(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+function touchSummary(touch: Record<string, unknown> | undefined): string {
+  if (!touch) return '';
+  return Object.entries(touch)
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([key, value]) => `<span class="tag"><b>${escape(key)}</b> ${escape(value)}</span>`)
+    .join(' ');
+}
+
+export function renderInboxPage(items: InboxItem[]): string {
+  const rows = items
+    .map(({ lead, deliveredAt }) => {
+      const fields = Object.entries(lead.fields)
+        .map(([key, value]) => `<dt>${escape(key)}</dt><dd>${escape(value)}</dd>`)
+        .join('');
+      return `<article class="lead" data-lead-id="${escape(lead.id)}">
+  <header><strong>${escape(lead.formId)}</strong> · <time datetime="${escape(new Date(deliveredAt).toISOString())}">${escape(new Date(deliveredAt).toISOString())}</time> · <code>${escape(lead.id)}</code></header>
+  <dl>${fields}</dl>
+  ${lead.attribution?.first ? `<p class="touch">First touch: ${touchSummary(lead.attribution.first)}</p>` : ''}
+  ${lead.attribution?.last ? `<p class="touch">Last touch: ${touchSummary(lead.attribution.last)}</p>` : ''}
+</article>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>leadform · sandbox inbox</title>
+<style>
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 52rem; padding: 1.5rem; color: #111827; }
+  .lead { border: 1px solid #d1d5db; border-radius: 8px; padding: 1rem; margin: 1rem 0; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: .75rem 0; }
+  dt { font-weight: 600; } dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+  .tag { display: inline-block; background: #eef2ff; border-radius: 4px; padding: 0 .4rem; margin: .1rem 0; }
+</style>
+</head>
+<body>
+<h1>Sandbox inbox</h1>
+<p>Leads the relay delivered to the sandbox destination, newest first. ${items.length} shown. <a href="/">Back to the demo form</a></p>
+${rows || '<p id="empty">No leads yet. Submit the <a href="/">demo form</a> and reload.</p>'}
+</body>
+</html>`;
+}

@@ -1,0 +1,65 @@
+/**
+ * The one small interface every destination (a CRM, a webhook, the sandbox inbox) implements.
+ * The relay core knows destinations only through this file and the registry that the runtime
+ * entry hands it; it never imports a specific adapter.
+ */
+import type { Attribution } from '../schema/attribution.ts';
+import type { FieldValue } from '../schema/submission.ts';
+
+/** A lead as the relay stored it, and as every adapter receives it. */
+export interface Lead {
+  /** The relay's submission id; adapters store it at the vendor where they can (origin id). */
+  id: string;
+  formId: string;
+  /** ISO 8601. */
+  receivedAt: string;
+  fields: Record<string, FieldValue>;
+  attribution?: Attribution | undefined;
+  /** Where the visitor submitted from; never spam signals or tokens. */
+  page?: string | undefined;
+  locale?: string | undefined;
+}
+
+/**
+ * How an attempt ended, as the adapter classifies the vendor's answer:
+ * - delivered: the vendor has the lead now.
+ * - exists: the vendor had it already (a retry found the earlier attempt's lead).
+ * - retry: try again later; `afterMs` when the vendor said when, `uncertain` when the vendor may
+ *   have committed the lead anyway (so the next attempt must look before it creates).
+ * - failed: the vendor refused it for good (bad credentials, a body it will never accept).
+ */
+export type DeliveryOutcome =
+  | { kind: 'delivered'; remoteId?: string | undefined }
+  | { kind: 'exists'; remoteId?: string | undefined }
+  | { kind: 'retry'; reason: string; afterMs?: number | undefined; uncertain?: boolean | undefined }
+  | { kind: 'failed'; reason: string };
+
+export interface DeliveryContext {
+  /** The outbound fetch: injected so that tests and runtimes choose the network. */
+  fetch: typeof fetch;
+  /** Reads a secret from the environment by the name the configuration gives. */
+  secret(name: string): string | undefined;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** True when an earlier attempt may have reached the vendor: look before creating. */
+  uncertain: boolean;
+  /** Aborts the attempt when it takes longer than the delivery timeout. */
+  signal: AbortSignal;
+  /** The form's field mapping from the configuration, if any. */
+  mapping?: Record<string, string> | undefined;
+}
+
+export interface Destination {
+  /** The adapter type, e.g. "pipedrive". */
+  readonly type: string;
+  deliver(lead: Lead, context: DeliveryContext): Promise<DeliveryOutcome>;
+}
+
+/**
+ * Builds a destination from its configuration entry. Returns problems (`key: what; fix`) instead
+ * of throwing, so a bad configuration stops start-up with a clear message.
+ */
+export type DestinationFactory<Deps = unknown> = (
+  options: Record<string, unknown>,
+  deps: Deps,
+) => { ok: true; destination: Destination } | { ok: false; problems: string[] };

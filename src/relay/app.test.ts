@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../runtime/node/sqlite-store.ts';
+import { createRelay } from './app.ts';
+import { parseConfig } from './config.ts';
+
+const config = (() => {
+  const result = parseConfig({
+    forms: {
+      contact: {
+        fields: [
+          { name: 'name', type: 'text', required: true },
+          { name: 'email', type: 'email', required: true },
+          { name: 'news', type: 'checkbox' },
+        ],
+        allowedOrigins: ['self', 'https://shop.example'],
+        destination: 'inbox',
+        minFillMs: 1000,
+      },
+    },
+    destinations: { inbox: { type: 'sandbox' } },
+  });
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return result.config;
+})();
+
+let dir: string;
+let store: SqliteStore;
+let app: ReturnType<typeof createRelay>;
+let accepted: string[];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'leadform-app-'));
+  store = new SqliteStore({ file: join(dir, 'test.sqlite') });
+  accepted = [];
+  let n = 0;
+  app = createRelay({ config, outbox: store, newId: () => `lead-${++n}`, onAccepted: (d) => accepted.push(d) });
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const valid = { fields: { name: 'Ada', email: 'ada@example.com' }, meta: { fillMs: 5000 } };
+const post = (body: unknown, headers: Record<string, string> = {}, form = 'contact') =>
+  app.request(`http://relay.test/v1/forms/${form}/submissions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('POST /v1/forms/:id/submissions', () => {
+  it('stores the lead before answering 202 with its id', async () => {
+    const response = await post(valid, { 'Idempotency-Key': 'k1' });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ id: 'lead-1' });
+    const entry = await store.get('lead-1');
+    expect(entry).toMatchObject({ state: 'pending', destination: 'inbox', lead: { formId: 'contact', fields: valid.fields } });
+    expect(accepted).toEqual(['inbox']);
+  });
+
+  it('answers a retry with the same key and body with the first id, and stores once', async () => {
+    await post(valid, { 'Idempotency-Key': 'k1' });
+    const again = await post(valid, { 'Idempotency-Key': 'k1' });
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual({ id: 'lead-1' });
+    expect((await store.stats()).pending).toBe(1);
+  });
+
+  it('refuses the same key with another body with 409', async () => {
+    await post(valid, { 'Idempotency-Key': 'k1' });
+    const other = await post({ ...valid, fields: { ...valid.fields, name: 'Grace' } }, { 'Idempotency-Key': 'k1' });
+    expect(other.status).toBe(409);
+    expect(await other.json()).toMatchObject({ error: 'idempotency_conflict' });
+  });
+
+  it('answers 422 with per-field issues and stores nothing', async () => {
+    const response = await post({ fields: { name: '', email: 'x' } });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: string; issues: { path: string[]; code: string }[] };
+    expect(body.error).toBe('validation_failed');
+    expect(body.issues.map((i) => [i.path.join('.'), i.code])).toEqual([
+      ['fields.name', 'required'],
+      ['fields.email', 'invalid_email'],
+    ]);
+    expect((await store.stats()).pending).toBe(0);
+  });
+
+  it.each([
+    ['bad JSON', () => post('{"fields":'), 400, 'bad_json'],
+    ['an unknown form', () => post(valid, {}, 'nope'), 404, 'unknown_form'],
+    ['a foreign origin', () => post(valid, { Origin: 'https://evil.example' }), 403, 'origin_not_allowed'],
+    ['a wrong content type', () => post('x', { 'Content-Type': 'text/plain' }), 415, 'unsupported_media_type'],
+    ['a body over the limit', () => post({ ...valid, pad: 'x'.repeat(70_000) }), 413, 'too_large'],
+  ])('refuses %s', async (_what, send, status, code) => {
+    const response = await send();
+    expect(response.status).toBe(status);
+    const body = (await response.json()) as { error: string; message: string };
+    expect(body.error).toBe(code);
+    expect(body.message.length).toBeGreaterThan(10);
+    expect((await store.stats()).pending).toBe(0);
+  });
+
+  it('sends CORS headers to allowed origins only', async () => {
+    const allowed = await post(valid, { Origin: 'https://shop.example' });
+    expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.example');
+    const self = await post(valid, { Origin: 'http://relay.test' });
+    expect(self.status).toBe(202);
+    const preflight = await app.request('http://relay.test/v1/forms/contact/submissions', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+
+  it('answers bots as if accepted but stores nothing', async () => {
+    const honeypot = await post({ ...valid, meta: { fillMs: 5000, hp: 'http://spam' } });
+    const tooFast = await post({ ...valid, meta: { fillMs: 200 } });
+    expect([honeypot.status, tooFast.status]).toEqual([202, 202]);
+    expect((await store.stats()).pending).toBe(0);
+  });
+
+  it('takes a plain HTML form post and redirects back with a marker', async () => {
+    const response = await app.request('http://relay.test/v1/forms/contact/submissions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Referer: 'http://relay.test/contact.html' },
+      body: 'name=Ada&email=ada%40example.com&news=on&_hp=',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('Location')).toBe('http://relay.test/contact.html?leadform=sent');
+    const [entry] = await store.list('pending', 10);
+    expect(entry?.lead?.fields).toEqual({ name: 'Ada', email: 'ada@example.com', news: true });
+  });
+});
+
+describe('GET /v1/forms/:id', () => {
+  it('serves the public definition with an ETag and honours If-None-Match', async () => {
+    const response = await app.request('http://relay.test/v1/forms/contact');
+    expect(response.status).toBe(200);
+    const definition = (await response.json()) as Record<string, unknown>;
+    expect(definition.id).toBe('contact');
+    expect(definition).not.toHaveProperty('destination');
+    const etag = response.headers.get('ETag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    const cached = await app.request('http://relay.test/v1/forms/contact', { headers: { 'If-None-Match': etag } });
+    expect(cached.status).toBe(304);
+  });
+});
+
+describe('GET /healthz', () => {
+  it('reports outbox depth and the age of the oldest pending lead', async () => {
+    await post(valid);
+    const health = (await (await app.request('http://relay.test/healthz')).json()) as { outbox: { pending: number; oldestPendingAgeMs: number } };
+    expect(health.outbox.pending).toBe(1);
+    expect(health.outbox.oldestPendingAgeMs).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The delivery loop: takes due entries from the outbox, hands each to its destination adapter,
+ * and records what happened. Retries wait a full-jitter exponential backoff (or longer when the
+ * vendor said so); an entry that keeps failing, or grows too old, becomes a dead letter that an
+ * admin can replay.
+ */
+import type { Destination } from '../destinations/types.ts';
+import type { DeliveryPolicy, RelayConfig } from './config.ts';
+import { type Log, silentLog } from './log.ts';
+import type { AttemptRecord, Outbox, OutboxEntry } from './outbox.ts';
+
+export interface DeliveryDeps {
+  config: RelayConfig;
+  outbox: Outbox;
+  destinations: Map<string, Destination>;
+  fetch?: typeof fetch;
+  secret?: (name: string) => string | undefined;
+  now?: () => number;
+  /** A number in [0, 1): the jitter source, injectable for tests. */
+  random?: () => number;
+  log?: Log;
+}
+
+/** Full jitter: a uniform wait in [0, min(cap, base · 2^(attempt-1))). */
+export function backoffMs(attempt: number, policy: DeliveryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** Decides what the outbox records after attempt number `attempt` of `entry` ended with `outcome`. */
+export function nextRecord(
+  entry: Pick<OutboxEntry, 'createdAt' | 'uncertain'>,
+  attempt: number,
+  outcome: Awaited<ReturnType<Destination['deliver']>>,
+  policy: DeliveryPolicy,
+  now: number,
+  random: () => number,
+): AttemptRecord {
+  switch (outcome.kind) {
+    case 'delivered':
+    case 'exists':
+      return { state: 'delivered', remoteId: outcome.remoteId ?? null };
+    case 'failed':
+      return { state: 'dead', error: outcome.reason };
+    case 'retry': {
+      const tooOld = now - entry.createdAt >= policy.maxAgeHours * 3_600_000;
+      if (attempt >= policy.maxAttempts || tooOld) {
+        const why = tooOld ? `older than ${policy.maxAgeHours} h` : `${attempt} attempts`;
+        return { state: 'dead', error: `gave up after ${why}: ${outcome.reason}` };
+      }
+      const wait = Math.max(outcome.afterMs ?? 0, backoffMs(attempt, policy, random));
+      // Once an attempt may have reached the vendor, every later one must look first.
+      const uncertain = entry.uncertain || outcome.uncertain === true;
+      return { state: 'pending', nextAttemptAt: now + wait, error: outcome.reason, uncertain };
+    }
+  }
+}
+
+/** Runs one attempt for one entry and records it. */
+export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<AttemptRecord> {
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? silentLog;
+  const policy = deps.config.delivery;
+  const attemptNumber = entry.attempts + 1;
+  const destination = deps.destinations.get(entry.destination);
+  const started = now();
+  let outcome: Awaited<ReturnType<Destination['deliver']>>;
+  if (!entry.lead) {
+    outcome = { kind: 'failed', reason: 'the payload was erased by retention before delivery' };
+  } else if (!destination) {
+    outcome = { kind: 'retry', reason: `destination "${entry.destination}" is not configured` };
+  } else {
+    const timeout = AbortSignal.timeout(policy.timeoutMs);
+    try {
+      outcome = await destination.deliver(entry.lead, {
+        fetch: deps.fetch ?? fetch,
+        secret: deps.secret ?? (() => undefined),
+        attempt: attemptNumber,
+        uncertain: entry.uncertain,
+        signal: timeout,
+        mapping: deps.config.forms[entry.formId]?.mapping,
+      });
+    } catch (error) {
+      // A throw mid-request may come after the vendor committed: treat it as uncertain.
+      const reason = timeout.aborted ? `timed out after ${policy.timeoutMs} ms` : describe(error);
+      outcome = { kind: 'retry', reason, uncertain: true };
+    }
+  }
+  const record = nextRecord(entry, attemptNumber, outcome, policy, now(), deps.random ?? Math.random);
+  await deps.outbox.record(entry.id, record, now());
+  log('delivery.attempt', {
+    id: entry.id,
+    form: entry.formId,
+    destination: entry.destination,
+    attempt: attemptNumber,
+    outcome: outcome.kind,
+    state: record.state,
+    ms: now() - started,
+    ...(record.state === 'pending' ? { retryInMs: record.nextAttemptAt - now() } : {}),
+  });
+  return record;
+}
+
+/** Attempts every due entry once, one after another. Returns how many were attempted. */
+export async function deliverDue(deps: DeliveryDeps, limit = 50): Promise<number> {
+  const entries = await deps.outbox.due((deps.now ?? Date.now)(), limit);
+  for (const entry of entries) await attempt(entry, deps);
+  return entries.length;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `${error.name}: ${error.message}${cause}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,36 @@
+/**
+ * Errors as values: every refusal the relay answers with has a code a program can branch on,
+ * an HTTP status, a sentence a person can act on, and optionally the cause behind it.
+ */
+import type { SubmissionIssue } from '../schema/submission.ts';
+
+export type RelayErrorCode =
+  | 'bad_json'
+  | 'origin_not_allowed'
+  | 'unknown_form'
+  | 'not_found'
+  | 'idempotency_conflict'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'validation_failed'
+  | 'rate_limited'
+  | 'unauthorized'
+  | 'captcha_failed'
+  | 'storage_unavailable';
+
+export class RelayError extends Error {
+  constructor(
+    readonly code: RelayErrorCode,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503,
+    message: string,
+    readonly extra: { issues?: SubmissionIssue[]; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: extra.cause });
+    this.name = 'RelayError';
+  }
+
+  /** The JSON body every error answer carries: `{error, message, issues?}`. */
+  toJSON(): { error: RelayErrorCode; message: string; issues?: SubmissionIssue[] } {
+    return { error: this.code, message: this.message, ...(this.extra.issues ? { issues: this.extra.issues } : {}) };
+  }
+}

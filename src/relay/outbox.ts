@@ -1,0 +1,74 @@
+/**
+ * The outbox: where a lead is stored durably before the relay acknowledges it, and from which the
+ * delivery loop sends it on. Each runtime brings its own store (SQLite on Node, a Durable Object
+ * on Workers); the core sees only this interface.
+ */
+import type { Lead } from '../destinations/types.ts';
+
+export type DeliveryState = 'pending' | 'delivered' | 'dead';
+
+export interface OutboxEntry {
+  id: string;
+  formId: string;
+  destination: string;
+  state: DeliveryState;
+  attempts: number;
+  /** Epoch milliseconds: when the entry was accepted. */
+  createdAt: number;
+  /** Epoch milliseconds: the earliest time of the next attempt (pending entries only). */
+  nextAttemptAt: number;
+  lastError: string | null;
+  /**
+   * Whether an earlier attempt may have reached the vendor (a timeout, a reset connection, a 5xx
+   * on a create), so the adapter must look for the lead before creating it again.
+   */
+  uncertain: boolean;
+  /** The vendor's id of the delivered lead. */
+  remoteId: string | null;
+  /** Null once retention has erased the payload of a delivered lead. */
+  lead: Lead | null;
+}
+
+export interface AcceptInput {
+  lead: Lead;
+  destination: string;
+  /** Scoped to the form: the same key on two forms is two submissions. */
+  idempotencyKey: string | null;
+  /** SHA-256 of the request body, to tell a retry from a reuse of the key with another body. */
+  bodyHash: string;
+}
+
+export type AcceptResult =
+  | { kind: 'stored'; id: string }
+  /** The same key and body were accepted before: answer with the first id again. */
+  | { kind: 'replayed'; id: string }
+  /** The key was used before with another body. */
+  | { kind: 'conflict'; id: string };
+
+/** What an attempt concluded, as the outbox records it. */
+export type AttemptRecord =
+  | { state: 'delivered'; remoteId: string | null }
+  | { state: 'pending'; nextAttemptAt: number; error: string; uncertain: boolean }
+  | { state: 'dead'; error: string };
+
+export interface OutboxStats {
+  pending: number;
+  delivered: number;
+  dead: number;
+  /** Epoch milliseconds of the oldest pending entry, or null when none is pending. */
+  oldestPendingAt: number | null;
+}
+
+export interface Outbox {
+  /** Stores the lead durably; the promise settles only once the write is committed. */
+  accept(input: AcceptInput): Promise<AcceptResult>;
+  /** Pending entries whose next attempt is due, oldest first. */
+  due(now: number, limit: number): Promise<OutboxEntry[]>;
+  /** Records the end of one attempt (the attempt count goes up by one). */
+  record(id: string, record: AttemptRecord, now: number): Promise<void>;
+  list(state: DeliveryState, limit: number): Promise<OutboxEntry[]>;
+  get(id: string): Promise<OutboxEntry | null>;
+  /** Puts a dead entry back to pending, due now, with its attempt count reset. */
+  replay(id: string, now: number): Promise<boolean>;
+  stats(): Promise<OutboxStats>;
+}

@@ -1,0 +1,36 @@
+/**
+ * `npm start`: the relay on Node with the configuration named by $LEADFORM_CONFIG
+ * (default ./leadform.config.json), listening on $PORT (default 8787), keeping its data in
+ * $LEADFORM_DATA_DIR (default ./.leadform).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startNodeRelay } from './server.ts';
+
+const configPath = resolve(process.env.LEADFORM_CONFIG ?? 'leadform.config.json');
+
+function stop(problems: string[]): never {
+  console.error(`leadform: cannot start with ${configPath}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  process.exit(1);
+}
+
+let config: unknown;
+try {
+  config = JSON.parse(readFileSync(configPath, 'utf8'));
+} catch (error) {
+  stop([`${(error as Error).message}; set LEADFORM_CONFIG to a readable JSON file`]);
+}
+
+const port = Number(process.env.PORT ?? 8787);
+if (!Number.isInteger(port) || port < 0 || port > 65535) stop([`PORT: "${process.env.PORT}" is not a port number; set it to 0-65535`]);
+
+const started = await startNodeRelay({ config, port, dataDir: process.env.LEADFORM_DATA_DIR ?? '.leadform' });
+if (!started.ok) stop(started.problems);
+const { relay } = started;
+console.error(`leadform: demo at ${relay.url}/  ·  sandbox inbox at ${relay.url}/sandbox/inbox`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void relay.close().then(() => process.exit(0));
+  });
+}

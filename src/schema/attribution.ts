@@ -1,0 +1,59 @@
+/**
+ * Attribution: where the visit that produced a lead came from. The widget captures it
+ * (`widget/attribution.ts`), the relay validates it with this schema, and each CRM adapter maps
+ * it to the vendor's own fields.
+ */
+import * as z from 'zod/mini';
+
+export const UTM_PARAMS = [
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'utm_id',
+] as const;
+
+export const CLICK_IDS = [
+  'gclid',
+  'gbraid',
+  'wbraid',
+  'fbclid',
+  'msclkid',
+  'ttclid',
+  'li_fat_id',
+  'twclid',
+] as const;
+
+/** Campaign values are short; anything longer is trimmed by the widget before it is sent. */
+export const MAX_PARAM_LENGTH = 500;
+export const MAX_URL_LENGTH = 2048;
+
+const param = z.optional(z.string().check(z.maxLength(MAX_PARAM_LENGTH)));
+const url = z.optional(z.string().check(z.maxLength(MAX_URL_LENGTH)));
+
+/** One visit: its campaign parameters, click ids, external referrer and landing page. */
+export const Touch = z.object({
+  ...Object.fromEntries([...UTM_PARAMS, ...CLICK_IDS].map((key) => [key, param])),
+  referrer: url,
+  landing_page: url,
+  /** When the visit began, ISO 8601. */
+  at: z.optional(z.string().check(z.maxLength(40))),
+}) as z.ZodMiniObject<
+  Record<(typeof UTM_PARAMS)[number] | (typeof CLICK_IDS)[number], typeof param> & {
+    referrer: typeof url;
+    landing_page: typeof url;
+    at: z.ZodMiniOptional<z.ZodMiniString>;
+  }
+>;
+export type Touch = z.infer<typeof Touch>;
+
+export const Attribution = z.object({
+  /** The visit that first brought this visitor. */
+  first: z.optional(Touch),
+  /** The latest visit that came from a campaign. */
+  last: z.optional(Touch),
+  /** How many campaign visits were seen. */
+  touches: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000))),
+});
+export type Attribution = z.infer<typeof Attribution>;

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { FormDefinition } from './form.ts';
+import { fieldIssue, validateSubmission } from './submission.ts';
+
+const form = FormDefinition.parse({
+  id: 'contact',
+  fields: [
+    { name: 'name', type: 'text', required: true, maxLength: 10 },
+    { name: 'email', type: 'email', required: true },
+    { name: 'phone', type: 'tel' },
+    { name: 'code', type: 'text', pattern: '[A-Z]{3}', minLength: 3 },
+    { name: 'size', type: 'select', options: [{ value: 's' }, { value: 'm' }] },
+    { name: 'agree', type: 'consent', required: true },
+  ],
+});
+const field = (name: string) => form.fields.find((f) => f.name === name)!;
+
+describe('fieldIssue', () => {
+  it('names the first rule a value breaks', () => {
+    expect(fieldIssue(field('name'), undefined)).toBe('required');
+    expect(fieldIssue(field('name'), '   ')).toBe('required');
+    expect(fieldIssue(field('name'), 'x'.repeat(11))).toBe('too_long');
+    expect(fieldIssue(field('email'), 'a@b')).toBe('invalid_email');
+    expect(fieldIssue(field('email'), 'ada@example.com')).toBeUndefined();
+    expect(fieldIssue(field('email'), 'jörg@bücher.de')).toBeUndefined();
+    expect(fieldIssue(field('phone'), '12')).toBe('invalid_tel');
+    expect(fieldIssue(field('phone'), '+49 (30) 123-456')).toBeUndefined();
+    expect(fieldIssue(field('code'), 'AB')).toBe('too_short');
+    expect(fieldIssue(field('code'), 'abc')).toBe('pattern');
+    expect(fieldIssue(field('code'), 'ABC')).toBeUndefined();
+    expect(fieldIssue(field('size'), 'xl')).toBe('invalid_option');
+    expect(fieldIssue(field('agree'), false)).toBe('required');
+    expect(fieldIssue(field('agree'), true)).toBeUndefined();
+  });
+
+  it('lets optional fields stay empty', () => {
+    expect(fieldIssue(field('phone'), '')).toBeUndefined();
+    expect(fieldIssue(field('phone'), undefined)).toBeUndefined();
+    expect(fieldIssue(field('size'), '')).toBeUndefined();
+  });
+});
+
+describe('validateSubmission', () => {
+  it('accepts a valid body, trims values and drops empty optional fields', () => {
+    const result = validateSubmission(form, {
+      fields: { name: '  Ada ', email: 'ada@example.com', phone: '', agree: true, extra: 'ignored' },
+      attribution: { first: { utm_source: 'news' }, touches: 1 },
+    });
+    expect(result).toEqual({
+      ok: true,
+      submission: {
+        fields: { name: 'Ada', email: 'ada@example.com', agree: true },
+        attribution: { first: { utm_source: 'news' }, touches: 1 },
+      },
+    });
+  });
+
+  it('reports every invalid field with its path, code and an English message', () => {
+    const result = validateSubmission(form, { fields: { email: 'nope', agree: false } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toEqual([
+      { path: ['fields', 'name'], code: 'required', message: 'This field is required.' },
+      { path: ['fields', 'email'], code: 'invalid_email', message: 'Enter a valid email address.' },
+      { path: ['fields', 'agree'], code: 'required', message: 'This field is required.' },
+    ]);
+  });
+
+  it('fills a limit into its message', () => {
+    const result = validateSubmission(form, { fields: { name: 'x'.repeat(11), email: 'a@b.co', agree: true } });
+    expect(!result.ok && result.issues[0]).toMatchObject({ code: 'too_long', message: 'Enter at most 10 characters.' });
+  });
+
+  it('refuses a body that is not a submission', () => {
+    for (const body of [null, 'text', [], { fields: 'x' }]) {
+      const result = validateSubmission(form, body);
+      expect(result.ok).toBe(false);
+    }
+  });
+
+  it('refuses oversized attribution values', () => {
+    const result = validateSubmission(form, {
+      fields: { name: 'Ada', email: 'ada@example.com', agree: true },
+      attribution: { first: { utm_source: 'x'.repeat(501) } },
+    });
+    expect(!result.ok && result.issues[0]?.path).toEqual(['attribution', 'first', 'utm_source']);
+  });
+});

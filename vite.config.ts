@@ -1,0 +1,32 @@
+/**
+ * Builds the widget into dist/widget/ in two passes, because the two files load differently:
+ * - `vite build --mode loader`: leadform.js, a classic script (IIFE) for `<script async src>`.
+ * - `vite build`: form.js, an ES module the loader imports on first need.
+ * `npm run build` runs both. Vitest reads its settings from here too.
+ */
+import { defineConfig } from 'vite';
+
+const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
+
+export default defineConfig(({ mode }) => ({
+  oxc: { jsx },
+  // public/ holds the demo pages the relay serves itself; none of it belongs in the widget build.
+  publicDir: false,
+  build: {
+    outDir: 'dist/widget',
+    emptyOutDir: false,
+    target: 'es2020',
+    minify: true,
+    sourcemap: false,
+    // Library mode keeps ES output readable by default; the widget is shipped, not imported.
+    rolldownOptions: { output: { minify: true } },
+    lib:
+      mode === 'loader'
+        ? { entry: 'widget/loader.ts', formats: ['iife'], name: 'LeadFormLoader', fileName: () => 'leadform.js' }
+        : { entry: 'widget/form/index.tsx', formats: ['es'], fileName: () => 'form.js' },
+  },
+  test: {
+    include: ['src/**/*.test.ts', 'widget/**/*.test.ts', 'scripts/**/*.test.ts'],
+    testTimeout: 20_000,
+  },
+}));
