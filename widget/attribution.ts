@@ -1,8 +1,13 @@
 /**
- * Attribution capture: the campaign parameters and click ids of the current visit. The relay
- * validates what this produces against `src/schema/attribution.ts`.
+ * Attribution capture: the campaign parameters and click ids of the visit. The loader calls
+ * `captureVisit` on every page the script is on, not only where a form is; the form reads the
+ * result with `readAttribution` when it submits. The relay validates what this produces against
+ * `src/schema/attribution.ts`.
+ *
+ * Bundled into the loader, so it imports nothing that pulls in zod.
  */
-import { CLICK_IDS, MAX_PARAM_LENGTH, MAX_URL_LENGTH, type Attribution, type Touch, UTM_PARAMS } from '../src/schema/attribution.ts';
+import { CLICK_IDS, MAX_PARAM_LENGTH, MAX_URL_LENGTH, UTM_PARAMS } from '../src/schema/attribution-keys.ts';
+import type { Attribution, Touch } from '../src/schema/attribution.ts';
 
 /** The current visit as a touch, or undefined when it carries no campaign signal. */
 export function touchFromUrl(href: string, referrer: string, at: Date): Touch | undefined {
@@ -30,8 +35,24 @@ export function touchFromUrl(href: string, referrer: string, at: Date): Touch | 
   return touch as Touch;
 }
 
+let visit: Touch | undefined;
+
+/**
+ * Records this page's visit. `settings` are the loader script's `data-*` attributes, so a
+ * marketer configures capture on the script tag.
+ */
+export function captureVisit(_settings: DOMStringMap = {}): void {
+  visit = touchFromUrl(location.href, document.referrer, new Date());
+}
+
 /** The attribution to send with a submission from this page. */
-export function currentAttribution(): Attribution | undefined {
-  const touch = touchFromUrl(location.href, document.referrer, new Date());
+export function readAttribution(): Attribution | undefined {
+  const touch = visit ?? touchFromUrl(location.href, document.referrer, new Date());
   return touch && { first: touch, last: touch, touches: 1 };
 }
+
+/** `LeadForm('consent', granted)`. */
+export function grantConsent(_granted: boolean): void {}
+
+/** `LeadForm('set', values)`: values the host page sets or overrides just before submit. */
+export function setOverrides(_values: Record<string, unknown>): void {}

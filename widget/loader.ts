@@ -2,8 +2,12 @@
  * The loader: the only script a host page loads up front (`<script async src=…/v1/leadform.js>`).
  * It stays tiny: it replaces the `LeadForm` command-queue stub, finds `data-leadform` elements
  * (now and when added later), reserves their box so the page does not jump, and imports the form
- * bundle only when a form is needed. Nothing here may throw into the host page.
+ * bundle only when a form is needed. It also records the visit's attribution on every page, so a
+ * lead that converts pages later still carries its campaign. Nothing here may throw into the
+ * host page.
  */
+import { captureVisit } from './attribution.ts';
+
 type Command = unknown[];
 interface Core {
   mount(element: HTMLElement, options: { form: string }): void;
@@ -18,6 +22,11 @@ interface Stub {
   if (win.LeadForm && !win.LeadForm.q && 'loaded' in win.LeadForm) return;
   const script = doc.currentScript as HTMLScriptElement | null;
   const relay = new URL(script?.src || '/v1/leadform.js', location.href).origin;
+  try {
+    captureVisit(script?.dataset);
+  } catch (error) {
+    console.warn('[leadform]', error);
+  }
   let core: Promise<Core> | undefined;
   const load = () =>
     (core ??= import(/* @vite-ignore */ `${relay}/v1/widget/form.js`).then((module: { boot(relay: string): Core }) =>

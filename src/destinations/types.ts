@@ -45,6 +45,11 @@ export interface DeliveryContext {
   uncertain: boolean;
   /** Aborts the attempt when it takes longer than the delivery timeout. */
   signal: AbortSignal;
+  /**
+   * Waits until one more call to the vendor fits under `pace`; call it before each request.
+   * Resolves at once when the destination declares no pace.
+   */
+  pace(): Promise<void>;
   /** The form's field mapping from the configuration, if any. */
   mapping?: Record<string, string> | undefined;
 }
@@ -52,6 +57,12 @@ export interface DeliveryContext {
 export interface Destination {
   /** The adapter type, e.g. "pipedrive". */
   readonly type: string;
+  /**
+   * The most calls this destination makes to the vendor in a window, from the vendor's documented
+   * limit, so that delivery paces itself under it instead of bouncing off it. An attempt may make
+   * several calls (find, then create): `deliver` counts them by calling `context.pace()`.
+   */
+  readonly pace?: { calls: number; perMs: number } | undefined;
   deliver(lead: Lead, context: DeliveryContext): Promise<DeliveryOutcome>;
 }
 

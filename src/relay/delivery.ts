@@ -78,6 +78,7 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
         attempt: attemptNumber,
         uncertain: entry.uncertain,
         signal: timeout,
+        pace: async () => {},
         mapping: deps.config.forms[entry.formId]?.mapping,
       });
     } catch (error) {

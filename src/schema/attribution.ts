@@ -4,30 +4,9 @@
  * it to the vendor's own fields.
  */
 import * as z from 'zod/mini';
+import { CLICK_IDS, MAX_PARAM_LENGTH, MAX_URL_LENGTH, UTM_PARAMS } from './attribution-keys.ts';
 
-export const UTM_PARAMS = [
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-  'utm_id',
-] as const;
-
-export const CLICK_IDS = [
-  'gclid',
-  'gbraid',
-  'wbraid',
-  'fbclid',
-  'msclkid',
-  'ttclid',
-  'li_fat_id',
-  'twclid',
-] as const;
-
-/** Campaign values are short; anything longer is trimmed by the widget before it is sent. */
-export const MAX_PARAM_LENGTH = 500;
-export const MAX_URL_LENGTH = 2048;
+export { CLICK_IDS, MAX_PARAM_LENGTH, MAX_URL_LENGTH, UTM_PARAMS };
 
 const param = z.optional(z.string().check(z.maxLength(MAX_PARAM_LENGTH)));
 const url = z.optional(z.string().check(z.maxLength(MAX_URL_LENGTH)));

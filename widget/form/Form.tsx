@@ -7,7 +7,7 @@ import type { JSX } from 'preact';
 import type { FieldDefinition, FormDefinition, RuleCode } from '../../src/schema/form.ts';
 import { localize, ruleMessage } from '../../src/schema/messages.ts';
 import { type FieldValue, fieldIssue } from '../../src/schema/submission.ts';
-import { currentAttribution } from '../attribution.ts';
+import { readAttribution } from '../attribution.ts';
 import { catalogueFor, pickLocale } from './i18n.ts';
 import { newIdempotencyKey, sendSubmission } from './transport.ts';
 
@@ -68,7 +68,7 @@ export function Form({ definition, relay, prefill, emit }: FormProps) {
     const hp = (form.querySelector<HTMLInputElement>('input[name="_hp"]')?.value ?? '');
     const submission = {
       fields: values.value,
-      attribution: currentAttribution(),
+      attribution: readAttribution(),
       meta: { fillMs: Date.now() - startedAt.value, hp, locale, page: location.href.slice(0, 2048) },
     };
     emit('submit', { formId: definition.id });
