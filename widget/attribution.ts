@@ -56,3 +56,9 @@ export function grantConsent(_granted: boolean): void {}
 
 /** `LeadForm('set', values)`: values the host page sets or overrides just before submit. */
 export function setOverrides(_values: Record<string, unknown>): void {}
+
+/**
+ * In the iframe mode: the attribution the parent page's script captured, sent in by postMessage.
+ * It takes the place of what the iframe's own URL shows, which is only the embed URL.
+ */
+export function adoptAttribution(_attribution: Attribution): void {}
