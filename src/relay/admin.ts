@@ -8,11 +8,11 @@ import { Hono } from 'hono';
 import type { RelayConfig } from './config.ts';
 import { RelayError } from './errors.ts';
 import type { Log } from './log.ts';
-import type { DeliveryState, Outbox, OutboxEntry } from './outbox.ts';
+import type { DeliveryState, OutboxEntry, RelayOutbox } from './outbox.ts';
 
 export interface AdminDeps {
   config: RelayConfig;
-  outbox: Outbox;
+  outbox: RelayOutbox;
   now: () => number;
   log: Log;
   /** The bearer token; undefined or empty turns the admin API off. */

@@ -13,13 +13,13 @@ import { adminRoutes } from './admin.ts';
 import { type FormConfig, publicDefinition, type RelayConfig } from './config.ts';
 import { RelayError } from './errors.ts';
 import { type Log, silentLog } from './log.ts';
-import type { Outbox } from './outbox.ts';
+import type { RelayOutbox } from './outbox.ts';
 import { memoryRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { TURNSTILE_VERIFY_URL, verifyTurnstile } from './turnstile.ts';
 
 export interface RelayDeps {
   config: RelayConfig;
-  outbox: Outbox;
+  outbox: RelayOutbox;
   /** Serves a built widget file (`leadform.js`, `form.js`, …) or null when there is none. */
   widgetAsset?: (file: string) => Promise<Response | null>;
   /** @default Date.now */

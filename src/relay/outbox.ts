@@ -85,3 +85,6 @@ export interface Outbox {
   /** Retention: erases the payload (the lead) of entries delivered before the given time. */
   erasePayloads(deliveredBefore: number): Promise<number>;
 }
+
+/** What the accept path and the admin API use: a runtime may route these to several stores. */
+export type RelayOutbox = Pick<Outbox, 'accept' | 'findByIdempotencyKey' | 'list' | 'get' | 'replay' | 'stats'>;

@@ -228,6 +228,12 @@ export class SqlOutbox implements Outbox {
     return row?.next ?? null;
   }
 
+  /** When the oldest delivered payload still kept was delivered, or null when none is kept. */
+  oldestDeliveredPayloadAt(): number | null {
+    const [row] = this.sql.all<{ at: number | null }>("SELECT MIN(updated_at) AS at FROM outbox WHERE state = 'delivered' AND lead IS NOT NULL");
+    return row?.at ?? null;
+  }
+
   /** The sandbox inbox, kept in the same database as the outbox. */
   inbox(): SandboxInbox {
     return {
