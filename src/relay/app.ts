@@ -217,7 +217,8 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       secret,
       remoteIp: ip,
       idempotencyKey,
-      fetch: deps.fetch ?? fetch,
+      // Bound: on Workers, fetch called as a method of another object throws "Illegal invocation".
+      fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
       verifyUrl: deps.turnstileVerifyUrl ?? TURNSTILE_VERIFY_URL,
     });
     if (verdict.ok) return null;

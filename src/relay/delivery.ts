@@ -121,7 +121,8 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
     const timeout = AbortSignal.timeout(policy.timeoutMs);
     try {
       outcome = await destination.deliver(entry.lead, {
-        fetch: deps.fetch ?? fetch,
+        // Bound: on Workers, fetch called as a method of another object throws "Illegal invocation".
+        fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
         secret: deps.secret ?? (() => undefined),
         attempt: attemptNumber,
         uncertain: entry.uncertain,

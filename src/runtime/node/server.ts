@@ -150,7 +150,8 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const retentionTimer = setInterval(sweep, options.retentionSweepMs ?? 3_600_000);
   kick();
   void sweep();
-  const url = `http://localhost:${port}`;
+  const address = server.address();
+  const url = `http://localhost:${address !== null && typeof address === 'object' ? address.port : port}`;
   log('relay.started', { url, forms: Object.keys(config.forms).length, destinations: built.destinations.size });
 
   return {
