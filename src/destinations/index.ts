@@ -5,13 +5,20 @@
 import type { DestinationConfig } from '../relay/config.ts';
 import { sandbox, type SandboxInbox } from './sandbox.ts';
 import type { Destination, DestinationFactory } from './types.ts';
+import { webhook } from './webhook.ts';
 
 export interface DestinationDeps {
   sandboxInbox?: SandboxInbox;
+  /**
+   * Reads a secret from the environment. When given, each factory checks at start-up that the
+   * variables its options name are set, so a missing one stops the relay with its name.
+   */
+  secret?: (name: string) => string | undefined;
 }
 
 export const destinationFactories: Record<string, DestinationFactory<DestinationDeps>> = {
   sandbox,
+  webhook,
 };
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);
