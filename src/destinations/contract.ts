@@ -51,7 +51,7 @@ export function extremeLead(): Lead {
       ...lead.fields,
       name: 'Zoë Ñúñez-Łukasiewicz 山田太郎 😀',
       company: 'Société Générale « Ünïcödé » 株式会社',
-      message: `Привет! مرحبا 👋🏽 — ${'lorem ipsum dolor sit amet '.repeat(184)}`.slice(0, 5000),
+      message: `${`Привет! مرحبا 👋🏽 — ${'lorem ipsum dolor sit amet '.repeat(184)}`.slice(0, 4999)}✓`,
     },
     attribution: { ...lead.attribution, last: { ...lead.attribution!.last, utm_campaign: longParam, utm_term: 'café crème 🥐' } },
   };

@@ -6,6 +6,7 @@ import type { DestinationConfig } from '../relay/config.ts';
 import { sandbox, type SandboxInbox } from './sandbox.ts';
 import type { Destination, DestinationFactory } from './types.ts';
 import { webhook } from './webhook.ts';
+import { bitrix24 } from './bitrix24.ts';
 
 export interface DestinationDeps {
   sandboxInbox?: SandboxInbox;
@@ -19,6 +20,7 @@ export interface DestinationDeps {
 export const destinationFactories: Record<string, DestinationFactory<DestinationDeps>> = {
   sandbox,
   webhook,
+  bitrix24,
 };
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);
