@@ -7,6 +7,7 @@ import { sandbox, type SandboxInbox } from './sandbox.ts';
 import type { Destination, DestinationFactory } from './types.ts';
 import { webhook } from './webhook.ts';
 import { bitrix24 } from './bitrix24.ts';
+import { leadsquared } from './leadsquared.ts';
 
 export interface DestinationDeps {
   sandboxInbox?: SandboxInbox;
@@ -21,6 +22,7 @@ export const destinationFactories: Record<string, DestinationFactory<Destination
   sandbox,
   webhook,
   bitrix24,
+  leadsquared,
 };
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);
