@@ -8,6 +8,7 @@ import type { Destination, DestinationFactory } from './types.ts';
 import { webhook } from './webhook.ts';
 import { bitrix24 } from './bitrix24.ts';
 import { leadsquared } from './leadsquared.ts';
+import { close } from './close.ts';
 
 export interface DestinationDeps {
   sandboxInbox?: SandboxInbox;
@@ -23,6 +24,7 @@ export const destinationFactories: Record<string, DestinationFactory<Destination
   webhook,
   bitrix24,
   leadsquared,
+  close,
 };
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);

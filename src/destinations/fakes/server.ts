@@ -124,12 +124,13 @@ export class WindowLimit {
     readonly perMs: number,
   ) {}
   /** Counts one call; returns the milliseconds until the window resets when over the limit. */
-  take(now = Date.now()): { ok: true } | { ok: false; resetMs: number } {
+  take(now = Date.now()): { ok: true; remaining: number; resetMs: number } | { ok: false; resetMs: number } {
     if (now - this.windowStart >= this.perMs) {
       this.windowStart = now;
       this.count = 0;
     }
     this.count += 1;
-    return this.count <= this.calls ? { ok: true } : { ok: false, resetMs: this.windowStart + this.perMs - now };
+    const resetMs = this.windowStart + this.perMs - now;
+    return this.count <= this.calls ? { ok: true, remaining: this.calls - this.count, resetMs } : { ok: false, resetMs };
   }
 }
