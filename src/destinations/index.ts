@@ -9,6 +9,7 @@ import { webhook } from './webhook.ts';
 import { bitrix24 } from './bitrix24.ts';
 import { leadsquared } from './leadsquared.ts';
 import { close } from './close.ts';
+import { capillary } from './capillary.ts';
 
 export interface DestinationDeps {
   sandboxInbox?: SandboxInbox;
@@ -25,6 +26,7 @@ export const destinationFactories: Record<string, DestinationFactory<Destination
   bitrix24,
   leadsquared,
   close,
+  capillary,
 };
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);
