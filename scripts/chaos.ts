@@ -6,7 +6,7 @@
  *
  * Options (environment): CHAOS_LEADS (default 1200), CHAOS_KILLS (default 8), CHAOS_SEED (default
  * random, printed so a run can be repeated), CHAOS_PORT (default 8842), CHAOS_WORKERS_LEADS
- * (default 200; 0 skips workerd), LEADFORM_CHAOS_REPORT (a file to write {passed, failed} to).
+ * (default 200; 0 skips workerd), CHAOS_WORKERS_KILLS (default 3), CHAOS_WORKERS_PORT (default 8843), LEADFORM_CHAOS_REPORT (a file to write {passed, failed} to).
  */
 import { writeFileSync } from 'node:fs';
 import { runNodeChaos } from '../src/chaos/node.ts';
@@ -19,11 +19,12 @@ console.log(`chaos seed ${seed} (CHAOS_SEED=${seed} repeats its fault draws)`);
 const summaries: ChaosSummary[] = [];
 let crashed: string | undefined;
 try {
-  summaries.push(await runNodeChaos({ count: Number(process.env.CHAOS_LEADS ?? 1200), kills: Number(process.env.CHAOS_KILLS ?? 8), seed, port: Number(process.env.CHAOS_PORT ?? 8842) }));
-  printSummary(summaries.at(-1)!);
+  const nodeLeads = Number(process.env.CHAOS_LEADS ?? 1200);
+  if (nodeLeads > 0) summaries.push(await runNodeChaos({ count: nodeLeads, kills: Number(process.env.CHAOS_KILLS ?? 8), seed, port: Number(process.env.CHAOS_PORT ?? 8842) }));
+  if (nodeLeads > 0) printSummary(summaries.at(-1)!);
   const workersLeads = Number(process.env.CHAOS_WORKERS_LEADS ?? 200);
   if (workersLeads > 0) {
-    summaries.push(await runWorkersChaos({ count: workersLeads, seed: seed + 1 }));
+    summaries.push(await runWorkersChaos({ count: workersLeads, kills: Number(process.env.CHAOS_WORKERS_KILLS ?? 3), seed: seed + 1, port: Number(process.env.CHAOS_WORKERS_PORT ?? 8843) }));
     printSummary(summaries.at(-1)!);
   }
 } catch (error) {
