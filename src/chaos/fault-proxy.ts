@@ -34,11 +34,14 @@ export interface FaultProxy {
   url: string;
   /** How many calls met each fault (and `none`). */
   counts: Record<string, number>;
+  /** When each call arrived (epoch ms), for measuring a destination's pace. */
+  arrivals: number[];
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(target: string, plan: FaultPlan, random: () => number): Promise<FaultProxy> {
   const counts: Record<string, number> = {};
+  const arrivals: number[] = [];
   const sockets = new Set<Socket>();
   const entries = Object.entries(plan.weights) as [ChaosFault, number][];
   const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
@@ -74,6 +77,7 @@ export async function startFaultProxy(target: string, plan: FaultPlan, random: (
     reply(res, status, { 'content-type': 'text/html' }, `<html><body><h1>${status} ${status === 502 ? 'Bad Gateway' : 'Gateway Timeout'}</h1></body></html>`);
 
   const server = createServer((req, res) => {
+    arrivals.push(Date.now());
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
@@ -115,6 +119,7 @@ export async function startFaultProxy(target: string, plan: FaultPlan, random: (
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     counts,
+    arrivals,
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((done) => server.close(() => done()));
