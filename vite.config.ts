@@ -23,7 +23,7 @@ export default defineConfig(({ mode }) => ({
     lib:
       mode === 'loader'
         ? { entry: 'widget/loader.ts', formats: ['iife'], name: 'LeadFormLoader', fileName: () => 'leadform.js' }
-        : { entry: 'widget/form/index.tsx', formats: ['es'], fileName: () => 'form.js' },
+        : { entry: { form: 'widget/form/index.tsx', attribution: 'widget/attribution.ts' }, formats: ['es'], fileName: (_, name) => `${name}.js` },
   },
   test: {
     include: ['src/**/*.test.ts', 'widget/**/*.test.ts', 'scripts/**/*.test.ts'],
