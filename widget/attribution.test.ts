@@ -225,7 +225,7 @@ describe('capture in the browser', () => {
     const first = { utm_source: 'news', utm_campaign: 'spring', referrer: 'https://mail.example.net/', landing_page: `${SITE}/a?utm_source=news&utm_campaign=spring`, at: new Date(NOW).toISOString() };
     expect(pageB.readAttribution()).toEqual({ first, last: first, touches: 1 });
     expect(browser.cookies.get(STORAGE_KEY)).toBe(browser.local.get(STORAGE_KEY));
-    expect(browser.cookieWrites.at(-1)).toMatch(new RegExp(`^${STORAGE_KEY}=[^;]+;path=/;max-age=${90 * 86400 - 60};samesite=lax$`));
+    expect(browser.cookieWrites.at(-1)).toMatch(new RegExp(`^${STORAGE_KEY}=[^;]+;path=/;max-age=${90 * 86400 - 60};samesite=lax;secure$`));
   });
 
   it('replaces only the last touch on a later campaign visit and counts it', async () => {

@@ -157,7 +157,7 @@ function save(journey: Journey | undefined, now: number): void {
   // the journey. Each store is tried on its own: Safari's private mode, for one, refuses only localStorage.
   const maxAge = journey && value.length < 4e3 ? Math.round((journey.expires - now) / 1e3) : 0;
   attempt(() => {
-    document.cookie = `${STORAGE_KEY}=${maxAge > 0 ? value : ''};path=/;max-age=${Math.max(maxAge, 0)};samesite=lax${state.domain && `;domain=${state.domain}`}`;
+    document.cookie = `${STORAGE_KEY}=${maxAge > 0 ? value : ''};path=/;max-age=${Math.max(maxAge, 0)};samesite=lax${state.domain && `;domain=${state.domain}`}${location.protocol == 'https:' ? ';secure' : ''}`;
   });
   attempt(() => (journey ? localStorage.setItem(STORAGE_KEY, value) : localStorage.removeItem(STORAGE_KEY)));
 }
