@@ -79,7 +79,7 @@ test("with data-consent=\"required\" nothing is stored until LeadForm('consent',
   await page.goto('/demo/attribution/consent.html?utm_source=partner&utm_campaign=consent-check');
   await expect(page.locator('[data-leadform="contact"]').getByLabel('Email')).toBeVisible();
   // The capture module has run once it is loaded; give any write a moment to land.
-  await page.evaluate(() => import('/v1/widget/attribution.js'));
+  await page.evaluate((url) => import(url), '/v1/widget/attribution.js');
   await page.waitForTimeout(300);
   expect(await stored(page)).toBeNull();
   expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain(KEY);
