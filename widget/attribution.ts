@@ -28,15 +28,11 @@ import type { Attribution, Touch } from '../src/schema/attribution.ts';
 
 type Values = Record<string, unknown>;
 
-/**
- * The URL parameters capture keeps, as one pattern because the loader must stay tiny: every UTM
- * parameter and click id of `attribution-keys.ts` matches it (a test holds the two together).
- * Other `utm_*` and `*clid` parameters also mark a campaign visit, but only known keys are sent.
- */
-export const CAMPAIGN_PARAM = /^(utm_|li_fat_id$)|(clk?id|braid)$/;
+/** The URL parameters that make a campaign visit, and the only ones kept. */
+const CAMPAIGN_PARAMS: readonly string[] = [...UTM_PARAMS, ...CLICK_IDS];
 
-/** The keys `LeadForm('set', {...})` accepts. (Marked pure so that the loader bundle drops it.) */
-export const OVERRIDE_KEYS: readonly string[] = /* @__PURE__ */ ([] as string[]).concat(UTM_PARAMS, CLICK_IDS, URL_KEYS);
+/** The keys `LeadForm('set', {...})` accepts. */
+export const OVERRIDE_KEYS: readonly string[] = [...CAMPAIGN_PARAMS, ...URL_KEYS];
 
 /** What storage keeps: the attribution plus when it expires. */
 export interface Journey {
@@ -48,8 +44,8 @@ export interface Journey {
 }
 
 /**
- * The page view at `href` as a touch: its campaign parameters (names in any case: `utm_Source`),
- * values trimmed and cut to length; the referrer when it is another site; the landing page; the
+ * The page view at `href` as a touch: its campaign parameters (names in any case: `utm_Source`;
+ * for a name given twice, the last non-empty value), values trimmed and cut to length; the referrer when it is another site; the landing page; the
  * time. A referrer on this host, or under the cookie domain, is the visitor moving around the
  * site and is ignored, as is a malformed one. Undefined when `href` is not a URL.
  */
@@ -68,7 +64,7 @@ export function readVisit(href: string, referrer: string, now: number, cookieDom
   url.searchParams.forEach((value, name) => {
     value = value.trim().slice(0, MAX_PARAM_LENGTH);
     name = name.toLowerCase();
-    if (value && CAMPAIGN_PARAM.test(name)) touch[name] = value;
+    if (value && CAMPAIGN_PARAMS.includes(name)) touch[name] = value;
   });
   if (from && !`.${from}`.endsWith(`.${cookieDomain.replace(/^\./, '') || url.hostname}`)) touch.referrer = referrer.slice(0, MAX_URL_LENGTH);
   touch.landing_page = href.slice(0, MAX_URL_LENGTH);
