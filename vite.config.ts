@@ -19,7 +19,7 @@ export default defineConfig(({ mode }) => ({
     minify: true,
     sourcemap: false,
     // Library mode keeps ES output readable by default; the widget is shipped, not imported.
-    rolldownOptions: { output: { minify: true } },
+    rolldownOptions: { output: { minify: true }, preserveEntrySignatures: 'allow-extension' },
     lib:
       mode === 'loader'
         ? { entry: 'widget/loader.ts', formats: ['iife'], name: 'LeadFormLoader', fileName: () => 'leadform.js' }
