@@ -1,7 +1,7 @@
 /**
  * Builds the widget into dist/widget/ in two passes, because the two files load differently:
  * - `vite build --mode loader`: leadform.js, a classic script (IIFE) for `<script async src>`.
- * - `vite build`: form.js, an ES module the loader imports on first need.
+ * - `vite build`: ES modules the loader imports: form.js on first need, attribution.js on every page (form.js shares it).
  * `npm run build` runs both. Vitest reads its settings from here too.
  */
 import { defineConfig } from 'vite';
