@@ -16,12 +16,13 @@ const warn = (error: unknown) => console.warn('[leadform]', error);
 export const loadAttribution = (): Promise<Capture> => (capture ??= import(/* @vite-ignore */ moduleUrl));
 
 /**
- * Records this page's visit. Call it while the loader script runs (it finds the module next to
- * the script); `settings` are the script tag's data-* attributes (see `captureVisit` in
+ * Records this page's visit. Call it while the loader script runs (it finds the module on the
+ * script's origin); `settings` are the script tag's data-* attributes (see `captureVisit` in
  * `attribution.ts`).
  */
 export function captureVisit(settings?: DOMStringMap): void {
-  moduleUrl = new URL('widget/attribution.js', (document.currentScript as HTMLScriptElement | null)?.src || `${location.origin}/v1/`).href;
+  // Beside form.js, which the loader imports from the script's origin: one URL, one module.
+  moduleUrl = new URL('/v1/widget/attribution.js', (document.currentScript as HTMLScriptElement | null)?.src || location.href).href;
   loadAttribution().then((module) => module.captureVisit(settings), warn);
 }
 
