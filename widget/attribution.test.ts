@@ -129,9 +129,9 @@ describe('present', () => {
     });
   });
 
-  it('drops unknown override keys with a warning naming them, and non-string values', () => {
+  it('drops unknown override keys with a warning naming them, takes numbers as text and drops other values', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    expect(present(journey, { campaign_owner: 'me', utm_term: 42 })?.last).toEqual(touch);
+    expect(present(journey, { campaign_owner: 'me', utm_id: 42, utm_term: true, utm_content: { a: 1 } })?.last).toEqual({ ...touch, utm_id: '42' });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('"campaign_owner" is not an attribution key'));
     warn.mockRestore();
   });

@@ -109,7 +109,7 @@ export function present(journey: Partial<Journey> | undefined, overrides: Values
   const set: Values = {};
   for (const [name, value] of Object.entries(overrides)) {
     const key = name.toLowerCase();
-    if (OVERRIDE_KEYS.includes(key)) set[key] = value;
+    if (OVERRIDE_KEYS.includes(key)) set[key] = typeof value == 'number' ? String(value) : value;
     else console.warn(`[leadform] set: "${name}" is not an attribution key; use ${OVERRIDE_KEYS.join(', ')}`);
   }
   const last = clean({ ...journey?.last, ...set });
@@ -207,8 +207,8 @@ export function grantConsent(granted: boolean): void {
 }
 
 /**
- * `LeadForm('set', values)`: string values the host page sets or overrides on the last touch just
- * before submit. Keys are `OVERRIDE_KEYS`, in any case (others are dropped at submit, with a
+ * `LeadForm('set', values)`: values (strings, or numbers) the host page sets or overrides on the
+ * last touch just before submit. Keys are `OVERRIDE_KEYS`, in any case (others are dropped at submit, with a
  * warning); `null` or "" removes one. They hold for this page only.
  */
 export function setOverrides(values: Values): void {
