@@ -59,7 +59,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const env = options.env ?? process.env;
   const store = new SqliteStore({ file: join(resolve(options.dataDir ?? '.leadform'), 'leadform.sqlite') });
   const inbox = store.inbox();
-  const built = createDestinations(config.destinations, { sandboxInbox: inbox });
+  const built = createDestinations(config.destinations, { sandboxInbox: inbox, secret: (name) => env[name] });
   if (!built.ok) {
     store.close();
     return built;
