@@ -28,17 +28,20 @@ interface Visitor {
   message: string;
 }
 
-interface Case<Fake extends FakeVendor = FakeVendor> {
+interface Case<Fake extends FakeVendor = FakeVendor, Stored = unknown> {
   type: string;
   start: () => Promise<Fake>;
   mapping?: Record<string, string>;
   options?: Record<string, unknown>;
   /** Reads the vendor's record of this visitor and asserts where each value landed. */
-  expectArrived: (stored: unknown, visitor: Visitor, fake: Fake) => void;
+  expectArrived: (stored: Stored, visitor: Visitor, fake: Fake) => void;
 }
 
-const cases: Case<any>[] = [
-  {
+/** Each case knows its vendor's record type; the loop below sees them all alike. */
+const defineCase = <Fake extends FakeVendor, Stored>(subject: Case<Fake, Stored>) => subject as unknown as Case;
+
+const cases: Case[] = [
+  defineCase({
     type: 'pipedrive',
     start: () => startPipedriveFake(),
     mapping: { 'attribution.utm_campaign': '9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c' },
@@ -50,16 +53,16 @@ const cases: Case<any>[] = [
       expect(note).toContain(visitor.message);
       expect(note).toContain(`utm_source=${CAMPAIGN.utm_source}, utm_medium=${CAMPAIGN.utm_medium}, utm_campaign=${CAMPAIGN.utm_campaign}`);
     },
-  },
-  {
+  }),
+  defineCase({
     type: 'bitrix24',
     start: startBitrix24Fake,
     expectArrived(stored: Bitrix24Lead, visitor) {
       expect(stored).toMatchObject({ NAME: visitor.name.split(' ')[0], LAST_NAME: visitor.name.split(' ').slice(1).join(' '), COMPANY_TITLE: visitor.company, UTM_SOURCE: CAMPAIGN.utm_source, UTM_MEDIUM: CAMPAIGN.utm_medium, UTM_CAMPAIGN: CAMPAIGN.utm_campaign, ORIGINATOR_ID: 'leadform' });
       expect(stored.COMMENTS).toContain(visitor.message);
     },
-  },
-  {
+  }),
+  defineCase({
     type: 'close',
     start: startCloseFake,
     mapping: { 'attribution.utm_source': 'cf_UtmSource1234' },
@@ -67,16 +70,16 @@ const cases: Case<any>[] = [
       expect(stored).toMatchObject({ name: visitor.company, contacts: [{ name: visitor.name, emails: [{ email: visitor.email }] }], 'custom.cf_UtmSource1234': CAMPAIGN.utm_source });
       expect(stored.description).toContain(visitor.message);
     },
-  },
-  {
+  }),
+  defineCase({
     type: 'leadsquared',
     start: startLeadSquaredFake,
     expectArrived(stored: LeadSquaredLead, visitor) {
       expect(stored).toMatchObject({ FirstName: visitor.name.split(' ')[0], EmailAddress: visitor.email, Company: visitor.company, Source: CAMPAIGN.utm_source, SourceMedium: CAMPAIGN.utm_medium, SourceCampaign: CAMPAIGN.utm_campaign });
       expect(stored.Notes).toContain(visitor.message);
     },
-  },
-  {
+  }),
+  defineCase({
     type: 'capillary',
     start: startCapillaryFake,
     mapping: { 'attribution.utm_source': 'utm_source', 'attribution.utm_campaign': 'utm_campaign' },
@@ -84,15 +87,15 @@ const cases: Case<any>[] = [
       expect(stored).toMatchObject({ leadFor: 'Website enquiry', idType: 'EMAIL', identifier: visitor.email, extendedFields: { utm_source: CAMPAIGN.utm_source, utm_campaign: CAMPAIGN.utm_campaign } });
       expect(stored.followUpDetails[0]!.notes).toContain(visitor.message);
     },
-  },
-  {
+  }),
+  defineCase({
     type: 'webhook',
     start: startWebhookFake,
     expectArrived(stored: ReceivedWebhook, visitor) {
       expect(stored.payload.data.fields).toMatchObject({ name: visitor.name, email: visitor.email, company: visitor.company, message: visitor.message });
       expect(JSON.stringify(stored.payload.data.attribution)).toContain(CAMPAIGN.utm_campaign);
     },
-  },
+  }),
 ];
 
 for (const subject of cases) {
