@@ -10,6 +10,7 @@ import { bitrix24 } from './bitrix24.ts';
 import { leadsquared } from './leadsquared.ts';
 import { close } from './close.ts';
 import { capillary } from './capillary.ts';
+import { pipedrive } from './pipedrive.ts';
 
 export interface DestinationDeps {
   sandboxInbox?: SandboxInbox;
@@ -27,6 +28,7 @@ export const destinationFactories: Record<string, DestinationFactory<Destination
   leadsquared,
   close,
   capillary,
+  pipedrive,
 };
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);
