@@ -1,7 +1,8 @@
 /**
  * Builds the widget into dist/widget/ in two passes, because the two files load differently:
  * - `vite build --mode loader`: leadform.js, a classic script (IIFE) for `<script async src>`.
- * - `vite build`: form.js, an ES module the loader imports on first need.
+ * - `vite build`: form.js, an ES module the loader imports on first need (with one small chunk per
+ *   locale), and parent.js, imported by the loader only when a leadform iframe is on the page.
  * `npm run build` runs both. Vitest reads its settings from here too.
  */
 import { defineConfig } from 'vite';
@@ -23,7 +24,7 @@ export default defineConfig(({ mode }) => ({
     lib:
       mode === 'loader'
         ? { entry: 'widget/loader.ts', formats: ['iife'], name: 'LeadFormLoader', fileName: () => 'leadform.js' }
-        : { entry: 'widget/form/index.tsx', formats: ['es'], fileName: () => 'form.js' },
+        : { entry: { form: 'widget/form/index.tsx', parent: 'widget/form/parent.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
   },
   test: {
     include: ['src/**/*.test.ts', 'widget/**/*.test.ts', 'scripts/**/*.test.ts'],

@@ -1,8 +1,10 @@
 /**
  * The English words for every message the form shows. The widget adds other locales
- * (`widget/i18n.ts`); the relay uses these to explain a 422.
+ * (`widget/form/locales/`, one file each, loaded only when needed); the relay uses these to
+ * explain a 422. Zod-free, because the widget bundles it.
  */
-import { type FieldDefinition, type LocalizedText, type RuleCode, maxLengthOf } from './form.ts';
+import type { FieldDefinition, LocalizedText } from './form.ts';
+import { maxLengthOf, type RuleCode } from './form-keys.ts';
 
 export const EN_MESSAGES = {
   required: 'This field is required.',
@@ -20,6 +22,8 @@ export const EN_MESSAGES = {
   retry: 'Try again',
   offline: "You're offline. Your message is saved and will be sent when you're back online.",
   errors_summary: 'Please correct the highlighted fields.',
+  policy: 'Privacy policy',
+  close: 'Close',
 } satisfies Record<RuleCode | string, string>;
 export type MessageKey = keyof typeof EN_MESSAGES;
 export type Catalogue = Record<MessageKey, string>;
