@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { Lead } from '../destinations/types.ts';
 import { validateSubmission } from '../schema/submission.ts';
 import { type FormConfig, publicDefinition, type RelayConfig } from './config.ts';
+import { embedPage } from './embed-page.ts';
 import { RelayError } from './errors.ts';
 import { type Log, silentLog } from './log.ts';
 import type { Outbox } from './outbox.ts';
@@ -70,6 +71,8 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
 
   app.get('/v1/leadform.js', (c) => serveAsset(c, 'leadform.js'));
   app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(js|css|map)}', (c) => serveAsset(c, c.req.param('file')));
+
+  app.get('/v1/forms/:formId/embed', (c) => embedPage(c.req.param('formId'), config.forms[c.req.param('formId')], c.req.raw));
 
   app.get('/v1/forms/:formId', async (c) => {
     const formId = c.req.param('formId');

@@ -104,9 +104,8 @@ export function boot(relay: string, attribution: Partial<AttributionHooks> = {})
       popup = createPopup(options.form, t.close);
       popups.set(options.form, popup);
       await renderInto(popup.host, popup.body, options);
-      const title = popup.body.querySelector('h2');
-      if (title) popup.dialog.setAttribute('aria-labelledby', title.id);
-      else popup.dialog.setAttribute('aria-label', options.form);
+      // A label, not aria-labelledby: the title leaves with the form once it is sent.
+      popup.dialog.setAttribute('aria-label', popup.body.querySelector('h2')?.textContent || options.form);
     }
     popup.open(opener);
   };
