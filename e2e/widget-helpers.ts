@@ -1,9 +1,8 @@
 /**
  * Shared steps of the widget's browser tests: a unique visitor per test (so tests run in parallel
- * against one relay), filling the `showcase` form, reading the sandbox inbox, and serving a host
- * page from another origin through Playwright's router.
+ * against one relay), filling the `showcase` form, and reading the sandbox inbox.
  */
-import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test';
+import { type APIRequestContext, expect, type Locator } from '@playwright/test';
 
 export interface InboxLead {
   id: string;
@@ -44,20 +43,10 @@ export const A_PERSON_PAUSES_MS = 1600;
 
 /**
  * A host-page origin other than the relay's: the relay's port on 127.0.0.1 instead of localhost.
- * (Chromium blocks a made-up public origin from loading scripts off localhost, Private Network
- * Access, so the other origin stays on the loopback address.)
+ * Both are served by the real relay, so the page and the widget are cross-origin for real.
  */
 export function otherOrigin(relay: string): string {
   const url = new URL(relay);
   url.hostname = url.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
   return url.origin;
-}
-
-/**
- * Serves `html` at `origin` through Playwright's router (the page never reaches a server), so a
- * test can put the widget on a page of another origin than the relay's.
- */
-export async function serveHostPage(page: Page, origin: string, html: string): Promise<string> {
-  await page.route(`${origin}/host-page`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
-  return `${origin}/host-page`;
 }
