@@ -110,8 +110,20 @@ test('iframe alone: the embed page works with no script on the parent, under its
 
 test('iframe with the script on a parent of another origin: it resizes to its form and re-dispatches events', async ({ page, request, baseURL }) => {
   const relay = new URL(baseURL!).origin;
-  await page.goto(`${otherOrigin(relay)}/demo/iframe.html?relay=${encodeURIComponent(relay)}`);
+  // Every frame records the leadform messages it receives (the parent's attribution among them).
+  await page.addInitScript(() => {
+    const w = window as unknown as { received: unknown[] };
+    w.received = [];
+    addEventListener('message', (event) => {
+      if ((event.data as { leadform?: number })?.leadform === 1) w.received.push({ origin: event.origin, data: event.data });
+    });
+  });
+  await page.goto(`${otherOrigin(relay)}/demo/iframe.html?relay=${encodeURIComponent(relay)}&utm_source=parent-campaign`);
   const frame = page.locator('#quote');
+  // The parent's script answered the frame's hello with the parent page's attribution, from the parent's origin.
+  await expect
+    .poll(async () => (await page.frames().find((f) => f.url().includes('/embed'))?.evaluate(() => (window as unknown as { received: unknown[] }).received)) ?? [])
+    .toContainEqual({ origin: otherOrigin(relay), data: { leadform: 1, attribution: expect.objectContaining({ first: expect.objectContaining({ utm_source: 'parent-campaign' }) }) } });
   // The frame grows from its 150px default to the form's full height.
   await expect.poll(async () => (await frame.boundingBox())?.height ?? 0).toBeGreaterThan(700);
   await expect.poll(() => page.evaluate(() => (window as unknown as { events: string[] }).events)).toEqual(['ready:showcase']);
@@ -142,4 +154,25 @@ test('iframe: the parent script ignores leadform-shaped messages from frames of 
   });
   await page.waitForTimeout(500);
   expect((await page.locator('#other').boundingBox())!.height).toBeLessThan(200);
+});
+
+test('bad calls never throw into the host page: unknown commands, unknown forms, missing targets', async ({ page }) => {
+  const thrown: Error[] = [];
+  page.on('pageerror', (error) => thrown.push(error));
+  await page.goto('/demo/spa.html');
+  await page.waitForFunction(() => (window as { LeadForm?: { loaded?: boolean } }).LeadForm?.loaded);
+  const detail = await page.evaluate(async () => {
+    const call = (window as unknown as { LeadForm(...args: unknown[]): void }).LeadForm;
+    const failed = new Promise((done) => document.addEventListener('leadform:error', (e) => done((e as CustomEvent).detail)));
+    call('no-such-command');
+    call('render', { form: 'contact', target: '#missing' });
+    call('on', 'success', 'not a function');
+    call('open');
+    const slot = document.createElement('div');
+    document.body.append(slot);
+    call('render', { form: 'no-such-form', target: slot });
+    return failed;
+  });
+  expect(detail).toEqual({ formId: 'no-such-form', status: 0, error: 'not_loaded' });
+  expect(thrown).toEqual([]);
 });
