@@ -7,7 +7,7 @@
  * the visit's attribution on every page, so a lead that converts pages later still carries its
  * campaign. Nothing here may throw into the host page.
  */
-import { adoptAttribution, captureVisit, grantConsent, readAttribution, setOverrides } from './attribution.ts';
+import { attributionCommand, captureVisit } from './attribution-loader.ts';
 
 type Command = unknown[];
 interface Core {
@@ -32,18 +32,15 @@ interface Stub {
   }
   let core: Promise<Core> | undefined;
   const load = () =>
-    (core ??= import(/* @vite-ignore */ `${relay}/v1/widget/form.js`).then((module: { boot(relay: string, hooks: object): Core }) =>
-      module.boot(relay, { readAttribution, adoptAttribution }),
+    (core ??= import(/* @vite-ignore */ `${relay}/v1/widget/form.js`).then((module: { boot(relay: string): Core }) =>
+      module.boot(relay),
     ));
 
   const queued = win.LeadForm?.q ?? [];
   const api: Stub = (...args) => {
     try {
-      const [name, value] = args;
-      // Attribution commands stay here: they must not wait for (or pull in) the form bundle.
-      if (name === 'consent') grantConsent(value !== false);
-      else if (name === 'set') setOverrides(value as Record<string, unknown>);
-      else load().then((c) => c.command(args), warn);
+      // Attribution commands stay out of the form bundle: a page without a form never loads it.
+      if (!attributionCommand(args)) load().then((c) => c.command(args), warn);
     } catch (error) {
       warn(error);
     }
@@ -77,7 +74,7 @@ interface Stub {
   addEventListener('message', (event) => {
     if (event.origin === relay && event.data?.leadform === 1) {
       import(/* @vite-ignore */ `${relay}/v1/widget/parent.js`).then(
-        (module: { answerFrame(event: MessageEvent, relay: string, read: typeof readAttribution): void }) => module.answerFrame(event, relay, readAttribution),
+        (module: { answerFrame(event: MessageEvent, relay: string): void }) => module.answerFrame(event, relay),
         warn,
       );
     }

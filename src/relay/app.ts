@@ -1,21 +1,26 @@
 /**
  * The relay core: one Web-standard fetch handler (a Hono app). Everything that differs between
- * runtimes (the outbox store, the widget's files, the clock, ids, logging) is passed in, so the
- * same core runs on Node, on Cloudflare Workers and in tests through `app.request(...)`.
+ * runtimes (the outbox store, the widget's files, the clock, ids, outbound fetch, secrets, the
+ * rate limiter, logging) is passed in, so the same core runs on Node, on Cloudflare Workers and
+ * in tests through `app.request(...)`.
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Lead } from '../destinations/types.ts';
 import { validateSubmission } from '../schema/submission.ts';
+import type { FormDefinition } from '../schema/form.ts';
+import { adminRoutes } from './admin.ts';
 import { type FormConfig, publicDefinition, type RelayConfig } from './config.ts';
 import { embedPage } from './embed-page.ts';
 import { RelayError } from './errors.ts';
 import { type Log, silentLog } from './log.ts';
-import type { Outbox } from './outbox.ts';
+import type { RelayOutbox } from './outbox.ts';
+import { memoryRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { TURNSTILE_VERIFY_URL, verifyTurnstile } from './turnstile.ts';
 
 export interface RelayDeps {
   config: RelayConfig;
-  outbox: Outbox;
+  outbox: RelayOutbox;
   /** Serves a built widget file (`leadform.js`, `form.js`, …) or null when there is none. */
   widgetAsset?: (file: string) => Promise<Response | null>;
   /** @default Date.now */
@@ -25,12 +30,31 @@ export interface RelayDeps {
   /** @default silent */
   log?: Log;
   /** Called after a lead is stored, so the runtime can start delivering it at once. */
-  onAccepted?: (destination: string) => void;
-  /** @default 65536 */
+  onAccepted?: (destination: string) => unknown;
+  /** @default the configuration's `limits.maxBodyBytes` */
   maxBodyBytes?: number;
+  /** Reads a secret (the Turnstile secret key) by the environment variable the configuration names. */
+  secret?: (name: string) => string | undefined;
+  /** Counts submissions per IP address and per form. @default buckets in this process's memory */
+  rateLimiter?: RateLimiter;
+  /**
+   * The visitor's IP address as the runtime knows it (the socket on Node, `CF-Connecting-IP` on
+   * Workers), for the per-IP limit and Turnstile. Null skips the per-IP limit.
+   * @default no address
+   */
+  clientIp?: (request: Request, env: unknown) => string | null | undefined;
+  /** Outbound fetch, for Turnstile's siteverify. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** @default Cloudflare's siteverify endpoint */
+  turnstileVerifyUrl?: string;
+  /** The admin API's bearer token; unset disables the admin API. @default undefined */
+  adminToken?: string | undefined;
+  /** Serves the built admin page's files (`index.html`, …) or null when there is none. */
+  adminAsset?: (file: string) => Promise<Response | null>;
 }
 
-type Env = { Variables: { requestStarted: number } };
+export type RelayEnv = { Variables: { requestStarted: number } };
+type Env = RelayEnv;
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
@@ -40,9 +64,14 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const log = deps.log ?? silentLog;
-  const maxBodyBytes = deps.maxBodyBytes ?? 65_536;
+  const maxBodyBytes = deps.maxBodyBytes ?? config.limits.maxBodyBytes;
+  const rateLimiter = deps.rateLimiter ?? memoryRateLimiter({ now });
   const definitions = new Map(
     Object.entries(config.forms).map(([id, form]) => [id, JSON.stringify(publicDefinition(id, form))]),
+  );
+  // One definition object per form, so the submission schema built from it is cached.
+  const validationForms = new Map<string, FormDefinition>(
+    Object.entries(config.forms).map(([id, form]) => [id, { id, ...form }]),
   );
   const etags = new Map<string, Promise<string>>();
 
@@ -68,6 +97,8 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     const oldestPendingAgeMs = stats.oldestPendingAt === null ? null : now() - stats.oldestPendingAt;
     return c.json({ status: 'ok', outbox: { ...stats, oldestPendingAgeMs } });
   });
+
+  app.route('/', adminRoutes({ config, outbox, now, log, token: deps.adminToken, asset: deps.adminAsset }));
 
   app.get('/v1/leadform.js', (c) => serveAsset(c, 'leadform.js'));
   app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(js|css|map)}', (c) => serveAsset(c, c.req.param('file')));
@@ -113,10 +144,10 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
 
     const idempotencyKey = c.req.header('Idempotency-Key') ?? null;
     if (idempotencyKey !== null && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
-      throw new RelayError('bad_json', 400, 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.');
+      throw new RelayError('bad_request', 400, 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.');
     }
 
-    const result = validateSubmission({ id: formId, ...form }, body);
+    const result = validateSubmission(validationForms.get(formId)!, body);
     if (!result.ok) {
       throw new RelayError('validation_failed', 422, `The submission has ${result.issues.length} invalid value(s); see issues.`, { issues: result.issues });
     }
@@ -131,6 +162,16 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       return answer(c, form, isHtmlForm, id);
     }
 
+    const bodyHash = await sha256(raw);
+    const ip = deps.clientIp?.(c.req.raw, c.env) ?? null;
+    if (form.turnstile) {
+      const replayed = await checkTurnstile(form.turnstile, formId, meta?.turnstile, ip, idempotencyKey, bodyHash);
+      if (replayed) return answer(c, form, isHtmlForm, replayed);
+    }
+
+    if (ip) await limit(`ip:${ip}`, config.limits.perIp, 'this address');
+    await limit(`form:${formId}`, form.rateLimit ?? config.limits.perForm, 'this form');
+
     const lead: Lead = {
       id,
       formId,
@@ -140,12 +181,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       ...(meta?.page ? { page: meta.page } : {}),
       ...(meta?.locale ? { locale: meta.locale } : {}),
     };
-    const stored = await outbox.accept({
-      lead,
-      destination: form.destination,
-      idempotencyKey,
-      bodyHash: await sha256(raw),
-    });
+    const stored = await outbox.accept({ lead, destination: form.destination, idempotencyKey, bodyHash });
     if (stored.kind === 'conflict') {
       throw new RelayError('idempotency_conflict', 409, 'This Idempotency-Key was already used with a different body; use a new key for a new submission.');
     }
@@ -156,9 +192,57 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       replayed: stored.kind === 'replayed',
       ms: now() - c.get('requestStarted'),
     });
-    if (stored.kind === 'stored') deps.onAccepted?.(form.destination);
+    if (stored.kind === 'stored') await deps.onAccepted?.(form.destination);
     return answer(c, form, isHtmlForm, stored.id);
   });
+
+  /**
+   * Checks the Turnstile token with Cloudflare. A token is good once: when the widget retries a
+   * submission whose 202 it never received, Cloudflare answers `timeout-or-duplicate`; if that
+   * same key and body were stored, the retry gets the first id back (returned here) instead of
+   * a refusal for a lead that is in fact safe.
+   */
+  async function checkTurnstile(
+    turnstile: NonNullable<FormConfig['turnstile']>,
+    formId: string,
+    token: string | undefined,
+    ip: string | null,
+    idempotencyKey: string | null,
+    bodyHash: string,
+  ): Promise<string | null> {
+    if (!token) {
+      throw new RelayError('captcha_failed', 403, 'This form needs a Turnstile token in meta.turnstile (the cf-turnstile-response field); let the challenge finish, then send again.');
+    }
+    const secret = deps.secret?.(turnstile.secretEnv);
+    if (!secret) throw new RelayError('captcha_unavailable', 503, `The relay cannot check Turnstile: ${turnstile.secretEnv} is not set.`, { retryAfterSeconds: 60 });
+    const verdict = await verifyTurnstile({
+      token,
+      secret,
+      remoteIp: ip,
+      idempotencyKey,
+      // Bound: on Workers, fetch called as a method of another object throws "Illegal invocation".
+      fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
+      verifyUrl: deps.turnstileVerifyUrl ?? TURNSTILE_VERIFY_URL,
+    });
+    if (verdict.ok) return null;
+    if (verdict.kind === 'unavailable') {
+      log('turnstile.unavailable', { form: formId, reason: verdict.reason });
+      throw new RelayError('captcha_unavailable', 503, 'Turnstile could not be checked just now; send the submission again in a few seconds.', { retryAfterSeconds: 5 });
+    }
+    if (idempotencyKey !== null && verdict.codes.includes('timeout-or-duplicate')) {
+      const earlier = await outbox.findByIdempotencyKey(formId, idempotencyKey);
+      if (earlier?.bodyHash === bodyHash) return earlier.id;
+    }
+    log('submission.captcha_failed', { form: formId, codes: verdict.codes.join(',') });
+    throw new RelayError('captcha_failed', 403, `Turnstile refused the token (${verdict.codes.join(', ') || 'no reason given'}); complete the challenge again, then send.`);
+  }
+
+  async function limit(key: string, rule: RelayConfig['limits']['perIp'], who: string): Promise<void> {
+    const decision = await rateLimiter.take(key, rule);
+    if (decision.ok) return;
+    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+    throw new RelayError('rate_limited', 429, `Too many submissions from ${who} (at most ${rule.requests} per ${rule.perSeconds} s); try again in ${seconds} s.`, { retryAfterSeconds: seconds });
+  }
 
   function formOr404(formId: string): FormConfig {
     const form = config.forms[formId];

@@ -7,7 +7,7 @@
  * each one (`"apiTokenEnv": "PIPEDRIVE_API_TOKEN"`).
  */
 import * as z from 'zod/mini';
-import { FieldDefinition, FormDefinition } from '../schema/form.ts';
+import { FieldDefinition, FieldOption, FormDefinition, Theme } from '../schema/form.ts';
 
 /** `"self"` stands for the relay's own origin, so the demo page works wherever it is served. */
 const Origin = z.string().check(
@@ -16,8 +16,38 @@ const Origin = z.string().check(
   }),
 );
 
-export const FormConfig = z.object({
+/** An environment variable's name, e.g. `"PIPEDRIVE_API_TOKEN"`: secrets are never written inline. */
+const EnvName = z.string().check(
+  z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { message: 'name an environment variable, e.g. "PIPEDRIVE_API_TOKEN"' }),
+);
+
+/**
+ * The public schema strips unknown keys, which would hide a typo ("requird": true) in the file:
+ * the configuration rebuilds the same shapes strictly, so every unknown key is named.
+ */
+const StrictField = z.strictObject({
+  ...FieldDefinition.shape,
+  options: z.optional(z.array(z.strictObject(FieldOption.shape)).check(z.maxLength(200))),
+});
+
+/** A rate limit: at most `requests` in any `perSeconds` window. */
+export const RateRule = z.strictObject({
+  requests: z.int().check(z.minimum(1)),
+  perSeconds: z.number().check(z.positive()),
+});
+export type RateRule = z.infer<typeof RateRule>;
+
+export const TurnstileConfig = z.strictObject({
+  /** The widget's public site key (Cloudflare dashboard → Turnstile). */
+  siteKey: z.string().check(z.minLength(1)),
+  /** The environment variable holding the secret key, e.g. `"TURNSTILE_SECRET_KEY"`. */
+  secretEnv: EnvName,
+});
+
+export const FormConfig = z.strictObject({
   ...z.omit(FormDefinition, { id: true }).shape,
+  fields: z.array(StrictField).check(z.minLength(1), z.maxLength(100)),
+  theme: z.optional(z.strictObject(Theme.shape)),
   /**
    * Pages allowed to submit this form, by origin.
    * @default ["self"]
@@ -35,6 +65,10 @@ export const FormConfig = z.object({
    * @default 1500
    */
   minFillMs: z._default(z.int().check(z.minimum(0)), 1500),
+  /** Cloudflare Turnstile, checked server-side before the lead is stored. @default off */
+  turnstile: z.optional(TurnstileConfig),
+  /** This form's limit over all visitors, overriding `limits.perForm`. */
+  rateLimit: z.optional(RateRule),
 });
 export type FormConfig = z.infer<typeof FormConfig>;
 
@@ -47,7 +81,7 @@ export const DestinationConfig = z.looseObject({
 });
 export type DestinationConfig = z.infer<typeof DestinationConfig>;
 
-export const DeliveryPolicy = z.object({
+export const DeliveryPolicy = z.strictObject({
   /** @default 10 */
   maxAttempts: z._default(z.int().check(z.minimum(1), z.maximum(100)), 10),
   /** First retry waits up to this long; each later one up to twice as long. @default 2000 */
@@ -61,11 +95,35 @@ export const DeliveryPolicy = z.object({
 });
 export type DeliveryPolicy = z.infer<typeof DeliveryPolicy>;
 
-export const RelayConfig = z.object({
+export const Limits = z.strictObject({
+  /** Submissions one IP address may make, over all forms. @default {"requests": 10, "perSeconds": 60} */
+  perIp: z._default(RateRule, { requests: 10, perSeconds: 60 }),
+  /** Submissions one form takes from all visitors together. @default {"requests": 600, "perSeconds": 60} */
+  perForm: z._default(RateRule, { requests: 600, perSeconds: 60 }),
+  /** The largest submission body, in bytes. @default 65536 */
+  maxBodyBytes: z._default(z.int().check(z.minimum(1024), z.maximum(1_048_576)), 65_536),
+});
+export type Limits = z.infer<typeof Limits>;
+
+export const Retention = z.strictObject({
+  /**
+   * Days a delivered lead's payload (its personal data) is kept before it is erased; the outbox
+   * row (id, form, destination, state, timings) stays for the record. 0 erases at once.
+   * @default 30
+   */
+  deliveredPayloadDays: z._default(z.number().check(z.minimum(0)), 30),
+});
+export type Retention = z.infer<typeof Retention>;
+
+export const RelayConfig = z.strictObject({
+  /** Lets editors validate the file against a JSON schema; ignored by the relay. */
+  $schema: z.optional(z.string()),
   forms: z.record(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)), FormConfig),
-  destinations: z.record(z.string(), DestinationConfig),
+  destinations: z.record(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)), DestinationConfig),
   // prefault, not default: an absent block is parsed as {}, so each setting gets its own default.
   delivery: z.prefault(DeliveryPolicy, {}),
+  limits: z.prefault(Limits, {}),
+  retention: z.prefault(Retention, {}),
 });
 export type RelayConfig = z.infer<typeof RelayConfig>;
 
@@ -75,7 +133,12 @@ export type ConfigResult = { ok: true; config: RelayConfig } | { ok: false; prob
  * Parses and cross-checks a configuration. Problems come back as lines
  * `key: what is wrong; the fix`, all of them at once so one edit can fix them all.
  */
-export function parseConfig(input: unknown, knownDestinationTypes?: readonly string[]): ConfigResult {
+export function parseConfig(
+  input: unknown,
+  knownDestinationTypes?: readonly string[],
+  /** When given, every secret the file names must be set in it. */
+  env?: Record<string, string | undefined>,
+): ConfigResult {
   const parsed = RelayConfig.safeParse(input);
   if (!parsed.success) {
     return {
@@ -90,11 +153,26 @@ export function parseConfig(input: unknown, knownDestinationTypes?: readonly str
     if (knownDestinationTypes && !knownDestinationTypes.includes(destination.type)) {
       problems.push(`destinations.${name}.type: "${destination.type}" is not a destination type; use one of ${knownDestinationTypes.join(', ')}`);
     }
+    for (const [key, value] of Object.entries(destination)) {
+      const at = `destinations.${name}.${key}`;
+      if (INLINE_SECRET.test(key)) {
+        problems.push(`${at}: secrets are never written in the file; put the value in an environment variable and name it with "${key}Env"`);
+      } else if (key.endsWith('Env')) {
+        if (typeof value !== 'string' || !EnvName.safeParse(value).success) {
+          problems.push(`${at}: expected the name of an environment variable, e.g. "${name.toUpperCase().replace(/\W/g, '_')}_${key.slice(0, -3).replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}"`);
+        } else if (env && !env[value]) {
+          problems.push(`${at}: the environment variable ${value} is not set; set it to the secret before starting the relay`);
+        }
+      }
+    }
   }
   for (const [formId, form] of Object.entries(config.forms)) {
     const at = `forms.${formId}`;
     if (!config.destinations[form.destination]) {
       problems.push(`${at}.destination: "${form.destination}" is not declared; add it under "destinations" or use one of: ${destinationNames.join(', ') || '(none declared)'}`);
+    }
+    if (form.turnstile && env && !env[form.turnstile.secretEnv]) {
+      problems.push(`${at}.turnstile.secretEnv: the environment variable ${form.turnstile.secretEnv} is not set; set it to the Turnstile secret key before starting the relay`);
     }
     const seen = new Set<string>();
     form.fields.forEach((field, index) => {
@@ -125,21 +203,95 @@ function fieldProblems(field: FieldDefinition, at: string): string[] {
   return problems;
 }
 
+/** Option names that hold a secret when written inline (`apiToken`), not by env var (`apiTokenEnv`). */
+const INLINE_SECRET = /(token|secret|password|apikey|accesskey|secretkey|webhookcode)$/i;
+
+/** Every secret the configuration names: the environment variables the relay needs at start-up. */
+export function secretNames(config: RelayConfig): string[] {
+  const names = new Set<string>();
+  for (const destination of Object.values(config.destinations)) {
+    for (const [key, value] of Object.entries(destination)) if (key.endsWith('Env') && typeof value === 'string') names.add(value);
+  }
+  for (const form of Object.values(config.forms)) if (form.turnstile) names.add(form.turnstile.secretEnv);
+  return [...names];
+}
+
 function explain(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       return `expected ${issue.expected}${issue.input === undefined ? ', but it is missing; add it' : `, got ${typeof issue.input}; change the value`}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'unrecognized_keys':
-      return `unknown key(s) ${issue.keys.join(', ')}; remove them or check their spelling`;
+    case 'unrecognized_keys': {
+      const known = knownKeys(issue.path);
+      const hints = issue.keys.map((key) => {
+        const near = closest(key, known);
+        return near ? `"${key}" (did you mean "${near}"?)` : `"${key}"`;
+      });
+      return `unknown key(s) ${hints.join(', ')}; remove them or check their spelling`;
+    }
     default:
       return issue.message;
   }
 }
 
+/** The keys the schema allows at `path`, found by walking the schemas alongside the input. */
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType = RelayConfig;
+  for (const key of path) {
+    schema = unwrap(schema);
+    const def = schema._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; valueType?: z.core.$ZodType; element?: z.core.$ZodType };
+    if (def.type === 'object' && def.shape) schema = def.shape[String(key)] ?? schema;
+    else if (def.type === 'record' && def.valueType) schema = def.valueType;
+    else if (def.type === 'array' && def.element) schema = def.element;
+    else return [];
+  }
+  const def = unwrap(schema)._zod.def as { type: string; shape?: Record<string, unknown> };
+  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let current = schema;
+  for (;;) {
+    const def = current._zod.def as { type: string; innerType?: z.core.$ZodType };
+    if (!def.innerType || !['optional', 'default', 'prefault', 'nullable'].includes(def.type)) return current;
+    current = def.innerType;
+  }
+}
+
+/** The known key nearest to a typo, when it is near enough to be the one meant. */
+function closest(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 /** The form definition the widget may see: everything but origins, destination and mapping. */
 export function publicDefinition(formId: string, form: FormConfig): FormDefinition {
-  const { allowedOrigins: _origins, destination: _destination, mapping: _mapping, minFillMs: _minFill, ...visible } = form;
+  const {
+    allowedOrigins: _origins,
+    destination: _destination,
+    mapping: _mapping,
+    minFillMs: _minFill,
+    turnstile: _turnstile,
+    rateLimit: _rateLimit,
+    ...visible
+  } = form;
   return { id: formId, ...visible };
 }

@@ -19,6 +19,54 @@ export interface DeliveryDeps {
   /** A number in [0, 1): the jitter source, injectable for tests. */
   random?: () => number;
   log?: Log;
+  /**
+   * Each destination's pacer, kept between passes so its window carries over; created on first
+   * use from `Destination.pace`. Pass the same Map to every pass.
+   * @default a new Map per pass (no pacing across passes)
+   */
+  pacers?: Map<string, Pacer>;
+  /** @default setTimeout */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Keeps a destination's calls under its vendor's limit: at most `calls` in any `perMs` window. */
+export interface Pacer {
+  /** Resolves when one more call fits in the window, and counts it. */
+  wait(): Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/**
+ * A sliding-window pacer: it remembers the start of the last `calls` calls and lets the next one
+ * go only once the oldest of them is `perMs` old. Unlike a token bucket refilled at the average
+ * rate, it never lets a burst through that the vendor's own window would refuse.
+ */
+export function createPacer(pace: { calls: number; perMs: number }, now: () => number = Date.now, sleep = realSleep): Pacer {
+  const starts: number[] = [];
+  return {
+    async wait() {
+      for (;;) {
+        const at = now();
+        while (starts.length > 0 && starts[0]! <= at - pace.perMs) starts.shift();
+        if (starts.length < pace.calls) {
+          starts.push(at);
+          return;
+        }
+        await sleep(starts[0]! + pace.perMs - at);
+      }
+    },
+  };
+}
+
+const unpaced: Pacer = { wait: async () => {} };
+
+function pacerFor(name: string, destination: Destination | undefined, deps: DeliveryDeps): Pacer {
+  if (!destination?.pace) return unpaced;
+  const pacers = deps.pacers ?? (deps.pacers = new Map());
+  let pacer = pacers.get(name);
+  if (!pacer) pacers.set(name, (pacer = createPacer(destination.pace, deps.now ?? Date.now, deps.sleep ?? realSleep)));
+  return pacer;
 }
 
 /** Full jitter: a uniform wait in [0, min(cap, base · 2^(attempt-1))). */
@@ -73,12 +121,13 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
     const timeout = AbortSignal.timeout(policy.timeoutMs);
     try {
       outcome = await destination.deliver(entry.lead, {
-        fetch: deps.fetch ?? fetch,
+        // Bound: on Workers, fetch called as a method of another object throws "Illegal invocation".
+        fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
         secret: deps.secret ?? (() => undefined),
         attempt: attemptNumber,
         uncertain: entry.uncertain,
         signal: timeout,
-        pace: async () => {},
+        pace: () => pacerFor(entry.destination, destination, deps).wait(),
         mapping: deps.config.forms[entry.formId]?.mapping,
       });
     } catch (error) {
@@ -102,11 +151,33 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
   return record;
 }
 
-/** Attempts every due entry once, one after another. Returns how many were attempted. */
-export async function deliverDue(deps: DeliveryDeps, limit = 50): Promise<number> {
-  const entries = await deps.outbox.due((deps.now ?? Date.now)(), limit);
-  for (const entry of entries) await attempt(entry, deps);
+/**
+ * Attempts every due entry once (only `destination`'s when given). Destinations are delivered
+ * concurrently, each one's entries one after another so that its pacer holds. Returns how many
+ * entries were attempted.
+ */
+export async function deliverDue(deps: DeliveryDeps, limit = 50, destination?: string): Promise<number> {
+  const entries = await deps.outbox.due((deps.now ?? Date.now)(), limit, destination);
+  const byDestination = new Map<string, OutboxEntry[]>();
+  for (const entry of entries) {
+    const list = byDestination.get(entry.destination);
+    if (list) list.push(entry);
+    else byDestination.set(entry.destination, [entry]);
+  }
+  await Promise.all(
+    [...byDestination.values()].map(async (list) => {
+      for (const entry of list) await attempt(entry, deps);
+    }),
+  );
   return entries.length;
+}
+
+/** Retention: erases the payloads of leads delivered longer ago than the configuration keeps them. */
+export async function eraseExpiredPayloads(deps: Pick<DeliveryDeps, 'config' | 'outbox' | 'now' | 'log'>): Promise<number> {
+  const days = deps.config.retention.deliveredPayloadDays;
+  const erased = await deps.outbox.erasePayloads((deps.now ?? Date.now)() - days * 86_400_000);
+  if (erased > 0) (deps.log ?? silentLog)('retention.erased', { count: erased, days });
+  return erased;
 }
 
 function describe(error: unknown): string {

@@ -16,6 +16,10 @@ export type RelayErrorCode =
   | 'rate_limited'
   | 'unauthorized'
   | 'captcha_failed'
+  | 'captcha_unavailable'
+  | 'admin_disabled'
+  | 'not_replayable'
+  | 'bad_request'
   | 'storage_unavailable';
 
 export class RelayError extends Error {

@@ -59,11 +59,22 @@ export interface OutboxStats {
   oldestPendingAt: number | null;
 }
 
+/** What the outbox knows of an Idempotency-Key already used. */
+export interface KeyLookup {
+  id: string;
+  bodyHash: string;
+}
+
 export interface Outbox {
   /** Stores the lead durably; the promise settles only once the write is committed. */
   accept(input: AcceptInput): Promise<AcceptResult>;
-  /** Pending entries whose next attempt is due, oldest first. */
-  due(now: number, limit: number): Promise<OutboxEntry[]>;
+  /** The submission that used this Idempotency-Key on this form, if any. */
+  findByIdempotencyKey(formId: string, key: string): Promise<KeyLookup | null>;
+  /**
+   * Pending entries whose next attempt is due, oldest first, claimed for this process; only
+   * those of `destination` when it is given.
+   */
+  due(now: number, limit: number, destination?: string): Promise<OutboxEntry[]>;
   /** Records the end of one attempt (the attempt count goes up by one). */
   record(id: string, record: AttemptRecord, now: number): Promise<void>;
   list(state: DeliveryState, limit: number): Promise<OutboxEntry[]>;
@@ -71,4 +82,9 @@ export interface Outbox {
   /** Puts a dead entry back to pending, due now, with its attempt count reset. */
   replay(id: string, now: number): Promise<boolean>;
   stats(): Promise<OutboxStats>;
+  /** Retention: erases the payload (the lead) of entries delivered before the given time. */
+  erasePayloads(deliveredBefore: number): Promise<number>;
 }
+
+/** What the accept path and the admin API use: a runtime may route these to several stores. */
+export type RelayOutbox = Pick<Outbox, 'accept' | 'findByIdempotencyKey' | 'list' | 'get' | 'replay' | 'stats'>;

@@ -5,12 +5,17 @@
  * Errors show once a field is left or on submit, never while a person first types; once shown,
  * an error is re-checked on each keystroke so it clears the moment the value is fixed.
  */
-import { type JSX, render } from 'preact';
+/** @jsxRuntime classic */
+/** @jsx h */
+/** @jsxFrag Fragment */
+// Classic JSX: preact's createElement is in the bundle anyway; the automatic runtime adds its own.
+import { Fragment, h, type JSX, render } from 'preact';
 import type { Attribution } from '../../src/schema/attribution.ts';
 import { type FieldValue, fieldIssue } from '../../src/schema/field.ts';
 import type { FieldDefinition, FormDefinition } from '../../src/schema/form.ts';
 import type { RuleCode } from '../../src/schema/form-keys.ts';
-import { type Catalogue, localize, ruleMessage } from '../../src/schema/messages.ts';
+import type { Catalogue } from '../../src/schema/messages.ts';
+import { localize, ruleMessage } from '../../src/schema/wording.ts';
 import type { Emit } from './events.ts';
 import { enqueue, type Queued, whenSettled } from './queue.ts';
 import { newIdempotencyKey, type SendResult, sendSubmission } from './transport.ts';
@@ -308,10 +313,9 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
 /** The definition's theme as the custom properties the stylesheet falls back to. */
 function themeProperties({ theme }: FormDefinition): Record<string, string> {
   const properties: Record<string, string> = {};
-  const names = { colorPrimary: 'color-primary', colorText: 'color-text', colorBackground: 'color-background', colorError: 'color-error', radius: 'radius', font: 'font', spacing: 'spacing' } as const;
-  for (const [key, name] of Object.entries(names)) {
-    const value = theme?.[key as keyof typeof names];
-    if (value) properties[`--lfd-${name}`] = value;
+  // colorPrimary → --lfd-color-primary, radius → --lfd-radius, …
+  for (const [key, value] of Object.entries(theme ?? {})) {
+    if (typeof value === 'string') properties[`--lfd-${key.replace(/[A-Z]/g, (upper) => `-${upper.toLowerCase()}`)}`] = value;
   }
   return properties;
 }
@@ -327,7 +331,7 @@ export function initialValues(definition: FormDefinition, prefill: Record<string
     if (field.type === 'consent') continue;
     const fromUrl = field.prefillParam ? params.get(field.prefillParam) : null;
     let value: FieldValue | null | undefined = prefill[field.name] ?? fromUrl ?? (field.type === 'hidden' ? (field.value ?? '') : undefined);
-    if (field.type === 'checkbox' && typeof value === 'string') value = !['', '0', 'false', 'no', 'off'].includes(value);
+    if (field.type === 'checkbox' && typeof value === 'string') value = !/^(0|false|no|off)?$/i.test(value);
     if ((field.type === 'select' || field.type === 'radio') && !field.options?.some((option) => option.value === value)) continue;
     if (value !== undefined && value !== null) values[field.name] = value;
   }

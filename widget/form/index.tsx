@@ -1,25 +1,20 @@
 /**
- * The form bundle's entry, imported by the loader on first need. `boot(relay, attribution)` returns
- * what the loader calls: `mount` for a `data-leadform` element and `command` for a `LeadForm(...)`
- * call. The loader passes its own attribution functions in, so the page keeps one attribution
- * state (consent, overrides, the iframe parent's touches) whichever file reads it.
+ * The form bundle's entry, imported by the loader on first need. `boot(relay)` returns what the
+ * loader calls: `mount` for a `data-leadform` element and `command` for a `LeadForm(...)` call.
+ * Attribution comes from `attribution.js`, the module the loader's capture also uses, so the page
+ * keeps one attribution state (consent, overrides, the iframe parent's touches).
  * Nothing here throws into the host page: every failure becomes a console warning and an event.
  */
-import type { Attribution } from '../../src/schema/attribution.ts';
+import { adoptAttribution, readAttribution } from '../attribution.ts';
 import type { FieldValue } from '../../src/schema/field.ts';
 import type { FormDefinition } from '../../src/schema/form.ts';
 import { createEvents, type LeadFormEventName } from './events.ts';
-import { type FrameBridge, bridgeToParent } from './frame.ts';
+import type { FrameBridge } from './frame.ts';
 import { mountForm } from './Form.tsx';
 import { catalogueFor, pickLocale, preloadCatalogue } from './i18n.ts';
-import { createPopup, type Popup } from './popup.ts';
+import type { Popup } from './popup.ts';
 import { flush } from './queue.ts';
 import { adoptStyles } from './styles.ts';
-
-export interface AttributionHooks {
-  readAttribution(): Attribution | undefined;
-  adoptAttribution(attribution: Attribution): void;
-}
 
 export interface RenderOptions {
   /** The form id, as in `data-leadform="…"`. */
@@ -35,7 +30,7 @@ export interface Core {
 
 const warn = (message: unknown) => console.warn('[leadform]', message);
 
-export function boot(relay: string, attribution: Partial<AttributionHooks> = {}): Core {
+export function boot(relay: string): Core {
   const events = createEvents(warn);
   const definitions = new Map<string, Promise<FormDefinition>>();
   const popups = new Map<string, Popup>();
@@ -65,7 +60,8 @@ export function boot(relay: string, attribution: Partial<AttributionHooks> = {})
     let bridge: FrameBridge | undefined;
     if (host.hasAttribute('data-leadform-embed')) {
       document.body.style.margin = '0';
-      bridge = bridgeToParent(host, definition.id, (touches) => attribution.adoptAttribution?.(touches));
+      // Only the embed page needs the bridge: a chunk of its own keeps it off every other page.
+      bridge = (await import('./frame.ts')).bridgeToParent(host, definition.id, adoptAttribution);
     }
     const emit = events.emitter(host, bridge?.forward);
     mountForm(container, {
@@ -74,7 +70,7 @@ export function boot(relay: string, attribution: Partial<AttributionHooks> = {})
       locale,
       t,
       prefill: options.prefill ?? {},
-      attribution: () => attribution.readAttribution?.(),
+      attribution: readAttribution,
       emit,
       ...(bridge ? { navigate: (url: string) => window.open(url, '_top') } : {}),
     });
@@ -101,7 +97,8 @@ export function boot(relay: string, attribution: Partial<AttributionHooks> = {})
     if (!popup) {
       const definition = await definitionOf(options.form);
       const t = await catalogueFor(definition, pickLocale(definition.locale, document.documentElement.lang, navigator.languages));
-      popup = createPopup(options.form, t.close);
+      // The popup is a chunk of its own, downloaded the first time a popup opens.
+      popup = (await import('./popup.ts')).createPopup(options.form, t.close);
       popups.set(options.form, popup);
       await renderInto(popup.host, popup.body, options);
       // A label, not aria-labelledby: the title leaves with the form once it is sent.

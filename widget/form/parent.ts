@@ -2,10 +2,11 @@
  * The iframe mode, on the parent page: the loader imports this small module when a leadform
  * iframe first speaks, so pages without one never download it. It sizes the iframe to its form,
  * re-dispatches the form's events on the iframe element, and answers the frame's hello with the
- * parent page's attribution. The loader has already checked the message comes from the relay's
+ * parent page's attribution (from `attribution.js`, the same module instance the loader's
+ * capture filled, since both import it by one URL). The loader has already checked the message comes from the relay's
  * origin; here it must also come from an iframe of this page.
  */
-import type { Attribution } from '../../src/schema/attribution.ts';
+import { readAttribution } from '../attribution.ts';
 
 interface FrameMessage {
   leadform: 1;
@@ -15,7 +16,7 @@ interface FrameMessage {
   detail?: unknown;
 }
 
-export function answerFrame(event: MessageEvent<FrameMessage>, relay: string, readAttribution: () => Attribution | undefined): void {
+export function answerFrame(event: MessageEvent<FrameMessage>, relay: string): void {
   const data = event.data;
   for (const frame of document.getElementsByTagName('iframe')) {
     if (frame.contentWindow !== event.source || !frame.contentWindow) continue;

@@ -7,14 +7,16 @@ import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDestinations, DESTINATION_TYPES } from '../../destinations/index.ts';
 import { renderInboxPage } from '../../destinations/sandbox-page.ts';
 import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
-import { deliverDue } from '../../relay/delivery.ts';
+import { deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
 import { type Log, jsonLog } from '../../relay/log.ts';
+import { memoryRateLimiter } from '../../relay/rate-limit.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -23,6 +25,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
 };
 
 export interface NodeRelayOptions {
@@ -40,6 +43,10 @@ export interface NodeRelayOptions {
   pollMs?: number;
   /** @default JSON lines on stdout */
   log?: Log;
+  /** Overrides Cloudflare's Turnstile siteverify endpoint (a fake one in tests). */
+  turnstileVerifyUrl?: string;
+  /** How often delivered payloads past retention are erased, in milliseconds. @default 3600000 */
+  retentionSweepMs?: number;
 }
 
 export interface NodeRelay {
@@ -51,12 +58,24 @@ export interface NodeRelay {
 
 export type StartResult = { ok: true; relay: NodeRelay } | { ok: false; problems: string[] };
 
+/** A file of the build (`dist/widget/…`, `dist/admin/…`), or null when it is not built. */
+async function builtFile(folder: string, file: string, headers: Record<string, string>): Promise<Response | null> {
+  const type = CONTENT_TYPES[extname(file)];
+  if (!type) return null;
+  try {
+    const body = await readFile(join(ROOT, 'dist', folder, file));
+    return new Response(body, { headers: { 'Content-Type': type, ...headers } });
+  } catch {
+    return null;
+  }
+}
+
 export async function startNodeRelay(options: NodeRelayOptions): Promise<StartResult> {
-  const parsed = parseConfig(options.config, DESTINATION_TYPES);
+  const env = options.env ?? process.env;
+  const parsed = parseConfig(options.config, DESTINATION_TYPES, env);
   if (!parsed.ok) return parsed;
   const { config } = parsed;
   const log = options.log ?? jsonLog;
-  const env = options.env ?? process.env;
   const store = new SqliteStore({ file: join(resolve(options.dataDir ?? '.leadform'), 'leadform.sqlite') });
   const inbox = store.inbox();
   const built = createDestinations(config.destinations, { sandboxInbox: inbox });
@@ -65,27 +84,41 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     return built;
   }
 
-  let delivering: Promise<void> | null = null;
-  let again = false;
-  const deliveryDeps = { config, outbox: store, destinations: built.destinations, secret: (name: string) => env[name], log };
-  // One pass at a time; a kick during a pass asks for one more pass when it ends.
-  const kick = () => {
-    if (delivering) {
-      again = true;
+  const deliveryDeps = {
+    config,
+    outbox: store,
+    destinations: built.destinations,
+    secret: (name: string) => env[name],
+    log,
+    pacers: new Map<string, Pacer>(),
+  };
+  // One delivery loop per destination, so a slow or paced CRM never holds up the others. Each
+  // runs one pass at a time; a kick during a pass asks for one more pass when it ends.
+  const loops = new Map<string, { running: Promise<void> | null; again: boolean }>();
+  const kickOne = (destination: string) => {
+    let loop = loops.get(destination);
+    if (!loop) loops.set(destination, (loop = { running: null, again: false }));
+    if (loop.running) {
+      loop.again = true;
       return;
     }
-    delivering = (async () => {
+    const current = loop;
+    current.running = (async () => {
       do {
-        again = false;
+        current.again = false;
         try {
-          while ((await deliverDue(deliveryDeps)) > 0);
+          while ((await deliverDue(deliveryDeps, 50, destination)) > 0);
         } catch (error) {
-          log('delivery.loop_error', { error: error instanceof Error ? error.message : String(error) });
+          log('delivery.loop_error', { destination, error: error instanceof Error ? error.message : String(error) });
         }
-      } while (again);
-      delivering = null;
+      } while (current.again);
+      current.running = null;
     })();
   };
+  const kick = () => {
+    for (const name of Object.keys(config.destinations)) kickOne(name);
+  };
+  const sweep = () => eraseExpiredPayloads(deliveryDeps).catch((error) => log('retention.error', { error: String(error) }));
 
   const app = new Hono();
   app.get('/', serveStatic({ root: join(ROOT, 'public'), path: 'index.html' }));
@@ -98,17 +131,14 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       config,
       outbox: store,
       log,
-      onAccepted: kick,
-      widgetAsset: async (file) => {
-        const type = CONTENT_TYPES[extname(file)];
-        if (!type) return null;
-        try {
-          const body = await readFile(join(ROOT, 'dist', 'widget', file));
-          return new Response(body, { headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' } });
-        } catch {
-          return null;
-        }
-      },
+      onAccepted: kickOne,
+      secret: (name) => env[name],
+      rateLimiter: memoryRateLimiter(),
+      clientIp: (_request, bindings) => (bindings as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? null,
+      adminToken: env.LEADFORM_ADMIN_TOKEN,
+      ...(options.turnstileVerifyUrl ? { turnstileVerifyUrl: options.turnstileVerifyUrl } : {}),
+      widgetAsset: (file) => builtFile('widget', file, { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' }),
+      adminAsset: (file) => builtFile('admin', file, { 'Cache-Control': 'no-cache' }),
     }),
   );
 
@@ -117,8 +147,11 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     const s = serve({ fetch: app.fetch, port, hostname: options.hostname ?? '0.0.0.0' }, () => done(s));
   });
   const timer = setInterval(kick, options.pollMs ?? 1000);
+  const retentionTimer = setInterval(sweep, options.retentionSweepMs ?? 3_600_000);
   kick();
-  const url = `http://localhost:${port}`;
+  void sweep();
+  const address = server.address();
+  const url = `http://localhost:${address !== null && typeof address === 'object' ? address.port : port}`;
   log('relay.started', { url, forms: Object.keys(config.forms).length, destinations: built.destinations.size });
 
   return {
@@ -129,8 +162,9 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       url,
       async close() {
         clearInterval(timer);
+        clearInterval(retentionTimer);
         await new Promise<void>((done) => server.close(() => done()));
-        await delivering;
+        await Promise.all([...loops.values()].map((loop) => loop.running));
         store.close();
       },
     },

@@ -1,0 +1,188 @@
+/**
+ * The admin page: submissions by delivery state (attempts, last error), replay of dead letters,
+ * and each form's embed snippets. It talks only to the admin API with the token the operator
+ * types in, kept for this browser tab only (sessionStorage).
+ */
+import { render } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { snippetsFor } from './snippets.ts';
+
+type State = 'pending' | 'delivered' | 'dead';
+interface Submission {
+  id: string;
+  form: string;
+  destination: string;
+  state: State;
+  attempts: number;
+  lastError: string | null;
+  uncertain: boolean;
+  createdAt: string;
+  nextAttemptAt: string | null;
+}
+interface FormInfo {
+  id: string;
+  destination: string;
+  destinationType: string | null;
+}
+
+const TOKEN_KEY = 'leadform-admin-token';
+const relay = location.origin;
+
+async function api<T>(token: string, path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(path, { ...init, headers: { Authorization: `Bearer ${token}` } });
+  const body = (await response.json().catch(() => ({}))) as T & { message?: string };
+  if (!response.ok) throw new Error(body.message ?? `HTTP ${response.status}`);
+  return body;
+}
+
+function App() {
+  const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
+  const [draft, setDraft] = useState('');
+  const [state, setState] = useState<State>('dead');
+  const [rows, setRows] = useState<Submission[] | null>(null);
+  const [forms, setForms] = useState<FormInfo[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    if (!token) return;
+    setError(null);
+    try {
+      const [list, formList] = await Promise.all([
+        api<{ submissions: Submission[] }>(token, `/v1/admin/submissions?state=${state}`),
+        api<{ forms: FormInfo[] }>(token, '/v1/admin/forms'),
+      ]);
+      setRows(list.submissions);
+      setForms(formList.forms);
+    } catch (e) {
+      setRows(null);
+      setError((e as Error).message);
+    }
+  }, [token, state]);
+  useEffect(() => void load(), [load]);
+
+  const replay = async (id: string) => {
+    try {
+      await api(token, `/v1/admin/submissions/${encodeURIComponent(id)}/replay`, { method: 'POST' });
+      setNotice(`Submission ${id} is pending again.`);
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  if (!token) {
+    return (
+      <main>
+        <h1>leadform admin</h1>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            sessionStorage.setItem(TOKEN_KEY, draft);
+            setToken(draft);
+          }}
+        >
+          <label for="token">Admin token (LEADFORM_ADMIN_TOKEN)</label>
+          <input id="token" type="password" autocomplete="current-password" value={draft} onInput={(e) => setDraft(e.currentTarget.value)} required />
+          <button type="submit">Sign in</button>
+        </form>
+      </main>
+    );
+  }
+
+  return (
+    <main>
+      <header>
+        <h1>leadform admin</h1>
+        <button
+          type="button"
+          onClick={() => {
+            sessionStorage.removeItem(TOKEN_KEY);
+            setToken('');
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      {error && <p role="alert" class="error">{error}</p>}
+      {notice && <p role="status">{notice}</p>}
+      <section aria-labelledby="subs">
+        <h2 id="subs">Submissions</h2>
+        <div role="group" aria-label="Delivery state">
+          {(['pending', 'delivered', 'dead'] as const).map((s) => (
+            <button type="button" aria-pressed={s === state} onClick={() => setState(s)} key={s}>
+              {s}
+            </button>
+          ))}
+          <button type="button" onClick={() => void load()}>Reload</button>
+        </div>
+        {rows && rows.length === 0 && <p>No {state} submissions.</p>}
+        {rows && rows.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Submission</th>
+                <th scope="col">Form</th>
+                <th scope="col">Destination</th>
+                <th scope="col">Received</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Last error</th>
+                {state === 'dead' && <th scope="col">Action</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.id} data-id={row.id}>
+                  <td><code>{row.id}</code>{row.uncertain && <span title="An earlier attempt may have reached the CRM"> (uncertain)</span>}</td>
+                  <td>{row.form}</td>
+                  <td>{row.destination}</td>
+                  <td><time dateTime={row.createdAt}>{new Date(row.createdAt).toLocaleString()}</time></td>
+                  <td>{row.attempts}</td>
+                  <td>{row.lastError ?? '—'}</td>
+                  {state === 'dead' && (
+                    <td>
+                      <button type="button" onClick={() => void replay(row.id)}>Replay</button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section aria-labelledby="embeds">
+        <h2 id="embeds">Embed snippets</h2>
+        {forms.map((form) => (
+          <article key={form.id} data-form={form.id}>
+            <h3>
+              Form <code>{form.id}</code> → {form.destination} ({form.destinationType})
+            </h3>
+            {snippetsFor(relay, form.id).map((snippet) => (
+              <figure key={snippet.mode} data-mode={snippet.mode}>
+                <figcaption>{snippet.title}</figcaption>
+                <pre><code>{snippet.code}</code></pre>
+                <button type="button" onClick={() => void navigator.clipboard?.writeText(snippet.code)}>Copy</button>
+              </figure>
+            ))}
+          </article>
+        ))}
+      </section>
+    </main>
+  );
+}
+
+const style = document.createElement('style');
+style.textContent = `
+  body { font: 15px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1.5rem; color: #111827; }
+  header { display: flex; justify-content: space-between; align-items: center; }
+  table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+  th, td { border-bottom: 1px solid #e5e7eb; padding: .4rem .5rem; text-align: left; vertical-align: top; }
+  td:nth-child(6) { max-width: 24rem; overflow-wrap: anywhere; }
+  button { font: inherit; padding: .25rem .75rem; margin: .1rem; }
+  button[aria-pressed="true"] { background: #1d4ed8; color: #fff; }
+  pre { background: #f3f4f6; padding: .75rem; overflow-x: auto; white-space: pre-wrap; }
+  figure { margin: 1rem 0; } .error { color: #b91c1c; }
+  input { font: inherit; margin: 0 .5rem; }
+`;
+document.head.append(style);
+render(<App />, document.getElementById('app')!);

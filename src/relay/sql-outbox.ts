@@ -1,0 +1,266 @@
+/**
+ * The outbox in SQL, shared by every runtime whose storage is SQLite: better-sqlite3 on Node and
+ * a Durable Object's own SQLite on Workers. Each brings a small synchronous `SqlDriver`; the
+ * statements, the claim rules and the sandbox inbox table are written once, here.
+ */
+import type { SandboxInbox } from '../destinations/sandbox.ts';
+import type { Lead } from '../destinations/types.ts';
+import type { AcceptInput, AcceptResult, AttemptRecord, DeliveryState, KeyLookup, Outbox, OutboxEntry, OutboxStats } from './outbox.ts';
+
+export type SqlValue = string | number | null;
+
+/** The few synchronous calls the outbox needs from a SQLite binding. */
+export interface SqlDriver {
+  /** Runs statements without parameters (the schema). */
+  exec(sql: string): void;
+  all<T>(sql: string, ...params: SqlValue[]): T[];
+  /** Returns the number of rows changed. */
+  run(sql: string, ...params: SqlValue[]): number;
+  /** Runs `fn` in one transaction, committed (durably) before it returns. */
+  transaction<T>(fn: () => T): T;
+}
+
+interface Row {
+  id: string;
+  form_id: string;
+  destination: string;
+  state: DeliveryState;
+  attempts: number;
+  created_at: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  uncertain: number;
+  remote_id: string | null;
+  lead: string | null;
+  claimed_by: string | null;
+}
+
+export const OUTBOX_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY,
+    form_id TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    idempotency_key TEXT,
+    body_hash TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_error TEXT,
+    uncertain INTEGER NOT NULL DEFAULT 0,
+    remote_id TEXT,
+    lead TEXT,
+    -- Which process is attempting the entry right now, and since when.
+    claimed_by TEXT,
+    claimed_at INTEGER
+  )`,
+  'CREATE UNIQUE INDEX IF NOT EXISTS outbox_idempotency ON outbox (form_id, idempotency_key) WHERE idempotency_key IS NOT NULL',
+  'CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at)',
+  `CREATE TABLE IF NOT EXISTS sandbox_inbox (
+    lead_id TEXT PRIMARY KEY,
+    lead TEXT NOT NULL,
+    delivered_at INTEGER NOT NULL
+  )`,
+];
+
+export interface SqlOutboxOptions {
+  /**
+   * How long a claimed entry stays with one process before another may take it over.
+   * @default 60000
+   */
+  claimLeaseMs?: number;
+  /**
+   * Group commit: accepts that arrive while a batch is being gathered are written in one
+   * transaction (one fsync), and each resolves only after that transaction committed. Pass the
+   * runtime's "after pending I/O" scheduler (`setImmediate` on Node). Without it, each accept
+   * commits on its own.
+   */
+  batch?: (flush: () => void) => void;
+}
+
+export class SqlOutbox implements Outbox {
+  /** Tells this process's claims from those a crashed one left behind. */
+  private readonly processId = crypto.randomUUID();
+  private readonly claimLeaseMs: number;
+  private queue: { input: AcceptInput; done: (result: AcceptResult) => void; fail: (error: unknown) => void }[] = [];
+
+  constructor(
+    private readonly sql: SqlDriver,
+    private readonly options: SqlOutboxOptions = {},
+  ) {
+    for (const statement of OUTBOX_SCHEMA) sql.exec(statement);
+    this.claimLeaseMs = options.claimLeaseMs ?? 60_000;
+  }
+
+  accept(input: AcceptInput): Promise<AcceptResult> {
+    const { batch } = this.options;
+    if (!batch) return Promise.resolve(this.sql.transaction(() => this.acceptOne(input)));
+    return new Promise((done, fail) => {
+      if (this.queue.push({ input, done, fail }) === 1) batch(() => this.flush());
+    });
+  }
+
+  /** Commits every queued accept in one transaction, then answers each of them. */
+  private flush(): void {
+    const queued = this.queue;
+    this.queue = [];
+    let results: AcceptResult[];
+    try {
+      results = this.sql.transaction(() => queued.map(({ input }) => this.acceptOne(input)));
+    } catch (error) {
+      for (const { fail } of queued) fail(error);
+      return;
+    }
+    queued.forEach(({ done }, i) => done(results[i]!));
+  }
+
+  private acceptOne(input: AcceptInput): AcceptResult {
+    if (input.idempotencyKey !== null) {
+      const existing = this.findKey(input.lead.formId, input.idempotencyKey);
+      if (existing) return { kind: existing.bodyHash === input.bodyHash ? 'replayed' : 'conflict', id: existing.id };
+    }
+    const now = Date.parse(input.lead.receivedAt);
+    this.sql.run(
+      `INSERT INTO outbox (id, form_id, destination, idempotency_key, body_hash, created_at, next_attempt_at, updated_at, lead)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      input.lead.id,
+      input.lead.formId,
+      input.destination,
+      input.idempotencyKey,
+      input.bodyHash,
+      now,
+      now,
+      now,
+      JSON.stringify(input.lead),
+    );
+    return { kind: 'stored', id: input.lead.id };
+  }
+
+  private findKey(formId: string, key: string): KeyLookup | null {
+    const [row] = this.sql.all<{ id: string; body_hash: string }>(
+      'SELECT id, body_hash FROM outbox WHERE form_id = ? AND idempotency_key = ?',
+      formId,
+      key,
+    );
+    return row ? { id: row.id, bodyHash: row.body_hash } : null;
+  }
+
+  async findByIdempotencyKey(formId: string, key: string): Promise<KeyLookup | null> {
+    return this.findKey(formId, key);
+  }
+
+  async due(now: number, limit: number, destination?: string): Promise<OutboxEntry[]> {
+    return this.sql.transaction(() => {
+      const rows = this.sql.all<Row>(
+        `SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
+           AND (claimed_by IS NULL OR claimed_by != ? OR claimed_at < ?)
+           ${destination === undefined ? '' : 'AND destination = ?'}
+         ORDER BY next_attempt_at, created_at LIMIT ?`,
+        ...[now, this.processId, now - this.claimLeaseMs, ...(destination === undefined ? [] : [destination]), limit],
+      );
+      for (const row of rows) this.sql.run('UPDATE outbox SET claimed_by = ?, claimed_at = ? WHERE id = ?', this.processId, now, row.id);
+      // A row another process had claimed was mid-attempt when that process died: the vendor may
+      // have the lead, so the next attempt must look before it creates.
+      return rows.map((row) => toEntry(row, row.claimed_by !== null));
+    });
+  }
+
+  async record(id: string, record: AttemptRecord, now: number): Promise<void> {
+    this.sql.run(
+      `UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+         uncertain = ?, remote_id = COALESCE(?, remote_id), updated_at = ?, claimed_by = NULL, claimed_at = NULL
+       WHERE id = ?`,
+      record.state,
+      record.state === 'pending' ? record.nextAttemptAt : now,
+      record.state === 'delivered' ? null : record.error,
+      record.state === 'pending' && record.uncertain ? 1 : 0,
+      record.state === 'delivered' ? record.remoteId : null,
+      now,
+      id,
+    );
+  }
+
+  async list(state: DeliveryState, limit: number): Promise<OutboxEntry[]> {
+    return this.sql
+      .all<Row>('SELECT * FROM outbox WHERE state = ? ORDER BY created_at DESC LIMIT ?', state, limit)
+      .map((row) => toEntry(row, false));
+  }
+
+  async get(id: string): Promise<OutboxEntry | null> {
+    const [row] = this.sql.all<Row>('SELECT * FROM outbox WHERE id = ?', id);
+    return row ? toEntry(row, false) : null;
+  }
+
+  async replay(id: string, now: number): Promise<boolean> {
+    const changed = this.sql.run(
+      `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?, claimed_by = NULL
+       WHERE id = ? AND state = 'dead' AND lead IS NOT NULL`,
+      now,
+      now,
+      id,
+    );
+    return changed === 1;
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const stats: OutboxStats = { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null };
+    const rows = this.sql.all<{ state: DeliveryState; n: number; oldest: number }>(
+      'SELECT state, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY state',
+    );
+    for (const row of rows) {
+      stats[row.state] = row.n;
+      if (row.state === 'pending') stats.oldestPendingAt = row.oldest;
+    }
+    return stats;
+  }
+
+  async erasePayloads(deliveredBefore: number): Promise<number> {
+    return this.sql.run(
+      "UPDATE outbox SET lead = NULL WHERE state = 'delivered' AND lead IS NOT NULL AND updated_at < ?",
+      deliveredBefore,
+    );
+  }
+
+  /** The earliest time a pending entry is due, or null when none is pending. */
+  nextDueAt(): number | null {
+    const [row] = this.sql.all<{ next: number | null }>("SELECT MIN(next_attempt_at) AS next FROM outbox WHERE state = 'pending'");
+    return row?.next ?? null;
+  }
+
+  /** When the oldest delivered payload still kept was delivered, or null when none is kept. */
+  oldestDeliveredPayloadAt(): number | null {
+    const [row] = this.sql.all<{ at: number | null }>("SELECT MIN(updated_at) AS at FROM outbox WHERE state = 'delivered' AND lead IS NOT NULL");
+    return row?.at ?? null;
+  }
+
+  /** The sandbox inbox, kept in the same database as the outbox. */
+  inbox(): SandboxInbox {
+    return {
+      add: async (lead: Lead, now: number) =>
+        this.sql.run('INSERT OR IGNORE INTO sandbox_inbox (lead_id, lead, delivered_at) VALUES (?, ?, ?)', lead.id, JSON.stringify(lead), now) === 1
+          ? 'added'
+          : 'exists',
+      list: async (limit: number) =>
+        this.sql
+          .all<{ lead: string; delivered_at: number }>('SELECT lead, delivered_at FROM sandbox_inbox ORDER BY delivered_at DESC, rowid DESC LIMIT ?', limit)
+          .map((row) => ({ lead: JSON.parse(row.lead) as Lead, deliveredAt: row.delivered_at })),
+    };
+  }
+}
+
+function toEntry(row: Row, crashedMidAttempt: boolean): OutboxEntry {
+  return {
+    id: row.id,
+    formId: row.form_id,
+    destination: row.destination,
+    state: row.state,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    uncertain: row.uncertain === 1 || crashedMidAttempt,
+    remoteId: row.remote_id,
+    lead: row.lead === null ? null : (JSON.parse(row.lead) as Lead),
+  };
+}

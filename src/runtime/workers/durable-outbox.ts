@@ -1,0 +1,46 @@
+/**
+ * The accept path's view of the Workers outbox: each call goes to the Durable Object of the
+ * lead's destination; admin queries ask every destination's object and merge the answers.
+ */
+import type { RelayConfig } from '../../relay/config.ts';
+import type { OutboxEntry, OutboxStats, RelayOutbox } from '../../relay/outbox.ts';
+import type { Env } from './shared.ts';
+
+export function durableOutbox(env: Env, config: RelayConfig): RelayOutbox {
+  const object = (destination: string) => env.OUTBOX.get(env.OUTBOX.idFromName(destination));
+  const all = () => Object.keys(config.destinations).map(object);
+  const destinationOf = (formId: string) => config.forms[formId]!.destination;
+
+  return {
+    accept: (input) => object(input.destination).accept(input),
+    findByIdempotencyKey: (formId, key) => object(destinationOf(formId)).findByIdempotencyKey(formId, key),
+    async list(state, limit) {
+      const lists = await Promise.all(all().map((o) => o.list(state, limit)));
+      return lists
+        .flat()
+        .sort((a: OutboxEntry, b: OutboxEntry) => b.createdAt - a.createdAt)
+        .slice(0, limit);
+    },
+    async get(id) {
+      const found = await Promise.all(all().map((o) => o.get(id)));
+      return found.find((entry) => entry !== null) ?? null;
+    },
+    async replay(id, now) {
+      const replayed = await Promise.all(all().map((o) => o.replay(id, now)));
+      return replayed.includes(true);
+    },
+    async stats() {
+      const each = await Promise.all(all().map((o) => o.stats()));
+      return each.reduce<OutboxStats>(
+        (sum, s) => ({
+          pending: sum.pending + s.pending,
+          delivered: sum.delivered + s.delivered,
+          dead: sum.dead + s.dead,
+          oldestPendingAt:
+            s.oldestPendingAt === null ? sum.oldestPendingAt : Math.min(s.oldestPendingAt, sum.oldestPendingAt ?? Infinity),
+        }),
+        { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null },
+      );
+    },
+  };
+}

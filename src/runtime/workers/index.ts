@@ -1,0 +1,77 @@
+/**
+ * The relay on Cloudflare Workers: the same core as on Node, with the outbox in a SQLite-backed
+ * Durable Object per destination (delivering from its alarm), rate limits in a Durable Object per
+ * key, secrets from the Worker's bindings, and the configuration and widget files bundled in by
+ * `npm run build:worker`. `wrangler.toml` declares the bindings.
+ */
+import assets from 'leadform:assets';
+import { Hono } from 'hono';
+import { renderInboxPage } from '../../destinations/sandbox-page.ts';
+import { createRelay } from '../../relay/app.ts';
+import { jsonLog } from '../../relay/log.ts';
+import type { RateLimiter } from '../../relay/rate-limit.ts';
+import { durableOutbox } from './durable-outbox.ts';
+import { config, type Env, missingSecrets, secretFrom } from './shared.ts';
+
+export { OutboxObject } from './outbox-object.ts';
+export { RateLimiterObject } from './rate-limiter-object.ts';
+
+const TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+};
+
+function bundled(path: string, headers: Record<string, string>): Response | null {
+  const body = assets[path];
+  if (body === undefined) return null;
+  return new Response(body, { headers: { 'Content-Type': TYPES[path.split('.').pop()!] ?? 'application/octet-stream', ...headers } });
+}
+
+function durableRateLimiter(env: Env): RateLimiter {
+  return { take: (key, rule) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).take(rule) };
+}
+
+/** Bindings are known only when the first request arrives, so the app is built then, once. */
+let built: { env: Env; app: Hono } | undefined;
+
+function appFor(env: Env): Hono {
+  if (built?.env === env) return built.app;
+  const app = new Hono();
+  const missing = missingSecrets(env);
+  if (missing.length) {
+    jsonLog('relay.misconfigured', { missingSecrets: missing.join(',') });
+    app.all('*', (c) =>
+      c.json({ error: 'misconfigured', message: `The relay is missing secret(s) ${missing.join(', ')}; run wrangler secret put for each, then redeploy.` }, 503),
+    );
+  } else {
+    const sandbox = Object.entries(config.destinations).find(([, d]) => d.type === 'sandbox')?.[0];
+    const inbox = (limit: number) => (sandbox ? env.OUTBOX.get(env.OUTBOX.idFromName(sandbox)).inbox(limit) : Promise.resolve([]));
+    app.get('/', (c) => bundled('public/index.html', {}) ?? c.notFound());
+    app.get('/sandbox/inbox', async (c) => c.html(renderInboxPage(await inbox(200))));
+    app.get('/sandbox/inbox.json', async (c) => c.json(await inbox(1000)));
+    app.route(
+      '/',
+      createRelay({
+        config,
+        outbox: durableOutbox(env, config),
+        log: jsonLog,
+        secret: secretFrom(env),
+        rateLimiter: durableRateLimiter(env),
+        clientIp: (request) => request.headers.get('CF-Connecting-IP'),
+        adminToken: env.LEADFORM_ADMIN_TOKEN,
+        ...(env.LEADFORM_TURNSTILE_VERIFY_URL ? { turnstileVerifyUrl: env.LEADFORM_TURNSTILE_VERIFY_URL } : {}),
+        widgetAsset: async (file) => bundled(`widget/${file}`, { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' }),
+        adminAsset: async (file) => bundled(`admin/${file}`, { 'Cache-Control': 'no-cache' }),
+      }),
+    );
+  }
+  built = { env, app };
+  return app;
+}
+
+export default {
+  fetch(request: Request, env: Env): Response | Promise<Response> {
+    return appFor(env).fetch(request, env);
+  },
+};

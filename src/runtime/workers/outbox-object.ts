@@ -1,0 +1,100 @@
+/**
+ * The Workers outbox: a SQLite-backed Durable Object per destination. It stores each lead before
+ * the relay answers 202 (a Durable Object's write is durable before its answer leaves), and
+ * delivers from its alarm. Being one object per destination, it is also the one place that paces
+ * that CRM's calls, whichever Worker accepted the lead.
+ */
+import { DurableObject, type DurableObjectState } from 'cloudflare:workers';
+import { createDestinations } from '../../destinations/index.ts';
+import type { SandboxInbox } from '../../destinations/sandbox.ts';
+import { type DeliveryDeps, deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
+import { jsonLog } from '../../relay/log.ts';
+import type { AcceptInput, DeliveryState } from '../../relay/outbox.ts';
+import { SqlOutbox } from '../../relay/sql-outbox.ts';
+import { config, type Env, secretFrom } from './shared.ts';
+
+/** How long one alarm keeps delivering before it hands over to the next alarm. */
+const ALARM_BUDGET_MS = 20_000;
+
+export class OutboxObject extends DurableObject<Env> {
+  private readonly outbox: SqlOutbox;
+  private readonly sandbox: SandboxInbox;
+  private readonly deliveryDeps: DeliveryDeps;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const { sql } = ctx.storage;
+    this.outbox = new SqlOutbox({
+      exec: (query) => void sql.exec(query),
+      all: (query, ...params) => sql.exec(query, ...params).toArray() as never,
+      // rowsWritten counts index writes too; changes() counts rows, as better-sqlite3 does.
+      run: (query, ...params) => {
+        sql.exec(query, ...params);
+        return sql.exec<{ n: number }>('SELECT changes() AS n').toArray()[0]!.n;
+      },
+      transaction: (fn) => ctx.storage.transactionSync(fn),
+    });
+    this.sandbox = this.outbox.inbox();
+    const built = createDestinations(config.destinations, { sandboxInbox: this.sandbox });
+    if (!built.ok) throw new Error(`leadform: destinations are misconfigured:\n${built.problems.join('\n')}`);
+    this.deliveryDeps = {
+      config,
+      outbox: this.outbox,
+      destinations: built.destinations,
+      secret: secretFrom(env),
+      log: jsonLog,
+      pacers: new Map<string, Pacer>(),
+    };
+  }
+
+  async accept(input: AcceptInput) {
+    const result = await this.outbox.accept(input);
+    if (result.kind === 'stored') await this.wakeBy(Date.now());
+    return result;
+  }
+
+  findByIdempotencyKey(formId: string, key: string) {
+    return this.outbox.findByIdempotencyKey(formId, key);
+  }
+
+  list(state: DeliveryState, limit: number) {
+    return this.outbox.list(state, limit);
+  }
+
+  get(id: string) {
+    return this.outbox.get(id);
+  }
+
+  async replay(id: string, now: number) {
+    const replayed = await this.outbox.replay(id, now);
+    if (replayed) await this.wakeBy(now);
+    return replayed;
+  }
+
+  stats() {
+    return this.outbox.stats();
+  }
+
+  /** The sandbox destination's inbox, when this object's destination is the sandbox. */
+  inbox(limit: number) {
+    return this.sandbox.list(limit);
+  }
+
+  /** Delivers what is due, erases expired payloads, and sets the alarm for what is left. */
+  async alarm(): Promise<void> {
+    const started = Date.now();
+    while (Date.now() - started < ALARM_BUDGET_MS && (await deliverDue(this.deliveryDeps, 25)) > 0);
+    await eraseExpiredPayloads(this.deliveryDeps);
+    const retentionMs = config.retention.deliveredPayloadDays * 86_400_000;
+    const oldestPayload = this.outbox.oldestDeliveredPayloadAt();
+    const wakeTimes = [this.outbox.nextDueAt(), oldestPayload === null ? null : oldestPayload + retentionMs + 1];
+    const next = Math.min(...wakeTimes.filter((time): time is number => time !== null));
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
+  }
+
+  /** Makes sure the alarm fires no later than `time`. */
+  private async wakeBy(time: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > time) await this.ctx.storage.setAlarm(time);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * What the Workers entry and its Durable Objects share: the bundled configuration, parsed once
+ * per isolate, and the bindings the relay expects.
+ */
+import configFile from 'leadform:config';
+import type { DurableObjectNamespace } from 'cloudflare:workers';
+import { DESTINATION_TYPES } from '../../destinations/index.ts';
+import { parseConfig, type RelayConfig, secretNames } from '../../relay/config.ts';
+import type { OutboxObject } from './outbox-object.ts';
+import type { RateLimiterObject } from './rate-limiter-object.ts';
+
+export interface Env {
+  /** One outbox per destination (`idFromName(destination)`). */
+  OUTBOX: DurableObjectNamespace<OutboxObject>;
+  /** One token bucket per rate-limit key (`ip:…`, `form:…`). */
+  RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;
+  /** The admin API's bearer token (`wrangler secret put LEADFORM_ADMIN_TOKEN`); unset turns it off. */
+  LEADFORM_ADMIN_TOKEN?: string;
+  /** Overrides Cloudflare's Turnstile siteverify endpoint, for a local fake. */
+  LEADFORM_TURNSTILE_VERIFY_URL?: string;
+  /** Secrets the configuration names by environment variable (`wrangler secret put NAME`). */
+  [name: string]: unknown;
+}
+
+// The file was validated when the bundle was built; parsing again fills in the defaults.
+const parsed = parseConfig(configFile, DESTINATION_TYPES);
+if (!parsed.ok) throw new Error(`leadform: the bundled configuration is invalid:\n${parsed.problems.join('\n')}`);
+export const config: RelayConfig = parsed.config;
+
+/** Reads a secret from the Worker's bindings (secrets and vars). */
+export function secretFrom(env: Env): (name: string) => string | undefined {
+  return (name) => {
+    const value = env[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+}
+
+/** The secrets the configuration names that are not bound: a deploy missing `wrangler secret put`. */
+export function missingSecrets(env: Env): string[] {
+  return secretNames(config).filter((name) => !secretFrom(env)(name));
+}
