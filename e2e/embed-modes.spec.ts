@@ -140,6 +140,24 @@ test('iframe with the script on a parent of another origin: it resizes to its fo
   await expect.poll(async () => (await frame.boundingBox())!.height).toBeLessThan(before / 2);
 });
 
+test("iframe: a parent script that loads after the frame's form still sizes it and gets its ready event", async ({ page, baseURL }) => {
+  const relay = new URL(baseURL!).origin;
+  let release!: () => void;
+  const released = new Promise<void>((done) => (release = done));
+  // Hold the parent page's own loader until the form inside the frame has rendered.
+  await page.route('**/v1/leadform.js', async (route) => {
+    if (route.request().frame() === page.mainFrame()) await released;
+    await route.continue();
+  });
+  // The page's load event waits for the held script, so do not wait for it either.
+  await page.goto(`${otherOrigin(relay)}/demo/iframe.html?relay=${encodeURIComponent(relay)}`, { waitUntil: 'commit' });
+  await expect(page.frameLocator('#quote').getByLabel('Name')).toBeVisible();
+  expect((await page.locator('#quote').boundingBox())!.height).toBeLessThan(200);
+  release();
+  await expect.poll(async () => (await page.locator('#quote').boundingBox())!.height).toBeGreaterThan(700);
+  await expect.poll(() => page.evaluate(() => (window as unknown as { events: string[] }).events)).toEqual(['ready:showcase']);
+});
+
 test('iframe: the parent script ignores leadform-shaped messages from frames of other origins', async ({ page, baseURL }) => {
   const relay = new URL(baseURL!).origin;
   await page.goto(`${otherOrigin(relay)}/demo/iframe.html?relay=${encodeURIComponent(relay)}`);

@@ -27,16 +27,30 @@ export function bridgeToParent(host: HTMLElement, formId: string, adopt: (attrib
   const origin = parentOrigin();
   if (!origin || origin === 'null') return undefined;
   const post = (message: Record<string, unknown>) => window.parent.postMessage({ leadform: 1, form: formId, ...message }, origin);
+  // The parent's script may load after this frame (both are async): events wait until it has
+  // answered a hello, and the hello repeats, backing off, until it does (or ~30 s have passed).
+  let answered = false;
+  const waiting: Record<string, unknown>[] = [];
+  let height = 0;
   window.addEventListener('message', (event) => {
     const data = event.data as { leadform?: unknown; attribution?: Attribution } | null;
     if (event.source !== window.parent || event.origin !== origin || data?.leadform !== 1) return;
     if (data.attribution && typeof data.attribution === 'object') adopt(data.attribution);
+    if (!answered) {
+      answered = true;
+      for (const message of waiting.splice(0)) post(message);
+    }
   });
-  let last = 0;
   new ResizeObserver(() => {
-    const height = Math.ceil(host.getBoundingClientRect().height);
-    if (height !== last) post({ height: (last = height) });
+    const next = Math.ceil(host.getBoundingClientRect().height);
+    if (next !== height) post({ height: (height = next) });
   }).observe(host);
-  post({ ready: 1 });
-  return { forward: (name, detail) => post({ event: name, detail }) };
+  let tries = 0;
+  const hello = () => {
+    if (answered || tries > 7) return;
+    post({ ready: 1, height });
+    setTimeout(hello, 250 * 2 ** tries++);
+  };
+  hello();
+  return { forward: (name, detail) => (answered ? post : (message: Record<string, unknown>) => waiting.push(message))({ event: name, detail }) };
 }

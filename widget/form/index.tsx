@@ -33,9 +33,10 @@ const warn = (message: unknown) => console.warn('[leadform]', message);
 export function boot(relay: string): Core {
   const events = createEvents(warn);
   const definitions = new Map<string, Promise<FormDefinition>>();
-  const popups = new Map<string, Popup>();
-  const browserLocale = () => pickLocale(undefined, document.documentElement.lang, navigator.languages);
-  preloadCatalogue(browserLocale());
+  const popups = new Map<string, Promise<Popup>>();
+  const localeOf = (definition?: FormDefinition) => pickLocale(definition?.locale, document.documentElement.lang, navigator.languages);
+  // Most forms speak the page's language: its words download while the definition does.
+  preloadCatalogue(localeOf());
 
   const definitionOf = (formId: string) => {
     let definition = definitions.get(formId);
@@ -55,7 +56,7 @@ export function boot(relay: string): Core {
   /** Renders form `options.form` into `container`; events go to `host`. */
   const renderInto = async (host: HTMLElement, container: Element | ShadowRoot, options: RenderOptions) => {
     const definition = await definitionOf(options.form);
-    const locale = pickLocale(definition.locale, document.documentElement.lang, navigator.languages);
+    const locale = localeOf(definition);
     const t = await catalogueFor(definition, locale);
     let bridge: FrameBridge | undefined;
     if (host.hasAttribute('data-leadform-embed')) {
@@ -75,7 +76,6 @@ export function boot(relay: string): Core {
       ...(bridge ? { navigate: (url: string) => window.open(url, '_top') } : {}),
     });
     emit('ready', { formId: definition.id });
-    return t;
   };
 
   const mount = async (host: HTMLElement, options: RenderOptions) => {
@@ -92,19 +92,30 @@ export function boot(relay: string): Core {
     }
   };
 
+  const createPopupFor = async (options: RenderOptions) => {
+    const definition = await definitionOf(options.form);
+    const t = await catalogueFor(definition, localeOf(definition));
+    // The popup is a chunk of its own, downloaded the first time a popup opens.
+    const popup = (await import('./popup.ts')).createPopup(options.form, t.close);
+    try {
+      await renderInto(popup.host, popup.body, options);
+    } catch (error) {
+      popup.host.remove();
+      throw error;
+    }
+    // A label, not aria-labelledby: the title leaves with the form once it is sent.
+    popup.dialog.setAttribute('aria-label', popup.body.querySelector('h2')?.textContent || options.form);
+    return popup;
+  };
+
+  /** Opens form `options.form` as a popup, made once per form (a double click opens one). */
   const open = async (options: RenderOptions, opener: Element | null) => {
     let popup = popups.get(options.form);
     if (!popup) {
-      const definition = await definitionOf(options.form);
-      const t = await catalogueFor(definition, pickLocale(definition.locale, document.documentElement.lang, navigator.languages));
-      // The popup is a chunk of its own, downloaded the first time a popup opens.
-      popup = (await import('./popup.ts')).createPopup(options.form, t.close);
-      popups.set(options.form, popup);
-      await renderInto(popup.host, popup.body, options);
-      // A label, not aria-labelledby: the title leaves with the form once it is sent.
-      popup.dialog.setAttribute('aria-label', popup.body.querySelector('h2')?.textContent || options.form);
+      popups.set(options.form, (popup = createPopupFor(options)));
+      popup.catch(() => popups.delete(options.form));
     }
-    popup.open(opener);
+    (await popup).open(opener);
   };
 
   const command = (args: unknown[]) => {
@@ -121,7 +132,7 @@ export function boot(relay: string): Core {
         const opener = (second as Element | undefined) ?? deepActiveElement();
         void open(options, opener).catch(warn);
       } else if (name === 'close') {
-        for (const popup of popups.values()) popup.dialog.close();
+        for (const popup of popups.values()) popup.then((opened) => opened.dialog.close(), warn);
       } else {
         warn(`unknown command or arguments: ${String(name)}`);
       }
