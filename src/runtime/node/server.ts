@@ -10,7 +10,8 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDestinations, DESTINATION_TYPES } from '../../destinations/index.ts';
+import { createDestinations, destinationFactories, type DestinationDeps } from '../../destinations/index.ts';
+import type { DestinationFactory } from '../../destinations/types.ts';
 import { renderInboxPage } from '../../destinations/sandbox-page.ts';
 import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
@@ -45,6 +46,11 @@ export interface NodeRelayOptions {
   log?: Log;
   /** Overrides Cloudflare's Turnstile siteverify endpoint (a fake one in tests). */
   turnstileVerifyUrl?: string;
+  /**
+   * Destination adapters beyond the built-in ones, by type name: a private CRM's adapter, or a
+   * test double. @default none
+   */
+  extraDestinations?: Record<string, DestinationFactory<DestinationDeps>>;
   /** How often delivered payloads past retention are erased, in milliseconds. @default 3600000 */
   retentionSweepMs?: number;
 }
@@ -72,13 +78,14 @@ async function builtFile(folder: string, file: string, headers: Record<string, s
 
 export async function startNodeRelay(options: NodeRelayOptions): Promise<StartResult> {
   const env = options.env ?? process.env;
-  const parsed = parseConfig(options.config, DESTINATION_TYPES, env);
+  const factories = { ...destinationFactories, ...options.extraDestinations };
+  const parsed = parseConfig(options.config, Object.keys(factories), env);
   if (!parsed.ok) return parsed;
   const { config } = parsed;
   const log = options.log ?? jsonLog;
   const store = new SqliteStore({ file: join(resolve(options.dataDir ?? '.leadform'), 'leadform.sqlite') });
   const inbox = store.inbox();
-  const built = createDestinations(config.destinations, { sandboxInbox: inbox });
+  const built = createDestinations(config.destinations, { sandboxInbox: inbox }, factories);
   if (!built.ok) {
     store.close();
     return built;
