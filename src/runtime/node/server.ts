@@ -6,6 +6,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join, resolve } from 'node:path';
@@ -140,6 +141,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       log,
       onAccepted: kickOne,
       secret: (name) => env[name],
+      sha256: (text) => createHash('sha256').update(text).digest('hex'),
       rateLimiter: memoryRateLimiter(),
       clientIp: (_request, bindings) => (bindings as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? null,
       adminToken: env.LEADFORM_ADMIN_TOKEN,

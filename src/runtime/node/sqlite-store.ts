@@ -47,6 +47,14 @@ function driver(db: Database.Database): SqlDriver {
     run: (sql, ...params) => statement(sql).run(...params).changes,
     // IMMEDIATE: take the write lock at the start, so two processes never deadlock upgrading.
     transaction: (fn) => db.transaction(fn).immediate(),
+    relaxedTransaction: (fn) => {
+      db.pragma('synchronous = NORMAL');
+      try {
+        return db.transaction(fn).immediate();
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
+    },
   };
 }
 
