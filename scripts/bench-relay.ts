@@ -7,7 +7,7 @@
  * running alongside), on loopback; this process is the load: CONCURRENCY submissions in flight
  * until COUNT are answered or SECONDS pass.
  *
- * Options (environment): BENCH_COUNT (default 4000), BENCH_CONCURRENCY (default 64),
+ * Options (environment): BENCH_COUNT (default 8000), BENCH_CONCURRENCY (default 64),
  * BENCH_SECONDS (default 20), BENCH_RAW_COUNT (default 1500).
  */
 import { spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { openDurableDatabase } from '../src/runtime/node/sqlite-store.ts';
 import { OUTBOX_SCHEMA } from '../src/relay/sql-outbox.ts';
 
-const COUNT = Number(process.env.BENCH_COUNT ?? 4000);
+const COUNT = Number(process.env.BENCH_COUNT ?? 8000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RAW_COUNT = Number(process.env.BENCH_RAW_COUNT ?? 1500);
