@@ -339,7 +339,8 @@ function parseJson(raw: string): unknown {
 
 /**
  * A form post from a page without JavaScript: every input is a field, except the names that carry
- * the submission's meta (`_hp` for the honeypot, `_fill_ms`); a ticked checkbox arrives as true.
+ * the submission's meta (`_hp` for the honeypot, `_fill_ms`, Turnstile's `cf-turnstile-response`);
+ * a ticked checkbox arrives as true.
  */
 function fromFormEncoded(raw: string, form: FormConfig): unknown {
   const boxes = new Set(form.fields.filter((f) => f.type === 'checkbox' || f.type === 'consent').map((f) => f.name));
@@ -349,6 +350,8 @@ function fromFormEncoded(raw: string, form: FormConfig): unknown {
   for (const [key, value] of params) {
     if (key === '_hp') meta.hp = value;
     else if (key === '_fill_ms' && /^\d{1,9}$/.test(value)) meta.fillMs = Number(value);
+    // The field Cloudflare's Turnstile widget adds to the form it sits in.
+    else if (key === 'cf-turnstile-response') meta.turnstile = value;
     else if (!key.startsWith('_')) fields[key] = boxes.has(key) ? value !== '' : value;
   }
   return { fields, meta };

@@ -34,7 +34,7 @@ export function openDurableDatabase(file: string): Database.Database {
 }
 
 /** better-sqlite3 as a `SqlDriver`, with each statement prepared once. */
-function driver(db: Database.Database): SqlDriver {
+export function betterSqliteDriver(db: Database.Database): SqlDriver {
   const prepared = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
     let found = prepared.get(sql);
@@ -63,7 +63,7 @@ export class SqliteStore extends SqlOutbox {
 
   constructor(options: SqliteStoreOptions) {
     const db = openDurableDatabase(options.file);
-    super(driver(db), {
+    super(betterSqliteDriver(db), {
       ...(options.claimLeaseMs === undefined ? {} : { claimLeaseMs: options.claimLeaseMs }),
       ...(options.groupCommit === false ? {} : { batch: (flush: () => void) => setImmediate(flush) }),
     });
