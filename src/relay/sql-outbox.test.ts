@@ -46,11 +46,11 @@ describe('group commit', () => {
     expect((await outbox.stats()).pending).toBe(21);
   });
 
-  it('answers only after the commit: a batch that fails rejects every accept in it and stores none', async () => {
+  it('refuses only the accept whose write fails, and stores its neighbours', async () => {
     db.exec("CREATE TRIGGER refuse BEFORE INSERT ON outbox WHEN NEW.id = 'bad' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-    const results = await Promise.allSettled([accept('ok'), accept('bad')]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect((await outbox.stats()).pending).toBe(0);
+    const results = await Promise.allSettled([accept('ok'), accept('bad'), accept('fine')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await outbox.list('pending', 10)).map((e) => e.id).sort()).toEqual(['fine', 'ok']);
   });
 
   it('gives an accept that arrives after a batch its own commit', async () => {

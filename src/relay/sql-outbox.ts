@@ -114,8 +114,15 @@ export class SqlOutbox implements Outbox {
     let results: AcceptResult[];
     try {
       results = this.sql.transaction(() => queued.map(({ input }) => this.acceptOne(input)));
-    } catch (error) {
-      for (const { fail } of queued) fail(error);
+    } catch {
+      // One bad write must not fail its neighbours: retry each alone, so only it is refused.
+      for (const { input, done, fail } of queued) {
+        try {
+          done(this.sql.transaction(() => this.acceptOne(input)));
+        } catch (error) {
+          fail(error);
+        }
+      }
       return;
     }
     queued.forEach(({ done }, i) => done(results[i]!));

@@ -28,6 +28,7 @@ const started = await startNodeRelay({ config, port, dataDir: process.env.LEADFO
 if (!started.ok) stop(started.problems);
 const { relay } = started;
 console.error(`leadform: demo at ${relay.url}/  ·  sandbox inbox at ${relay.url}/sandbox/inbox`);
+if (!process.env.LEADFORM_ADMIN_TOKEN) console.error('leadform: admin API off; set LEADFORM_ADMIN_TOKEN to use it and the page at /admin');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

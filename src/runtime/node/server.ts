@@ -161,7 +161,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   void sweep();
   const address = server.address();
   const url = `http://localhost:${address !== null && typeof address === 'object' ? address.port : port}`;
-  log('relay.started', { url, forms: Object.keys(config.forms).length, destinations: built.destinations.size });
+  log('relay.started', { url, forms: Object.keys(config.forms).length, destinations: built.destinations.size, admin: env.LEADFORM_ADMIN_TOKEN ? 'on' : 'off' });
 
   return {
     ok: true,
