@@ -26,8 +26,9 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'leadform-bench-'));
 
 /** One row per transaction, as an outbox without group commit would write it. */
+let rawRuns = 0;
 function rawInsertRate(): number {
-  const db = openDurableDatabase(join(work, 'raw.sqlite'));
+  const db = openDurableDatabase(join(work, `raw-${++rawRuns}.sqlite`));
   for (const statement of OUTBOX_SCHEMA) db.exec(statement);
   const insert = db.prepare(
     `INSERT INTO outbox (id, form_id, destination, idempotency_key, body_hash, created_at, next_attempt_at, updated_at, lead)
@@ -121,15 +122,20 @@ async function post(url: string, body: string, key: string): Promise<number> {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 try {
-  const raw = rawInsertRate();
+  // The disk's speed drifts (other work on the machine): measure the raw rate on both sides of
+  // the relay's run and compare with their mean.
+  const rawBefore = rawInsertRate();
   const relay = await startRelay();
   try {
     const result = await load(relay.url);
+    relay.stop();
+    const rawAfter = rawInsertRate();
+    const raw = (rawBefore + rawAfter) / 2;
     const rate = result.accepted / result.seconds;
     const sorted = [...result.latencies].sort((a, b) => a - b);
     const f = (n: number) => n.toFixed(1);
     console.log(`leadform relay benchmark (Node ${process.version}, loopback, concurrency ${CONCURRENCY})`);
-    console.log(`  raw durable inserts (WAL, synchronous=FULL, 1 row/txn): ${f(raw)} rows/s`);
+    console.log(`  raw durable inserts (WAL, synchronous=FULL, 1 row/txn): ${f(raw)} rows/s (before ${f(rawBefore)}, after ${f(rawAfter)})`);
     console.log(`  relay accepted: ${result.accepted} in ${result.seconds.toFixed(2)} s = ${f(rate)} submissions/s (${result.failed} not 202)`);
     console.log(`  latency: p50 ${f(percentile(sorted, 50))} ms, p99 ${f(percentile(sorted, 99))} ms`);
     console.log(`  ratio relay/raw: ${(rate / raw).toFixed(2)}`);

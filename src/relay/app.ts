@@ -92,8 +92,12 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       if (error.extra.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.extra.retryAfterSeconds));
       return c.json(error.toJSON(), error.status);
     }
-    log('relay.error', { path: c.req.path, error: error instanceof Error ? error.name : 'unknown' });
-    console.error(error);
+    // The name and message only: a stack or a cause could quote a request's data.
+    log('relay.error', {
+      path: c.req.path,
+      error: error instanceof Error ? error.name : 'unknown',
+      message: error instanceof Error ? error.message.slice(0, 200) : null,
+    });
     return c.json({ error: 'internal_error', message: 'The relay failed to handle this request; nothing was stored.' }, 500);
   });
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
