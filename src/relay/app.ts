@@ -170,7 +170,10 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       return answer(c, form, isHtmlForm, id);
     }
 
-    const bodyHash = await hash(raw);
+    // A retry of one submission may carry a fresh Turnstile token (a token is good once), so the
+    // token is left out of what makes two bodies "the same" for the Idempotency-Key.
+    const { turnstile: _token, ...stableMeta } = meta ?? {};
+    const bodyHash = await hash(JSON.stringify({ fields, attribution, meta: stableMeta }));
     const ip = deps.clientIp?.(c.req.raw, c.env) ?? null;
     if (form.turnstile) {
       const replayed = await checkTurnstile(form.turnstile, formId, meta?.turnstile, ip, idempotencyKey, bodyHash);
