@@ -6,7 +6,7 @@
  * lead that converts pages later still carries its campaign. Nothing here may throw into the
  * host page.
  */
-import { captureVisit } from './attribution.ts';
+import { attributionCommand, captureVisit } from './attribution-loader.ts';
 
 type Command = unknown[];
 interface Core {
@@ -36,7 +36,7 @@ interface Stub {
 
   const queued = win.LeadForm?.q ?? [];
   const api = ((...args: Command) => {
-    load().then((c) => c.command(args), fail);
+    if (!attributionCommand(args)) load().then((c) => c.command(args), fail);
   }) as Stub & { loaded: true };
   api.loaded = true;
   win.LeadForm = api;

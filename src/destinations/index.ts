@@ -5,13 +5,30 @@
 import type { DestinationConfig } from '../relay/config.ts';
 import { sandbox, type SandboxInbox } from './sandbox.ts';
 import type { Destination, DestinationFactory } from './types.ts';
+import { webhook } from './webhook.ts';
+import { bitrix24 } from './bitrix24.ts';
+import { leadsquared } from './leadsquared.ts';
+import { close } from './close.ts';
+import { capillary } from './capillary.ts';
+import { pipedrive } from './pipedrive.ts';
 
 export interface DestinationDeps {
   sandboxInbox?: SandboxInbox;
+  /**
+   * Reads a secret from the environment. When given, each factory checks at start-up that the
+   * variables its options name are set, so a missing one stops the relay with its name.
+   */
+  secret?: (name: string) => string | undefined;
 }
 
 export const destinationFactories: Record<string, DestinationFactory<DestinationDeps>> = {
   sandbox,
+  webhook,
+  bitrix24,
+  leadsquared,
+  close,
+  capillary,
+  pipedrive,
 };
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);

@@ -91,7 +91,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const log = options.log ?? jsonLog;
   const store = new SqliteStore({ file: join(resolve(options.dataDir ?? '.leadform'), 'leadform.sqlite') });
   const inbox = store.inbox();
-  const built = createDestinations(config.destinations, { sandboxInbox: inbox }, factories);
+  const built = createDestinations(config.destinations, { sandboxInbox: inbox, secret: (name) => env[name] }, factories);
   if (!built.ok) {
     store.close();
     return built;

@@ -1,0 +1,144 @@
+/**
+ * Bitrix24: `crm.lead.add` through an inbound webhook URL
+ * (`https://PORTAL/rest/USER_ID/WEBHOOK_CODE/`, which is itself the secret). UTM fields are
+ * Bitrix24's own (`UTM_SOURCE` …); email, phone and website are multifields; the message,
+ * the remaining fields and both touches go to `COMMENTS`. Bitrix24 has no idempotency key, so
+ * every lead carries `ORIGINATOR_ID` "leadform" and `ORIGIN_ID` = the submission id, and an
+ * attempt after an uncertain one first asks `crm.lead.list` for that origin id.
+ */
+import * as z from 'zod/mini';
+import { afterCommit, classify, field, isSuccess, joinUrl, resetToMs, send, type VendorAnswer } from './http.ts';
+import { leadNote, leadTitle, mapLead, mergeMapping, placedFields, sourceValue, splitName, type Mapping } from './mapping.ts';
+import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
+import type { DeliveryContext, DeliveryOutcome, Lead } from './types.ts';
+
+export const Bitrix24Options = z.strictObject({
+  /** The environment variable holding the inbound webhook URL, e.g. `https://acme.bitrix24.com/rest/1/abc123xyz/`. */
+  webhookUrlEnv: envName,
+  /**
+   * Replaces the scheme and host of the webhook URL (an on-premise portal behind another name, a
+   * fake in tests); the `/rest/USER_ID/CODE/` path is kept.
+   * @default the webhook URL's own host
+   */
+  baseUrl: z.optional(z.url()),
+  /** `SOURCE_ID` of every lead, from the portal's SOURCE directory. @default "WEB" */
+  sourceId: z._default(z.string(), 'WEB'),
+  /** `STATUS_ID` (stage) of new leads. @default the portal's first stage */
+  statusId: z.optional(z.string()),
+  /** `ASSIGNED_BY_ID`: the user responsible for new leads. @default the webhook's owner */
+  assignedById: z.optional(z.int()),
+  /** Registers the lead in the activity stream and notifies the responsible user. @default true */
+  registerEvent: z._default(z.boolean(), true),
+});
+
+/** Defaults; a form's `mapping` overrides them (`{"industry": "UF_CRM_1700000000"}`). */
+export const BITRIX24_MAPPING: Mapping = {
+  first_name: 'NAME',
+  last_name: 'LAST_NAME',
+  email: 'EMAIL',
+  phone: 'PHONE',
+  website: 'WEB',
+  company: 'COMPANY_TITLE',
+  job_title: 'POST',
+  'attribution.utm_source': 'UTM_SOURCE',
+  'attribution.utm_medium': 'UTM_MEDIUM',
+  'attribution.utm_campaign': 'UTM_CAMPAIGN',
+  'attribution.utm_content': 'UTM_CONTENT',
+  'attribution.utm_term': 'UTM_TERM',
+};
+
+const MULTIFIELDS = new Set(['EMAIL', 'PHONE', 'WEB', 'IM']);
+const PERMANENT_ERRORS = new Set(['NO_AUTH_FOUND', 'expired_token', 'ACCESS_DENIED', 'INVALID_CREDENTIALS', 'insufficient_scope', 'user_access_error', 'INVALID_REQUEST', 'PORTAL_DELETED']);
+
+/** The `fields` of `crm.lead.add` for this lead. */
+export function bitrix24Fields(lead: Lead, mapping: Mapping, options: z.infer<typeof Bitrix24Options>): Record<string, unknown> {
+  const mapped = mapLead(lead, mapping);
+  if (!mapped.has('NAME') && !mapped.has('LAST_NAME')) {
+    const { first, last } = splitName(sourceValue(lead, 'name'));
+    if (first) mapped.set('NAME', first);
+    if (last) mapped.set('LAST_NAME', last);
+  }
+  const placed = placedFields(lead, mapping, mapped);
+  if (mapped.has('NAME')) placed.add('name');
+  const fields: Record<string, unknown> = {
+    TITLE: leadTitle(lead),
+    SOURCE_ID: options.sourceId,
+    ...(lead.page ? { SOURCE_DESCRIPTION: lead.page } : {}),
+    ...(options.statusId ? { STATUS_ID: options.statusId } : {}),
+    ...(options.assignedById ? { ASSIGNED_BY_ID: options.assignedById } : {}),
+    OPENED: 'Y',
+    ORIGINATOR_ID: 'leadform',
+    ORIGIN_ID: lead.id,
+    COMMENTS: leadNote(lead, placed),
+  };
+  for (const [target, value] of mapped) fields[target] = MULTIFIELDS.has(target) ? [{ VALUE: value, VALUE_TYPE: 'WORK' }] : value;
+  return fields;
+}
+
+export function bitrix24(options: Record<string, unknown>, deps: SecretDeps): Built {
+  const parsed = parseOptions(Bitrix24Options, options);
+  if (!parsed.ok) return parsed;
+  const settings = parsed.value;
+  const missing = missingSecrets(deps, { webhookUrlEnv: settings.webhookUrlEnv });
+  if (missing.length) return { ok: false, problems: missing };
+  /** When Bitrix24 last said the oldest minute of method time will expire (`time.operating_reset_at`). */
+  let operatingResetAt: number | undefined;
+
+  function methodUrl(webhookUrl: string, method: string): string {
+    const url = new URL(webhookUrl);
+    const base = settings.baseUrl ? new URL(url.pathname, settings.baseUrl).toString() : url.toString();
+    return joinUrl(base, `${method}.json`);
+  }
+
+  function outcomeOf(answer: VendorAnswer, method: string, creates: boolean): DeliveryOutcome {
+    const code = field(answer.body, 'error');
+    const description = String(field(answer.body, 'error_description') ?? '');
+    const what = `bitrix24 ${method}`;
+    if (code === 'QUERY_LIMIT_EXCEEDED' || code === 'OVERLOAD_LIMIT') return { kind: 'retry', reason: `${what}: ${code}` };
+    if (code === 'OPERATION_TIME_LIMIT') {
+      // The docs: wait for the reset the last successful answer announced.
+      const afterMs = operatingResetAt === undefined ? undefined : resetToMs(operatingResetAt);
+      return { kind: 'retry', reason: `${what}: ${code}`, afterMs };
+    }
+    if (typeof code === 'string' && PERMANENT_ERRORS.has(code)) return { kind: 'failed', reason: `${what}: ${code} ${description}`.trim() };
+    return classify(answer, what, creates, [code, description].filter(Boolean).join(' '));
+  }
+
+  function remember(answer: VendorAnswer) {
+    const reset = field(answer.body, 'time', 'operating_reset_at');
+    if (typeof reset === 'number') operatingResetAt = reset;
+  }
+
+  async function call(context: DeliveryContext, webhookUrl: string, method: string, json: unknown) {
+    const answer = await send(context, { method: 'POST', url: methodUrl(webhookUrl, method), json });
+    if (isSuccess(answer)) remember(answer);
+    return answer;
+  }
+
+  return {
+    ok: true,
+    destination: {
+      type: 'bitrix24',
+      // Leaky bucket: 2 requests/s sustained on every plan but Enterprise (docs: limits.md).
+      pace: { calls: 2, perMs: 1000 },
+      async deliver(lead, context) {
+        const webhookUrl = context.secret(settings.webhookUrlEnv);
+        if (!webhookUrl) return { kind: 'failed', reason: `bitrix24: the environment variable ${settings.webhookUrlEnv} is not set` };
+        // Never echo the value: the URL holds the webhook's secret code.
+        if (!URL.canParse(webhookUrl)) return { kind: 'failed', reason: `bitrix24: ${settings.webhookUrlEnv} is not a URL; set it to https://PORTAL/rest/USER_ID/CODE/` };
+        if (context.uncertain) {
+          const found = await call(context, webhookUrl, 'crm.lead.list', { filter: { '=ORIGINATOR_ID': 'leadform', '=ORIGIN_ID': lead.id }, select: ['ID'] });
+          if (!isSuccess(found)) return outcomeOf(found, 'crm.lead.list', false);
+          const id = field(found.body, 'result', 0, 'ID');
+          if (id !== undefined) return { kind: 'exists', remoteId: String(id) };
+        }
+        const fields = bitrix24Fields(lead, mergeMapping(BITRIX24_MAPPING, context.mapping), settings);
+        const answer = await call(context, webhookUrl, 'crm.lead.add', { fields, params: { REGISTER_SONET_EVENT: settings.registerEvent ? 'Y' : 'N' } });
+        const id = field(answer.body, 'result');
+        if (isSuccess(answer) && (typeof id === 'number' || typeof id === 'string')) return { kind: 'delivered', remoteId: String(id) };
+        if (isSuccess(answer)) return afterCommit({ kind: 'retry', reason: 'bitrix24 crm.lead.add: a success without a lead id' });
+        return outcomeOf(answer, 'crm.lead.add', true);
+      },
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Capillary (Loyalty+ leads): `POST /v2/leads` on the org's cluster host, the customer named by
+ * `idType` (EMAIL, else MOBILE) and `identifier` (Capillary creates a non-loyalty customer when
+ * it is new), mapped values in `extendedFields`, and the note in `followUpDetails[].notes`.
+ * Auth: Basic `base64(TILL_ID:md5(PASSWORD))`, or an OAuth token from
+ * `/v3/oauth/token/generate` sent as `X-CAP-API-OAUTH-TOKEN`, cached until it expires and renewed
+ * once on a 401. A 201 is a partial failure (the lead exists, some parts were refused); a 521 is
+ * a concurrent action on the same customer, retried later.
+ *
+ * After an uncertain attempt the adapter looks first with the documented lead search
+ * (`GET /v2/leads?type=…&sortBy=createdon&sortOrder=DESC&limit=…`) for a lead whose notes carry
+ * the submission marker: the customer's `userId`, which `GET /v2/leads?userId=` would need, is
+ * unknown until a create has answered.
+ */
+import * as z from 'zod/mini';
+import { classify, field, isSuccess, joinUrl, send, type VendorAnswer, type VendorRequest } from './http.ts';
+import { leadNote, mapLead, mergeMapping, placedFields, submissionMarker, type Mapping } from './mapping.ts';
+import { md5Hex } from './md5.ts';
+import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
+import type { DeliveryContext, DeliveryOutcome, Lead } from './types.ts';
+
+export const CapillaryOptions = z.strictObject({
+  /** The org's cluster: `https://{cluster}.api.capillarytech.com`. @default "apac" */
+  cluster: z._default(z.enum(['apac', 'apac2', 'eu', 'us']), 'apac'),
+  /** Overrides the cluster host (a sandbox, a fake in tests). @default from `cluster` */
+  baseUrl: z.optional(z.url()),
+  /** Basic auth: environment variable holding the till id (user name). */
+  tillIdEnv: z.optional(envName),
+  /** Basic auth: environment variable holding the till's password (sent as its md5). */
+  passwordEnv: z.optional(envName),
+  /** OAuth: environment variable holding the client key. */
+  oauthKeyEnv: z.optional(envName),
+  /** OAuth: environment variable holding the client secret. */
+  oauthSecretEnv: z.optional(envName),
+  /** What the lead is for: a SKU, brand or category name by `type`, or your own label. @default the form id */
+  leadFor: z.optional(z.string().check(z.minLength(1))),
+  /** @default "CUSTOM" */
+  type: z._default(z.enum(['SKU', 'BRAND', 'CATEGORY', 'CUSTOM']), 'CUSTOM'),
+  /** Username of the staff user assigned to new leads. @default unassigned */
+  owner: z.optional(z.string()),
+  /** A sub-status created with the leads/substatus API. @default none */
+  subStatus: z.optional(z.string()),
+  /** Recent leads read to find an earlier attempt's lead. @default 50 */
+  lookupLimit: z._default(z.int().check(z.minimum(1), z.maximum(500)), 50),
+});
+type CapillarySettings = z.infer<typeof CapillaryOptions>;
+
+/**
+ * Defaults. `identifier.EMAIL` and `identifier.MOBILE` name the customer; any other target is an
+ * extended field of the org (`{"attribution.utm_source": "utm_source"}`), so none are set by default.
+ */
+export const CAPILLARY_MAPPING: Mapping = { email: 'identifier.EMAIL', phone: 'identifier.MOBILE' };
+
+/** `YYYY-MM-DDThh:mm:ssTZD`, as the docs write dates. */
+function capillaryDate(iso: string): string {
+  return `${new Date(iso).toISOString().slice(0, 19)}+00:00`;
+}
+
+export function capillaryBody(lead: Lead, mapping: Mapping, settings: CapillarySettings): Record<string, unknown> {
+  const mapped = mapLead(lead, mapping);
+  const email = mapped.get('identifier.EMAIL');
+  const mobile = mapped.get('identifier.MOBILE');
+  const extendedFields = Object.fromEntries([...mapped].filter(([target]) => !target.startsWith('identifier.')));
+  const placed = placedFields(lead, mapping, mapped);
+  return {
+    type: settings.type,
+    leadFor: settings.leadFor ?? lead.formId,
+    ...(email ? { idType: 'EMAIL', identifier: email } : mobile ? { idType: 'MOBILE', identifier: mobile } : {}),
+    createdOn: capillaryDate(lead.receivedAt),
+    ...(Object.keys(extendedFields).length ? { extendedFields } : {}),
+    ...(settings.owner ? { owner: settings.owner } : {}),
+    ...(settings.subStatus ? { subStatus: settings.subStatus } : {}),
+    followUpDetails: [{ notes: leadNote(lead, placed), followedUpOn: capillaryDate(lead.receivedAt) }],
+  };
+}
+
+function errorsDetail(answer: VendorAnswer): string {
+  const errors = field(answer.body, 'errors');
+  return Array.isArray(errors) ? errors.map((error) => `${field(error, 'code') ?? ''} ${field(error, 'message') ?? ''}`.trim()).join('; ') : '';
+}
+
+export function capillary(options: Record<string, unknown>, deps: SecretDeps): Built {
+  const parsed = parseOptions(CapillaryOptions, options);
+  if (!parsed.ok) return parsed;
+  const settings = parsed.value;
+  const basic = Boolean(settings.tillIdEnv || settings.passwordEnv);
+  const oauth = Boolean(settings.oauthKeyEnv || settings.oauthSecretEnv);
+  if (basic === oauth || (basic && !(settings.tillIdEnv && settings.passwordEnv)) || (oauth && !(settings.oauthKeyEnv && settings.oauthSecretEnv))) {
+    return { ok: false, problems: ['tillIdEnv: name the auth secrets: either tillIdEnv and passwordEnv (Basic auth) or oauthKeyEnv and oauthSecretEnv (OAuth), not both'] };
+  }
+  const missing = missingSecrets(deps, basic ? { tillIdEnv: settings.tillIdEnv, passwordEnv: settings.passwordEnv } : { oauthKeyEnv: settings.oauthKeyEnv, oauthSecretEnv: settings.oauthSecretEnv });
+  if (missing.length) return { ok: false, problems: missing };
+  const baseUrl = settings.baseUrl ?? `https://${settings.cluster}.api.capillarytech.com`;
+  let token: { value: string; expiresAt: number } | undefined;
+
+  const outcomeOf = (answer: VendorAnswer, what: string, creates: boolean): DeliveryOutcome => {
+    const detail = errorsDetail(answer);
+    if (answer.status === 521) return { kind: 'retry', reason: `capillary ${what}: HTTP 521 (a concurrent action on this customer) ${detail}`.trim() };
+    return classify(answer, `capillary ${what}`, creates, detail);
+  };
+
+  /** Basic credentials, or a cached OAuth token (a fresh one when `renew`). */
+  async function authHeaders(context: DeliveryContext, renew: boolean): Promise<Record<string, string> | DeliveryOutcome> {
+    if (basic) {
+      const till = context.secret(settings.tillIdEnv!);
+      const password = context.secret(settings.passwordEnv!);
+      if (!till || !password) return { kind: 'failed', reason: `capillary: the environment variable ${till ? settings.passwordEnv : settings.tillIdEnv} is not set` };
+      return { Authorization: `Basic ${btoa(`${till}:${md5Hex(password)}`)}` };
+    }
+    if (!renew && token && token.expiresAt > Date.now() + 30_000) return { 'X-CAP-API-OAUTH-TOKEN': token.value };
+    const key = context.secret(settings.oauthKeyEnv!);
+    const secret = context.secret(settings.oauthSecretEnv!);
+    if (!key || !secret) return { kind: 'failed', reason: `capillary: the environment variable ${key ? settings.oauthSecretEnv : settings.oauthKeyEnv} is not set` };
+    const answer = await send(context, { method: 'POST', url: joinUrl(baseUrl, '/v3/oauth/token/generate'), json: { key, secret } });
+    const accessToken = field(answer.body, 'data', 'accessToken');
+    if (!isSuccess(answer) || typeof accessToken !== 'string') return outcomeOf(answer, 'oauth token', false);
+    const expiresIn = Number(field(answer.body, 'data', 'expiresIn'));
+    token = { value: accessToken, expiresAt: Date.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 10 * 60_000) };
+    return { 'X-CAP-API-OAUTH-TOKEN': token.value };
+  }
+
+  async function callOnce(context: DeliveryContext, request: Omit<VendorRequest, 'headers'>, renew: boolean): Promise<VendorAnswer | DeliveryOutcome> {
+    const headers = await authHeaders(context, renew);
+    return 'kind' in headers ? (headers as DeliveryOutcome) : send(context, { ...request, headers: headers as Record<string, string> });
+  }
+
+  /** One call with auth; an OAuth 401 (a token revoked or expired early) renews the token and tries once more. */
+  async function call(context: DeliveryContext, request: Omit<VendorRequest, 'headers'>): Promise<VendorAnswer | DeliveryOutcome> {
+    const answer = await callOnce(context, request, false);
+    if (!oauth || 'kind' in answer || answer.status !== 401) return answer;
+    token = undefined;
+    return callOnce(context, request, true);
+  }
+
+  return {
+    ok: true,
+    destination: {
+      type: 'capillary',
+      // Capillary rate-limits per org without a published figure: no pace is declared, its 429s are honoured.
+      async deliver(lead, context) {
+        if (context.uncertain) {
+          const query = `/v2/leads?type=${settings.type}&sortBy=createdon&sortOrder=DESC&limit=${settings.lookupLimit}`;
+          const found = await call(context, { method: 'GET', url: joinUrl(baseUrl, query) });
+          if ('kind' in found) return found;
+          if (!isSuccess(found)) return outcomeOf(found, 'lead search', false);
+          const marker = submissionMarker(lead);
+          const data = (field(found.body, 'data') ?? []) as { id?: number; followUpDetails?: { notes?: string }[] }[];
+          const earlier = data.find((item) => item.followUpDetails?.some((followUp) => followUp.notes?.includes(marker)));
+          if (earlier) return { kind: 'exists', remoteId: String(earlier.id) };
+        }
+        const body = capillaryBody(lead, mergeMapping(CAPILLARY_MAPPING, context.mapping), settings);
+        if (!body.identifier) return { kind: 'failed', reason: 'capillary: the lead has no email or phone to name the customer by' };
+        const answer = await call(context, { method: 'POST', url: joinUrl(baseUrl, '/v2/leads'), json: body });
+        if ('kind' in answer) return answer;
+        const id = field(answer.body, 'id');
+        if ((answer.status === 200 || answer.status === 201) && id !== undefined) return { kind: 'delivered', remoteId: String(id) };
+        // A 201 without a lead is a refusal spelled out in errors[]: sending it again changes nothing.
+        if (answer.status === 201) return { kind: 'failed', reason: `capillary lead: partial failure without a lead: ${errorsDetail(answer)}` };
+        return outcomeOf(answer, 'lead', true);
+      },
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { expect, it } from 'vitest';
+import { close } from './close.ts';
+import { sampleLead, testDestination } from './contract.ts';
+import { type CloseLead, startCloseFake } from './fakes/close.ts';
+
+testDestination({
+  type: 'close',
+  factory: close,
+  startFake: startCloseFake,
+  mapping: { 'attribution.utm_source': 'cf_UtmSource1234', 'attribution.utm_campaign': 'custom.cf_UtmCampaign5678' },
+  expectStored(stored, lead) {
+    const record = stored as CloseLead;
+    expect(record).toMatchObject({
+      name: lead.fields.company,
+      contacts: [{ name: lead.fields.name, emails: [{ email: lead.fields.email, type: 'office' }], phones: [{ phone: lead.fields.phone, type: 'office' }] }],
+      'custom.cf_UtmSource1234': lead.attribution!.last!.utm_source,
+      'custom.cf_UtmCampaign5678': lead.attribution!.last!.utm_campaign,
+    });
+    expect(record.description).toContain(String(lead.fields.message));
+    expect(record.description).toContain(`First touch: utm_source=${lead.attribution!.first!.utm_source}`);
+    expect(record.description).toContain(`leadform submission ${lead.id}`);
+  },
+});
+
+it('after a 504 the next attempt finds the lead instead of posting it again', async () => {
+  const fake = await startCloseFake();
+  try {
+    const built = close(fake.options, {});
+    if (!built.ok) throw new Error(built.problems.join());
+    const lead = sampleLead();
+    const context = { fetch, secret: (name: string) => fake.env[name], attempt: 2, uncertain: true, signal: AbortSignal.timeout(5000), pace: async () => {} };
+    // Many leads arrived after ours: the lookup pages through them.
+    await built.destination.deliver(lead, { ...context, uncertain: false });
+    for (let i = 0; i < 120; i += 1) fake.leads.push({ id: `lead_other${i}`, contacts: [], description: 'another lead' });
+    const posts = fake.requests.filter((request) => request.method === 'POST').length;
+    expect(await built.destination.deliver(lead, context)).toMatchObject({ kind: 'exists', remoteId: fake.leadsWithEmail(String(lead.fields.email))[0] && (fake.leadsWithEmail(String(lead.fields.email))[0] as CloseLead).id });
+    expect(fake.requests.filter((request) => request.method === 'POST').length).toBe(posts);
+  } finally {
+    await fake.close();
+  }
+});
+
+it('past the window the fake answers 429 with its RateLimit header, and the adapter waits until its reset', async () => {
+  const fake = await startCloseFake();
+  try {
+    const built = close(fake.options, {});
+    if (!built.ok) throw new Error(built.problems.join());
+    const authorization = `Basic ${btoa(`${fake.env.CLOSE_API_KEY}:`)}`;
+    await Promise.all(Array.from({ length: 50 }, () => fetch(`${fake.url}/api/v1/lead/?_limit=1`, { headers: { Authorization: authorization } })));
+    const lead = sampleLead();
+    const outcome = await built.destination.deliver(lead, { fetch, secret: (name) => fake.env[name], attempt: 1, uncertain: false, signal: AbortSignal.timeout(5000), pace: async () => {} });
+    expect(outcome).toMatchObject({ kind: 'retry', reason: expect.stringContaining('429') });
+    expect((outcome as { afterMs: number }).afterMs).toBeGreaterThan(0);
+    expect((outcome as { afterMs: number }).afterMs).toBeLessThanOrEqual(1000);
+    expect(fake.leadsWithEmail(String(lead.fields.email))).toHaveLength(0);
+  } finally {
+    await fake.close();
+  }
+});

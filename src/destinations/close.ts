@@ -1,0 +1,119 @@
+/**
+ * Close: `POST /api/v1/lead/` with the person as a nested contact (emails, phones), the note in
+ * `description`, and custom fields as `custom.cf_…` keys; Basic auth with the API key as user.
+ * Close has no idempotency key and its own client never re-POSTs after a 502 or 504, because the
+ * lead may exist. Neither may we: an attempt after an uncertain one first looks for the lead.
+ *
+ * How it looks: the docs we build against (shared/crm/close/openapi.yml) give the lead list
+ * (`GET /lead/` with `_limit`, `_skip`, `_fields`) but no search or filter parameter, so the
+ * adapter reads the most recent leads' descriptions (up to `lookupPages` pages of 100) for the
+ * submission's marker, which every description ends with. A lost answer is retried within
+ * minutes, so the lead, if Close has it, is among the newest.
+ */
+import * as z from 'zod/mini';
+import { afterCommit, classify, field, isSuccess, joinUrl, send } from './http.ts';
+import { leadNote, mapLead, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
+import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
+import type { DeliveryContext, DeliveryOutcome, Lead } from './types.ts';
+
+export const CloseOptions = z.strictObject({
+  /** @default "https://api.close.com" */
+  baseUrl: z._default(z.url(), 'https://api.close.com'),
+  /** Environment variable holding the API key (Settings > Developer > API keys). */
+  apiKeyEnv: envName,
+  /** `status_id` of new leads. @default the organization's first status */
+  statusId: z.optional(z.string()),
+  /** Pages of 100 recent leads read to find an earlier attempt's lead. @default 3 */
+  lookupPages: z._default(z.int().check(z.minimum(1), z.maximum(20)), 3),
+});
+
+/**
+ * Defaults. Targets: `name` (the lead, a company), `url`, `contact.name`, `contact.title`,
+ * `contact.email`, `contact.phone`, and custom fields as `custom.cf_…` (or just `cf_…`).
+ */
+export const CLOSE_MAPPING: Mapping = {
+  company: 'name',
+  website: 'url',
+  email: 'contact.email',
+  phone: 'contact.phone',
+  job_title: 'contact.title',
+};
+
+export function closeBody(lead: Lead, mapping: Mapping, statusId?: string): Record<string, unknown> {
+  const mapped = mapLead(lead, mapping);
+  const contactName = mapped.get('contact.name') ?? personName(lead);
+  const placed = placedFields(lead, mapping, mapped);
+  if (contactName === sourceValue(lead, 'name')) placed.add('name');
+  const contact: Record<string, unknown> = {
+    ...(contactName ? { name: contactName } : {}),
+    ...(mapped.get('contact.title') ? { title: mapped.get('contact.title') } : {}),
+    ...(mapped.get('contact.email') ? { emails: [{ email: mapped.get('contact.email'), type: 'office' }] } : {}),
+    ...(mapped.get('contact.phone') ? { phones: [{ phone: mapped.get('contact.phone'), type: 'office' }] } : {}),
+  };
+  const body: Record<string, unknown> = {
+    name: mapped.get('name') ?? contactName ?? sourceValue(lead, 'email'),
+    ...(mapped.get('url') ? { url: mapped.get('url') } : {}),
+    description: leadNote(lead, placed),
+    ...(statusId ? { status_id: statusId } : {}),
+    contacts: Object.keys(contact).length ? [contact] : [],
+  };
+  for (const [target, value] of mapped) {
+    if (target.startsWith('cf_')) body[`custom.${target}`] = value;
+    else if (target.startsWith('custom.')) body[target] = value;
+  }
+  return body;
+}
+
+export function close(options: Record<string, unknown>, deps: SecretDeps): Built {
+  const parsed = parseOptions(CloseOptions, options);
+  if (!parsed.ok) return parsed;
+  const settings = parsed.value;
+  const missing = missingSecrets(deps, { apiKeyEnv: settings.apiKeyEnv });
+  if (missing.length) return { ok: false, problems: missing };
+
+  const outcomeOf = (answer: Awaited<ReturnType<typeof send>>, what: string, creates: boolean): DeliveryOutcome => {
+    const errors = field(answer.body, 'errors');
+    const fieldErrors = field(answer.body, 'field-errors');
+    const error = field(answer.body, 'error');
+    const detail = [Array.isArray(errors) && errors.length ? JSON.stringify(errors) : '', fieldErrors ? JSON.stringify(fieldErrors) : '', typeof error === 'string' ? error : ''].filter(Boolean).join(' ');
+    return classify(answer, `close ${what}`, creates, detail);
+  };
+
+  /** The id of the lead an earlier attempt created, if Close has it. */
+  async function findEarlier(lead: Lead, context: DeliveryContext, authorization: string): Promise<{ id?: string } | { outcome: DeliveryOutcome }> {
+    const marker = submissionMarker(lead);
+    for (let page = 0; page < settings.lookupPages; page += 1) {
+      const answer = await send(context, { method: 'GET', url: joinUrl(settings.baseUrl, `/api/v1/lead/?_limit=100&_skip=${page * 100}&_fields=id,description`), headers: { Authorization: authorization } });
+      if (!isSuccess(answer)) return { outcome: outcomeOf(answer, 'lead list', false) };
+      const data = (field(answer.body, 'data') ?? []) as { id?: string; description?: string }[];
+      const found = data.find((item) => item.description?.includes(marker));
+      if (found) return { id: found.id };
+      if (field(answer.body, 'has_more') !== true) break;
+    }
+    return {};
+  }
+
+  return {
+    ok: true,
+    destination: {
+      type: 'close',
+      // Close publishes its limits per organization in the RateLimit header, not as one number: no pace is declared, the header is honoured.
+      async deliver(lead, context) {
+        const apiKey = context.secret(settings.apiKeyEnv);
+        if (!apiKey) return { kind: 'failed', reason: `close: the environment variable ${settings.apiKeyEnv} is not set` };
+        const authorization = `Basic ${btoa(`${apiKey}:`)}`;
+        if (context.uncertain) {
+          const earlier = await findEarlier(lead, context, authorization);
+          if ('outcome' in earlier) return earlier.outcome;
+          if (earlier.id) return { kind: 'exists', remoteId: earlier.id };
+        }
+        const body = closeBody(lead, mergeMapping(CLOSE_MAPPING, context.mapping), settings.statusId);
+        const answer = await send(context, { method: 'POST', url: joinUrl(settings.baseUrl, '/api/v1/lead/'), headers: { Authorization: authorization }, json: body });
+        const id = field(answer.body, 'id');
+        if (isSuccess(answer) && typeof id === 'string') return { kind: 'delivered', remoteId: id };
+        if (isSuccess(answer)) return afterCommit({ kind: 'retry', reason: 'close lead: a success without a lead id' });
+        return outcomeOf(answer, 'lead', true);
+      },
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * A fake Bitrix24 portal answering its inbound webhook as the b24restdocs pages in
+ * /work/shared/crm/bitrix24 say: `crm.lead.add` (fields as documented, multifields as
+ * `[{VALUE, VALUE_TYPE}]`, 200 `{result: ID, time}`), `crm.lead.list` with `filter[=FIELD]`,
+ * `NO_AUTH_FOUND` (401) for a wrong webhook code, the leaky bucket (burst 50, 2 per second)
+ * answered 503 `QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT` (429) and `time.operating_reset_at`.
+ */
+import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer } from './server.ts';
+
+/** The fields crm.lead.add documents; Bitrix24 ignores any other key except custom `UF_` ones. */
+const LEAD_FIELDS = new Set(
+  'ADDRESS ADDRESS_2 ADDRESS_CITY ADDRESS_COUNTRY ADDRESS_COUNTRY_CODE ADDRESS_POSTAL_CODE ADDRESS_PROVINCE ADDRESS_REGION ASSIGNED_BY_ID BIRTHDATE COMMENTS COMPANY_ID COMPANY_TITLE CONTACT_ID CONTACT_IDS CURRENCY_ID EMAIL HONORIFIC IM LINK LAST_NAME NAME SECOND_NAME OPENED OPPORTUNITY IS_MANUAL_OPPORTUNITY ORIGINATOR_ID ORIGIN_ID PHONE POST SOURCE_DESCRIPTION SOURCE_ID STATUS_DESCRIPTION STATUS_ID TITLE UTM_CAMPAIGN UTM_CONTENT UTM_MEDIUM UTM_SOURCE UTM_TERM WEB'.split(' '),
+);
+const MULTIFIELD_TYPES: Record<string, string[]> = {
+  PHONE: ['WORK', 'MOBILE', 'FAX', 'HOME', 'PAGER', 'MAILING', 'OTHER'],
+  EMAIL: ['WORK', 'HOME', 'MAILING', 'OTHER'],
+  WEB: ['WORK', 'HOME', 'VK', 'LIVEJOURNAL', 'TWITTER', 'OTHER'],
+  IM: ['TELEGRAM', 'VK', 'SKYPE', 'VIBER', 'BITRIX24', 'OPENLINE', 'IMOL', 'ICQ', 'MSN', 'JABBER', 'OTHER'],
+};
+
+export type Bitrix24Lead = Record<string, unknown> & { ID: string };
+
+export const BITRIX24_WEBHOOK_CODE = 'k3x9w2testcode';
+
+export async function startBitrix24Fake(): Promise<FakeVendor & { leads: Bitrix24Lead[] }> {
+  const faults: Fault[] = [];
+  const leads: Bitrix24Lead[] = [];
+  let bucket = 0;
+  let drainedAt = Date.now();
+  let firstCallAt: number | undefined;
+  const operatingResetAt = () => Math.floor(((firstCallAt ?? Date.now()) + 600_000) / 1000);
+
+  const time = () => {
+    const now = Date.now() / 1000;
+    return { start: now, finish: now, duration: 0.01, processing: 0.005, date_start: new Date().toISOString(), date_finish: new Date().toISOString(), operating_reset_at: operatingResetAt(), operating: 0.5 };
+  };
+  const error = (status: number, code: string, description: string): FakeResponse => ({ status, json: { error: code, error_description: description } });
+
+  function problemsOf(fields: unknown): string | undefined {
+    if (!fields || typeof fields !== 'object') return "Parameter 'fields' is required.";
+    for (const [key, value] of Object.entries(fields)) {
+      const types = MULTIFIELD_TYPES[key];
+      if (!types) continue;
+      if (!Array.isArray(value)) return `Field ${key} must be an array of {VALUE, VALUE_TYPE}.`;
+      for (const item of value as { VALUE?: unknown; VALUE_TYPE?: unknown }[]) {
+        if (typeof item?.VALUE !== 'string' || !types.includes(String(item.VALUE_TYPE))) return `Invalid ${key} value.`;
+      }
+    }
+    return undefined;
+  }
+
+  const server = await startFakeServer((request) => {
+    const match = request.path.match(/^\/rest\/(\d+)\/([^/]+)\/([a-z.]+?)(?:\.json)?$/);
+    if (!match) return { status: 404, json: { error: 'ERROR_METHOD_NOT_FOUND', error_description: 'Method not found!' } };
+    const [, , code, method] = match;
+    // Leaky bucket, counted per request before anything else (limits.md).
+    const now = Date.now();
+    bucket = Math.max(0, bucket - ((now - drainedAt) / 1000) * 2);
+    drainedAt = now;
+    if (bucket + 1 > 50) return error(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
+    bucket += 1;
+    if (code !== BITRIX24_WEBHOOK_CODE) return error(401, 'NO_AUTH_FOUND', 'Wrong authorization data');
+    firstCallAt ??= now;
+    const body = (request.json ?? {}) as { fields?: Record<string, unknown>; filter?: Record<string, unknown>; select?: string[] };
+    if (method === 'crm.lead.list') {
+      const filter = Object.entries(body.filter ?? {});
+      const found = leads.filter((lead) => filter.every(([key, value]) => String(lead[key.replace(/^=/, '')]) === String(value)));
+      return { status: 200, json: { result: found.map((lead) => ({ ID: lead.ID })), total: found.length, time: time() } };
+    }
+    if (method !== 'crm.lead.add') return error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!');
+    const fault = nextFault(faults);
+    if (fault?.kind === 'rateLimited') {
+      return fault.withReset ? error(429, 'OPERATION_TIME_LIMIT', 'Method is blocked due to operation time limit.') : error(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
+    }
+    if (fault?.kind === 'serverError') return error(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+    const problem = fault?.kind === 'invalid' ? 'Access denied.' : problemsOf(body.fields);
+    if (problem) return error(400, '', problem);
+    const stored: Bitrix24Lead = { ID: String(leads.length + 1) };
+    for (const [key, value] of Object.entries(body.fields!)) {
+      if (LEAD_FIELDS.has(key) || key.startsWith('UF_')) stored[key] = value;
+    }
+    leads.push(stored);
+    if (fault?.kind === 'commitThenHang') return HANG;
+    return { status: 200, json: { result: Number(stored.ID), time: time() } };
+  });
+  return {
+    url: server.url,
+    options: { webhookUrlEnv: 'BITRIX24_WEBHOOK_URL' },
+    env: { BITRIX24_WEBHOOK_URL: `${server.url}/rest/1/${BITRIX24_WEBHOOK_CODE}/` },
+    badEnv: { BITRIX24_WEBHOOK_URL: `${server.url}/rest/1/wrongcode000/` },
+    requests: server.requests,
+    leads,
+    leadsWithEmail: (email) => leads.filter((lead) => (lead.EMAIL as { VALUE: string }[] | undefined)?.some((item) => item.VALUE === email)),
+    inject(fault) {
+      faults.push(fault);
+      return fault.kind === 'rateLimited' && fault.withReset ? operatingResetAt() * 1000 - Date.now() : undefined;
+    },
+    close: server.close,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * A fake Capillary org answering as /work/shared/crm/capillary and the README say: `POST
+ * /v2/leads` (leadFor required; type SKU|BRAND|CATEGORY|CUSTOM; userId or idType EMAIL|MOBILE +
+ * identifier, a new identifier creating a customer), `GET /v2/leads` search with type, userId,
+ * sortBy, sortOrder, limit; answers carrying `errors[]`/`warnings[]`; 201 for a partial failure
+ * (the lead stored, an unknown extended field refused); 521 for a concurrent action on the same
+ * customer; Basic `TILL_ID:md5(PASSWORD)` or an OAuth token from `/v3/oauth/token/generate`.
+ */
+import { createHash } from 'node:crypto';
+import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer } from './server.ts';
+
+export interface CapillaryLead {
+  id: number;
+  userId: number;
+  type: string;
+  leadFor: string;
+  status: string;
+  idType?: string;
+  identifier?: string;
+  extendedFields?: Record<string, unknown>;
+  followUpDetails: { id: number; leadId: number; notes?: string }[];
+  createdOn: string;
+  [key: string]: unknown;
+}
+
+export const CAPILLARY_TILL = 'webform.till';
+export const CAPILLARY_PASSWORD = 'Till-pässwörd-123';
+export const CAPILLARY_OAUTH = { key: 'cap-client-key', secret: 'cap-client-secret-0a1b2c' };
+/** The org's extended fields for leads; any other name is refused (a 201 partial failure). */
+const EXTENDED_FIELDS = new Set(['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'company', 'trial_status']);
+const TYPES = ['SKU', 'BRAND', 'CATEGORY', 'CUSTOM'];
+
+export async function startCapillaryFake(): Promise<FakeVendor & { leads: CapillaryLead[]; tokens: Map<string, number>; failNextWith(status: 521): void }> {
+  const faults: Fault[] = [];
+  const leads: CapillaryLead[] = [];
+  const customers = new Map<string, number>();
+  const tokens = new Map<string, number>();
+  const statuses: number[] = [];
+  let followUps = 0;
+  const basic = `Basic ${Buffer.from(`${CAPILLARY_TILL}:${createHash('md5').update(CAPILLARY_PASSWORD).digest('hex')}`).toString('base64')}`;
+  const fail = (status: number, code: number, message: string): FakeResponse => ({ status, json: { errors: [{ status: false, code, message }], warnings: [] } });
+
+  const server = await startFakeServer((request) => {
+    if (request.method === 'POST' && request.path === '/v3/oauth/token/generate') {
+      const { key, secret } = (request.json ?? {}) as { key?: string; secret?: string };
+      if (key !== CAPILLARY_OAUTH.key || secret !== CAPILLARY_OAUTH.secret) return fail(401, 1401, 'Invalid key or secret');
+      const accessToken = `tok_${crypto.randomUUID()}`;
+      tokens.set(accessToken, Date.now() + 600_000);
+      return { status: 200, json: { data: { accessToken, expiresIn: 600 }, errors: [], warnings: [] } };
+    }
+    const token = request.headers['x-cap-api-oauth-token'];
+    const authorized = request.headers.authorization === basic || (typeof token === 'string' && (tokens.get(token) ?? 0) > Date.now());
+    if (!authorized) return fail(401, 401, 'Invalid credentials or expired token');
+    if (request.path !== '/v2/leads') return fail(404, 404, 'Not found');
+    if (request.method === 'GET') {
+      const q = request.query;
+      let found = leads.filter((lead) => (!q.get('type') || q.get('type') === 'ALL' || lead.type === q.get('type')) && (!q.get('userId') || String(lead.userId) === q.get('userId')));
+      if (q.get('sortOrder') === 'DESC') found = [...found].reverse();
+      return { status: 200, json: { data: found.slice(0, Number(q.get('limit') ?? 10)), warnings: [], errors: [] } };
+    }
+    if (request.method !== 'POST') return fail(405, 405, 'Method not allowed');
+    const forced = statuses.shift();
+    if (forced === 521) return fail(521, 521, 'Another action is in progress for this customer');
+    const body = (request.json ?? {}) as Record<string, unknown>;
+    const fault = nextFault(faults);
+    if (fault?.kind === 'rateLimited') return fail(429, 429, 'Rate limit exceeded');
+    if (fault?.kind === 'serverError') return fail(500, 500, 'Internal server error');
+    if (fault?.kind === 'invalid') return fail(400, 1505, 'Invalid lead type');
+    if (typeof body.leadFor !== 'string' || !body.leadFor) return fail(400, 1501, 'leadFor is required');
+    if (body.type !== undefined && !TYPES.includes(String(body.type))) return fail(400, 1505, 'Invalid lead type');
+    if (body.userId === undefined && (!['EMAIL', 'MOBILE'].includes(String(body.idType)) || typeof body.identifier !== 'string' || !body.identifier)) {
+      return fail(400, 1502, 'Pass userId, or idType (EMAIL or MOBILE) and identifier');
+    }
+    const identity = `${body.idType}:${String(body.identifier).toLowerCase()}`;
+    const userId = typeof body.userId === 'number' ? body.userId : (customers.get(identity) ?? 368754334 + customers.size);
+    customers.set(identity, userId);
+    const id = leads.length + 1;
+    const extended = (body.extendedFields ?? {}) as Record<string, unknown>;
+    const refused = Object.keys(extended).filter((name) => !EXTENDED_FIELDS.has(name));
+    const lead: CapillaryLead = {
+      ...body,
+      id,
+      userId,
+      type: String(body.type ?? 'SKU'),
+      leadFor: body.leadFor,
+      status: String(body.status ?? 'OPEN'),
+      createdOn: String(body.createdOn ?? new Date().toISOString()),
+      extendedFields: Object.fromEntries(Object.entries(extended).filter(([name]) => EXTENDED_FIELDS.has(name))),
+      followUpDetails: ((body.followUpDetails ?? []) as { notes?: string }[]).map((followUp) => ({ ...followUp, id: ++followUps, leadId: id, userId })),
+    };
+    leads.push(lead);
+    if (fault?.kind === 'commitThenHang') return HANG;
+    if (refused.length) return { status: 201, json: { ...lead, warnings: [], errors: refused.map((name) => ({ status: false, code: 1520, message: `Invalid extended field: ${name}` })) } };
+    return { status: 200, json: { ...lead, warnings: [] } };
+  });
+  return {
+    url: server.url,
+    options: { baseUrl: server.url, tillIdEnv: 'CAPILLARY_TILL_ID', passwordEnv: 'CAPILLARY_PASSWORD', leadFor: 'Website enquiry' },
+    env: { CAPILLARY_TILL_ID: CAPILLARY_TILL, CAPILLARY_PASSWORD },
+    badEnv: { CAPILLARY_TILL_ID: CAPILLARY_TILL, CAPILLARY_PASSWORD: 'wrong-password' },
+    requests: server.requests,
+    leads,
+    tokens,
+    failNextWith: (status) => statuses.push(status),
+    leadsWithEmail: (email) => leads.filter((lead) => lead.idType === 'EMAIL' && lead.identifier === email),
+    inject(fault) {
+      faults.push(fault);
+      return undefined;
+    },
+    close: server.close,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * A fake Close organization answering as /work/shared/crm/close says: `POST /api/v1/lead/`
+ * (Basic auth with the API key as user and an empty password, 401 otherwise; 200 with the Lead
+ * object; 400 `{errors, field-errors}`), `GET /api/v1/lead/` with `_limit`, `_skip`, `_fields`
+ * (newest first, as Close's lead list shows them), and a `RateLimit: limit=N, remaining=N,
+ * reset=S` header on every answer, 429 once the window is spent. The docs give the header but
+ * not the numbers; this fake allows 50 calls a second.
+ */
+import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer, WindowLimit } from './server.ts';
+
+export type CloseLead = Record<string, unknown> & { id: string; contacts: { name?: string; title?: string; emails?: { email: string; type: string }[]; phones?: { phone: string; type: string }[] }[] };
+
+export const CLOSE_API_KEY = 'api_3xAmPl3t3stK3y.9f8e7d6c';
+const WINDOW = { calls: 50, perMs: 1000 };
+
+function fieldErrors(body: unknown): Record<string, string> | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { __all__: 'The request body must be a JSON object.' };
+  const lead = body as Record<string, unknown>;
+  const errors: Record<string, string> = {};
+  for (const key of ['name', 'description', 'status_id', 'url']) {
+    if (lead[key] !== undefined && typeof lead[key] !== 'string') errors[key] = 'Not a valid string.';
+  }
+  if (lead.contacts !== undefined) {
+    if (!Array.isArray(lead.contacts)) errors.contacts = 'Not a valid list.';
+    else
+      lead.contacts.forEach((contact: Record<string, unknown>, i: number) => {
+        const emails = contact.emails as { email?: unknown }[] | undefined;
+        const phones = contact.phones as { phone?: unknown }[] | undefined;
+        if (emails && (!Array.isArray(emails) || emails.some((e) => typeof e?.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(e.email)))) errors[`contacts.${i}.emails`] = 'Invalid email address.';
+        if (phones && (!Array.isArray(phones) || phones.some((p) => typeof p?.phone !== 'string'))) errors[`contacts.${i}.phones`] = 'Invalid phone number.';
+      });
+  }
+  for (const key of Object.keys(lead)) {
+    if (key.startsWith('custom.') && !key.startsWith('custom.cf_')) errors[key] = 'Set custom fields by their id: custom.cf_….';
+  }
+  return Object.keys(errors).length ? errors : undefined;
+}
+
+export async function startCloseFake(): Promise<FakeVendor & { leads: CloseLead[] }> {
+  const faults: Fault[] = [];
+  const leads: CloseLead[] = [];
+  const limit = new WindowLimit(WINDOW.calls, WINDOW.perMs);
+  const expected = `Basic ${Buffer.from(`${CLOSE_API_KEY}:`).toString('base64')}`;
+
+  const server = await startFakeServer((request) => {
+    const taken = limit.take();
+    const resetS = Math.max(1, Math.ceil(taken.resetMs / 1000));
+    const rateHeaders = { RateLimit: `limit=${WINDOW.calls}, remaining=${taken.ok ? taken.remaining : 0}, reset=${resetS}` };
+    if (!taken.ok) return { status: 429, headers: rateHeaders, json: { error: 'Too many requests' } };
+    const answer = (response: FakeResponse): FakeResponse => ({ ...response, headers: { ...rateHeaders, ...response.headers } });
+    if (request.headers.authorization !== expected) return answer({ status: 401, json: { error: 'The API key is invalid.' } });
+    if (request.path !== '/api/v1/lead/') return answer({ status: 404, json: { error: 'Not found' } });
+    if (request.method === 'GET') {
+      const limitN = Number(request.query.get('_limit') ?? 100);
+      const skip = Number(request.query.get('_skip') ?? 0);
+      const fields = request.query.get('_fields')?.split(',');
+      const newest = [...leads].reverse().slice(skip, skip + limitN);
+      const data = newest.map((lead) => (fields ? Object.fromEntries(fields.map((key) => [key, lead[key]])) : lead));
+      return answer({ status: 200, json: { has_more: skip + limitN < leads.length, data } });
+    }
+    if (request.method !== 'POST') return answer({ status: 405, json: { error: 'Method not allowed' } });
+    const fault = nextFault(faults);
+    if (fault?.kind === 'rateLimited') return { status: 429, headers: fault.withReset ? { RateLimit: `limit=${WINDOW.calls}, remaining=0, reset=7` } : {}, json: { error: 'Too many requests' } };
+    if (fault?.kind === 'serverError') return answer({ status: 502, json: { error: 'Bad gateway' } });
+    const errors = fault?.kind === 'invalid' ? { status_id: 'Invalid status id.' } : fieldErrors(request.json);
+    if (errors) return answer({ status: 400, json: { errors: [], 'field-errors': errors } });
+    const body = request.json as Record<string, unknown>;
+    const now = new Date().toISOString();
+    const lead: CloseLead = { ...body, id: `lead_${crypto.randomUUID().replace(/-/g, '')}`, contacts: (body.contacts as CloseLead['contacts']) ?? [], date_created: now, date_updated: now, status_id: body.status_id ?? 'stat_default', status_label: 'Potential', organization_id: 'orga_test' };
+    leads.push(lead);
+    if (fault?.kind === 'commitThenHang') return HANG;
+    return answer({ status: 200, json: lead });
+  });
+  return {
+    url: server.url,
+    options: { baseUrl: server.url, apiKeyEnv: 'CLOSE_API_KEY' },
+    env: { CLOSE_API_KEY },
+    badEnv: { CLOSE_API_KEY: 'api_wrongkey' },
+    requests: server.requests,
+    leads,
+    leadsWithEmail: (email) => leads.filter((lead) => lead.contacts.some((contact) => contact.emails?.some((item) => item.email === email))),
+    inject(fault) {
+      faults.push(fault);
+      return fault.kind === 'rateLimited' && fault.withReset ? 7000 : undefined;
+    },
+    close: server.close,
+  };
+}

@@ -1,0 +1,63 @@
+import { expect, it } from 'vitest';
+import { sampleLead, testDestination } from './contract.ts';
+import { type LeadSquaredLead, startLeadSquaredFake } from './fakes/leadsquared.ts';
+import { leadsquared } from './leadsquared.ts';
+import type { DeliveryContext } from './types.ts';
+
+function expectStored(stored: unknown, lead: ReturnType<typeof sampleLead>) {
+  const record = stored as LeadSquaredLead;
+  const last = lead.attribution!.last!;
+  const [first, ...rest] = String(lead.fields.name).split(' ');
+  expect(record).toMatchObject({
+    FirstName: first,
+    LastName: rest.join(' '),
+    EmailAddress: lead.fields.email,
+    Phone: lead.fields.phone,
+    Company: lead.fields.company,
+    Source: last.utm_source,
+    SourceMedium: last.utm_medium,
+    SourceCampaign: last.utm_campaign,
+    SourceContent: last.utm_content,
+    mx_GCLID: last.gclid,
+  });
+  expect(record.Notes).toContain(String(lead.fields.message));
+  expect(record.Notes).toContain(`leadform submission ${lead.id}`);
+}
+
+testDestination({ type: 'leadsquared', factory: leadsquared, startFake: startLeadSquaredFake, mapping: { 'attribution.gclid': 'mx_GCLID' }, expectStored });
+
+const context = (env: Record<string, string>, uncertain = false): DeliveryContext => ({
+  fetch, secret: (name) => env[name], attempt: uncertain ? 2 : 1, uncertain, signal: AbortSignal.timeout(5000), pace: async () => {}, mapping: { 'attribution.gclid': 'mx_GCLID' },
+});
+
+it('with Lead.Create, a retry after a lost answer reads the duplicate exception as "exists"', async () => {
+  const fake = await startLeadSquaredFake();
+  try {
+    const built = leadsquared({ ...fake.options, operation: 'create' }, { secret: (name) => fake.env[name] });
+    if (!built.ok) throw new Error(built.problems.join());
+    const lead = sampleLead();
+    fake.inject({ kind: 'commitThenHang' });
+    expect(await built.destination.deliver(lead, { ...context(fake.env), signal: AbortSignal.timeout(300) })).toMatchObject({ kind: 'retry', uncertain: true });
+    expect(await built.destination.deliver(lead, context(fake.env, true))).toMatchObject({ kind: 'exists' });
+    expect(fake.leadsWithEmail(String(lead.fields.email))).toHaveLength(1);
+    expectStored(fake.leadsWithEmail(String(lead.fields.email))[0], lead);
+  } finally {
+    await fake.close();
+  }
+});
+
+it('declares a pace under the documented 25 calls in 5 s, and the fake enforces that limit', async () => {
+  const fake = await startLeadSquaredFake();
+  try {
+    const built = leadsquared(fake.options, {});
+    if (!built.ok) throw new Error(built.problems.join());
+    const pace = built.destination.pace!;
+    expect(pace.calls * (5000 / pace.perMs)).toBeLessThan(25);
+    const outcomes = [];
+    for (let i = 0; i < 26; i += 1) outcomes.push(await built.destination.deliver(sampleLead(), context(fake.env)));
+    expect(outcomes.slice(0, 25).every((outcome) => outcome.kind === 'delivered')).toBe(true);
+    expect(outcomes[25]).toMatchObject({ kind: 'retry', afterMs: undefined });
+  } finally {
+    await fake.close();
+  }
+});

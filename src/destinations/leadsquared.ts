@@ -1,0 +1,105 @@
+/**
+ * LeadSquared: `Lead.CreateOrUpdate` with a `SearchBy` attribute (default), a find-or-create
+ * call, so a retry after a lost answer updates the lead it created instead of adding another;
+ * or `Lead.Create` (option `operation`), whose duplicate answer (`MXDuplicateEntryException`)
+ * is read as "already exists". The host is regional; keys go in the `x-LSQ-AccessKey` and
+ * `x-LSQ-SecretKey` headers. UTM values go to LeadSquared's own `Source`, `SourceMedium`,
+ * `SourceCampaign` and `SourceContent`; the message, other fields and both touches to `Notes`.
+ */
+import * as z from 'zod/mini';
+import { classify, field, isSuccess, joinUrl, send } from './http.ts';
+import { leadNote, mapLead, mergeMapping, placedFields, sourceValue, splitName, type Mapping } from './mapping.ts';
+import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
+import type { Lead } from './types.ts';
+
+export const LeadSquaredOptions = z.strictObject({
+  /**
+   * The account's API host, from Settings > API and Webhooks: `https://api-us11.leadsquared.com`,
+   * `https://api-in21.leadsquared.com`, `https://api-in22…`, `https://api-ir31…`, `https://api-ca12…`.
+   * @default "https://api.leadsquared.com"
+   */
+  baseUrl: z._default(z.url(), 'https://api.leadsquared.com'),
+  /** Environment variable holding the access key. */
+  accessKeyEnv: envName,
+  /** Environment variable holding the secret key. */
+  secretKeyEnv: envName,
+  /** `createOrUpdate` (find-or-create, safe to retry) or `create` (a duplicate reads as "exists"). @default "createOrUpdate" */
+  operation: z._default(z.enum(['createOrUpdate', 'create']), 'createOrUpdate'),
+  /** The unique field `Lead.CreateOrUpdate` searches by. @default "EmailAddress" */
+  searchBy: z._default(z.enum(['EmailAddress', 'Phone']), 'EmailAddress'),
+  /** The lead field that receives the note (message, other fields, attribution); "" for none. @default "Notes" */
+  noteAttribute: z._default(z.string(), 'Notes'),
+});
+
+/** Defaults; a form's `mapping` overrides them (`{"attribution.gclid": "mx_GCLID"}`). */
+export const LEADSQUARED_MAPPING: Mapping = {
+  first_name: 'FirstName',
+  last_name: 'LastName',
+  email: 'EmailAddress',
+  phone: 'Phone',
+  company: 'Company',
+  job_title: 'JobTitle',
+  website: 'Website',
+  'attribution.utm_source': 'Source',
+  'attribution.utm_medium': 'SourceMedium',
+  'attribution.utm_campaign': 'SourceCampaign',
+  'attribution.utm_content': 'SourceContent',
+};
+
+export interface LeadSquaredAttribute {
+  Attribute: string;
+  Value: string;
+}
+
+export function leadSquaredBody(lead: Lead, mapping: Mapping, noteAttribute: string): LeadSquaredAttribute[] {
+  const mapped = mapLead(lead, mapping);
+  if (!mapped.has('FirstName') && !mapped.has('LastName')) {
+    const { first, last } = splitName(sourceValue(lead, 'name'));
+    if (first) mapped.set('FirstName', first);
+    if (last) mapped.set('LastName', last);
+  }
+  const placed = placedFields(lead, mapping, mapped);
+  if (mapped.has('FirstName')) placed.add('name');
+  if (noteAttribute && !mapped.has(noteAttribute)) mapped.set(noteAttribute, leadNote(lead, placed));
+  return [...mapped].map(([Attribute, Value]) => ({ Attribute, Value }));
+}
+
+export function leadsquared(options: Record<string, unknown>, deps: SecretDeps): Built {
+  const parsed = parseOptions(LeadSquaredOptions, options);
+  if (!parsed.ok) return parsed;
+  const settings = parsed.value;
+  const missing = missingSecrets(deps, { accessKeyEnv: settings.accessKeyEnv, secretKeyEnv: settings.secretKeyEnv });
+  if (missing.length) return { ok: false, problems: missing };
+  const method = settings.operation === 'create' ? 'Lead.Create' : 'Lead.CreateOrUpdate';
+  return {
+    ok: true,
+    destination: {
+      type: 'leadsquared',
+      // The documented limit is 25 calls in 5 s; stay under it with room for the account's other integrations.
+      pace: { calls: 20, perMs: 5000 },
+      async deliver(lead, context) {
+        const accessKey = context.secret(settings.accessKeyEnv);
+        const secretKey = context.secret(settings.secretKeyEnv);
+        if (!accessKey || !secretKey) return { kind: 'failed', reason: `leadsquared: the environment variable ${accessKey ? settings.secretKeyEnv : settings.accessKeyEnv} is not set` };
+        const body = leadSquaredBody(lead, mergeMapping(LEADSQUARED_MAPPING, context.mapping), settings.noteAttribute);
+        if (settings.operation === 'createOrUpdate') body.push({ Attribute: 'SearchBy', Value: settings.searchBy });
+        const answer = await send(context, {
+          method: 'POST',
+          url: joinUrl(settings.baseUrl, `/v2/LeadManagement.svc/${method}${settings.operation === 'createOrUpdate' ? '?postUpdatedLead=false' : ''}`),
+          headers: { 'x-LSQ-AccessKey': accessKey, 'x-LSQ-SecretKey': secretKey },
+          json: body,
+        });
+        const id = field(answer.body, 'Message', 'Id');
+        const remoteId = typeof id === 'string' ? id : undefined;
+        if (isSuccess(answer) && field(answer.body, 'Status') === 'Success') {
+          // An update after an uncertain attempt is that attempt's lead found again.
+          return { kind: context.uncertain && field(answer.body, 'Message', 'IsCreated') === false ? 'exists' : 'delivered', remoteId };
+        }
+        const exception = String(field(answer.body, 'ExceptionType') ?? '');
+        if (exception === 'MXDuplicateEntryException') return { kind: 'exists' };
+        // A 429 from LeadSquared carries no Retry-After: the backoff decides.
+        return classify(answer, `leadsquared ${method}`, true, [exception, field(answer.body, 'ExceptionMessage')].filter(Boolean).join(' '));
+      },
+    },
+  };
+}

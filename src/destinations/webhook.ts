@@ -1,0 +1,88 @@
+/**
+ * Webhook: the lead as JSON, POSTed to your URL and signed per Standard Webhooks
+ * (standardwebhooks.com): `webhook-id` is the submission id, so a receiver that dedupes on it
+ * never sees a retry as a second lead; `webhook-signature` is `v1,` + base64 HMAC-SHA256 of
+ * `id.timestamp.body` under the secret.
+ */
+import * as z from 'zod/mini';
+import { classify, isSuccess, send } from './http.ts';
+import { mapLead, mergeMapping } from './mapping.ts';
+import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
+import type { Lead } from './types.ts';
+
+export const WebhookOptions = z.strictObject({
+  /** Where the lead is POSTed. */
+  url: z.optional(z.url({ protocol: /^https?$/ })),
+  /** Accepted in place of `url`, like the CRM adapters' option; `url` wins. */
+  baseUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  /**
+   * The environment variable holding the signing secret: `whsec_` + base64 (as Standard Webhooks
+   * libraries issue them) or any other string, used as UTF-8 bytes.
+   */
+  secretEnv: envName,
+  /**
+   * Most calls per window, if the receiver has a limit.
+   * @default no pacing
+   */
+  pace: z.optional(z.object({ calls: z.int().check(z.minimum(1)), perMs: z.int().check(z.minimum(1)) })),
+});
+export type WebhookOptions = z.infer<typeof WebhookOptions>;
+
+/** The JSON body: Standard Webhooks' `{type, timestamp, data}` envelope around the lead. */
+export interface WebhookPayload {
+  type: 'lead.created';
+  timestamp: string;
+  data: Lead & { mapped?: Record<string, string> };
+}
+
+export function webhook(options: Record<string, unknown>, deps: SecretDeps): Built {
+  const parsed = parseOptions(WebhookOptions, options);
+  if (!parsed.ok) return parsed;
+  const { secretEnv, pace } = parsed.value;
+  const url = parsed.value.url ?? parsed.value.baseUrl;
+  if (!url) return { ok: false, problems: ['url: missing; add the address that receives the leads, e.g. "https://hooks.example.com/leads"'] };
+  const missing = missingSecrets(deps, { secretEnv });
+  if (missing.length) return { ok: false, problems: missing };
+  return {
+    ok: true,
+    destination: {
+      type: 'webhook',
+      pace,
+      async deliver(lead, context) {
+        const secret = context.secret(secretEnv);
+        if (!secret) return { kind: 'failed', reason: `webhook: the environment variable ${secretEnv} is not set` };
+        const mapped = context.mapping ? Object.fromEntries(mapLead(lead, mergeMapping({}, context.mapping))) : undefined;
+        const payload: WebhookPayload = { type: 'lead.created', timestamp: lead.receivedAt, data: { ...lead, ...(mapped ? { mapped } : {}) } };
+        const body = JSON.stringify(payload);
+        const timestamp = Math.floor(Date.now() / 1000).toString();
+        const signature = await signWebhook(secret, lead.id, timestamp, body);
+        const answer = await send(context, {
+          method: 'POST',
+          url,
+          headers: { 'Content-Type': 'application/json', 'webhook-id': lead.id, 'webhook-timestamp': timestamp, 'webhook-signature': signature },
+          rawBody: body,
+        });
+        // The same webhook-id on every attempt: a receiver that dedupes on it makes a resend after a
+        // lost answer safe, so an uncertain attempt needs no lookup here.
+        if (isSuccess(answer)) return { kind: 'delivered', remoteId: lead.id };
+        if (answer.status === 409) return { kind: 'exists', remoteId: lead.id };
+        return classify(answer, 'webhook', true);
+      },
+    },
+  };
+}
+
+/** The secret's key bytes: a `whsec_` secret is base64 after its prefix. */
+export function webhookKey(secret: string): Uint8Array {
+  if (secret.startsWith('whsec_')) return Uint8Array.from(atob(secret.slice(6)), (c) => c.charCodeAt(0));
+  return new TextEncoder().encode(secret);
+}
+
+/** `v1,` + base64(HMAC-SHA256(key, `${id}.${timestamp}.${body}`)), with WebCrypto so every runtime can sign. */
+export async function signWebhook(secret: string, id: string, timestamp: string, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', webhookKey(secret) as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${id}.${timestamp}.${body}`)));
+  let binary = '';
+  for (const byte of mac) binary += String.fromCharCode(byte);
+  return `v1,${btoa(binary)}`;
+}
