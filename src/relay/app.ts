@@ -32,7 +32,10 @@ export interface RelayDeps {
   onAccepted?: (destination: string) => unknown;
   /** @default the configuration's `limits.maxBodyBytes` */
   maxBodyBytes?: number;
-  /** Reads a secret (the Turnstile secret key) by the environment variable the configuration names. */
+  /**
+   * Reads a secret (the Turnstile secret key) by the environment variable the configuration names.
+   * @default no secrets (a form with Turnstile then answers 503)
+   */
   secret?: (name: string) => string | undefined;
   /** Counts submissions per IP address and per form. @default buckets in this process's memory */
   rateLimiter?: RateLimiter;

@@ -45,7 +45,7 @@ export interface NodeRelayOptions {
   pollMs?: number;
   /** @default JSON lines on stdout */
   log?: Log;
-  /** Overrides Cloudflare's Turnstile siteverify endpoint (a fake one in tests). */
+  /** Overrides Cloudflare's Turnstile siteverify endpoint (a fake one in tests). @default Cloudflare's */
   turnstileVerifyUrl?: string;
   /**
    * Destination adapters beyond the built-in ones, by type name: a private CRM's adapter, or a
