@@ -48,6 +48,13 @@ export interface NodeRelayOptions {
   /** Overrides Cloudflare's Turnstile siteverify endpoint (a fake one in tests). @default Cloudflare's */
   turnstileVerifyUrl?: string;
   /**
+   * Behind a reverse proxy (nginx, a load balancer) every connection comes from the proxy: take
+   * the visitor's address from the last `X-Forwarded-For` entry, the one the proxy added.
+   * Only set it when a proxy is in front, or visitors could choose their own address.
+   * @default false ($LEADFORM_TRUST_PROXY=1 for `npm start`)
+   */
+  trustProxy?: boolean;
+  /**
    * Destination adapters beyond the built-in ones, by type name: a private CRM's adapter, or a
    * test double. @default none
    */
@@ -151,7 +158,10 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       secret: (name) => env[name],
       sha256: (text) => createHash('sha256').update(text).digest('hex'),
       rateLimiter: memoryRateLimiter(),
-      clientIp: (_request, bindings) => (bindings as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? null,
+      clientIp: (request, bindings) => {
+        const forwarded = options.trustProxy ? request.headers.get('X-Forwarded-For')?.split(',').pop()?.trim() : undefined;
+        return forwarded || ((bindings as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? null);
+      },
       adminToken: env.LEADFORM_ADMIN_TOKEN,
       ...(options.turnstileVerifyUrl ? { turnstileVerifyUrl: options.turnstileVerifyUrl } : {}),
       widgetAsset: (file) => builtFile('widget', file, { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' }),
