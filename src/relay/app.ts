@@ -61,8 +61,7 @@ export interface RelayDeps {
   adminAsset?: (file: string) => Promise<Response | null>;
 }
 
-export type RelayEnv = { Variables: { requestStarted: number } };
-type Env = RelayEnv;
+type Env = { Variables: { requestStarted: number } };
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';

@@ -91,6 +91,7 @@ async function builtFile(folder: string, file: string, headers: Record<string, s
 
 export async function startNodeRelay(options: NodeRelayOptions): Promise<StartResult> {
   const env = options.env ?? process.env;
+  const secret = (name: string) => env[name];
   const factories = { ...destinationFactories, ...options.extraDestinations };
   const parsed = parseConfig(options.config, Object.keys(factories), env);
   if (!parsed.ok) return parsed;
@@ -98,7 +99,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const log = options.log ?? jsonLog;
   const store = new SqliteStore({ file: join(resolve(options.dataDir ?? '.leadform'), 'leadform.sqlite') });
   const inbox = store.inbox();
-  const built = createDestinations(config.destinations, { sandboxInbox: inbox, secret: (name) => env[name] }, factories);
+  const built = createDestinations(config.destinations, { sandboxInbox: inbox, secret }, factories);
   if (!built.ok) {
     store.close();
     return built;
@@ -108,7 +109,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     config,
     outbox: store,
     destinations: built.destinations,
-    secret: (name: string) => env[name],
+    secret,
     log,
     pacers: new Map<string, Pacer>(),
   };
@@ -155,7 +156,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       outbox: store,
       log,
       onAccepted: kickOne,
-      secret: (name) => env[name],
+      secret,
       sha256: (text) => createHash('sha256').update(text).digest('hex'),
       rateLimiter: memoryRateLimiter(),
       clientIp: (request, bindings) => {
