@@ -24,8 +24,11 @@ beforeAll(async () => {
   writeFileSync(
     configFile,
     JSON.stringify({
-      forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'hook' } },
-      destinations: { hook: { type: 'webhook', ...fake.options } },
+      forms: {
+        contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'hook' },
+        burst: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'paced' },
+      },
+      destinations: { hook: { type: 'webhook', ...fake.options }, paced: { type: 'webhook', ...fake.options, pace: { calls: 2, perMs: 1000 } } },
       delivery: { baseDelayMs: 100, maxDelayMs: 300, maxAttempts: 5 },
     }),
   );
@@ -48,8 +51,8 @@ const call = async (path: string, init: RequestInit = {}) =>
     ...init,
     headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'CF-Connecting-IP': '198.51.100.1', ...(init.headers as Record<string, string>) },
   } as never)) as unknown as Response;
-const submit = async (email: string) => {
-  const response = await call('/v1/forms/contact/submissions', { method: 'POST', body: JSON.stringify({ fields: { email } }) });
+const submit = async (email: string, form = 'contact') => {
+  const response = await call(`/v1/forms/${form}/submissions`, { method: 'POST', body: JSON.stringify({ fields: { email } }) });
   expect(response.status).toBe(202);
   return ((await response.json()) as { id: string }).id;
 };
@@ -88,3 +91,27 @@ it('dead-letters a refused lead, and an admin replay delivers it', async () => {
   await eventually(() => entry('delivered', id), 'delivery after the replay');
   expect(fake.leadsWithEmail(email)).toHaveLength(1);
 });
+
+it('paces a destination under its limit from its Durable Object', async () => {
+  const tag = `burst-${Date.now()}`;
+  const arrived = () => fake.received.filter((item) => String(item.payload.data.fields.email).startsWith(tag)).length;
+  // Sample, from before the first submission, how many have arrived: never more than 2 in any
+  // second since the first arrival.
+  const samples: { at: number; count: number }[] = [];
+  let first: number | undefined;
+  const sampling = (async () => {
+    while (arrived() < 6) {
+      const count = arrived();
+      if (count > 0) first ??= performance.now();
+      if (first !== undefined) samples.push({ at: performance.now() - first, count });
+      if (samples.length > 1000) throw new Error('timed out waiting for the paced deliveries');
+      await new Promise((done) => setTimeout(done, 10));
+    }
+  })();
+  await Promise.all(Array.from({ length: 6 }, (_, i) => submit(`${tag}-${i}@example.com`, 'burst')));
+  await sampling;
+  const elapsed = performance.now() - first!;
+  expect(elapsed).toBeGreaterThanOrEqual(1800);
+  // 50 ms of slack: the first arrival is seen a sampling interval after its call started.
+  for (const { at, count } of samples) expect(count, `at ${Math.round(at)} ms`).toBeLessThanOrEqual(2 * (Math.floor((at + 50) / 1000) + 1));
+}, 30_000);
