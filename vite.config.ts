@@ -1,7 +1,9 @@
 /**
  * Builds the widget into dist/widget/ in two passes, because the two files load differently:
  * - `vite build --mode loader`: leadform.js, a classic script (IIFE) for `<script async src>`.
- * - `vite build`: form.js, an ES module the loader imports on first need.
+ * - `vite build`: ES modules the loader imports: form.js on first need (with one small chunk per
+ *   locale), attribution.js on every page (form.js and parent.js share it), and parent.js only
+ *   when a leadform iframe on the page speaks to it.
  * `npm run build` runs both. Vitest reads its settings from here too.
  */
 import { defineConfig } from 'vite';
@@ -19,11 +21,15 @@ export default defineConfig(({ mode }) => ({
     minify: true,
     sourcemap: false,
     // Library mode keeps ES output readable by default; the widget is shipped, not imported.
-    rolldownOptions: { output: { minify: true } },
+    rolldownOptions: { output: { minify: true }, preserveEntrySignatures: 'allow-extension' },
     lib:
       mode === 'loader'
         ? { entry: 'widget/loader.ts', formats: ['iife'], name: 'LeadFormLoader', fileName: () => 'leadform.js' }
-        : { entry: 'widget/form/index.tsx', formats: ['es'], fileName: () => 'form.js' },
+        : {
+            entry: { form: 'widget/form/index.tsx', attribution: 'widget/attribution.ts', parent: 'widget/form/parent.ts' },
+            formats: ['es'],
+            fileName: (_, name) => `${name}.js`,
+          },
   },
   test: {
     include: ['src/**/*.test.ts', 'widget/**/*.test.ts', 'scripts/**/*.test.ts'],

@@ -4,7 +4,7 @@
  * it to the vendor's own fields.
  */
 import * as z from 'zod/mini';
-import { CLICK_IDS, MAX_PARAM_LENGTH, MAX_URL_LENGTH, UTM_PARAMS } from './attribution-keys.ts';
+import { CLICK_IDS, MAX_PARAM_LENGTH, MAX_TIME_LENGTH, MAX_TOUCHES, MAX_URL_LENGTH, UTM_PARAMS } from './attribution-keys.ts';
 
 export { CLICK_IDS, MAX_PARAM_LENGTH, MAX_URL_LENGTH, UTM_PARAMS };
 
@@ -17,7 +17,7 @@ export const Touch = z.object({
   referrer: url,
   landing_page: url,
   /** When the visit began, ISO 8601. */
-  at: z.optional(z.string().check(z.maxLength(40))),
+  at: z.optional(z.string().check(z.maxLength(MAX_TIME_LENGTH))),
 }) as z.ZodMiniObject<
   Record<(typeof UTM_PARAMS)[number] | (typeof CLICK_IDS)[number], typeof param> & {
     referrer: typeof url;
@@ -28,11 +28,11 @@ export const Touch = z.object({
 export type Touch = z.infer<typeof Touch>;
 
 export const Attribution = z.object({
-  /** The visit that first brought this visitor. */
+  /** The first visit the widget saw within the lifetime, with or without a campaign. */
   first: z.optional(Touch),
-  /** The latest visit that came from a campaign. */
+  /** The latest campaign visit (UTM parameter, click id or another site's referrer), else `first`. */
   last: z.optional(Touch),
-  /** How many campaign visits were seen. */
-  touches: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000))),
+  /** How many visits were recorded: the first one, then each campaign visit after it. */
+  touches: z.optional(z.int().check(z.minimum(0), z.maximum(MAX_TOUCHES))),
 });
 export type Attribution = z.infer<typeof Attribution>;
