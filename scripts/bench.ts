@@ -1,18 +1,17 @@
 /**
  * `npm run bench`: one report, printed as a markdown table, of what leadform costs and how fast it
  * goes on this machine. Prints figures; asserts nothing (byte budgets are tests, not this).
- * - the widget's files, gzipped, and the Workers bundle, gzipped;
- * - time to an interactive form and layout shift on the demo page, in Chromium;
+ * - the widget's files gzipped, time to an interactive form and layout shift on the demo page in
+ *   Chromium, from `scripts/bench-widget.ts` (run as it is, its output read);
+ * - the Workers bundle, gzipped;
  * - the relay's accept rate and p50/p99 latency beside the raw durable SQLite insert rate, from
  *   `scripts/bench-relay.ts` (run as it is, its output read);
  * - delivery throughput to each vendor with a documented rate limit, as a share of that limit.
  *
- * Options (environment): BENCH_PORT (default 8844, the demo relay for Chromium),
- * BENCH_LOADS (default 5 page loads), and bench-relay's own BENCH_* options.
+ * Options (environment): those of bench-widget (BENCH_RUNS, default 5 here) and bench-relay.
  */
-import { chromium } from '@playwright/test';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +21,6 @@ import { startBitrix24Fake } from '../src/destinations/fakes/bitrix24.ts';
 import { startLeadSquaredFake } from '../src/destinations/fakes/leadsquared.ts';
 import { startNodeRelay } from '../src/runtime/node/server.ts';
 import { buildWorker } from './build-worker.ts';
-import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'leadform-bench-all-'));
@@ -30,77 +28,33 @@ const rows: [string, string, string][] = [];
 const row = (measure: string, value: string, note = ''): void => void rows.push([measure, value, note]);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`;
 const gzip = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-function widgetSizes(): void {
-  if (!existsSync(join(ROOT, 'dist/widget/leadform.js'))) spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
-  for (const file of readdirSync(join(ROOT, 'dist/widget')).filter((f) => f.endsWith('.js') || f.endsWith('.css')).sort()) {
-    const path = join(ROOT, 'dist/widget', file);
-    row(`widget ${file} (gzip -9)`, kb(gzip(path)), `${kb(readFileSync(path).length)} raw`);
+/**
+ * `scripts/bench-widget.ts`, run as it is: the widget's files gzipped, what each embed mode
+ * downloads, and time to an interactive form and layout shift on the demo page in Chromium.
+ */
+function widgetFigures(): void {
+  const script = join(ROOT, 'scripts/bench-widget.ts');
+  if (!existsSync(script)) return row('widget', 'not measured', 'scripts/bench-widget.ts is not in this tree');
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', env: { BENCH_RUNS: '5', ...process.env } });
+  const out = run.stdout ?? '';
+  const files = [...out.matchAll(/^(\S+\.js)\s+([\d.]+ KB)\s+([\d.]+ KB)\s+([\d.]+ KB)$/gm)];
+  for (const [, file, raw, gz] of files) row(`widget ${file} (gzip)`, gz!, `${raw} raw`);
+  for (const [, mode, total, parts] of out.matchAll(/^ {2}(declarative|popup|iframe)\s+([\d.]+ KB)\s+(.+)$/gm)) row(`form download, ${mode} mode (gzip)`, total!, parts!);
+  for (const [, condition, runs, body] of out.matchAll(/demo page in Chromium, (.+?), median of (\d+) cold loads\n([\s\S]*?)(?=\n\n|$)/g)) {
+    const ready = /navigation start → interactive form:\s+(\d+) ms/.exec(body!)?.[1];
+    const fromLoader = /loader request → interactive form:\s+(\d+) ms/.exec(body!)?.[1];
+    const cls = /\(CLS\):\s+([\d.]+) \(worst ([\d.]+)\)/.exec(body!);
+    row(`time to interactive form, ${condition} (median)`, `${ready} ms`, `from navigation start; ${fromLoader} ms from the loader's request; ${runs} cold loads`);
+    if (cls) row(`layout shift (CLS) on the demo page, ${condition}`, cls[1]!, `worst ${cls[2]}`);
   }
+  if (!files.length) row('widget', 'not measured', `bench-widget printed no figures (exit ${run.status}): ${(run.stderr ?? '').slice(0, 200)}`);
 }
 
 async function workersBundle(): Promise<void> {
   const built = await buildWorker({ outFile: join(work, 'worker.js') });
   if (!built.ok) return row('Workers bundle (gzip -9)', 'not built', built.problems.join('; '));
   row('Workers bundle (gzip -9)', kb(gzip(built.outFile)), `${kb(readFileSync(built.outFile).length)} raw, demo configuration and widget included`);
-}
-
-/** The demo relay as `npm start` runs it, on BENCH_PORT. */
-async function startDemoRelay(): Promise<{ url: string; stop(): void }> {
-  const port = Number(process.env.BENCH_PORT ?? 8844);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/runtime/node/index.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LEADFORM_DATA_DIR: join(work, 'demo') },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await new Promise<void>((done, fail) => {
-    let err = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      err += chunk;
-      if (err.includes('demo at')) done();
-    });
-    child.once('exit', (code) => fail(new Error(`the demo relay exited with ${code}: ${err}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
-
-/** Cold loads of the demo page: navigation start to a form that takes input, and its layout shift. */
-async function browserFigures(): Promise<void> {
-  const found = await findChromium();
-  if ('missing' in found) return row('time to interactive form', 'not measured', found.missing);
-  const relay = await startDemoRelay();
-  const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(found.path ? { executablePath: found.path } : {}) });
-  try {
-    const loads = Number(process.env.BENCH_LOADS ?? 5);
-    const ready: number[] = [];
-    const shifts: number[] = [];
-    for (let i = 0; i < loads; i++) {
-      // A new context each time: an empty cache, as a first-time visitor has.
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.addInitScript(() => {
-        const w = window as unknown as { cls: number };
-        w.cls = 0;
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) w.cls += entry.value;
-        }).observe({ type: 'layout-shift', buffered: true });
-      });
-      await page.goto(`${relay.url}/`);
-      const name = page.locator('[data-leadform="contact"]').getByLabel('Name');
-      await name.waitFor({ state: 'visible' });
-      await name.focus();
-      ready.push(await page.evaluate(() => performance.now()));
-      await page.waitForTimeout(500);
-      shifts.push(await page.evaluate(() => (window as unknown as { cls: number }).cls));
-      await context.close();
-    }
-    row('time to interactive form, demo page (median)', `${median(ready).toFixed(0)} ms`, `${loads} cold loads on loopback, min ${Math.min(...ready).toFixed(0)} / max ${Math.max(...ready).toFixed(0)} ms`);
-    row('cumulative layout shift, demo page (median)', median(shifts).toFixed(4), 'until 500 ms after the form takes input; under 0.1 is "good"');
-  } finally {
-    await browser.close();
-    relay.stop();
-  }
 }
 
 /** `scripts/bench-relay.ts`, run as it is; its figures are read from what it prints. */
@@ -118,7 +72,7 @@ function relayFigures(): void {
   row('relay accepted submissions/s (Node, loopback)', accepted, `concurrency ${concurrency}, 202 only after the durable write`);
   row('relay accept latency p50 / p99', `${latency[1]} / ${latency[2]} ms`, '');
   row('raw durable SQLite inserts/s (WAL, synchronous=FULL, 1 row/txn)', raw, 'same machine, same run');
-  row('relay ÷ raw', ratio ?? (Number(accepted) / Number(raw)).toFixed(2), 'group commit lets the relay exceed one fsync per lead');
+  row('relay ÷ raw', ratio ?? (Number(accepted) / Number(raw)).toFixed(2), 'accepts per second over one-row durable inserts per second');
 }
 
 /**
@@ -198,9 +152,8 @@ async function deliveryFigures(): Promise<void> {
 }
 
 try {
-  widgetSizes();
+  widgetFigures();
   await workersBundle();
-  await browserFigures();
   relayFigures();
   await deliveryFigures();
 } finally {
