@@ -6,6 +6,7 @@ import { startBitrix24Fake } from '../destinations/fakes/bitrix24.ts';
 import { startCapillaryFake } from '../destinations/fakes/capillary.ts';
 import { startCloseFake } from '../destinations/fakes/close.ts';
 import { startLeadSquaredFake } from '../destinations/fakes/leadsquared.ts';
+import { startPipedriveFake } from '../destinations/fakes/pipedrive.ts';
 import type { Fault } from '../destinations/fakes/server.ts';
 import { startWebhookFake } from '../destinations/fakes/webhook.ts';
 import { type ChaosFault, type FaultProxy, startFaultProxy } from './fault-proxy.ts';
@@ -61,7 +62,7 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
     name: 'close',
     destination: { type: 'close', ...close.options, baseUrl: closeProxy.url },
     env: close.env,
-    share: 0.33,
+    share: 0.32,
     looksBeforeCreate: true,
     copies: (email) => close.leadsWithEmail(email).length,
     proxy: closeProxy,
@@ -84,7 +85,7 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
     name: 'capillary',
     destination: { type: 'capillary', ...capillary.options, baseUrl: capillaryProxy.url },
     env: capillary.env,
-    share: 0.25,
+    share: 0.24,
     looksBeforeCreate: true,
     copies: (email) => capillary.leadsWithEmail(email).length,
     proxy: capillaryProxy,
@@ -111,7 +112,7 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
     name: 'leadsquared',
     destination: { type: 'leadsquared', ...leadsquared.options, baseUrl: leadsquaredProxy.url },
     env: leadsquared.env,
-    share: 0.15,
+    share: 0.13,
     looksBeforeCreate: true,
     copies: (email) => leadsquared.leadsWithEmail(email).length,
     proxy: leadsquaredProxy,
@@ -127,11 +128,24 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
     name: 'bitrix24',
     destination: { type: 'bitrix24', ...bitrix24.options },
     env: { BITRIX24_WEBHOOK_URL: bitrix24.env.BITRIX24_WEBHOOK_URL!.replace(bitrix24.url, bitrixProxy.url) },
-    share: 0.07,
+    share: 0.06,
     looksBeforeCreate: true,
     copies: (email) => bitrix24.leadsWithEmail(email).length,
     proxy: bitrixProxy,
     close: async () => (await bitrixProxy.close(), await bitrix24.close()),
+  });
+
+  const pipedrive = await startPipedriveFake();
+  const pipedriveProxy = await startFaultProxy(pipedrive.url, { rate, weights: { ...NETWORK, ...VENDOR }, slowMs, isCreate: (m, p) => m === 'POST' && p === '/v1/leads', inject: (f) => pipedrive.inject(toFault(f)) }, random);
+  vendors.push({
+    name: 'pipedrive',
+    destination: { type: 'pipedrive', ...pipedrive.options, baseUrl: pipedriveProxy.url },
+    env: pipedrive.env,
+    share: 0.05,
+    looksBeforeCreate: true,
+    copies: (email) => pipedrive.leadsWithEmail(email).length,
+    proxy: pipedriveProxy,
+    close: async () => (await pipedriveProxy.close(), await pipedrive.close()),
   });
   return vendors;
 }
