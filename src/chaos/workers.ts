@@ -29,7 +29,7 @@ export interface WorkersChaosOptions {
 }
 
 /** The workerd processes this process started (miniflare spawns them), by process id. */
-function workerdChildren(): number[] {
+export function workerdChildren(): number[] {
   const pids: number[] = [];
   for (const task of readdirSync(`/proc/${process.pid}/task`)) {
     const children = readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim();
