@@ -49,10 +49,10 @@ function App() {
     setError(null);
     try {
       const [list, formList] = await Promise.all([
-        api<{ submissions: Submission[] }>(token, `/v1/admin/submissions?state=${state}`),
+        api<Submission[]>(token, `/v1/admin/submissions?state=${state}`),
         api<{ forms: FormInfo[] }>(token, '/v1/admin/forms'),
       ]);
-      setRows(list.submissions);
+      setRows(list);
       setForms(formList.forms);
     } catch (e) {
       setRows(null);

@@ -90,8 +90,8 @@ export function acceptPathSuite(runtime: string, start: (context: SuiteContext) 
       // By id: a lead delivered between two of these lists shows in both.
       const names = new Map<string, string>();
       for (const state of ['pending', 'delivered', 'dead']) {
-        const list = (await (await admin(`/v1/admin/submissions?state=${state}&limit=1000`)).json()) as { submissions: { id: string; lead: { fields: { name: string } } | null }[] };
-        for (const entry of list.submissions) if (entry.lead) names.set(entry.id, entry.lead.fields.name);
+        const list = (await (await admin(`/v1/admin/submissions?state=${state}&limit=1000`)).json()) as { id: string; lead: { fields: { name: string } } | null }[];
+        for (const entry of list) if (entry.lead) names.set(entry.id, entry.lead.fields.name);
       }
       return [...names.values()];
     };
@@ -258,8 +258,8 @@ export function acceptPathSuite(runtime: string, start: (context: SuiteContext) 
         return inbox.find((item) => item.lead.id === id);
       }, 'delivery to the sandbox inbox');
       expect(inboxed.lead.fields.name).toBe(body.fields.name);
-      const delivered = (await (await admin('/v1/admin/submissions?state=delivered&limit=1000')).json()) as { submissions: { id: string; attempts: number; state: string }[] };
-      expect(delivered.submissions.find((s) => s.id === id)).toMatchObject({ state: 'delivered', attempts: 1 });
+      const delivered = (await (await admin('/v1/admin/submissions?state=delivered&limit=1000')).json()) as { id: string; attempts: number; state: string }[];
+      expect(delivered.find((s) => s.id === id)).toMatchObject({ state: 'delivered', attempts: 1 });
       const health = (await (await relay.request('/healthz')).json()) as { outbox: { delivered: number } };
       expect(health.outbox.delivered).toBeGreaterThan(0);
     });

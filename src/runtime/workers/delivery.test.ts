@@ -57,8 +57,8 @@ const submit = async (email: string, form = 'contact') => {
   return ((await response.json()) as { id: string }).id;
 };
 const entry = async (state: string, id: string) => {
-  const list = (await (await call(`/v1/admin/submissions?state=${state}`)).json()) as { submissions: { id: string; attempts: number; lastError: string | null }[] };
-  return list.submissions.find((s) => s.id === id);
+  const list = (await (await call(`/v1/admin/submissions?state=${state}`)).json()) as { id: string; attempts: number; lastError: string | null }[];
+  return list.find((s) => s.id === id);
 };
 const eventually = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
   for (let i = 0; i < 100; i++) {
