@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 8799);
+/** The admin token the relay under test is started with (e2e/admin.spec.ts signs in with it). */
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-not-secret';
 const found = await findChromium();
 
 export default defineConfig({
@@ -29,7 +31,7 @@ export default defineConfig({
     url: `http://localhost:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { PORT: String(PORT), LEADFORM_DATA_DIR: mkdtempSync(join(tmpdir(), 'leadform-e2e-')) },
+    env: { PORT: String(PORT), LEADFORM_DATA_DIR: mkdtempSync(join(tmpdir(), 'leadform-e2e-')), LEADFORM_ADMIN_TOKEN: E2E_ADMIN_TOKEN },
     stdout: 'ignore',
     stderr: 'pipe',
   },

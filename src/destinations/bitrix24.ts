@@ -124,6 +124,8 @@ export function bitrix24(options: Record<string, unknown>, deps: SecretDeps): Bu
       async deliver(lead, context) {
         const webhookUrl = context.secret(settings.webhookUrlEnv);
         if (!webhookUrl) return { kind: 'failed', reason: `bitrix24: the environment variable ${settings.webhookUrlEnv} is not set` };
+        // Never echo the value: the URL holds the webhook's secret code.
+        if (!URL.canParse(webhookUrl)) return { kind: 'failed', reason: `bitrix24: ${settings.webhookUrlEnv} is not a URL; set it to https://PORTAL/rest/USER_ID/CODE/` };
         if (context.uncertain) {
           const found = await call(context, webhookUrl, 'crm.lead.list', { filter: { '=ORIGINATOR_ID': 'leadform', '=ORIGIN_ID': lead.id }, select: ['ID'] });
           if (!isSuccess(found)) return outcomeOf(found, 'crm.lead.list', false);

@@ -13,7 +13,7 @@
  * unknown until a create has answered.
  */
 import * as z from 'zod/mini';
-import { classify, field, isSuccess, joinUrl, send, type VendorAnswer } from './http.ts';
+import { classify, field, isSuccess, joinUrl, send, type VendorAnswer, type VendorRequest } from './http.ts';
 import { leadNote, mapLead, mergeMapping, placedFields, submissionMarker, type Mapping } from './mapping.ts';
 import { md5Hex } from './md5.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
@@ -119,16 +119,17 @@ export function capillary(options: Record<string, unknown>, deps: SecretDeps): B
     return { 'X-CAP-API-OAUTH-TOKEN': token.value };
   }
 
-  /** One call with auth; an OAuth 401 renews the token and tries once more. */
-  async function call(context: DeliveryContext, request: Omit<Parameters<typeof send>[1], 'headers'>): Promise<VendorAnswer | DeliveryOutcome> {
-    for (const renew of oauth ? [false, true] : [false]) {
-      const headers = await authHeaders(context, renew);
-      if ('kind' in headers) return headers as DeliveryOutcome;
-      const answer = await send(context, { ...request, headers: headers as Record<string, string> });
-      if (answer.status !== 401 || !oauth || renew) return answer;
-      token = undefined;
-    }
-    throw new Error('unreachable');
+  async function callOnce(context: DeliveryContext, request: Omit<VendorRequest, 'headers'>, renew: boolean): Promise<VendorAnswer | DeliveryOutcome> {
+    const headers = await authHeaders(context, renew);
+    return 'kind' in headers ? (headers as DeliveryOutcome) : send(context, { ...request, headers: headers as Record<string, string> });
+  }
+
+  /** One call with auth; an OAuth 401 (a token revoked or expired early) renews the token and tries once more. */
+  async function call(context: DeliveryContext, request: Omit<VendorRequest, 'headers'>): Promise<VendorAnswer | DeliveryOutcome> {
+    const answer = await callOnce(context, request, false);
+    if (!oauth || 'kind' in answer || answer.status !== 401) return answer;
+    token = undefined;
+    return callOnce(context, request, true);
   }
 
   return {

@@ -39,3 +39,21 @@ it('after a 504 the next attempt finds the lead instead of posting it again', as
     await fake.close();
   }
 });
+
+it('past the window the fake answers 429 with its RateLimit header, and the adapter waits until its reset', async () => {
+  const fake = await startCloseFake();
+  try {
+    const built = close(fake.options, {});
+    if (!built.ok) throw new Error(built.problems.join());
+    const authorization = `Basic ${btoa(`${fake.env.CLOSE_API_KEY}:`)}`;
+    await Promise.all(Array.from({ length: 50 }, () => fetch(`${fake.url}/api/v1/lead/?_limit=1`, { headers: { Authorization: authorization } })));
+    const lead = sampleLead();
+    const outcome = await built.destination.deliver(lead, { fetch, secret: (name) => fake.env[name], attempt: 1, uncertain: false, signal: AbortSignal.timeout(5000), pace: async () => {} });
+    expect(outcome).toMatchObject({ kind: 'retry', reason: expect.stringContaining('429') });
+    expect((outcome as { afterMs: number }).afterMs).toBeGreaterThan(0);
+    expect((outcome as { afterMs: number }).afterMs).toBeLessThanOrEqual(1000);
+    expect(fake.leadsWithEmail(String(lead.fields.email))).toHaveLength(0);
+  } finally {
+    await fake.close();
+  }
+});

@@ -10,6 +10,7 @@ import { bitrix24 } from './bitrix24.ts';
 import { leadsquared } from './leadsquared.ts';
 import { close } from './close.ts';
 import { capillary } from './capillary.ts';
+import { pipedrive } from './pipedrive.ts';
 
 export interface DestinationDeps {
   sandboxInbox?: SandboxInbox;
@@ -27,6 +28,7 @@ export const destinationFactories: Record<string, DestinationFactory<Destination
   leadsquared,
   close,
   capillary,
+  pipedrive,
 };
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);
@@ -35,13 +37,15 @@ export const DESTINATION_TYPES = Object.keys(destinationFactories);
 export function createDestinations(
   configs: Record<string, DestinationConfig>,
   deps: DestinationDeps,
+  /** The adapters to build from; a runtime may add its own (a private CRM, a test double). */
+  factories: Record<string, DestinationFactory<DestinationDeps>> = destinationFactories,
 ): { ok: true; destinations: Map<string, Destination> } | { ok: false; problems: string[] } {
   const destinations = new Map<string, Destination>();
   const problems: string[] = [];
   for (const [name, { type, ...options }] of Object.entries(configs)) {
-    const factory = destinationFactories[type];
+    const factory = factories[type];
     if (!factory) {
-      problems.push(`destinations.${name}.type: "${type}" is not a destination type; use one of ${DESTINATION_TYPES.join(', ')}`);
+      problems.push(`destinations.${name}.type: "${type}" is not a destination type; use one of ${Object.keys(factories).join(', ')}`);
       continue;
     }
     const built = factory(options, deps);

@@ -69,6 +69,13 @@ describe('POST /v1/forms/:id/submissions', () => {
     expect((await store.stats()).pending).toBe(1);
   });
 
+  it('treats a retry with a fresh Turnstile token as the same submission', async () => {
+    await post({ ...valid, meta: { fillMs: 5000, turnstile: 'first-token' } }, { 'Idempotency-Key': 'k1' });
+    const retry = await post({ ...valid, meta: { fillMs: 5000, turnstile: 'fresh-token' } }, { 'Idempotency-Key': 'k1' });
+    expect(retry.status).toBe(202);
+    expect(await retry.json()).toEqual({ id: 'lead-1' });
+  });
+
   it('refuses the same key with another body with 409', async () => {
     await post(valid, { 'Idempotency-Key': 'k1' });
     const other = await post({ ...valid, fields: { ...valid.fields, name: 'Grace' } }, { 'Idempotency-Key': 'k1' });

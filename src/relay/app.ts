@@ -33,7 +33,10 @@ export interface RelayDeps {
   onAccepted?: (destination: string) => unknown;
   /** @default the configuration's `limits.maxBodyBytes` */
   maxBodyBytes?: number;
-  /** Reads a secret (the Turnstile secret key) by the environment variable the configuration names. */
+  /**
+   * Reads a secret (the Turnstile secret key) by the environment variable the configuration names.
+   * @default no secrets (a form with Turnstile then answers 503)
+   */
   secret?: (name: string) => string | undefined;
   /** Counts submissions per IP address and per form. @default buckets in this process's memory */
   rateLimiter?: RateLimiter;
@@ -49,12 +52,17 @@ export interface RelayDeps {
   turnstileVerifyUrl?: string;
   /** The admin API's bearer token; unset disables the admin API. @default undefined */
   adminToken?: string | undefined;
+  /**
+   * SHA-256 as lowercase hex, for Idempotency-Key body checks and ETags. Node passes its native
+   * hash: Web Crypto's asynchronous digest costs more than the rest of the accept path there.
+   * @default Web Crypto
+   */
+  sha256?: (text: string) => string | Promise<string>;
   /** Serves the built admin page's files (`index.html`, …) or null when there is none. */
   adminAsset?: (file: string) => Promise<Response | null>;
 }
 
-export type RelayEnv = { Variables: { requestStarted: number } };
-type Env = RelayEnv;
+type Env = { Variables: { requestStarted: number } };
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
@@ -66,6 +74,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   const log = deps.log ?? silentLog;
   const maxBodyBytes = deps.maxBodyBytes ?? config.limits.maxBodyBytes;
   const rateLimiter = deps.rateLimiter ?? memoryRateLimiter({ now });
+  const hash = deps.sha256 ?? sha256;
   const definitions = new Map(
     Object.entries(config.forms).map(([id, form]) => [id, JSON.stringify(publicDefinition(id, form))]),
   );
@@ -86,8 +95,12 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       if (error.extra.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.extra.retryAfterSeconds));
       return c.json(error.toJSON(), error.status);
     }
-    log('relay.error', { path: c.req.path, error: error instanceof Error ? error.name : 'unknown' });
-    console.error(error);
+    // The name and message only: a stack or a cause could quote a request's data.
+    log('relay.error', {
+      path: c.req.path,
+      error: error instanceof Error ? error.name : 'unknown',
+      message: error instanceof Error ? error.message.slice(0, 200) : null,
+    });
     return c.json({ error: 'internal_error', message: 'The relay failed to handle this request; nothing was stored.' }, 500);
   });
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
@@ -110,7 +123,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     const definition = definitions.get(formId);
     if (definition === undefined) throw unknownForm(formId);
     let etag = etags.get(formId);
-    if (!etag) etags.set(formId, (etag = sha256(definition).then((hash) => `"${hash.slice(0, 32)}"`)));
+    if (!etag) etags.set(formId, (etag = Promise.resolve(hash(definition)).then((hex) => `"${hex.slice(0, 32)}"`)));
     const tag = await etag;
     c.header('ETag', tag);
     c.header('Cache-Control', 'public, max-age=60, stale-while-revalidate=600');
@@ -162,7 +175,10 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       return answer(c, form, isHtmlForm, id);
     }
 
-    const bodyHash = await sha256(raw);
+    // A retry of one submission may carry a fresh Turnstile token (a token is good once), so the
+    // token is left out of what makes two bodies "the same" for the Idempotency-Key.
+    const { turnstile: _token, ...stableMeta } = meta ?? {};
+    const bodyHash = await hash(JSON.stringify({ fields, attribution, meta: stableMeta }));
     const ip = deps.clientIp?.(c.req.raw, c.env) ?? null;
     if (form.turnstile) {
       const replayed = await checkTurnstile(form.turnstile, formId, meta?.turnstile, ip, idempotencyKey, bodyHash);
@@ -296,8 +312,12 @@ function unknownForm(formId: string): RelayError {
 /** Reads the body, refusing as soon as it passes `limit` bytes rather than buffering it all. */
 async function readBody(request: Request, limit: number): Promise<string> {
   const tooLarge = () => new RelayError('too_large', 413, `The body is larger than ${limit} bytes.`);
-  const declared = Number(request.headers.get('Content-Length') ?? '0');
+  const declaredHeader = request.headers.get('Content-Length');
+  const declared = Number(declaredHeader ?? '0');
   if (declared > limit) throw tooLarge();
+  // HTTP framing stops a body at its declared length, so one within the limit can be read whole
+  // (the runtime's fast path); only a chunked body is counted as it streams.
+  if (declaredHeader !== null && Number.isInteger(declared)) return request.text();
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -331,7 +351,8 @@ function parseJson(raw: string): unknown {
 
 /**
  * A form post from a page without JavaScript: every input is a field, except the names that carry
- * the submission's meta (`_hp` for the honeypot, `_fill_ms`); a ticked checkbox arrives as true.
+ * the submission's meta (`_hp` for the honeypot, `_fill_ms`, Turnstile's `cf-turnstile-response`);
+ * a ticked checkbox arrives as true.
  */
 function fromFormEncoded(raw: string, form: FormConfig): unknown {
   const boxes = new Set(form.fields.filter((f) => f.type === 'checkbox' || f.type === 'consent').map((f) => f.name));
@@ -341,6 +362,8 @@ function fromFormEncoded(raw: string, form: FormConfig): unknown {
   for (const [key, value] of params) {
     if (key === '_hp') meta.hp = value;
     else if (key === '_fill_ms' && /^\d{1,9}$/.test(value)) meta.fillMs = Number(value);
+    // The field Cloudflare's Turnstile widget adds to the form it sits in.
+    else if (key === 'cf-turnstile-response') meta.turnstile = value;
     else if (!key.startsWith('_')) fields[key] = boxes.has(key) ? value !== '' : value;
   }
   return { fields, meta };

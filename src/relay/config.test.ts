@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DESTINATION_TYPES } from '../destinations/index.ts';
-import { parseConfig, publicDefinition } from './config.ts';
+import { parseConfig, publicDefinition, secretNames } from './config.ts';
 
 const demo = JSON.parse(readFileSync(new URL('../../leadform.config.json', import.meta.url), 'utf8'));
 
@@ -69,5 +69,53 @@ describe('publicDefinition', () => {
     expect(Object.keys(definition)).not.toContain('destination');
     expect(Object.keys(definition)).not.toContain('allowedOrigins');
     expect(Object.keys(definition)).not.toContain('mapping');
+  });
+});
+
+describe('parseConfig strictness and secrets', () => {
+  it('names unknown keys at every level, with the key probably meant', () => {
+    const typo = structuredClone(demo);
+    typo.forms.contact.titel = 'Contact';
+    typo.forms.contact.fields[0].requird = true;
+    typo.delivery = { maxAttempt: 3 };
+    typo.retention = { deliveredPayloadDay: 7 };
+    const result = parseConfig(typo, DESTINATION_TYPES);
+    expect(!result.ok && result.problems).toEqual([
+      'forms.contact.fields.0: unknown key(s) "requird" (did you mean "required"?); remove them or check their spelling',
+      'forms.contact: unknown key(s) "titel" (did you mean "title"?); remove them or check their spelling',
+      'delivery: unknown key(s) "maxAttempt" (did you mean "maxAttempts"?); remove them or check their spelling',
+      'retention: unknown key(s) "deliveredPayloadDay" (did you mean "deliveredPayloadDays"?); remove them or check their spelling',
+    ]);
+  });
+
+  it('refuses a secret written inline and asks for an environment variable', () => {
+    const result = parseConfig({ ...demo, destinations: { ...demo.destinations, crm: { type: 'sandbox', apiToken: 'abc123' } } }, DESTINATION_TYPES);
+    expect(!result.ok && result.problems).toEqual([
+      'destinations.crm.apiToken: secrets are never written in the file; put the value in an environment variable and name it with "apiTokenEnv"',
+    ]);
+  });
+
+  it('checks at start-up that every named secret is set', () => {
+    const withSecrets = {
+      ...demo,
+      forms: { ...demo.forms, guarded: { ...demo.forms.contact, turnstile: { siteKey: 'site', secretEnv: 'TURNSTILE_SECRET_KEY' } } },
+      destinations: { ...demo.destinations, crm: { type: 'sandbox', apiTokenEnv: 'CRM_TOKEN' } },
+    };
+    const missing = parseConfig(withSecrets, DESTINATION_TYPES, {});
+    expect(!missing.ok && missing.problems).toEqual([
+      'destinations.crm.apiTokenEnv: the environment variable CRM_TOKEN is not set; set it to the secret before starting the relay',
+      'forms.guarded.turnstile.secretEnv: the environment variable TURNSTILE_SECRET_KEY is not set; set it to the Turnstile secret key before starting the relay',
+    ]);
+    const present = parseConfig(withSecrets, DESTINATION_TYPES, { CRM_TOKEN: 't', TURNSTILE_SECRET_KEY: 's' });
+    expect(present.ok).toBe(true);
+    if (present.ok) expect(secretNames(present.config).sort()).toEqual(['CRM_TOKEN', 'TURNSTILE_SECRET_KEY']);
+  });
+
+  it('fills limits and retention defaults', () => {
+    const result = parseConfig(demo, DESTINATION_TYPES);
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.config.limits.perForm).toEqual({ requests: 600, perSeconds: 60 });
+    expect(result.config.limits.maxBodyBytes).toBe(65_536);
+    expect(result.config.retention.deliveredPayloadDays).toBe(30);
   });
 });

@@ -67,7 +67,7 @@ export const FormConfig = z.strictObject({
   minFillMs: z._default(z.int().check(z.minimum(0)), 1500),
   /** Cloudflare Turnstile, checked server-side before the lead is stored. @default off */
   turnstile: z.optional(TurnstileConfig),
-  /** This form's limit over all visitors, overriding `limits.perForm`. */
+  /** This form's limit over all visitors. @default the top-level `limits.perForm` */
   rateLimit: z.optional(RateRule),
 });
 export type FormConfig = z.infer<typeof FormConfig>;

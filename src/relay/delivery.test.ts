@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Destination, DeliveryOutcome, Lead } from '../destinations/types.ts';
 import { SqliteStore } from '../runtime/node/sqlite-store.ts';
 import { parseConfig } from './config.ts';
-import { backoffMs, deliverDue } from './delivery.ts';
+import { backoffMs, createPacer, deliverDue, eraseExpiredPayloads } from './delivery.ts';
 
 const config = (() => {
   const result = parseConfig({
@@ -127,5 +127,93 @@ describe('deliverDue', () => {
     await deliverDue(deps(destination));
     expect(calls).toEqual([{ id: 'a', attempt: 1, uncertain: true }]);
     expect(await store.get('a')).toMatchObject({ state: 'delivered', remoteId: 'R1' });
+  });
+});
+
+describe('pacing', () => {
+  /** A clock that only moves when someone sleeps on it. */
+  const virtualTime = () => {
+    const time = { now: 0, slept: [] as number[] };
+    return {
+      time,
+      now: () => time.now,
+      sleep: async (ms: number) => {
+        time.slept.push(ms);
+        time.now += ms;
+      },
+    };
+  };
+
+  it('lets at most `calls` through in any window of `perMs`', async () => {
+    const { time, now, sleep } = virtualTime();
+    const pacer = createPacer({ calls: 25, perMs: 5000 }, now, sleep);
+    const starts: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      await pacer.wait();
+      starts.push(time.now);
+      time.now += 10; // each call takes 10 ms
+    }
+    for (let i = 25; i < starts.length; i++) expect(starts[i]! - starts[i - 25]!).toBeGreaterThanOrEqual(5000);
+    expect(starts[25]).toBe(5000);
+    expect(starts[59]! - starts[0]!).toBeLessThan(11_000); // paced, not serialised to a crawl
+  });
+
+  it('paces each destination by its own limit, and delivers destinations side by side', async () => {
+    const multi = parseConfig({
+      forms: { a: { fields: [{ name: 'email', type: 'email' }], destination: 'slow' }, b: { fields: [{ name: 'email', type: 'email' }], destination: 'fast' } },
+      destinations: { slow: { type: 'test' }, fast: { type: 'test' } },
+    });
+    if (!multi.ok) throw new Error(multi.problems.join('\n'));
+    for (let i = 0; i < 4; i++) {
+      await store.accept({ lead: { ...lead(`s${i}`), formId: 'a' }, destination: 'slow', idempotencyKey: null, bodyHash: 'h' });
+      await store.accept({ lead: { ...lead(`f${i}`), formId: 'b' }, destination: 'fast', idempotencyKey: null, bodyHash: 'h' });
+    }
+    const order: string[] = [];
+    const waits: number[] = [];
+    const paced = (name: string, pace?: { calls: number; perMs: number }): Destination => ({
+      type: 'test',
+      pace,
+      async deliver(l, context) {
+        await context.pace();
+        order.push(l.id);
+        return { kind: 'delivered' };
+      },
+    });
+    let time = 1_000;
+    await deliverDue({
+      config: multi.config,
+      outbox: store,
+      destinations: new Map([
+        ['slow', paced('slow', { calls: 2, perMs: 1000 })],
+        ['fast', paced('fast')],
+      ]),
+      now: () => time,
+      sleep: async (ms) => {
+        waits.push(ms);
+        time += ms;
+      },
+    });
+    // The slow CRM (2 calls a second) waited once, for a full window, before its third call...
+    expect(waits).toEqual([1000]);
+    // ...while the fast one was not held up behind it.
+    expect(order.filter((id) => id.startsWith('f'))).toEqual(['f0', 'f1', 'f2', 'f3']);
+    expect(order.indexOf('f3')).toBeLessThan(order.indexOf('s3'));
+    expect((await store.stats()).delivered).toBe(8);
+  });
+});
+
+describe('retention', () => {
+  it('erases the payloads of leads delivered longer ago than the setting, and nothing else', async () => {
+    const day = 86_400_000;
+    const kept = parseConfig({ ...config, retention: { deliveredPayloadDays: 7 } });
+    if (!kept.ok) throw new Error(kept.problems.join('\n'));
+    for (const id of ['old', 'recent', 'pending']) await store.accept({ lead: lead(id), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    await store.record('old', { state: 'delivered', remoteId: 'R1' }, clock);
+    await store.record('recent', { state: 'delivered', remoteId: 'R2' }, clock + 6 * day);
+    clock += 7 * day + 1;
+    expect(await eraseExpiredPayloads({ config: kept.config, outbox: store, now: () => clock })).toBe(1);
+    expect(await store.get('old')).toMatchObject({ state: 'delivered', remoteId: 'R1', lead: null });
+    expect((await store.get('recent'))?.lead?.id).toBe('recent');
+    expect((await store.get('pending'))?.lead?.id).toBe('pending');
   });
 });

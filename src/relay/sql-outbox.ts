@@ -18,6 +18,12 @@ export interface SqlDriver {
   run(sql: string, ...params: SqlValue[]): number;
   /** Runs `fn` in one transaction, committed (durably) before it returns. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn` in one transaction whose commit may reach the disk with the next durable one
+   * instead of at once (SQLite WAL with synchronous=NORMAL). Only for writes whose loss in a
+   * crash is safe: see `record`. A driver without such a mode runs a plain transaction.
+   */
+  relaxedTransaction?<T>(fn: () => T): T;
 }
 
 interface Row {
@@ -108,8 +114,15 @@ export class SqlOutbox implements Outbox {
     let results: AcceptResult[];
     try {
       results = this.sql.transaction(() => queued.map(({ input }) => this.acceptOne(input)));
-    } catch (error) {
-      for (const { fail } of queued) fail(error);
+    } catch {
+      // One bad write must not fail its neighbours: retry each alone, so only it is refused.
+      for (const { input, done, fail } of queued) {
+        try {
+          done(this.sql.transaction(() => this.acceptOne(input)));
+        } catch (error) {
+          fail(error);
+        }
+      }
       return;
     }
     queued.forEach(({ done }, i) => done(results[i]!));
@@ -166,7 +179,21 @@ export class SqlOutbox implements Outbox {
     });
   }
 
+  /**
+   * Recording an attempt need not wait for the disk: the entry's claim was made durable before
+   * the attempt, so if a crash loses this record the entry comes back claimed by a dead process,
+   * which the next attempt treats as uncertain (it looks the lead up before creating it). And
+   * since the log is written in order, a later durable commit makes this one durable too.
+   */
   async record(id: string, record: AttemptRecord, now: number): Promise<void> {
+    this.relaxed(() => this.recordNow(id, record, now));
+  }
+
+  private relaxed<T>(fn: () => T): T {
+    return this.sql.relaxedTransaction ? this.sql.relaxedTransaction(fn) : this.sql.transaction(fn);
+  }
+
+  private recordNow(id: string, record: AttemptRecord, now: number): void {
     this.sql.run(
       `UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
          uncertain = ?, remote_id = COALESCE(?, remote_id), updated_at = ?, claimed_by = NULL, claimed_at = NULL
@@ -237,8 +264,11 @@ export class SqlOutbox implements Outbox {
   /** The sandbox inbox, kept in the same database as the outbox. */
   inbox(): SandboxInbox {
     return {
+      // Relaxed like `record`: a lost add is found missing by the uncertain retry and made again.
       add: async (lead: Lead, now: number) =>
-        this.sql.run('INSERT OR IGNORE INTO sandbox_inbox (lead_id, lead, delivered_at) VALUES (?, ?, ?)', lead.id, JSON.stringify(lead), now) === 1
+        this.relaxed(() =>
+          this.sql.run('INSERT OR IGNORE INTO sandbox_inbox (lead_id, lead, delivered_at) VALUES (?, ?, ?)', lead.id, JSON.stringify(lead), now),
+        ) === 1
           ? 'added'
           : 'exists',
       list: async (limit: number) =>

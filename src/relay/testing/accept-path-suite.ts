@@ -149,6 +149,25 @@ export function acceptPathSuite(runtime: string, start: (context: SuiteContext) 
       expect(await allNames()).not.toContain(big.fields.name);
     });
 
+    it('counts a chunked body (no Content-Length) as it streams, and refuses it past the limit', async () => {
+      const big = lead({ attribution: { pad: 'y'.repeat(6000) } });
+      const bytes = new TextEncoder().encode(JSON.stringify(big));
+      const chunked = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 1000) controller.enqueue(bytes.slice(i, i + 1000));
+          controller.close();
+        },
+      });
+      const response = await relay.request('/v1/forms/contact/submissions', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: chunked,
+        duplex: 'half',
+      } as RequestInit);
+      await expectError(response, 413, 'too_large');
+      expect(await allNames()).not.toContain(big.fields.name);
+    });
+
     it('answers malformed JSON with 400', async () => {
       await expectError(await post('contact', '{"fields": {'), 400, 'bad_json');
     });

@@ -24,10 +24,16 @@ try {
 const port = Number(process.env.PORT ?? 8787);
 if (!Number.isInteger(port) || port < 0 || port > 65535) stop([`PORT: "${process.env.PORT}" is not a port number; set it to 0-65535`]);
 
-const started = await startNodeRelay({ config, port, dataDir: process.env.LEADFORM_DATA_DIR ?? '.leadform' });
+const started = await startNodeRelay({
+  config,
+  port,
+  dataDir: process.env.LEADFORM_DATA_DIR ?? '.leadform',
+  trustProxy: process.env.LEADFORM_TRUST_PROXY === '1',
+});
 if (!started.ok) stop(started.problems);
 const { relay } = started;
 console.error(`leadform: demo at ${relay.url}/  ·  sandbox inbox at ${relay.url}/sandbox/inbox`);
+if (!process.env.LEADFORM_ADMIN_TOKEN) console.error('leadform: admin API off; set LEADFORM_ADMIN_TOKEN to use it and the page at /admin');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -6,11 +6,13 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDestinations, DESTINATION_TYPES } from '../../destinations/index.ts';
+import { createDestinations, destinationFactories, type DestinationDeps } from '../../destinations/index.ts';
+import type { DestinationFactory } from '../../destinations/types.ts';
 import { renderInboxPage } from '../../destinations/sandbox-page.ts';
 import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
@@ -43,8 +45,25 @@ export interface NodeRelayOptions {
   pollMs?: number;
   /** @default JSON lines on stdout */
   log?: Log;
-  /** Overrides Cloudflare's Turnstile siteverify endpoint (a fake one in tests). */
+  /** Overrides Cloudflare's Turnstile siteverify endpoint (a fake one in tests). @default Cloudflare's */
   turnstileVerifyUrl?: string;
+  /**
+   * Behind a reverse proxy (nginx, a load balancer) every connection comes from the proxy: take
+   * the visitor's address from the last `X-Forwarded-For` entry, the one the proxy added.
+   * Only set it when a proxy is in front, or visitors could choose their own address.
+   * @default false ($LEADFORM_TRUST_PROXY=1 for `npm start`)
+   */
+  trustProxy?: boolean;
+  /**
+   * Destination adapters beyond the built-in ones, by type name: a private CRM's adapter, or a
+   * test double. @default none
+   */
+  extraDestinations?: Record<string, DestinationFactory<DestinationDeps>>;
+  /**
+   * How long the delivery loop waits after a kick before it claims due leads, so one claim
+   * covers a burst of accepts. @default 20
+   */
+  deliveryBatchMs?: number;
   /** How often delivered payloads past retention are erased, in milliseconds. @default 3600000 */
   retentionSweepMs?: number;
 }
@@ -72,13 +91,15 @@ async function builtFile(folder: string, file: string, headers: Record<string, s
 
 export async function startNodeRelay(options: NodeRelayOptions): Promise<StartResult> {
   const env = options.env ?? process.env;
-  const parsed = parseConfig(options.config, DESTINATION_TYPES, env);
+  const secret = (name: string) => env[name];
+  const factories = { ...destinationFactories, ...options.extraDestinations };
+  const parsed = parseConfig(options.config, Object.keys(factories), env);
   if (!parsed.ok) return parsed;
   const { config } = parsed;
   const log = options.log ?? jsonLog;
   const store = new SqliteStore({ file: join(resolve(options.dataDir ?? '.leadform'), 'leadform.sqlite') });
   const inbox = store.inbox();
-  const built = createDestinations(config.destinations, { sandboxInbox: inbox });
+  const built = createDestinations(config.destinations, { sandboxInbox: inbox, secret }, factories);
   if (!built.ok) {
     store.close();
     return built;
@@ -88,7 +109,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     config,
     outbox: store,
     destinations: built.destinations,
-    secret: (name: string) => env[name],
+    secret,
     log,
     pacers: new Map<string, Pacer>(),
   };
@@ -104,6 +125,9 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     }
     const current = loop;
     current.running = (async () => {
+      // Start a moment late, so that one durable claim covers every lead accepted meanwhile
+      // rather than one fsync per lead under load.
+      await new Promise((done) => setTimeout(done, options.deliveryBatchMs ?? 20));
       do {
         current.again = false;
         try {
@@ -132,9 +156,13 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       outbox: store,
       log,
       onAccepted: kickOne,
-      secret: (name) => env[name],
+      secret,
+      sha256: (text) => createHash('sha256').update(text).digest('hex'),
       rateLimiter: memoryRateLimiter(),
-      clientIp: (_request, bindings) => (bindings as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? null,
+      clientIp: (request, bindings) => {
+        const forwarded = options.trustProxy ? request.headers.get('X-Forwarded-For')?.split(',').pop()?.trim() : undefined;
+        return forwarded || ((bindings as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? null);
+      },
       adminToken: env.LEADFORM_ADMIN_TOKEN,
       ...(options.turnstileVerifyUrl ? { turnstileVerifyUrl: options.turnstileVerifyUrl } : {}),
       widgetAsset: (file) => builtFile('widget', file, { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' }),
@@ -152,7 +180,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   void sweep();
   const address = server.address();
   const url = `http://localhost:${address !== null && typeof address === 'object' ? address.port : port}`;
-  log('relay.started', { url, forms: Object.keys(config.forms).length, destinations: built.destinations.size });
+  log('relay.started', { url, forms: Object.keys(config.forms).length, destinations: built.destinations.size, admin: env.LEADFORM_ADMIN_TOKEN ? 'on' : 'off' });
 
   return {
     ok: true,

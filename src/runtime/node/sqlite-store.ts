@@ -34,7 +34,7 @@ export function openDurableDatabase(file: string): Database.Database {
 }
 
 /** better-sqlite3 as a `SqlDriver`, with each statement prepared once. */
-function driver(db: Database.Database): SqlDriver {
+export function betterSqliteDriver(db: Database.Database): SqlDriver {
   const prepared = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
     let found = prepared.get(sql);
@@ -47,6 +47,14 @@ function driver(db: Database.Database): SqlDriver {
     run: (sql, ...params) => statement(sql).run(...params).changes,
     // IMMEDIATE: take the write lock at the start, so two processes never deadlock upgrading.
     transaction: (fn) => db.transaction(fn).immediate(),
+    relaxedTransaction: (fn) => {
+      db.pragma('synchronous = NORMAL');
+      try {
+        return db.transaction(fn).immediate();
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
+    },
   };
 }
 
@@ -55,7 +63,7 @@ export class SqliteStore extends SqlOutbox {
 
   constructor(options: SqliteStoreOptions) {
     const db = openDurableDatabase(options.file);
-    super(driver(db), {
+    super(betterSqliteDriver(db), {
       ...(options.claimLeaseMs === undefined ? {} : { claimLeaseMs: options.claimLeaseMs }),
       ...(options.groupCommit === false ? {} : { batch: (flush: () => void) => setImmediate(flush) }),
     });

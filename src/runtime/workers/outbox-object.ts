@@ -35,7 +35,7 @@ export class OutboxObject extends DurableObject<Env> {
       transaction: (fn) => ctx.storage.transactionSync(fn),
     });
     this.sandbox = this.outbox.inbox();
-    const built = createDestinations(config.destinations, { sandboxInbox: this.sandbox });
+    const built = createDestinations(config.destinations, { sandboxInbox: this.sandbox, secret: secretFrom(env) });
     if (!built.ok) throw new Error(`leadform: destinations are misconfigured:\n${built.problems.join('\n')}`);
     this.deliveryDeps = {
       config,

@@ -1,0 +1,94 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { E2E_ADMIN_TOKEN } from '../playwright.config.ts';
+import { startWebhookFake } from '../src/destinations/fakes/webhook.ts';
+import { silentLog } from '../src/relay/log.ts';
+import { startNodeRelay } from '../src/runtime/node/server.ts';
+
+test('the admin page lists a delivered lead and shows every embed snippet of each form', async ({ page, request }) => {
+  const accepted = await request.post('/v1/forms/contact/submissions', {
+    data: { fields: { name: `Admin check ${Date.now()}`, email: 'admin-check@example.com' }, meta: { fillMs: 5000 } },
+  });
+  expect(accepted.status()).toBe(202);
+  const { id } = (await accepted.json()) as { id: string };
+
+  await page.goto('/admin');
+  await page.getByLabel('Admin token (LEADFORM_ADMIN_TOKEN)').fill(E2E_ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'delivered' }).click();
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await expect(page.locator(`tr[data-id="${id}"]`)).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 10_000 });
+  await expect(page.locator(`tr[data-id="${id}"] td`).nth(4)).toHaveText('1');
+
+  const contact = page.locator('article[data-form="contact"]');
+  const origin = new URL(page.url()).origin;
+  await expect(contact.locator('figure[data-mode="declarative"] code')).toContainText(`<div data-leadform="contact"></div>`);
+  await expect(contact.locator('figure[data-mode="declarative"] code')).toContainText(`<script async src="${origin}/v1/leadform.js"></script>`);
+  await expect(contact.locator('figure[data-mode="queue"] code')).toContainText(`LeadForm('render', {form: 'contact'`);
+  await expect(contact.locator('figure[data-mode="popup"] code')).toContainText(`LeadForm('open', {form: 'contact'})`);
+  await expect(contact.locator('figure[data-mode="iframe"] code')).toContainText(`<iframe src="${origin}/v1/forms/contact/embed"`);
+
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => v.id)).toEqual([]);
+});
+
+test('the admin page says so when the token is wrong', async ({ page }) => {
+  await page.goto('/admin');
+  await page.getByLabel('Admin token (LEADFORM_ADMIN_TOKEN)').fill('not-the-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('LEADFORM_ADMIN_TOKEN');
+});
+
+test('an operator replays a dead letter from the admin page and it is delivered', async ({ page }) => {
+  const fake = await startWebhookFake();
+  fake.inject({ kind: 'invalid' });
+  const token = 'replay-test-admin-token';
+  const started = await startNodeRelay({
+    config: {
+      forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'hook' } },
+      destinations: { hook: { type: 'webhook', ...fake.options } },
+    },
+    port: 0,
+    hostname: '127.0.0.1',
+    dataDir: mkdtempSync(join(tmpdir(), 'leadform-admin-replay-')),
+    env: { ...fake.env, LEADFORM_ADMIN_TOKEN: token },
+    pollMs: 100,
+    log: silentLog,
+  });
+  if (!started.ok) throw new Error(started.problems.join('\n'));
+  const { relay } = started;
+  try {
+    const email = `dead-${Date.now()}@example.com`;
+    const accepted = await fetch(`${relay.url}/v1/forms/contact/submissions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ fields: { email } }),
+    });
+    const { id } = (await accepted.json()) as { id: string };
+
+    await page.goto(`${relay.url}/admin`);
+    await page.getByLabel('Admin token (LEADFORM_ADMIN_TOKEN)').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const row = page.locator(`tr[data-id="${id}"]`);
+    await expect(async () => {
+      await page.getByRole('button', { name: 'Reload' }).click();
+      await expect(row).toBeVisible({ timeout: 500 });
+    }).toPass({ timeout: 10_000 });
+    await expect(row).toContainText('422');
+    expect(fake.leadsWithEmail(email)).toHaveLength(0);
+
+    await row.getByRole('button', { name: 'Replay' }).click();
+    await expect(page.getByRole('status')).toContainText(`Submission ${id} is pending again.`);
+    await expect.poll(() => fake.leadsWithEmail(email).length, { timeout: 10_000 }).toBe(1);
+    await page.getByRole('button', { name: 'delivered' }).click();
+    await expect(page.locator(`tr[data-id="${id}"]`)).toBeVisible();
+  } finally {
+    await relay.close();
+    await fake.close();
+  }
+});

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench:relay`: how fast the Node relay acknowledges leads durably, beside how fast the
+ * same SQLite settings (WAL, synchronous=FULL) insert one row per transaction on this machine,
+ * measured in the same run. Prints figures; asserts nothing.
+ *
+ * The relay runs as `npm start` does (its own process, JSON logs, delivery to the sandbox inbox
+ * running alongside), on loopback; this process is the load: CONCURRENCY submissions in flight
+ * until COUNT are answered or SECONDS pass.
+ *
+ * Options (environment): BENCH_COUNT (default 8000), BENCH_CONCURRENCY (default 64),
+ * BENCH_SECONDS (default 20), BENCH_RAW_COUNT (default 1500).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDurableDatabase } from '../src/runtime/node/sqlite-store.ts';
+import { OUTBOX_SCHEMA } from '../src/relay/sql-outbox.ts';
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 8000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const RAW_COUNT = Number(process.env.BENCH_RAW_COUNT ?? 1500);
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'leadform-bench-'));
+
+/** One row per transaction, as an outbox without group commit would write it. */
+let rawRuns = 0;
+function rawInsertRate(): number {
+  const db = openDurableDatabase(join(work, `raw-${++rawRuns}.sqlite`));
+  for (const statement of OUTBOX_SCHEMA) db.exec(statement);
+  const insert = db.prepare(
+    `INSERT INTO outbox (id, form_id, destination, idempotency_key, body_hash, created_at, next_attempt_at, updated_at, lead)
+     VALUES (?, 'contact', 'sandbox', ?, ?, ?, ?, ?, ?)`,
+  );
+  const lead = JSON.stringify({ fields: { name: 'Ada Lovelace', email: 'ada@example.com', message: 'x'.repeat(200) } });
+  const one = db.transaction((i: number) => {
+    const now = Date.now();
+    insert.run(crypto.randomUUID(), `key-${i}`, 'f'.repeat(64), now, now, now, lead);
+  });
+  const started = performance.now();
+  let i = 0;
+  while (i < RAW_COUNT && performance.now() - started < SECONDS * 1000) one.immediate(i++);
+  const rate = i / ((performance.now() - started) / 1000);
+  db.close();
+  return rate;
+}
+
+async function startRelay(): Promise<{ url: string; stop: () => void }> {
+  const config = join(work, 'bench.config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      forms: {
+        contact: {
+          fields: [
+            { name: 'name', type: 'text', required: true },
+            { name: 'email', type: 'email', required: true },
+            { name: 'message', type: 'textarea' },
+          ],
+          minFillMs: 0,
+          destination: 'sandbox',
+        },
+      },
+      destinations: { sandbox: { type: 'sandbox' } },
+      limits: { perIp: { requests: 1_000_000, perSeconds: 1 }, perForm: { requests: 1_000_000, perSeconds: 1 } },
+    }),
+  );
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', join(ROOT, 'src/runtime/node/index.ts')], {
+    env: { ...process.env, PORT: '0', LEADFORM_CONFIG: config, LEADFORM_DATA_DIR: join(work, 'relay') },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise<string>((done, fail) => {
+    let err = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk;
+      const match = /demo at (http:\/\/\S+?)\//.exec(err);
+      if (match) done(match[1]!.replace('localhost', '127.0.0.1'));
+    });
+    child.once('exit', (code) => fail(new Error(`the relay exited with ${code}:\n${err}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+async function load(url: string): Promise<{ accepted: number; failed: number; seconds: number; latencies: number[] }> {
+  const body = (i: number) =>
+    JSON.stringify({ fields: { name: 'Ada Lovelace', email: `ada${i}@example.com`, message: 'x'.repeat(200) }, meta: { fillMs: 5000 } });
+  // Warm up: connections, JIT, the first commit.
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => post(url, body(-i - 1), `warm-${i}`)));
+  const latencies: number[] = [];
+  let next = 0;
+  let accepted = 0;
+  let failed = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < COUNT && performance.now() < deadline) {
+        const i = next++;
+        const sent = performance.now();
+        const status = await post(url, body(i), `bench-${i}`);
+        latencies.push(performance.now() - sent);
+        if (status === 202) accepted++;
+        else failed++;
+      }
+    }),
+  );
+  return { accepted, failed, seconds: (performance.now() - started) / 1000, latencies };
+}
+
+async function post(url: string, body: string, key: string): Promise<number> {
+  const response = await fetch(`${url}/v1/forms/contact/submissions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+    body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+try {
+  // The disk's speed drifts (other work on the machine): measure the raw rate on both sides of
+  // the relay's run and compare with their mean.
+  const rawBefore = rawInsertRate();
+  const relay = await startRelay();
+  try {
+    const result = await load(relay.url);
+    relay.stop();
+    const rawAfter = rawInsertRate();
+    const raw = (rawBefore + rawAfter) / 2;
+    const rate = result.accepted / result.seconds;
+    const sorted = [...result.latencies].sort((a, b) => a - b);
+    const f = (n: number) => n.toFixed(1);
+    console.log(`leadform relay benchmark (Node ${process.version}, loopback, concurrency ${CONCURRENCY})`);
+    console.log(`  raw durable inserts (WAL, synchronous=FULL, 1 row/txn): ${f(raw)} rows/s (before ${f(rawBefore)}, after ${f(rawAfter)})`);
+    console.log(`  relay accepted: ${result.accepted} in ${result.seconds.toFixed(2)} s = ${f(rate)} submissions/s (${result.failed} not 202)`);
+    console.log(`  latency: p50 ${f(percentile(sorted, 50))} ms, p99 ${f(percentile(sorted, 99))} ms`);
+    console.log(`  ratio relay/raw: ${(rate / raw).toFixed(2)}`);
+  } finally {
+    relay.stop();
+  }
+} finally {
+  // Give the relay a moment to close its database before its folder goes.
+  await new Promise((done) => setTimeout(done, 300));
+  rmSync(work, { recursive: true, force: true });
+}

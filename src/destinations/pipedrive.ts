@@ -1,0 +1,156 @@
+/**
+ * Pipedrive: a lead must link a person or an organization, so delivery is a sequence: find the
+ * person by email (v2 search, exact), else create the organization when a company is given
+ * (found by exact name first) and the person (v2); create the lead (v1) with `origin_id` = the
+ * submission id; then add the message, other fields and attribution as a note pinned to the lead.
+ * Auth: the `x-api-token` header. Pipedrive has no idempotency key: once the lead may exist, an
+ * attempt first lists the person's leads for that origin id, and adds the note only if missing.
+ */
+import * as z from 'zod/mini';
+import { afterCommit, classify, field, isSuccess, joinUrl, send, type VendorAnswer } from './http.ts';
+import { leadNote, leadTitle, mapLead, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
+import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
+import type { DeliveryContext, DeliveryOutcome, Lead } from './types.ts';
+
+export const PipedriveOptions = z.strictObject({
+  /** The API host; a company domain (`https://acme.pipedrive.com`) works too. @default "https://api.pipedrive.com" */
+  baseUrl: z._default(z.url(), 'https://api.pipedrive.com'),
+  /** Environment variable holding the API token (Settings > Personal preferences > API). */
+  apiTokenEnv: envName,
+  /** `owner_id` of new leads, persons and organizations. @default the token's user */
+  ownerId: z.optional(z.int()),
+  /** Lead label UUIDs to put on every lead. @default none */
+  labelIds: z.optional(z.array(z.string())),
+});
+type PipedriveSettings = z.infer<typeof PipedriveOptions>;
+
+/**
+ * Defaults. Targets: `person.email`, `person.phone`, `organization.name`; any other target is a
+ * lead (deal) custom field key, e.g. `{"attribution.utm_source": "3f9a…c2"}`.
+ */
+export const PIPEDRIVE_MAPPING: Mapping = { email: 'person.email', phone: 'person.phone', company: 'organization.name' };
+const STRUCTURAL = /^(person|organization)\./;
+
+export function pipedrive(options: Record<string, unknown>, deps: SecretDeps): Built {
+  const parsed = parseOptions(PipedriveOptions, options);
+  if (!parsed.ok) return parsed;
+  const settings = parsed.value;
+  const missing = missingSecrets(deps, { apiTokenEnv: settings.apiTokenEnv });
+  if (missing.length) return { ok: false, problems: missing };
+  return {
+    ok: true,
+    destination: {
+      type: 'pipedrive',
+      // Burst limits are per 2-second window (20 requests on the smallest plan); one delivery makes 3 to 6 calls.
+      pace: { calls: 10, perMs: 2000 },
+      deliver: (lead, context) => deliverToPipedrive(lead, context, settings),
+    },
+  };
+}
+
+function outcomeOf(answer: VendorAnswer, what: string, creates: boolean): DeliveryOutcome {
+  const error = field(answer.body, 'error');
+  return classify(answer, `pipedrive ${what}`, creates, typeof error === 'string' ? error : undefined);
+}
+
+async function deliverToPipedrive(lead: Lead, context: DeliveryContext, settings: PipedriveSettings): Promise<DeliveryOutcome> {
+  const token = context.secret(settings.apiTokenEnv);
+  if (!token) return { kind: 'failed', reason: `pipedrive: the environment variable ${settings.apiTokenEnv} is not set` };
+  const call = (method: 'GET' | 'POST', path: string, json?: unknown) => send(context, { method, url: joinUrl(settings.baseUrl, path), headers: { 'x-api-token': token }, json });
+  const mapping = mergeMapping(PIPEDRIVE_MAPPING, context.mapping);
+  const mapped = mapLead(lead, mapping);
+  const email = mapped.get('person.email');
+  const company = mapped.get('organization.name');
+  const name = personName(lead) ?? email ?? mapped.get('person.phone') ?? 'Unknown visitor';
+  const placed = placedFields(lead, mapping, mapped);
+  if (name === sourceValue(lead, 'name')) placed.add('name');
+  const note = leadNote(lead, placed);
+  const owner = settings.ownerId === undefined ? {} : { owner_id: settings.ownerId };
+
+  let personId: number | undefined;
+  if (email) {
+    const search = await call('GET', `/api/v2/persons/search?term=${encodeURIComponent(email)}&fields=email&exact_match=true&limit=1`);
+    if (!isSuccess(search)) return outcomeOf(search, 'person search', false);
+    const id = field(search.body, 'data', 'items', 0, 'item', 'id');
+    if (typeof id === 'number') personId = id;
+  }
+
+  if (personId !== undefined && context.uncertain) {
+    const found = await findEarlierLead(lead, personId, call);
+    if ('outcome' in found) return found.outcome;
+    if (found.leadId) {
+      // The lead exists; its note may not, if the earlier attempt stopped between the two calls.
+      const notes = await call('GET', `/v1/notes?lead_id=${found.leadId}&limit=100`);
+      if (!isSuccess(notes)) return afterCommit(outcomeOf(notes, 'note list', false));
+      const marker = submissionMarker(lead);
+      const hasNote = ((field(notes.body, 'data') ?? []) as { content?: string }[]).some((item) => item.content?.includes(marker));
+      if (!hasNote) {
+        const added = await call('POST', '/v1/notes', { content: note, lead_id: found.leadId, pinned_to_lead_flag: 1 });
+        if (!isSuccess(added)) return afterCommit(outcomeOf(added, 'note', true));
+      }
+      return { kind: 'exists', remoteId: found.leadId };
+    }
+  }
+
+  let organizationId: number | undefined;
+  if (personId === undefined) {
+    if (company) {
+      const search = await call('GET', `/api/v2/organizations/search?term=${encodeURIComponent(company)}&fields=name&exact_match=true&limit=1`);
+      if (!isSuccess(search)) return outcomeOf(search, 'organization search', false);
+      const id = field(search.body, 'data', 'items', 0, 'item', 'id');
+      if (typeof id === 'number') organizationId = id;
+      else {
+        const created = await call('POST', '/api/v2/organizations', { name: company, ...owner });
+        const createdId = field(created.body, 'data', 'id');
+        if (!isSuccess(created) || typeof createdId !== 'number') return outcomeOf(created, 'organization', true);
+        organizationId = createdId;
+      }
+    }
+    const phone = mapped.get('person.phone');
+    const person = await call('POST', '/api/v2/persons', {
+      name,
+      ...owner,
+      ...(organizationId === undefined ? {} : { org_id: organizationId }),
+      ...(email ? { emails: [{ value: email, primary: true, label: 'work' }] } : {}),
+      ...(phone ? { phones: [{ value: phone, primary: true, label: 'work' }] } : {}),
+    });
+    const id = field(person.body, 'data', 'id');
+    // A person created twice after a lost answer is merged by hand at worst; the lead is what must stay single.
+    if (!isSuccess(person) || typeof id !== 'number') return outcomeOf(person, 'person', true);
+    personId = id;
+  }
+
+  const customFields = Object.fromEntries([...mapped].filter(([target]) => !STRUCTURAL.test(target)));
+  const created = await call('POST', '/v1/leads', {
+    ...customFields,
+    title: leadTitle(lead),
+    person_id: personId,
+    ...(organizationId === undefined ? {} : { organization_id: organizationId }),
+    ...owner,
+    ...(settings.labelIds ? { label_ids: settings.labelIds } : {}),
+    origin_id: lead.id,
+  });
+  const leadId = field(created.body, 'data', 'id');
+  if (!isSuccess(created) || typeof leadId !== 'string') return outcomeOf(created, 'lead', true);
+
+  const added = await call('POST', '/v1/notes', { content: note, lead_id: leadId, pinned_to_lead_flag: 1 });
+  if (!isSuccess(added)) return afterCommit(outcomeOf(added, 'note', true));
+  return { kind: 'delivered', remoteId: leadId };
+}
+
+/** The person's lead whose `origin_id` is this submission, paging through the person's leads. */
+async function findEarlierLead(
+  lead: Lead,
+  personId: number,
+  call: (method: 'GET', path: string) => Promise<VendorAnswer>,
+): Promise<{ leadId?: string } | { outcome: DeliveryOutcome }> {
+  for (let start = 0; start < 1000; start += 100) {
+    const answer = await call('GET', `/v1/leads?person_id=${personId}&limit=100&start=${start}`);
+    if (!isSuccess(answer)) return { outcome: outcomeOf(answer, 'lead list', false) };
+    const leads = (field(answer.body, 'data') ?? []) as { id?: string; origin_id?: string | null }[];
+    const found = leads.find((item) => item.origin_id === lead.id);
+    if (found?.id) return { leadId: found.id };
+    if (leads.length < 100) break;
+  }
+  return {};
+}

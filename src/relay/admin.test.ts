@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Lead } from '../destinations/types.ts';
+import { SqliteStore } from '../runtime/node/sqlite-store.ts';
+import { createRelay } from './app.ts';
+import { parseConfig } from './config.ts';
+import { deliverDue } from './delivery.ts';
+
+const config = (() => {
+  const result = parseConfig({
+    forms: { f: { fields: [{ name: 'email', type: 'email' }], destination: 'crm', title: 'Contact' } },
+    destinations: { crm: { type: 'test' } },
+    delivery: { maxAttempts: 1 },
+  });
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return result.config;
+})();
+const TOKEN = 'a-long-admin-token';
+const lead = (id: string): Lead => ({ id, formId: 'f', receivedAt: new Date().toISOString(), fields: { email: 'a@b.co' } });
+
+let dir: string;
+let store: SqliteStore;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'leadform-admin-'));
+  store = new SqliteStore({ file: join(dir, 'admin.sqlite') });
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const relay = (adminToken?: string) => createRelay({ config, outbox: store, adminToken });
+const get = (app: ReturnType<typeof relay>, path: string, token?: string, method = 'GET') =>
+  app.request(`http://relay.test${path}`, { method, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+
+/** Makes entry `id` a dead letter, through a real failed attempt. */
+async function deadLetter(id: string, reason = 'HTTP 401: invalid token') {
+  await store.accept({ lead: lead(id), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+  await deliverDue({
+    config,
+    outbox: store,
+    destinations: new Map([['crm', { type: 'test', deliver: async () => ({ kind: 'failed' as const, reason }) }]]),
+  });
+}
+
+describe('admin API', () => {
+  it('is off, and says how to turn it on, when no token is set', async () => {
+    const response = await get(relay(undefined), '/v1/admin/submissions?state=dead', TOKEN);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: 'admin_disabled', message: expect.stringContaining('LEADFORM_ADMIN_TOKEN') });
+  });
+
+  it('refuses a missing, malformed or wrong token with 401', async () => {
+    const app = relay(TOKEN);
+    for (const header of [undefined, 'Basic abc', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`]) {
+      const response = await app.request('http://relay.test/v1/admin/submissions', { headers: header ? { Authorization: header } : {} });
+      expect(response.status, header).toBe(401);
+      expect(response.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
+    }
+  });
+
+  it('lists dead letters with attempts and last error, and replays one back to pending', async () => {
+    await deadLetter('d1');
+    const app = relay(TOKEN);
+    const dead = (await (await get(app, '/v1/admin/submissions?state=dead', TOKEN)).json()) as { submissions: Record<string, unknown>[] };
+    expect(dead.submissions).toEqual([
+      expect.objectContaining({ id: 'd1', form: 'f', destination: 'crm', state: 'dead', attempts: 1, lastError: 'HTTP 401: invalid token', lead: expect.objectContaining({ id: 'd1' }) }),
+    ]);
+    const replay = await get(app, '/v1/admin/submissions/d1/replay', TOKEN, 'POST');
+    expect(replay.status).toBe(202);
+    expect(await store.get('d1')).toMatchObject({ state: 'pending', attempts: 0 });
+    const again = await get(app, '/v1/admin/submissions/d1/replay', TOKEN, 'POST');
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: 'not_replayable', message: expect.stringContaining('pending') });
+  });
+
+  it('lists the forms for the embed snippets, without secrets', async () => {
+    const body = (await (await get(relay(TOKEN), '/v1/admin/forms', TOKEN)).json()) as { forms: unknown[] };
+    expect(body.forms).toEqual([{ id: 'f', title: 'Contact', destination: 'crm', destinationType: 'test', allowedOrigins: ['self'] }]);
+  });
+});

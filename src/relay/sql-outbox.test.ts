@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Lead } from '../destinations/types.ts';
+import { betterSqliteDriver, openDurableDatabase } from '../runtime/node/sqlite-store.ts';
+import { type SqlDriver, SqlOutbox } from './sql-outbox.ts';
+
+const lead = (id: string): Lead => ({ id, formId: 'f', receivedAt: new Date(1_000).toISOString(), fields: { email: `${id}@b.co` } });
+
+let dir: string;
+let db: ReturnType<typeof openDurableDatabase>;
+let commits: number;
+let outbox: SqlOutbox;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'leadform-sql-outbox-'));
+  db = openDurableDatabase(join(dir, 'outbox.sqlite'));
+  const driver = betterSqliteDriver(db);
+  commits = 0;
+  const counting: SqlDriver = { ...driver, transaction: (fn) => (commits++, driver.transaction(fn)) };
+  outbox = new SqlOutbox(counting, { batch: (flush) => setImmediate(flush) });
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const accept = (id: string, idempotencyKey: string | null = null, bodyHash = 'h') =>
+  outbox.accept({ lead: lead(id), destination: 'crm', idempotencyKey, bodyHash });
+
+describe('group commit', () => {
+  it('commits concurrent accepts in one transaction, each answered as if it were alone', async () => {
+    const results = await Promise.all([
+      accept('a', 'k1', 'h1'),
+      accept('b', 'k1', 'h1'),
+      accept('c', 'k1', 'other'),
+      ...Array.from({ length: 20 }, (_, i) => accept(`n${i}`)),
+    ]);
+    expect(commits).toBe(1);
+    expect(results.slice(0, 3)).toEqual([
+      { kind: 'stored', id: 'a' },
+      { kind: 'replayed', id: 'a' },
+      { kind: 'conflict', id: 'a' },
+    ]);
+    expect(results.slice(3).every((r) => r.kind === 'stored')).toBe(true);
+    expect((await outbox.stats()).pending).toBe(21);
+  });
+
+  it('refuses only the accept whose write fails, and stores its neighbours', async () => {
+    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON outbox WHEN NEW.id = 'bad' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    const results = await Promise.allSettled([accept('ok'), accept('bad'), accept('fine')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await outbox.list('pending', 10)).map((e) => e.id).sort()).toEqual(['fine', 'ok']);
+  });
+
+  it('gives an accept that arrives after a batch its own commit', async () => {
+    await Promise.all(Array.from({ length: 10 }, (_, i) => accept(`x${i}`)));
+    await accept('y');
+    expect(commits).toBe(2);
+  });
+});

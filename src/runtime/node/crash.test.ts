@@ -1,0 +1,110 @@
+/**
+ * Crash safety on Node: accept leads, SIGKILL the relay process while it is delivering them
+ * (the fake CRM answers slowly, so a call is in flight), start it again on the same data, and
+ * every lead the relay acknowledged reaches the CRM, each created exactly once.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+
+const FIXTURE = fileURLToPath(new URL('./crash-relay.fixture.ts', import.meta.url));
+const LEADS = 30;
+const CRM_DELAY_MS = 80;
+
+/** A CRM with no idempotency key: it counts every create call it receives, duplicates included. */
+async function startFakeCrm() {
+  const creates: string[] = [];
+  const known = new Set<string>();
+  const server: Server = createServer((request, response) => {
+    let raw = '';
+    request.on('data', (chunk: Buffer) => (raw += chunk));
+    request.on('end', () => {
+      const lookup = /^\/leads\/([^/]+)$/.exec(request.url ?? '');
+      if (request.method === 'GET' && lookup) {
+        response.writeHead(known.has(lookup[1]!) ? 200 : 404).end();
+        return;
+      }
+      const { id } = JSON.parse(raw) as { id: string };
+      // Committed before the answer: a crash during the delay leaves the outcome uncertain.
+      creates.push(id);
+      known.add(id);
+      setTimeout(() => response.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id })), CRM_DELAY_MS);
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, creates, known, close: () => new Promise((d) => server.close(d)) };
+}
+
+function startRelay(dataDir: string, crmUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    env: { ...process.env, LEADFORM_DATA_DIR: dataDir, FAKE_CRM_URL: crmUrl },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((done, fail) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk;
+      const ready = /READY (\S+)/.exec(out);
+      if (ready) done({ child, url: ready[1]! });
+    });
+    child.once('exit', (code) => fail(new Error(`the relay exited with ${code} before it was ready`)));
+  });
+}
+
+const until = async (condition: () => boolean, what: string, ms = 20_000) => {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 20));
+  }
+};
+
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+it('delivers every acknowledged lead exactly once across a SIGKILL', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadform-crash-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const crm = await startFakeCrm();
+  cleanups.push(crm.close);
+
+  const first = await startRelay(dataDir, crm.url);
+  cleanups.push(() => first.child.kill('SIGKILL'));
+  const acknowledged: string[] = [];
+  await Promise.all(
+    Array.from({ length: LEADS }, async (_, i) => {
+      const response = await fetch(`${first.url}/v1/forms/contact/submissions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ fields: { email: `lead${i}@example.com` } }),
+      });
+      expect(response.status).toBe(202);
+      acknowledged.push(((await response.json()) as { id: string }).id);
+    }),
+  );
+  await until(() => crm.creates.length >= 5, 'the first deliveries');
+  first.child.kill('SIGKILL');
+  await new Promise((done) => first.child.once('exit', done));
+  const deliveredBeforeCrash = crm.creates.length;
+  expect(deliveredBeforeCrash).toBeLessThan(LEADS);
+
+  const second = await startRelay(dataDir, crm.url);
+  cleanups.push(() => second.child.kill('SIGKILL'));
+  await until(() => acknowledged.every((id) => crm.known.has(id)), 'every acknowledged lead at the CRM');
+  // Let any stray duplicate arrive before counting.
+  await new Promise((done) => setTimeout(done, 300));
+
+  const counts = new Map<string, number>();
+  for (const id of crm.creates) counts.set(id, (counts.get(id) ?? 0) + 1);
+  expect([...counts.keys()].sort()).toEqual([...acknowledged].sort());
+  expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+  const health = (await (await fetch(`${second.url}/healthz`)).json()) as { outbox: { pending: number; delivered: number } };
+  expect(health.outbox).toMatchObject({ pending: 0, delivered: LEADS });
+}, 60_000);
