@@ -64,6 +64,8 @@ interface Sample {
   readyMs: number;
   fromNavigationMs: number;
   cls: number;
+  /** The rendered form's height, to compare with the box the loader reserved. */
+  heightPx: number;
 }
 
 /** One cold load of the demo page; `throttle` emulates a slow 4G connection. */
@@ -93,7 +95,8 @@ async function sample(throttle: boolean): Promise<Sample> {
   const result = await page.evaluate(() => {
     const { ready, cls } = (window as unknown as { bench: { ready: number; cls: number } }).bench;
     const script = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('/v1/leadform.js'))!;
-    return { readyMs: ready - script.startTime, fromNavigationMs: ready, cls };
+    const heightPx = document.querySelector('[data-leadform]')!.getBoundingClientRect().height;
+    return { readyMs: ready - script.startTime, fromNavigationMs: ready, cls, heightPx };
   });
   await context.close();
   return result;
@@ -117,6 +120,7 @@ try {
     console.log(`  loader request → interactive form:  ${median(samples.map((s) => s.readyMs)).toFixed(0)} ms`);
     console.log(`  navigation start → interactive form: ${median(samples.map((s) => s.fromNavigationMs)).toFixed(0)} ms`);
     console.log(`  cumulative layout shift (CLS):       ${median(samples.map((s) => s.cls)).toFixed(4)} (worst ${Math.max(...samples.map((s) => s.cls)).toFixed(4)})`);
+    console.log(`  form height: ${median(samples.map((s) => s.heightPx)).toFixed(0)} px (the loader reserves 28rem = 448 px before it renders)`);
   }
 } finally {
   await browser.close();
