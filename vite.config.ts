@@ -1,7 +1,9 @@
 /**
  * Builds the widget into dist/widget/ in two passes, because the two files load differently:
  * - `vite build --mode loader`: leadform.js, a classic script (IIFE) for `<script async src>`.
- * - `vite build`: ES modules the loader imports: form.js on first need, attribution.js on every page (form.js shares it).
+ * - `vite build`: ES modules the loader imports: form.js on first need (with one small chunk per
+ *   locale), attribution.js on every page (form.js and parent.js share it), and parent.js only
+ *   when a leadform iframe on the page speaks to it.
  * `npm run build` runs both. Vitest reads its settings from here too.
  */
 import { defineConfig } from 'vite';
@@ -14,7 +16,8 @@ export default defineConfig(({ mode }) => ({
   publicDir: false,
   build: {
     outDir: 'dist/widget',
-    emptyOutDir: false,
+    // The loader pass runs first and clears stale chunks; the second pass adds to it.
+    emptyOutDir: mode === 'loader',
     target: 'es2020',
     minify: true,
     sourcemap: false,
@@ -23,7 +26,11 @@ export default defineConfig(({ mode }) => ({
     lib:
       mode === 'loader'
         ? { entry: 'widget/loader.ts', formats: ['iife'], name: 'LeadFormLoader', fileName: () => 'leadform.js' }
-        : { entry: { form: 'widget/form/index.tsx', attribution: 'widget/attribution.ts' }, formats: ['es'], fileName: (_, name) => `${name}.js` },
+        : {
+            entry: { form: 'widget/form/index.tsx', attribution: 'widget/attribution.ts', parent: 'widget/form/parent.ts' },
+            formats: ['es'],
+            fileName: (_, name) => `${name}.js`,
+          },
   },
   test: {
     include: ['src/**/*.test.ts', 'widget/**/*.test.ts', 'scripts/**/*.test.ts'],

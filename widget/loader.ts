@@ -1,10 +1,11 @@
 /**
  * The loader: the only script a host page loads up front (`<script async src=…/v1/leadform.js>`).
- * It stays tiny: it replaces the `LeadForm` command-queue stub, finds `data-leadform` elements
- * (now and when added later), reserves their box so the page does not jump, and imports the form
- * bundle only when a form is needed. It also records the visit's attribution on every page, so a
- * lead that converts pages later still carries its campaign. Nothing here may throw into the
- * host page.
+ * It stays tiny: it replaces the `LeadForm` command-queue stub and replays its calls in order,
+ * finds `data-leadform` elements (now and when added later), reserves their box so the page does
+ * not jump, opens popups from `data-leadform-open` buttons, hands leadform iframes' messages to
+ * `form/parent.ts`, and imports the form bundle only when a form is needed. It also records
+ * the visit's attribution on every page, so a lead that converts pages later still carries its
+ * campaign. Nothing here may throw into the host page.
  */
 import { attributionCommand, captureVisit } from './attribution-loader.ts';
 
@@ -16,28 +17,34 @@ interface Core {
 interface Stub {
   (...args: Command): void;
   q?: Command[];
+  loaded?: true;
 }
 
 ((win: Window & { LeadForm?: Stub }, doc: Document) => {
-  if (win.LeadForm && !win.LeadForm.q && 'loaded' in win.LeadForm) return;
+  if (win.LeadForm?.loaded) return;
   const script = doc.currentScript as HTMLScriptElement | null;
   const relay = new URL(script?.src || '/v1/leadform.js', location.href).origin;
+  const warn = (error: unknown) => console.warn('[leadform]', error);
   try {
     captureVisit(script?.dataset);
   } catch (error) {
-    console.warn('[leadform]', error);
+    warn(error);
   }
   let core: Promise<Core> | undefined;
   const load = () =>
     (core ??= import(/* @vite-ignore */ `${relay}/v1/widget/form.js`).then((module: { boot(relay: string): Core }) =>
       module.boot(relay),
     ));
-  const fail = (error: unknown) => console.warn('[leadform]', error);
 
   const queued = win.LeadForm?.q ?? [];
-  const api = ((...args: Command) => {
-    if (!attributionCommand(args)) load().then((c) => c.command(args), fail);
-  }) as Stub & { loaded: true };
+  const api: Stub = (...args) => {
+    try {
+      // Attribution commands stay out of the form bundle: a page without a form never loads it.
+      if (!attributionCommand(args)) load().then((c) => c.command(args), warn);
+    } catch (error) {
+      warn(error);
+    }
+  };
   api.loaded = true;
   win.LeadForm = api;
   for (const args of queued) api(...args);
@@ -49,9 +56,34 @@ interface Stub {
       seen.add(element);
       // Reserve the form's box before it renders, so the host page does not shift.
       if (!element.style.minHeight) element.style.minHeight = element.dataset.leadformHeight || '28rem';
-      load().then((c) => c.mount(element, { form: element.dataset.leadform! }), fail);
+      load().then((c) => c.mount(element, { form: element.dataset.leadform! }), warn);
     }
   };
   scan();
   new MutationObserver(scan).observe(doc.documentElement, { childList: true, subtree: true });
+
+  doc.addEventListener('click', (event) => {
+    const button = (event.target as Element).closest?.<HTMLElement>('[data-leadform-open]');
+    if (!button) return;
+    event.preventDefault();
+    api('open', { form: button.dataset.leadformOpen }, button);
+  });
+
+  // A leadform iframe speaks: only the relay's origin is heard, and the module that answers (size,
+  // events, attribution) is downloaded only then.
+  addEventListener('message', (event) => {
+    if (event.origin === relay && event.data?.leadform === 1) {
+      import(/* @vite-ignore */ `${relay}/v1/widget/parent.js`).then(
+        (module: { answerFrame(event: MessageEvent, relay: string): void }) => module.answerFrame(event, relay),
+        warn,
+      );
+    }
+  });
+
+  // A submission kept while offline on an earlier page is sent from this one.
+  try {
+    if (localStorage.getItem('leadform:queue')) load().catch(warn);
+  } catch {
+    // No storage (sandboxed frame, blocked cookies): nothing can be queued either.
+  }
 })(window, document);

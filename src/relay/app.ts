@@ -11,6 +11,7 @@ import { validateSubmission } from '../schema/submission.ts';
 import type { FormDefinition } from '../schema/form.ts';
 import { adminRoutes } from './admin.ts';
 import { type FormConfig, publicDefinition, type RelayConfig } from './config.ts';
+import { embedPage } from './embed-page.ts';
 import { RelayError } from './errors.ts';
 import { type Log, silentLog } from './log.ts';
 import type { RelayOutbox } from './outbox.ts';
@@ -114,6 +115,8 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
 
   app.get('/v1/leadform.js', (c) => serveAsset(c, 'leadform.js'));
   app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(js|css|map)}', (c) => serveAsset(c, c.req.param('file')));
+
+  app.get('/v1/forms/:formId/embed', (c) => embedPage(c.req.param('formId'), config.forms[c.req.param('formId')], c.req.raw));
 
   app.get('/v1/forms/:formId', async (c) => {
     const formId = c.req.param('formId');

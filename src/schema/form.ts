@@ -3,39 +3,18 @@
  * It never holds destinations, origins or secrets; those live in the relay's configuration
  * (`src/relay/config.ts`), which extends this schema.
  *
- * Written with `zod/mini` because the widget bundles this file and every byte counts there.
+ * The relay validates definitions with this schema at start-up, so the widget trusts what it
+ * downloads and imports only the types from here (and the zod-free `form-keys.ts`): parsing a
+ * whole definition in the browser would cost kilobytes on every page for no safety gained.
  */
 import * as z from 'zod/mini';
+import { FIELD_TYPES, type FieldType, maxLengthOf, RULE_CODES, type RuleCode } from './form-keys.ts';
 
 /** Text shown to visitors: one string, or one per locale (`{"en": "Name", "de": "Name"}`). */
 export const LocalizedText = z.union([z.string(), z.record(z.string(), z.string())]);
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
-export const FIELD_TYPES = [
-  'text',
-  'email',
-  'tel',
-  'textarea',
-  'select',
-  'radio',
-  'checkbox',
-  'consent',
-  'hidden',
-] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
-
-/** Codes of the rules a field value can break; the widget and the relay word them per locale. */
-export const RULE_CODES = [
-  'required',
-  'invalid_email',
-  'invalid_tel',
-  'too_short',
-  'too_long',
-  'pattern',
-  'invalid_option',
-  'invalid_type',
-] as const;
-export type RuleCode = (typeof RULE_CODES)[number];
+export { FIELD_TYPES, type FieldType, maxLengthOf, RULE_CODES, type RuleCode };
 
 /** Field names travel as JSON keys and CRM mapping keys, so they stay plain identifiers. */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -114,8 +93,3 @@ export const FormDefinition = z.object({
   requireConsent: z.optional(z.boolean()),
 });
 export type FormDefinition = z.infer<typeof FormDefinition>;
-
-/** A field's effective maximum length, so the widget, the relay and storage agree. */
-export function maxLengthOf(field: FieldDefinition): number {
-  return field.maxLength ?? (field.type === 'textarea' ? 5000 : 200);
-}

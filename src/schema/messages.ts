@@ -1,8 +1,11 @@
 /**
- * The English words for every message the form shows. The widget adds other locales
- * (`widget/i18n.ts`); the relay uses these to explain a 422.
+ * The English words for every message the form shows; the relay uses them to explain a 422. The
+ * widget loads them like every other locale (`widget/form/locales/`, one small chunk each, only
+ * the one a visitor reads), and takes the functions that word a message from `wording.ts`.
  */
-import { type FieldDefinition, type LocalizedText, type RuleCode, maxLengthOf } from './form.ts';
+import type { RuleCode } from './form-keys.ts';
+
+export { format, localize, ruleMessage } from './wording.ts';
 
 export const EN_MESSAGES = {
   required: 'This field is required.',
@@ -20,29 +23,8 @@ export const EN_MESSAGES = {
   retry: 'Try again',
   offline: "You're offline. Your message is saved and will be sent when you're back online.",
   errors_summary: 'Please correct the highlighted fields.',
+  policy: 'Privacy policy',
+  close: 'Close',
 } satisfies Record<RuleCode | string, string>;
 export type MessageKey = keyof typeof EN_MESSAGES;
 export type Catalogue = Record<MessageKey, string>;
-
-/** Picks the text for `locale` from a localized value: exact tag, then language, then any. */
-export function localize(text: LocalizedText | undefined, locale: string): string | undefined {
-  if (text === undefined || typeof text === 'string') return text;
-  const language = locale.split('-')[0] ?? locale;
-  return text[locale] ?? text[language] ?? text.en ?? Object.values(text)[0];
-}
-
-/** Fills `{min}`-style placeholders in a message. */
-export function format(template: string, params: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => String(params[key] ?? whole));
-}
-
-/** The message for one broken rule of one field, the field's own wording first. */
-export function ruleMessage(
-  field: FieldDefinition,
-  code: RuleCode,
-  catalogue: Catalogue,
-  locale: string,
-): string {
-  const own = localize(field.messages?.[code], locale);
-  return format(own ?? catalogue[code], { min: field.minLength ?? 0, max: maxLengthOf(field) });
-}

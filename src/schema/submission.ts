@@ -5,15 +5,11 @@
  */
 import * as z from 'zod/mini';
 import { Attribution } from './attribution.ts';
-import { type FieldDefinition, type FormDefinition, RULE_CODES, type RuleCode, maxLengthOf } from './form.ts';
+import { asRuleCode, type FieldValue, fieldSchema } from './field.ts';
+import type { FormDefinition } from './form.ts';
 import { EN_MESSAGES, ruleMessage } from './messages.ts';
 
-// Pragmatic on purpose: the CRM is the judge of deliverability; this catches typos like "a@b".
-const EMAIL = /^[^\s@"<>()[\],;:]+@[^\s@"<>()[\],;:]+\.[^\s@"<>()[\],;:.]{2,}$/u;
-const TEL = /^\+?[\d\s().\-/]{5,32}$/;
-const MAX_EMAIL_LENGTH = 254;
-
-export type FieldValue = string | boolean;
+export { fieldIssue, fieldSchema, type FieldValue } from './field.ts';
 
 export const SubmissionMeta = z.object({
   /** Milliseconds the visitor spent between the form's first render and submit. */
@@ -45,64 +41,6 @@ export type SubmissionResult =
   | { ok: true; submission: Submission }
   | { ok: false; issues: SubmissionIssue[] };
 
-const missingOrWrongType = (code: RuleCode) => (issue: { input?: unknown }) =>
-  issue.input === undefined || issue.input === null ? 'required' : code;
-
-/** The first rule a trimmed text value breaks, if any. */
-function textRuleBroken(field: FieldDefinition, value: string): RuleCode | undefined {
-  if (value === '') return field.required ? 'required' : undefined;
-  if (field.minLength !== undefined && value.length < field.minLength) return 'too_short';
-  const max = field.type === 'email' ? Math.min(maxLengthOf(field), MAX_EMAIL_LENGTH) : maxLengthOf(field);
-  if (value.length > max) return 'too_long';
-  if (field.type === 'email' && !EMAIL.test(value)) return 'invalid_email';
-  if (field.type === 'tel' && (!TEL.test(value) || value.replace(/\D/g, '').length < 5)) return 'invalid_tel';
-  if (field.pattern !== undefined && !wholeMatch(field.pattern).test(value)) return 'pattern';
-  return undefined;
-}
-
-const patternCache = new Map<string, RegExp>();
-function wholeMatch(pattern: string): RegExp {
-  let regexp = patternCache.get(pattern);
-  if (!regexp) {
-    regexp = new RegExp(`^(?:${pattern})$`, 'u');
-    patternCache.set(pattern, regexp);
-  }
-  return regexp;
-}
-
-/** The zod schema of one field's value. */
-export function fieldSchema(field: FieldDefinition): z.ZodMiniType<FieldValue | undefined> {
-  switch (field.type) {
-    case 'checkbox':
-    case 'consent': {
-      const box = z.boolean({ error: missingOrWrongType('invalid_type') });
-      return field.required ? z.literal(true, { error: () => 'required' }) : z.optional(box);
-    }
-    case 'select':
-    case 'radio': {
-      const values = (field.options ?? []).map((option) => option.value);
-      const choice = z.string({ error: missingOrWrongType('invalid_option') }).check(
-        z.superRefine((value, ctx) => {
-          if (value === '' ? field.required : !values.includes(value)) {
-            ctx.addIssue({ code: 'custom', message: value === '' ? 'required' : 'invalid_option', input: value });
-          }
-        }),
-      );
-      return field.required ? choice : z.optional(choice);
-    }
-    default: {
-      const text = z.string({ error: missingOrWrongType('invalid_type') }).check(
-        z.trim(),
-        z.superRefine((value, ctx) => {
-          const code = textRuleBroken(field, value);
-          if (code) ctx.addIssue({ code: 'custom', message: code, input: value });
-        }),
-      );
-      return field.required ? text : z.optional(text);
-    }
-  }
-}
-
 const schemas = new WeakMap<FormDefinition, z.ZodMiniType>();
 
 /** The zod schema of a whole submission body for `form`, built once per form definition. */
@@ -118,17 +56,6 @@ export function submissionSchema(form: FormDefinition): z.ZodMiniType {
     schemas.set(form, schema);
   }
   return schema;
-}
-
-/** The code of the first rule `value` breaks for `field`, or undefined when it is valid. */
-export function fieldIssue(field: FieldDefinition, value: FieldValue | undefined): RuleCode | undefined {
-  const result = fieldSchema(field).safeParse(value);
-  if (result.success) return undefined;
-  return asRuleCode(result.error.issues[0]?.message) ?? 'invalid_type';
-}
-
-function asRuleCode(message: string | undefined): RuleCode | undefined {
-  return (RULE_CODES as readonly string[]).includes(message ?? '') ? (message as RuleCode) : undefined;
 }
 
 /**

@@ -1,190 +1,344 @@
 /**
- * The form itself: renders the definition, validates each field with the shared schema, and
- * submits. Errors show after a field is left or on submit, never while a person first types.
+ * The form itself: renders the definition, checks each field with the shared schema and submits.
+ * Its state is a few plain variables and `paint()` re-renders after each change: a form this
+ * small needs no reactive library, and leaving signals out keeps 1.6 KB gzip off every page.
+ * Errors show once a field is left or on submit, never while a person first types; once shown,
+ * an error is re-checked on each keystroke so it clears the moment the value is fixed.
  */
-import { useSignal } from '@preact/signals';
-import type { JSX } from 'preact';
-import type { FieldDefinition, FormDefinition, RuleCode } from '../../src/schema/form.ts';
-import { localize, ruleMessage } from '../../src/schema/messages.ts';
-import { type FieldValue, fieldIssue } from '../../src/schema/submission.ts';
-import { readAttribution } from '../attribution.ts';
-import { catalogueFor, pickLocale } from './i18n.ts';
-import { newIdempotencyKey, sendSubmission } from './transport.ts';
+/** @jsxRuntime classic */
+/** @jsx h */
+/** @jsxFrag Fragment */
+// Classic JSX: preact's createElement is in the bundle anyway; the automatic runtime adds its own.
+import { Fragment, h, type JSX, render } from 'preact';
+import type { Attribution } from '../../src/schema/attribution.ts';
+import { type FieldValue, fieldIssue } from '../../src/schema/field.ts';
+import type { FieldDefinition, FormDefinition } from '../../src/schema/form.ts';
+import type { RuleCode } from '../../src/schema/form-keys.ts';
+import type { Catalogue } from '../../src/schema/messages.ts';
+import { localize, ruleMessage } from '../../src/schema/wording.ts';
+import type { Emit } from './events.ts';
+import { enqueue, type Queued, whenSettled } from './queue.ts';
+import { newIdempotencyKey, type SendResult, sendSubmission } from './transport.ts';
 
-export type FormEvent = 'submit' | 'success' | 'error';
-
-export interface FormProps {
+export interface FormOptions {
   definition: FormDefinition;
   relay: string;
+  locale: string;
+  t: Catalogue;
+  /** Values set by the host page (`LeadForm('render', {prefill})`); they win over URL parameters. */
   prefill: Record<string, FieldValue>;
-  emit(event: FormEvent, detail: Record<string, unknown>): void;
+  /** The visit's attribution, read when the visitor submits. */
+  attribution: () => Attribution | undefined;
+  emit: Emit;
+  /** Follows the definition's redirect after success. @default location.assign */
+  navigate?: (url: string) => void;
 }
 
-type Status = 'idle' | 'sending' | 'success' | 'failed';
+/**
+ * idle → sending → success; sending → failed (network or 5xx: retry), rejected (4xx) or
+ * offline (kept in the queue, sent when the browser is back online).
+ */
+type Status = 'idle' | 'invalid' | 'sending' | 'success' | 'failed' | 'rejected' | 'offline';
 
-export function Form({ definition, relay, prefill, emit }: FormProps) {
-  const locale = pickLocale(definition);
-  const t = catalogueFor(definition, locale);
-  const values = useSignal<Record<string, FieldValue>>(initialValues(definition, prefill));
-  const errors = useSignal<Record<string, RuleCode>>({});
-  const touched = useSignal<Record<string, boolean>>({});
-  const status = useSignal<Status>('idle');
-  const key = useSignal<string | null>(null);
-  const startedAt = useSignal(Date.now());
-  const idPrefix = `lf-${definition.id}`;
+/** Renders the form into `container`; returns a function that removes it. */
+export function mountForm(container: Element | ShadowRoot, options: FormOptions): () => void {
+  const { definition, relay, locale, t, emit } = options;
+  const formId = definition.id;
+  const ids = `lf-${formId}`;
+  const idOf = (field: FieldDefinition) => `${ids}-${field.name}`;
+  const visible = definition.fields.filter((field) => field.type !== 'hidden');
+
+  let values = initialValues(definition, options.prefill);
+  let errors: Record<string, RuleCode> = {};
+  let status: Status = 'idle';
+  const touched = new Set<string>();
+  const startedAt = Date.now();
+  // One submission, one Idempotency-Key, for every retry; an edit makes it a new submission.
+  let pending: Queued | undefined;
 
   const check = (field: FieldDefinition) => {
-    const code = fieldIssue(field, values.value[field.name]);
-    const next = { ...errors.value };
-    if (code) next[field.name] = code;
-    else delete next[field.name];
-    errors.value = next;
+    const code = fieldIssue(field, values[field.name]);
+    errors = { ...errors };
+    if (code) errors[field.name] = code;
+    else delete errors[field.name];
     return code;
   };
+  const focus = (id: string) => container.querySelector<HTMLElement>(`#${id}`)?.focus();
 
   const onInput = (field: FieldDefinition, value: FieldValue) => {
-    values.value = { ...values.value, [field.name]: value };
-    // Once a field has shown an error, re-check as the person types so it clears when fixed.
-    if (touched.value[field.name]) check(field);
+    if (status === 'sending') return;
+    pending = undefined;
+    values = { ...values, [field.name]: value };
+    if (touched.has(field.name)) check(field);
+    settleErrors();
   };
-
   const onBlur = (field: FieldDefinition) => {
-    touched.value = { ...touched.value, [field.name]: true };
+    touched.add(field.name);
     check(field);
+    settleErrors();
+  };
+  // "Please correct the highlighted fields" goes once nothing is highlighted any more.
+  const settleErrors = () => {
+    if (status === 'invalid' && !Object.keys(errors).length) status = 'idle';
+    paint();
+  };
+  const setStatus = (next: Status) => {
+    status = next;
+    paint();
   };
 
-  const onSubmit = async (event: Event) => {
-    event.preventDefault();
-    if (status.value === 'sending') return;
-    const form = event.currentTarget as HTMLFormElement;
-    touched.value = Object.fromEntries(definition.fields.map((f) => [f.name, true]));
-    const invalid = definition.fields.filter((field) => check(field));
-    if (invalid.length) {
-      form.querySelector<HTMLElement>(`#${idPrefix}-${invalid[0]!.name}`)?.focus();
-      return;
-    }
-    status.value = 'sending';
-    key.value ??= newIdempotencyKey();
-    const hp = (form.querySelector<HTMLInputElement>('input[name="_hp"]')?.value ?? '');
-    const submission = {
-      fields: values.value,
-      attribution: readAttribution(),
-      meta: { fillMs: Date.now() - startedAt.value, hp, locale, page: location.href.slice(0, 2048) },
-    };
-    emit('submit', { formId: definition.id });
-    const result = await sendSubmission(relay, definition.id, submission, key.value);
+  const settle = (entry: Queued, result: SendResult) => {
     if (result.ok) {
-      status.value = 'success';
-      key.value = null;
-      emit('success', { formId: definition.id, id: result.id });
-      if (definition.redirectUrl) location.assign(definition.redirectUrl);
+      pending = undefined;
+      setStatus('success');
+      focus(`${ids}-status`);
+      emit('success', { formId, id: result.id });
+      if (definition.redirectUrl) (options.navigate ?? ((url) => location.assign(url)))(definition.redirectUrl);
       return;
     }
-    status.value = 'failed';
-    emit('error', { formId: definition.id, status: result.status, error: result.ok === false && result.kind === 'rejected' ? result.error : 'unavailable' });
+    if (result.kind === 'unavailable' && result.status === 0 && !navigator.onLine && enqueue(entry)) {
+      setStatus('offline');
+      whenSettled(entry.key, (later) => settle(entry, later));
+      emit('error', { formId, status: 0, error: 'offline' });
+      return;
+    }
+    if (result.kind === 'rejected') {
+      pending = undefined;
+      const fromRelay: Record<string, RuleCode> = {};
+      for (const issue of result.issues ?? []) {
+        if (issue.path[0] === 'fields') fromRelay[String(issue.path[1])] = issue.code as RuleCode;
+      }
+      errors = fromRelay;
+      for (const name of Object.keys(fromRelay)) touched.add(name);
+      const first = visible.find((field) => fromRelay[field.name]);
+      setStatus(first ? 'invalid' : 'rejected');
+      if (first) focus(idOf(first));
+    } else {
+      setStatus('failed');
+    }
+    emit('error', { formId, status: result.status, error: result.kind === 'rejected' ? result.error : 'unavailable' });
   };
 
-  if (status.value === 'success') {
+  const send = async (entry: Queued) => {
+    setStatus('sending');
+    const result: SendResult = navigator.onLine
+      ? await sendSubmission(relay, formId, entry.body, entry.key)
+      : { ok: false, kind: 'unavailable', status: 0 };
+    settle(entry, result);
+  };
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    if (status === 'sending') return;
+    let firstInvalid: FieldDefinition | undefined;
+    for (const field of visible) {
+      touched.add(field.name);
+      if (check(field) && !firstInvalid) firstInvalid = field;
+    }
+    if (firstInvalid) {
+      setStatus('invalid');
+      return focus(idOf(firstInvalid));
+    }
+    const honeypot = container.querySelector<HTMLInputElement>('input[name="_hp"]')?.value ?? '';
+    pending ??= {
+      relay,
+      form: formId,
+      key: newIdempotencyKey(),
+      body: {
+        fields: values,
+        attribution: options.attribution(),
+        meta: { fillMs: Date.now() - startedAt, hp: honeypot, locale, page: location.href.slice(0, 2048) },
+      },
+    };
+    emit('submit', { formId });
+    void send(pending);
+  };
+
+  const view = () => {
+    const state = status;
+    const done = state === 'success' || state === 'offline';
+    const notice = {
+      idle: '',
+      invalid: t.errors_summary,
+      sending: t.sending,
+      success: localize(definition.successMessage, locale) ?? t.success,
+      failed: t.failure,
+      rejected: t.failure,
+      offline: t.offline,
+    }[state];
+    const title = localize(definition.title, locale);
     return (
-      <div class="lf" role="status" aria-live="polite">
-        <p class="success" tabIndex={-1}>
-          {localize(definition.successMessage, locale) ?? t.success}
+      <div class="lf" lang={locale} style={themeProperties(definition)}>
+        {!done && (
+          <form noValidate onSubmit={onSubmit} aria-labelledby={title ? `${ids}-title` : undefined}>
+            {title && <h2 id={`${ids}-title`}>{title}</h2>}
+            {visible.map((field) => renderField(field))}
+            <div class="hp" aria-hidden="true">
+              <label>
+                Leave this empty <input name="_hp" tabIndex={-1} autoComplete="off" />
+              </label>
+            </div>
+            <button type="submit" aria-disabled={state === 'sending' ? 'true' : undefined}>
+              {state === 'sending' ? t.sending : (localize(definition.submitLabel, locale) ?? t.submit)}
+            </button>
+            {state === 'failed' && (
+              <button type="button" class="retry" onClick={() => pending && void send(pending)}>
+                {t.retry}
+              </button>
+            )}
+          </form>
+        )}
+        <p id={`${ids}-status`} class={done ? 'status done' : 'status'} role="status" aria-live="polite" tabIndex={-1}>
+          {notice}
         </p>
       </div>
     );
-  }
+  };
 
-  const title = localize(definition.title, locale);
-  return (
-    <form class="lf" noValidate onSubmit={onSubmit} aria-labelledby={title ? `${idPrefix}-title` : undefined}>
-      {title && <h2 id={`${idPrefix}-title`}>{title}</h2>}
-      {definition.fields.map((field) => {
-        const id = `${idPrefix}-${field.name}`;
-        const code = touched.value[field.name] ? errors.value[field.name] : undefined;
-        const errorId = `${id}-error`;
-        const value = values.value[field.name];
-        if (field.type === 'hidden') return null;
-        const common = {
-          id,
-          name: field.name,
-          required: field.required,
-          'aria-invalid': code ? ('true' as const) : undefined,
-          'aria-describedby': code ? errorId : undefined,
-          onBlur: () => onBlur(field),
-        };
-        const label = localize(field.label, locale) ?? field.name;
-        return (
-          <div class="field" key={field.name}>
+  const renderField = (field: FieldDefinition) => {
+    const id = idOf(field);
+    const code = touched.has(field.name) ? errors[field.name] : undefined;
+    const value = values[field.name];
+    const label = localize(field.label, locale) ?? field.name;
+    const hint = localize(field.hint, locale);
+    const described = [hint && `${id}-hint`, code && `${id}-error`].filter(Boolean).join(' ') || undefined;
+    const required = field.required ? <span class="req" aria-hidden="true"> *</span> : null;
+    const aria = {
+      'aria-invalid': code ? ('true' as const) : undefined,
+      'aria-describedby': described,
+      'aria-required': field.required ? ('true' as const) : undefined,
+      onBlur: () => onBlur(field),
+    };
+    const after = (
+      <>
+        {hint && (
+          <p class="hint" id={`${id}-hint`}>
+            {hint}
+          </p>
+        )}
+        {code && (
+          <p class="error" id={`${id}-error`}>
+            {ruleMessage(field, code, t, locale)}
+          </p>
+        )}
+      </>
+    );
+
+    if (field.type === 'radio') {
+      return (
+        <fieldset class="field" key={field.name}>
+          <legend>
+            {label}
+            {required}
+          </legend>
+          {field.options?.map((option, index) => (
+            <label class="choice">
+              <input
+                {...aria}
+                aria-required={undefined}
+                type="radio"
+                id={index ? `${id}-${index}` : id}
+                name={field.name}
+                value={option.value}
+                checked={value === option.value}
+                onChange={() => onInput(field, option.value)}
+              />
+              {localize(option.label, locale) ?? option.value}
+            </label>
+          ))}
+          {after}
+        </fieldset>
+      );
+    }
+    if (field.type === 'checkbox' || field.type === 'consent') {
+      return (
+        <div class="field" key={field.name}>
+          <div class="check">
+            <input {...aria} type="checkbox" id={id} name={field.name} checked={value === true} onChange={(e) => onInput(field, e.currentTarget.checked)} />
             <label for={id}>
               {label}
-              {field.required && <span class="req" aria-hidden="true"> *</span>}
+              {required}
             </label>
-            {renderControl(field, common, value, (next) => onInput(field, next), locale)}
-            {code && (
-              <p class="error" id={errorId}>
-                {ruleMessage(field, code, t, locale)}
-              </p>
+            {field.type === 'consent' && field.policyUrl && (
+              <a href={field.policyUrl} target="_blank" rel="noopener">
+                {t.policy}
+              </a>
             )}
           </div>
-        );
-      })}
-      <div class="hp" aria-hidden="true">
-        <label>
-          Leave this empty <input name="_hp" tabIndex={-1} autoComplete="off" />
-        </label>
-      </div>
-      <button type="submit" disabled={status.value === 'sending'}>
-        {status.value === 'sending' ? t.sending : (localize(definition.submitLabel, locale) ?? t.submit)}
-      </button>
-      <p class="status" role="status" aria-live="polite">
-        {status.value === 'failed' ? t.failure : status.value === 'sending' ? t.sending : ''}
-      </p>
-    </form>
-  );
-}
+          {after}
+        </div>
+      );
+    }
 
-type Common = JSX.HTMLAttributes<HTMLInputElement> & { id: string; name: string };
-
-function renderControl(field: FieldDefinition, common: Common, value: FieldValue | undefined, set: (v: FieldValue) => void, locale: string) {
-  const text = typeof value === 'string' ? value : '';
-  const onText = (event: Event) => set((event.currentTarget as HTMLInputElement).value);
-  switch (field.type) {
-    case 'textarea':
-      return <textarea {...(common as JSX.HTMLAttributes<HTMLTextAreaElement>)} value={text} onInput={onText} maxLength={field.maxLength} />;
-    case 'select':
-      return (
-        <select {...(common as JSX.HTMLAttributes<HTMLSelectElement>)} value={text} onChange={onText}>
-          <option value="">—</option>
+    const text = typeof value === 'string' ? value : '';
+    const onText = (event: JSX.TargetedEvent<HTMLElement & { value: string }>) => onInput(field, event.currentTarget.value);
+    const common = { ...aria, id, name: field.name, value: text };
+    let control: JSX.Element;
+    if (field.type === 'textarea') {
+      control = <textarea {...common} onInput={onText} maxLength={field.maxLength} placeholder={localize(field.placeholder, locale)} />;
+    } else if (field.type === 'select') {
+      control = (
+        <select {...common} onChange={onText}>
+          <option value="">{localize(field.placeholder, locale) ?? '—'}</option>
           {field.options?.map((option) => (
             <option value={option.value}>{localize(option.label, locale) ?? option.value}</option>
           ))}
         </select>
       );
-    case 'checkbox':
-    case 'consent':
-      return <input {...common} type="checkbox" checked={value === true} onChange={(e) => set((e.currentTarget as HTMLInputElement).checked)} />;
-    default:
-      return (
+    } else {
+      const type = field.type === 'email' || field.type === 'tel' ? field.type : 'text';
+      control = (
         <input
           {...common}
-          type={field.type === 'email' ? 'email' : field.type === 'tel' ? 'tel' : 'text'}
-          value={text}
+          type={type}
           onInput={onText}
           maxLength={field.maxLength}
           placeholder={localize(field.placeholder, locale)}
-          autoComplete={field.autocomplete ?? (field.type === 'email' ? 'email' : field.type === 'tel' ? 'tel' : undefined)}
+          autoComplete={field.autocomplete ?? (type === 'text' ? undefined : type)}
         />
       );
-  }
+    }
+    return (
+      <div class="field" key={field.name}>
+        <label for={id}>
+          {label}
+          {required}
+        </label>
+        {control}
+        {after}
+      </div>
+    );
+  };
+
+  const paint = () => render(view(), container);
+  paint();
+  return () => render(null, container);
 }
 
-function initialValues(definition: FormDefinition, prefill: Record<string, FieldValue>): Record<string, FieldValue> {
-  const params = new URLSearchParams(location.search);
+/** The definition's theme as the custom properties the stylesheet falls back to. */
+function themeProperties({ theme }: FormDefinition): Record<string, string> {
+  const properties: Record<string, string> = {};
+  // colorPrimary → --lfd-color-primary, radius → --lfd-radius, …
+  for (const [key, value] of Object.entries(theme ?? {})) {
+    if (typeof value === 'string') properties[`--lfd-${key.replace(/[A-Z]/g, (upper) => `-${upper.toLowerCase()}`)}`] = value;
+  }
+  return properties;
+}
+
+/**
+ * The starting values: the host page's prefill, else the URL parameter the field names, else a
+ * hidden field's fixed value. A consent box is never pre-ticked: consent is the visitor's own act.
+ */
+export function initialValues(definition: FormDefinition, prefill: Record<string, FieldValue>, search = location.search): Record<string, FieldValue> {
+  const params = new URLSearchParams(search);
   const values: Record<string, FieldValue> = {};
   for (const field of definition.fields) {
+    if (field.type === 'consent') continue;
     const fromUrl = field.prefillParam ? params.get(field.prefillParam) : null;
-    const initial = prefill[field.name] ?? fromUrl ?? (field.type === 'hidden' ? (field.value ?? '') : undefined);
-    if (initial !== undefined && initial !== null) values[field.name] = initial;
+    let value: FieldValue | null | undefined = prefill[field.name] ?? fromUrl ?? (field.type === 'hidden' ? (field.value ?? '') : undefined);
+    if (field.type === 'checkbox' && typeof value === 'string') value = !/^(0|false|no|off)?$/i.test(value);
+    if ((field.type === 'select' || field.type === 'radio') && !field.options?.some((option) => option.value === value)) continue;
+    if (value !== undefined && value !== null) values[field.name] = value;
   }
   return values;
 }

@@ -1,18 +1,44 @@
 /**
  * Which language the form speaks, and its words: the form definition's locale, else the host
- * page's `<html lang>`, else the browser's; the form's own messages override the catalogue.
+ * page's `<html lang>`, else the browser's. Each catalogue, English too, is its own small chunk,
+ * so a visitor downloads only the words of the language they read; a language with no catalogue
+ * gets English. The form's own messages override the catalogue.
  */
 import type { FormDefinition } from '../../src/schema/form.ts';
-import { type Catalogue, EN_MESSAGES } from '../../src/schema/messages.ts';
+import type { Catalogue } from '../../src/schema/messages.ts';
 
-const CATALOGUES: Record<string, Partial<Catalogue>> = { en: EN_MESSAGES };
+type CatalogueModule = { default: Catalogue };
 
-export function pickLocale(definition: FormDefinition): string {
-  return definition.locale || document.documentElement.lang || navigator.language || 'en';
+const CATALOGUES: Record<string, () => Promise<CatalogueModule>> = {
+  en: () => import('./locales/en.ts'),
+  de: () => import('./locales/de.ts'),
+  es: () => import('./locales/es.ts'),
+  fr: () => import('./locales/fr.ts'),
+  pt: () => import('./locales/pt.ts'),
+  ru: () => import('./locales/ru.ts'),
+};
+
+/** The languages with a built-in catalogue. */
+export const BUILT_IN_LOCALES = Object.keys(CATALOGUES);
+
+/** The first locale that is set, in the documented order. */
+export function pickLocale(fromDefinition: string | undefined, htmlLang: string | undefined, browser: readonly string[] | undefined): string {
+  return fromDefinition || htmlLang || browser?.[0] || 'en';
 }
 
-export function catalogueFor(definition: FormDefinition, locale: string): Catalogue {
-  const language = locale.split('-')[0]!.toLowerCase();
+const languageOf = (locale: string) => locale.split('-')[0]!.toLowerCase();
+
+/** The words for `locale`: the built-in catalogue of its language (else English), then the form's own. */
+export async function catalogueFor(definition: Pick<FormDefinition, 'messages'>, locale: string): Promise<Catalogue> {
+  const language = languageOf(locale);
+  const english = CATALOGUES.en!;
+  // A chunk that fails to load (a flaky network) leaves the form in English rather than absent.
+  const builtIn = await (CATALOGUES[language] ?? english)().catch(english);
   const own = definition.messages ?? {};
-  return { ...EN_MESSAGES, ...CATALOGUES[language], ...own[language], ...own[locale] } as Catalogue;
+  return { ...builtIn.default, ...own[language], ...own[locale] };
+}
+
+/** Starts downloading a catalogue before it is needed, so it is there when the definition arrives. */
+export function preloadCatalogue(locale: string): void {
+  void (CATALOGUES[languageOf(locale)] ?? CATALOGUES.en!)().catch(() => undefined);
 }

@@ -1,65 +1,161 @@
 /**
- * The form bundle's entry, imported by the loader on first need. `boot(relay)` returns the two
- * things the loader calls: `mount` for an element and `command` for a `LeadForm(...)` call.
+ * The form bundle's entry, imported by the loader on first need. `boot(relay)` returns what the
+ * loader calls: `mount` for a `data-leadform` element and `command` for a `LeadForm(...)` call.
+ * Attribution comes from `attribution.js`, the module the loader's capture also uses, so the page
+ * keeps one attribution state (consent, overrides, the iframe parent's touches).
+ * Nothing here throws into the host page: every failure becomes a console warning and an event.
  */
-import { render } from 'preact';
-import { FormDefinition } from '../../src/schema/form.ts';
-import type { FieldValue } from '../../src/schema/submission.ts';
-import { Form, type FormEvent } from './Form.tsx';
+import { adoptAttribution, readAttribution } from '../attribution.ts';
+import type { FieldValue } from '../../src/schema/field.ts';
+import type { FormDefinition } from '../../src/schema/form.ts';
+import { createEvents, type LeadFormEventName } from './events.ts';
+import type { FrameBridge } from './frame.ts';
+import { mountForm } from './Form.tsx';
+import { catalogueFor, pickLocale, preloadCatalogue } from './i18n.ts';
+import type { Popup } from './popup.ts';
+import { flush } from './queue.ts';
 import { adoptStyles } from './styles.ts';
 
-type Listener = (detail: Record<string, unknown>) => void;
+export interface RenderOptions {
+  /** The form id, as in `data-leadform="…"`. */
+  form: string;
+  /** Field values to start with, by field name; they win over URL parameters. @default {} */
+  prefill?: Record<string, FieldValue>;
+}
 
-export function boot(relay: string) {
-  const listeners: Record<string, Listener[]> = {};
+export interface Core {
+  mount(host: HTMLElement, options: RenderOptions): void;
+  command(args: unknown[]): void;
+}
 
-  const emit = (host: HTMLElement, event: FormEvent | 'ready', detail: Record<string, unknown>) => {
-    host.dispatchEvent(new CustomEvent(`leadform:${event}`, { bubbles: true, composed: true, detail }));
-    for (const listener of listeners[event] ?? []) {
-      try {
-        listener(detail);
-      } catch (error) {
-        console.warn('[leadform] listener failed', error);
-      }
+const warn = (message: unknown) => console.warn('[leadform]', message);
+
+export function boot(relay: string): Core {
+  const events = createEvents(warn);
+  const definitions = new Map<string, Promise<FormDefinition>>();
+  const popups = new Map<string, Promise<Popup>>();
+  const localeOf = (definition?: FormDefinition) => pickLocale(definition?.locale, document.documentElement.lang, navigator.languages);
+  // Most forms speak the page's language: its words download while the definition does.
+  preloadCatalogue(localeOf());
+
+  const definitionOf = (formId: string) => {
+    let definition = definitions.get(formId);
+    if (!definition) {
+      // The relay validated the definition at start-up; the browser only checks it has fields.
+      definition = fetch(`${relay}/v1/forms/${encodeURIComponent(formId)}`).then(async (response) => {
+        const body = (await response.json().catch(() => null)) as FormDefinition | null;
+        if (!response.ok || !Array.isArray(body?.fields)) throw new Error(`form "${formId}" could not be loaded (HTTP ${response.status})`);
+        return body;
+      });
+      definition.catch(() => definitions.delete(formId));
+      definitions.set(formId, definition);
     }
-    const dataLayer = (window as { dataLayer?: unknown[] }).dataLayer;
-    if (Array.isArray(dataLayer)) dataLayer.push({ event: `leadform_${event}`, ...detail });
+    return definition;
   };
 
-  const mount = async (host: HTMLElement, options: { form: string; prefill?: Record<string, FieldValue> }) => {
-    const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+  /** Renders form `options.form` into `container`; events go to `host`. */
+  const renderInto = async (host: HTMLElement, container: Element | ShadowRoot, options: RenderOptions) => {
+    const definition = await definitionOf(options.form);
+    const locale = localeOf(definition);
+    const t = await catalogueFor(definition, locale);
+    let bridge: FrameBridge | undefined;
+    if (host.hasAttribute('data-leadform-embed')) {
+      document.body.style.margin = '0';
+      // Only the embed page needs the bridge: a chunk of its own keeps it off every other page.
+      bridge = (await import('./frame.ts')).bridgeToParent(host, definition.id, adoptAttribution);
+    }
+    const emit = events.emitter(host, bridge?.forward);
+    mountForm(container, {
+      definition,
+      relay,
+      locale,
+      t,
+      prefill: options.prefill ?? {},
+      attribution: readAttribution,
+      emit,
+      ...(bridge ? { navigate: (url: string) => window.open(url, '_top') } : {}),
+    });
+    emit('ready', { formId: definition.id });
+  };
+
+  const mount = async (host: HTMLElement, options: RenderOptions) => {
+    if (host.shadowRoot) return;
+    const root = host.attachShadow({ mode: 'open' });
     adoptStyles(root);
-    const response = await fetch(`${relay}/v1/forms/${encodeURIComponent(options.form)}`);
-    if (!response.ok) throw new Error(`form "${options.form}" could not be loaded (HTTP ${response.status})`);
-    const definition = FormDefinition.parse(await response.json());
-    render(
-      <Form definition={definition} relay={relay} prefill={options.prefill ?? {}} emit={(event, detail) => emit(host, event, detail)} />,
-      root,
-    );
-    host.style.minHeight = '';
-    emit(host, 'ready', { formId: definition.id });
+    try {
+      await renderInto(host, root, options);
+    } catch (error) {
+      events.emitter(host)('error', { formId: options.form, status: 0, error: 'not_loaded' });
+      throw error;
+    } finally {
+      host.style.minHeight = '';
+    }
+  };
+
+  const createPopupFor = async (options: RenderOptions) => {
+    const definition = await definitionOf(options.form);
+    const t = await catalogueFor(definition, localeOf(definition));
+    // The popup is a chunk of its own, downloaded the first time a popup opens.
+    const popup = (await import('./popup.ts')).createPopup(options.form, t.close);
+    try {
+      await renderInto(popup.host, popup.body, options);
+    } catch (error) {
+      popup.host.remove();
+      throw error;
+    }
+    // A label, not aria-labelledby: the title leaves with the form once it is sent.
+    popup.dialog.setAttribute('aria-label', popup.body.querySelector('h2')?.textContent || options.form);
+    return popup;
+  };
+
+  /** Opens form `options.form` as a popup, made once per form (a double click opens one). */
+  const open = async (options: RenderOptions, opener: Element | null) => {
+    let popup = popups.get(options.form);
+    if (!popup) {
+      popups.set(options.form, (popup = createPopupFor(options)));
+      popup.catch(() => popups.delete(options.form));
+    }
+    (await popup).open(opener);
   };
 
   const command = (args: unknown[]) => {
-    const [name, first, second] = args as [string, unknown, unknown];
-    if (name === 'on' && typeof first === 'string' && typeof second === 'function') {
-      (listeners[first] ??= []).push(second as Listener);
-    } else if (name === 'render' && first && typeof first === 'object') {
-      const { form, target, prefill } = first as { form: string; target: string | HTMLElement; prefill?: Record<string, FieldValue> };
-      const host = typeof target === 'string' ? document.querySelector<HTMLElement>(target) : target;
-      if (host) void mount(host, { form, ...(prefill ? { prefill } : {}) }).catch(warn);
-      else warn(`render: no element matches ${String(target)}`);
-    } else {
-      warn(`unknown command ${String(name)}`);
+    try {
+      const [name, first, second] = args as [string, unknown, unknown];
+      const options = first as RenderOptions & { target?: string | HTMLElement };
+      if (name === 'on' && typeof first === 'string' && typeof second === 'function') {
+        events.on(first as LeadFormEventName, second as (detail: unknown) => void);
+      } else if (name === 'render' && typeof options?.form === 'string') {
+        const host = typeof options.target === 'string' ? document.querySelector<HTMLElement>(options.target) : options.target;
+        if (host instanceof HTMLElement) void mount(host, options).catch(warn);
+        else warn(`render: no element matches ${String(options.target)}`);
+      } else if (name === 'open' && typeof options?.form === 'string') {
+        const opener = (second as Element | undefined) ?? deepActiveElement();
+        void open(options, opener).catch(warn);
+      } else if (name === 'close') {
+        for (const popup of popups.values()) popup.then((opened) => opened.dialog.close(), warn);
+      } else {
+        warn(`unknown command or arguments: ${String(name)}`);
+      }
+    } catch (error) {
+      warn(error);
     }
   };
 
+  // Submissions kept while offline (on this page or an earlier one) go out now and whenever the
+  // browser comes back online.
+  const flushQueue = () => void flush(relay).catch(warn);
+  window.addEventListener('online', flushQueue);
+  flushQueue();
+
   return {
-    mount: (host: HTMLElement, options: { form: string }) => void mount(host, options).catch(warn),
+    mount: (host, options) => void mount(host, options).catch(warn),
     command,
   };
 }
 
-function warn(message: unknown) {
-  console.warn('[leadform]', message);
+/** The focused element, looking inside shadow roots, so focus returns there when a popup closes. */
+function deepActiveElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
 }

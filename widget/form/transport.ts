@@ -9,7 +9,7 @@ export type SendResult =
   /** The relay refused the submission (4xx): retrying the same body will not help. */
   | { ok: false; kind: 'rejected'; status: number; error: string; issues?: { path: (string | number)[]; code: string }[] }
   /** The network or the relay failed (offline, 5xx, 429): the same submission may be retried. */
-  | { ok: false; kind: 'unavailable'; status: number; retryAfterMs?: number };
+  | { ok: false; kind: 'unavailable'; status: number };
 
 export async function sendSubmission(relay: string, formId: string, submission: Submission, idempotencyKey: string): Promise<SendResult> {
   let response: Response;
@@ -25,13 +25,12 @@ export async function sendSubmission(relay: string, formId: string, submission: 
   }
   const body = (await response.json().catch(() => ({}))) as { id?: string; error?: string; issues?: [] };
   if (response.ok && body.id) return { ok: true, id: body.id };
-  if (response.status === 429 || response.status >= 500) {
-    const retryAfter = Number(response.headers.get('Retry-After'));
-    return { ok: false, kind: 'unavailable', status: response.status, ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
-  }
+  // The visitor retries by hand ("Try again"), so a 429's Retry-After needs no timer here.
+  if (response.status === 429 || response.status >= 500) return { ok: false, kind: 'unavailable', status: response.status };
   return { ok: false, kind: 'rejected', status: response.status, error: body.error ?? 'unknown', ...(body.issues ? { issues: body.issues } : {}) };
 }
 
+/** 128 random bits in hex; getRandomValues, unlike randomUUID, also works on plain-http pages. */
 export function newIdempotencyKey(): string {
-  return crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench:widget`: what the widget costs a host page, in figures.
+ * - Sizes of every shipped file: raw, gzip and brotli, and what the form downloads in total.
+ * - In real Chromium against the real relay on Node (fresh browser context per run, so nothing
+ *   is cached): the time from the loader script's request to an interactive form (the
+ *   `leadform:ready` event, fired once the form has rendered), and the cumulative layout shift
+ *   (CLS) of the demo page, median of BENCH_RUNS runs (default 9), unthrottled and on an
+ *   emulated slow 4G connection.
+ * Prints figures only: budgets are enforced by widget/size.test.ts, never by timing.
+ */
+import { chromium } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNodeRelay } from '../src/runtime/node/server.ts';
+import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
+import { FORM_MAX_GZIP, LOADER_MAX_GZIP, readWidgetFiles } from './widget-size.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const ROOT = join(import.meta.dirname, '..');
+const DIST = join(ROOT, 'dist', 'widget');
+
+// `npm run build` empties dist/widget first, so no chunk of an earlier build is counted.
+const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+if (built.status !== 0) process.exit(built.status ?? 1);
+
+// Sizes.
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
+const widget = readWidgetFiles(DIST);
+console.log('\nwidget files (dist/widget)');
+console.log(`${'file'.padEnd(22)}${'raw'.padStart(11)}${'gzip'.padStart(11)}${'brotli'.padStart(11)}`);
+for (const name of Object.keys(widget.files).sort()) {
+  console.log(`${name.padEnd(22)}${kb(widget.files[name]!.length).padStart(11)}${kb(widget.gzip(name)).padStart(11)}${kb(widget.brotli(name)).padStart(11)}`);
+}
+console.log(`\nloader, on every page: ${kb(widget.gzip('leadform.js'))} gzip (ceiling ${kb(LOADER_MAX_GZIP)})`);
+console.log(`what the form downloads, with the largest locale chunk (ceiling ${kb(FORM_MAX_GZIP)} gzip):`);
+for (const [mode, total] of Object.entries(widget.totals)) {
+  console.log(`  ${mode.padEnd(12)} ${kb(total).padStart(9)}  ${widget.modes[mode as keyof typeof widget.modes].join(' + ')} + locale`);
+}
+
+// Timing and layout shift, in Chromium against the relay on Node.
+const found = await findChromium();
+if ('missing' in found) {
+  console.log(`\nno browser figures: ${found.missing}`);
+  process.exit(0);
+}
+const dataDir = mkdtempSync(join(tmpdir(), 'leadform-bench-'));
+const started = await startNodeRelay({
+  config: JSON.parse(readFileSync(join(ROOT, 'leadform.config.json'), 'utf8')),
+  port: 0,
+  hostname: '127.0.0.1',
+  dataDir,
+  log: () => undefined,
+});
+if (!started.ok) throw new Error(started.problems.join('\n'));
+const relay = started.relay;
+const origin = `http://127.0.0.1:${(relay.server.address() as AddressInfo).port}`;
+const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(found.path ? { executablePath: found.path } : {}) });
+
+interface Sample {
+  readyMs: number;
+  fromNavigationMs: number;
+  cls: number;
+  /** The rendered form's height, to compare with the box the loader reserved. */
+  heightPx: number;
+}
+
+/** One cold load of the demo page; `throttle` emulates a slow 4G connection. */
+async function sample(throttle: boolean): Promise<Sample> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  if (throttle) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    // Roughly "slow 4G": 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 94_000 });
+  }
+  await page.addInitScript(() => {
+    const w = window as unknown as { bench: { ready?: number; cls: number } };
+    w.bench = { cls: 0 };
+    document.addEventListener('leadform:ready', () => (w.bench.ready ??= performance.now()));
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+        if (!entry.hadRecentInput) w.bench.cls += entry.value;
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => (window as unknown as { bench: { ready?: number } }).bench.ready !== undefined, undefined, { timeout: 30_000 });
+  // Let any late shift (fonts, a second layout) be counted.
+  await page.waitForTimeout(300);
+  const result = await page.evaluate(() => {
+    const { ready, cls } = (window as unknown as { bench: { ready: number; cls: number } }).bench;
+    const script = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('/v1/leadform.js'))!;
+    const heightPx = document.querySelector('[data-leadform]')!.getBoundingClientRect().height;
+    return { readyMs: ready - script.startTime, fromNavigationMs: ready, cls, heightPx };
+  });
+  await context.close();
+  return result;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+try {
+  await sample(false); // warm-up: Chromium's own first-run costs are not the widget's
+  for (const [label, throttle, runs] of [
+    ['unthrottled', false, RUNS],
+    ['slow 4G (150 ms RTT, 1.6 Mbit/s)', true, Math.max(3, Math.ceil(RUNS / 3))],
+  ] as const) {
+    const samples: Sample[] = [];
+    for (let i = 0; i < runs; i++) samples.push(await sample(throttle));
+    console.log(`\ndemo page in Chromium, ${label}, median of ${runs} cold loads`);
+    console.log(`  loader request → interactive form:  ${median(samples.map((s) => s.readyMs)).toFixed(0)} ms`);
+    console.log(`  navigation start → interactive form: ${median(samples.map((s) => s.fromNavigationMs)).toFixed(0)} ms`);
+    console.log(`  cumulative layout shift (CLS):       ${median(samples.map((s) => s.cls)).toFixed(4)} (worst ${Math.max(...samples.map((s) => s.cls)).toFixed(4)})`);
+    console.log(`  form height: ${median(samples.map((s) => s.heightPx)).toFixed(0)} px (the loader reserves 28rem = 448 px before it renders)`);
+  }
+} finally {
+  await browser.close();
+  await relay.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}

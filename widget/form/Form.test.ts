@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import type { FormDefinition } from '../../src/schema/form.ts';
+import { initialValues } from './Form.tsx';
+
+const definition: FormDefinition = {
+  id: 'quote',
+  fields: [
+    { name: 'email', type: 'email', prefillParam: 'email' },
+    { name: 'plan', type: 'select', prefillParam: 'plan', options: [{ value: 'starter' }, { value: 'growth' }] },
+    { name: 'news', type: 'checkbox', prefillParam: 'news' },
+    { name: 'consent', type: 'consent', required: true, prefillParam: 'consent' },
+    { name: 'source', type: 'hidden', value: 'web', prefillParam: 'src' },
+    { name: 'campaign', type: 'hidden' },
+  ],
+};
+
+describe('initialValues', () => {
+  it('takes the host page prefill over the URL parameter the field names', () => {
+    expect(initialValues(definition, { email: 'js@example.com' }, '?email=url@example.com')).toMatchObject({ email: 'js@example.com' });
+    expect(initialValues(definition, {}, '?email=url@example.com')).toMatchObject({ email: 'url@example.com' });
+  });
+
+  it('gives hidden fields their fixed value unless the URL or the page sets one', () => {
+    expect(initialValues(definition, {}, '')).toEqual({ source: 'web', campaign: '' });
+    expect(initialValues(definition, {}, '?src=partner')).toMatchObject({ source: 'partner' });
+  });
+
+  it('keeps only known options, reads checkbox parameters as booleans, and never pre-ticks consent', () => {
+    const values = initialValues(definition, {}, '?plan=platinum&news=0&consent=1');
+    expect(values).not.toHaveProperty('plan');
+    expect(values).not.toHaveProperty('consent');
+    expect(values.news).toBe(false);
+    expect(initialValues(definition, { consent: true }, '?plan=growth&news=yes')).toMatchObject({ plan: 'growth', news: true });
+    expect(initialValues(definition, { consent: true }, '')).not.toHaveProperty('consent');
+  });
+});

@@ -1,0 +1,1 @@
+export { EN_MESSAGES as default } from '../../../src/schema/messages.ts';

@@ -1,0 +1,79 @@
+/**
+ * Byte budgets for what a visitor downloads, measured on a fresh build of the current sources
+ * (into a temporary folder, so a stale dist/ can neither pass nor fail this test):
+ * - the loader, on every page with the snippet: at most 1 KB gzip;
+ * - everything a form needs in each embed mode (the form bundle, the modules it imports, such as
+ *   attribution.js, its largest locale chunk, and the popup or iframe chunk): at most 16 KB gzip;
+ * - the iframe parent's module: at most 1 KB gzip;
+ * and a list of things that must never be in any shipped file.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORM_MAX_GZIP, LOADER_MAX_GZIP, PARENT_MAX_GZIP, readWidgetFiles, type WidgetFiles } from '../scripts/widget-size.ts';
+
+/** Never in the browser: secrets and their names, server-only code, debugging, eval (CSP). */
+const FORBIDDEN = [
+  'console.log',
+  'debugger',
+  'process.env',
+  'Bearer',
+  'LEADFORM_ADMIN_TOKEN',
+  'apiTokenEnv',
+  'allowedOrigins',
+  'destinations',
+  'better-sqlite3',
+  'new Function',
+  'eval(',
+  'sourceMappingURL',
+];
+
+let dir: string;
+let widget: WidgetFiles;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'leadform-size-'));
+  // Vitest runs with NODE_ENV=test, which would make Vite keep development-only code: measure
+  // the build `npm run build` ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    for (const mode of ['loader', 'production']) {
+      await build({ configFile: join(import.meta.dirname, '..', 'vite.config.ts'), mode, logLevel: 'silent', build: { outDir: dir } });
+    }
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  widget = readWidgetFiles(dir);
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('widget bundle size', () => {
+  it(`keeps the loader at most ${LOADER_MAX_GZIP} bytes gzip`, () => {
+    expect(widget.gzip('leadform.js')).toBeLessThanOrEqual(LOADER_MAX_GZIP);
+  });
+
+  it(`keeps what each embed mode downloads for its form at most ${FORM_MAX_GZIP} bytes gzip`, () => {
+    expect(widget.locales.map((name) => name.slice(0, 2)).sort()).toEqual(['de', 'en', 'es', 'fr', 'pt', 'ru']);
+    expect(widget.modes.declarative).toEqual(expect.arrayContaining(['form.js', 'attribution.js']));
+    expect(widget.modes.popup.some((name) => name.startsWith('popup-'))).toBe(true);
+    expect(widget.modes.iframe.some((name) => name.startsWith('frame-'))).toBe(true);
+    for (const [mode, total] of Object.entries(widget.totals)) {
+      const files = widget.modes[mode as keyof typeof widget.modes];
+      expect(total, `${mode}: ${files.join(' + ')} + largest locale`).toBeLessThanOrEqual(FORM_MAX_GZIP);
+    }
+  });
+
+  it(`keeps the iframe parent module at most ${PARENT_MAX_GZIP} bytes gzip`, () => {
+    expect(widget.gzip('parent.js')).toBeLessThanOrEqual(PARENT_MAX_GZIP);
+  });
+
+  it('ships nothing that must stay out of the browser', () => {
+    for (const [name, bytes] of Object.entries(widget.files)) {
+      const text = bytes.toString('utf8');
+      for (const word of FORBIDDEN) expect(text.includes(word), `${name} contains ${word}`).toBe(false);
+    }
+  });
+});
