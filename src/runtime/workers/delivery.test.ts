@@ -1,7 +1,8 @@
 /**
  * Delivery on Workers, in workerd: the destination's Durable Object delivers from its alarm over
  * real HTTP to a fake webhook receiver (signature-checking, as a careful receiver is), retries a
- * failure after its backoff, dead-letters a refusal, and an admin replay wakes it again.
+ * failure after its backoff, dead-letters a refusal, an admin replay wakes it again, it paces a
+ * burst under the destination's limit, and its alarm erases delivered payloads (retention).
  */
 import { Miniflare } from 'miniflare';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ beforeAll(async () => {
       },
       destinations: { hook: { type: 'webhook', ...fake.options }, paced: { type: 'webhook', ...fake.options, pace: { calls: 2, perMs: 1000 } } },
       delivery: { baseDelayMs: 100, maxDelayMs: 300, maxAttempts: 5 },
+      // Erase delivered payloads at once, so the alarm's retention pass shows within the test.
+      retention: { deliveredPayloadDays: 0 },
     }),
   );
   const built = await buildWorker({ configFile, outFile: join(dir, 'worker.js') });
@@ -108,3 +111,15 @@ it('paces a destination under its limit from its Durable Object', async () => {
   const gaps = arrivals.slice(2).map((at, i) => at - arrivals[i]!);
   for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
 }, 30_000);
+
+it('erases a delivered lead\'s payload from the alarm once retention has passed, keeping the record', async () => {
+  const email = `retention-${Date.now()}@example.com`;
+  const id = await submit(email);
+  const erased = await eventually(async () => {
+    const list = (await (await call('/v1/admin/submissions?state=delivered')).json()) as { id: string; lead: unknown; attempts: number }[];
+    const found = list.find((s) => s.id === id);
+    return found && found.lead === null ? found : undefined;
+  }, 'the payload to be erased');
+  expect(erased.attempts).toBe(1);
+  expect(fake.leadsWithEmail(email)).toHaveLength(1);
+});
