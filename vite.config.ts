@@ -16,7 +16,8 @@ export default defineConfig(({ mode }) => ({
   publicDir: false,
   build: {
     outDir: 'dist/widget',
-    emptyOutDir: false,
+    // The loader pass runs first and clears stale chunks; the second pass adds to it.
+    emptyOutDir: mode === 'loader',
     target: 'es2020',
     minify: true,
     sourcemap: false,

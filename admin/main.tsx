@@ -4,7 +4,7 @@
  * types in, kept for this browser tab only (sessionStorage).
  */
 import { render } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { effect, signal } from '@preact/signals';
 import { snippetsFor } from './snippets.ts';
 
 type State = 'pending' | 'delivered' | 'dead';
@@ -35,55 +35,63 @@ async function api<T>(token: string, path: string, init: RequestInit = {}): Prom
   return body;
 }
 
+// The page's state lives in signals: components read them, and reading subscribes, so a change
+// re-renders exactly what shows it.
+const token = signal(sessionStorage.getItem(TOKEN_KEY) ?? '');
+const draft = signal('');
+const state = signal<State>('dead');
+const rows = signal<Submission[] | null>(null);
+const forms = signal<FormInfo[]>([]);
+const error = signal<string | null>(null);
+const notice = signal<string | null>(null);
+
+async function load(): Promise<void> {
+  if (!token.value) return;
+  error.value = null;
+  try {
+    const [list, formList] = await Promise.all([
+      api<Submission[]>(token.value, `/v1/admin/submissions?state=${state.value}`),
+      api<{ forms: FormInfo[] }>(token.value, '/v1/admin/forms'),
+    ]);
+    rows.value = list;
+    forms.value = formList.forms;
+  } catch (e) {
+    rows.value = null;
+    error.value = (e as Error).message;
+  }
+}
+
+// Reload whenever the token or the chosen state changes.
+effect(() => {
+  void token.value;
+  void state.value;
+  void load();
+});
+
+async function replay(id: string): Promise<void> {
+  try {
+    await api(token.value, `/v1/admin/submissions/${encodeURIComponent(id)}/replay`, { method: 'POST' });
+    notice.value = `Submission ${id} is pending again.`;
+    await load();
+  } catch (e) {
+    error.value = (e as Error).message;
+  }
+}
+
 function App() {
-  const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
-  const [draft, setDraft] = useState('');
-  const [state, setState] = useState<State>('dead');
-  const [rows, setRows] = useState<Submission[] | null>(null);
-  const [forms, setForms] = useState<FormInfo[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    if (!token) return;
-    setError(null);
-    try {
-      const [list, formList] = await Promise.all([
-        api<{ submissions: Submission[] }>(token, `/v1/admin/submissions?state=${state}`),
-        api<{ forms: FormInfo[] }>(token, '/v1/admin/forms'),
-      ]);
-      setRows(list.submissions);
-      setForms(formList.forms);
-    } catch (e) {
-      setRows(null);
-      setError((e as Error).message);
-    }
-  }, [token, state]);
-  useEffect(() => void load(), [load]);
-
-  const replay = async (id: string) => {
-    try {
-      await api(token, `/v1/admin/submissions/${encodeURIComponent(id)}/replay`, { method: 'POST' });
-      setNotice(`Submission ${id} is pending again.`);
-      await load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-
-  if (!token) {
+  if (!token.value) {
     return (
       <main>
         <h1>leadform admin</h1>
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            sessionStorage.setItem(TOKEN_KEY, draft);
-            setToken(draft);
+            sessionStorage.setItem(TOKEN_KEY, draft.value);
+            token.value = draft.value;
           }}
         >
           <label for="token">Admin token (LEADFORM_ADMIN_TOKEN)</label>
-          <input id="token" type="password" autocomplete="current-password" value={draft} onInput={(e) => setDraft(e.currentTarget.value)} required />
+          <input id="token" type="password" autocomplete="current-password" value={draft.value} onInput={(e) => (draft.value = e.currentTarget.value)} required />
           <button type="submit">Sign in</button>
         </form>
       </main>
@@ -98,26 +106,26 @@ function App() {
           type="button"
           onClick={() => {
             sessionStorage.removeItem(TOKEN_KEY);
-            setToken('');
+            token.value = '';
           }}
         >
           Sign out
         </button>
       </header>
-      {error && <p role="alert" class="error">{error}</p>}
-      {notice && <p role="status">{notice}</p>}
+      {error.value && <p role="alert" class="error">{error.value}</p>}
+      {notice.value && <p role="status">{notice.value}</p>}
       <section aria-labelledby="subs">
         <h2 id="subs">Submissions</h2>
         <div role="group" aria-label="Delivery state">
           {(['pending', 'delivered', 'dead'] as const).map((s) => (
-            <button type="button" aria-pressed={s === state} onClick={() => setState(s)} key={s}>
+            <button type="button" aria-pressed={s === state.value} onClick={() => (state.value = s)} key={s}>
               {s}
             </button>
           ))}
           <button type="button" onClick={() => void load()}>Reload</button>
         </div>
-        {rows && rows.length === 0 && <p>No {state} submissions.</p>}
-        {rows && rows.length > 0 && (
+        {rows.value && rows.value.length === 0 && <p>No {state.value} submissions.</p>}
+        {rows.value && rows.value.length > 0 && (
           <table>
             <thead>
               <tr>
@@ -127,11 +135,11 @@ function App() {
                 <th scope="col">Received</th>
                 <th scope="col">Attempts</th>
                 <th scope="col">Last error</th>
-                {state === 'dead' && <th scope="col">Action</th>}
+                {state.value === 'dead' && <th scope="col">Action</th>}
               </tr>
             </thead>
             <tbody>
-              {rows.map((row) => (
+              {rows.value.map((row) => (
                 <tr key={row.id} data-id={row.id}>
                   <td><code>{row.id}</code>{row.uncertain && <span title="An earlier attempt may have reached the CRM"> (uncertain)</span>}</td>
                   <td>{row.form}</td>
@@ -139,7 +147,7 @@ function App() {
                   <td><time dateTime={row.createdAt}>{new Date(row.createdAt).toLocaleString()}</time></td>
                   <td>{row.attempts}</td>
                   <td>{row.lastError ?? '—'}</td>
-                  {state === 'dead' && (
+                  {state.value === 'dead' && (
                     <td>
                       <button type="button" onClick={() => void replay(row.id)}>Replay</button>
                     </td>
@@ -152,7 +160,7 @@ function App() {
       </section>
       <section aria-labelledby="embeds">
         <h2 id="embeds">Embed snippets</h2>
-        {forms.map((form) => (
+        {forms.value.map((form) => (
           <article key={form.id} data-form={form.id}>
             <h3>
               Form <code>{form.id}</code> → {form.destination} ({form.destinationType})

@@ -95,11 +95,17 @@ test('keyboard only: errors on leaving a field (not while typing), focus to the 
   await expect(form.getByRole('radio', { name: '1–10' })).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(form.getByRole('radio', { name: '11–50' })).toBeChecked();
-  await page.keyboard.press('Tab'); // message
+  await page.keyboard.press('Tab'); // message (optional)
+  await page.keyboard.press('Tab'); // newsletter (optional)
+  await page.keyboard.press('Tab'); // consent, the last required field
+  await page.keyboard.press('Space');
+  // Nothing is highlighted any more, so the summary goes too.
+  await expect(form.locator('[role=status]')).toBeEmpty();
+  await page.keyboard.press('Shift+Tab'); // newsletter
+  await page.keyboard.press('Shift+Tab'); // message
   await page.keyboard.type('Typed without a mouse.');
   await page.keyboard.press('Tab'); // newsletter
-  await page.keyboard.press('Tab'); // consent
-  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab'); // consent, ticked above
   await expect(form.getByLabel('I agree to be contacted')).toBeChecked();
   await page.keyboard.press('Tab'); // policy link
   await expect(form.getByRole('link', { name: 'Privacy policy' })).toBeFocused();

@@ -22,8 +22,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const ROOT = join(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist', 'widget');
 
-// A clean build, so chunks left by earlier builds are not counted.
-rmSync(DIST, { recursive: true, force: true });
+// `npm run build` empties dist/widget first, so no chunk of an earlier build is counted.
 const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
@@ -64,6 +63,8 @@ interface Sample {
   readyMs: number;
   fromNavigationMs: number;
   cls: number;
+  /** The rendered form's height, to compare with the box the loader reserved. */
+  heightPx: number;
 }
 
 /** One cold load of the demo page; `throttle` emulates a slow 4G connection. */
@@ -93,7 +94,8 @@ async function sample(throttle: boolean): Promise<Sample> {
   const result = await page.evaluate(() => {
     const { ready, cls } = (window as unknown as { bench: { ready: number; cls: number } }).bench;
     const script = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('/v1/leadform.js'))!;
-    return { readyMs: ready - script.startTime, fromNavigationMs: ready, cls };
+    const heightPx = document.querySelector('[data-leadform]')!.getBoundingClientRect().height;
+    return { readyMs: ready - script.startTime, fromNavigationMs: ready, cls, heightPx };
   });
   await context.close();
   return result;
@@ -117,6 +119,7 @@ try {
     console.log(`  loader request → interactive form:  ${median(samples.map((s) => s.readyMs)).toFixed(0)} ms`);
     console.log(`  navigation start → interactive form: ${median(samples.map((s) => s.fromNavigationMs)).toFixed(0)} ms`);
     console.log(`  cumulative layout shift (CLS):       ${median(samples.map((s) => s.cls)).toFixed(4)} (worst ${Math.max(...samples.map((s) => s.cls)).toFixed(4)})`);
+    console.log(`  form height: ${median(samples.map((s) => s.heightPx)).toFixed(0)} px (the loader reserves 28rem = 448 px before it renders)`);
   }
 } finally {
   await browser.close();

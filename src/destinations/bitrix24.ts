@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { afterCommit, classify, field, isSuccess, joinUrl, resetToMs, send, type VendorAnswer } from './http.ts';
-import { leadNote, leadTitle, mapLead, mergeMapping, placedFields, sourceValue, splitName, type Mapping } from './mapping.ts';
+import { leadNote, leadTitle, mapLead, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
 import type { DeliveryContext, DeliveryOutcome, Lead } from './types.ts';
 
@@ -53,11 +53,7 @@ const PERMANENT_ERRORS = new Set(['NO_AUTH_FOUND', 'expired_token', 'ACCESS_DENI
 /** The `fields` of `crm.lead.add` for this lead. */
 export function bitrix24Fields(lead: Lead, mapping: Mapping, options: z.infer<typeof Bitrix24Options>): Record<string, unknown> {
   const mapped = mapLead(lead, mapping);
-  if (!mapped.has('NAME') && !mapped.has('LAST_NAME')) {
-    const { first, last } = splitName(sourceValue(lead, 'name'));
-    if (first) mapped.set('NAME', first);
-    if (last) mapped.set('LAST_NAME', last);
-  }
+  mapNameParts(lead, mapped, 'NAME', 'LAST_NAME');
   const placed = placedFields(lead, mapping, mapped);
   if (mapped.has('NAME')) placed.add('name');
   const fields: Record<string, unknown> = {

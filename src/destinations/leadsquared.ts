@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { classify, field, isSuccess, joinUrl, send } from './http.ts';
-import { leadNote, mapLead, mergeMapping, placedFields, sourceValue, splitName, type Mapping } from './mapping.ts';
+import { leadNote, mapLead, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
 import type { Lead } from './types.ts';
 
@@ -53,11 +53,7 @@ export interface LeadSquaredAttribute {
 
 export function leadSquaredBody(lead: Lead, mapping: Mapping, noteAttribute: string): LeadSquaredAttribute[] {
   const mapped = mapLead(lead, mapping);
-  if (!mapped.has('FirstName') && !mapped.has('LastName')) {
-    const { first, last } = splitName(sourceValue(lead, 'name'));
-    if (first) mapped.set('FirstName', first);
-    if (last) mapped.set('LastName', last);
-  }
+  mapNameParts(lead, mapped, 'FirstName', 'LastName');
   const placed = placedFields(lead, mapping, mapped);
   if (mapped.has('FirstName')) placed.add('name');
   if (noteAttribute && !mapped.has(noteAttribute)) mapped.set(noteAttribute, leadNote(lead, placed));

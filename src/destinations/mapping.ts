@@ -63,6 +63,17 @@ export function splitName(full: string | undefined): { first?: string; last?: st
   return { first: parts[0], last: parts.slice(1).join(' ') };
 }
 
+/**
+ * Fills the vendor's first- and last-name fields from the form's `name`, unless the mapping
+ * already set either of them.
+ */
+export function mapNameParts(lead: Lead, mapped: Map<string, string>, firstKey: string, lastKey: string): void {
+  if (mapped.has(firstKey) || mapped.has(lastKey)) return;
+  const { first, last } = splitName(sourceValue(lead, 'name'));
+  if (first) mapped.set(firstKey, first);
+  if (last) mapped.set(lastKey, last);
+}
+
 /** The person's full name from `name`, or from `first_name` + `last_name`. */
 export function personName(lead: Lead): string | undefined {
   const full = sourceValue(lead, 'name');

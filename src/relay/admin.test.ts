@@ -64,8 +64,8 @@ describe('admin API', () => {
   it('lists dead letters with attempts and last error, and replays one back to pending', async () => {
     await deadLetter('d1');
     const app = relay(TOKEN);
-    const dead = (await (await get(app, '/v1/admin/submissions?state=dead', TOKEN)).json()) as { submissions: Record<string, unknown>[] };
-    expect(dead.submissions).toEqual([
+    const dead = (await (await get(app, '/v1/admin/submissions?state=dead', TOKEN)).json()) as Record<string, unknown>[];
+    expect(dead).toEqual([
       expect.objectContaining({ id: 'd1', form: 'f', destination: 'crm', state: 'dead', attempts: 1, lastError: 'HTTP 401: invalid token', lead: expect.objectContaining({ id: 'd1' }) }),
     ]);
     const replay = await get(app, '/v1/admin/submissions/d1/replay', TOKEN, 'POST');

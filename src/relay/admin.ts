@@ -67,7 +67,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
       throw new RelayError('bad_request', 400, 'limit must be a whole number from 1 to 1000.');
     }
     const entries = await outbox.list(state, limitParam);
-    return c.json({ state, submissions: entries.map(toAdmin) });
+    return c.json(entries.map(toAdmin));
   });
 
   app.post('/v1/admin/submissions/:id/replay', async (c) => {

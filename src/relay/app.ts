@@ -327,7 +327,7 @@ async function readBody(request: Request, limit: number): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      await discardRest(reader, DISCARD_LIMIT);
       throw tooLarge();
     }
     chunks.push(value);
@@ -339,6 +339,25 @@ async function readBody(request: Request, limit: number): Promise<string> {
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * How much of an oversized chunked body is read and thrown away so that the client, still
+ * sending, receives the 413 instead of a reset connection; past it the connection is cut.
+ */
+const DISCARD_LIMIT = 1_048_576;
+
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<void> {
+  let discarded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    discarded += value.byteLength;
+    if (discarded > limit) {
+      await reader.cancel();
+      return;
+    }
+  }
 }
 
 function parseJson(raw: string): unknown {

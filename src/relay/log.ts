@@ -5,9 +5,34 @@
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 export type Log = (event: string, fields?: LogFields) => void;
 
+/** The line `jsonLog` writes: one JSON object. */
+export function logLine(event: string, fields: LogFields = {}): string {
+  return JSON.stringify({ time: new Date().toISOString(), event, ...fields });
+}
+
 /** One JSON object per line on standard output. */
-export const jsonLog: Log = (event, fields = {}) => {
-  console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
+export const jsonLog: Log = (event, fields) => {
+  console.log(logLine(event, fields));
 };
+
+/**
+ * JSON lines gathered and written once per turn of the event loop (`schedule`), so that a busy
+ * relay makes one write call for many lines; `flush` writes what is waiting at once.
+ */
+export function bufferedJsonLog(write: (text: string) => void, schedule: (flush: () => void) => void): Log & { flush(): void } {
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = `${pending.join('\n')}\n`;
+    pending = [];
+    write(text);
+  };
+  return Object.assign(
+    (event: string, fields?: LogFields) => {
+      if (pending.push(logLine(event, fields)) === 1) schedule(flush);
+    },
+    { flush },
+  );
+}
 
 export const silentLog: Log = () => {};

@@ -70,11 +70,16 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     pending = undefined;
     values = { ...values, [field.name]: value };
     if (touched.has(field.name)) check(field);
-    paint();
+    settleErrors();
   };
   const onBlur = (field: FieldDefinition) => {
     touched.add(field.name);
     check(field);
+    settleErrors();
+  };
+  // "Please correct the highlighted fields" goes once nothing is highlighted any more.
+  const settleErrors = () => {
+    if (status === 'invalid' && !Object.keys(errors).length) status = 'idle';
     paint();
   };
   const setStatus = (next: Status) => {

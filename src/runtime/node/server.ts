@@ -17,7 +17,7 @@ import { renderInboxPage } from '../../destinations/sandbox-page.ts';
 import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
 import { deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
-import { type Log, jsonLog } from '../../relay/log.ts';
+import { bufferedJsonLog, type Log } from '../../relay/log.ts';
 import { memoryRateLimiter } from '../../relay/rate-limit.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -43,7 +43,7 @@ export interface NodeRelayOptions {
   env?: Record<string, string | undefined>;
   /** How often the delivery loop looks for due leads, in milliseconds. @default 1000 */
   pollMs?: number;
-  /** @default JSON lines on stdout */
+  /** @default JSON lines on stdout, batched per event-loop turn */
   log?: Log;
   /** Overrides Cloudflare's Turnstile siteverify endpoint (a fake one in tests). @default Cloudflare's */
   turnstileVerifyUrl?: string;
@@ -77,6 +77,13 @@ export interface NodeRelay {
 
 export type StartResult = { ok: true; relay: NodeRelay } | { ok: false; problems: string[] };
 
+/** JSON lines on stdout, written once per event-loop turn; what is waiting is written on exit. */
+const stdoutLog = bufferedJsonLog(
+  (text) => process.stdout.write(text),
+  (flush) => setImmediate(flush),
+);
+process.once('exit', () => stdoutLog.flush());
+
 /** A file of the build (`dist/widget/…`, `dist/admin/…`), or null when it is not built. */
 async function builtFile(folder: string, file: string, headers: Record<string, string>): Promise<Response | null> {
   const type = CONTENT_TYPES[extname(file)];
@@ -96,7 +103,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const parsed = parseConfig(options.config, Object.keys(factories), env);
   if (!parsed.ok) return parsed;
   const { config } = parsed;
-  const log = options.log ?? jsonLog;
+  const log = options.log ?? stdoutLog;
   const store = new SqliteStore({ file: join(resolve(options.dataDir ?? '.leadform'), 'leadform.sqlite') });
   const inbox = store.inbox();
   const built = createDestinations(config.destinations, { sandboxInbox: inbox, secret }, factories);

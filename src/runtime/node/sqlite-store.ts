@@ -33,28 +33,44 @@ export function openDurableDatabase(file: string): Database.Database {
   return db;
 }
 
-/** better-sqlite3 as a `SqlDriver`, with each statement prepared once. */
-export function betterSqliteDriver(db: Database.Database): SqlDriver {
-  const prepared = new Map<string, Database.Statement>();
-  const statement = (sql: string) => {
-    let found = prepared.get(sql);
-    if (!found) prepared.set(sql, (found = db.prepare(sql)));
+/**
+ * better-sqlite3 as a `SqlDriver`, with each statement prepared once. Relaxed transactions go
+ * through a second connection to the same file opened with synchronous=NORMAL (when given), so
+ * neither connection switches its durability back and forth.
+ */
+export function betterSqliteDriver(db: Database.Database, relaxedDb?: Database.Database): SqlDriver {
+  const prepared = new Map<Database.Database, Map<string, Database.Statement>>();
+  const statement = (connection: Database.Database, sql: string) => {
+    let statements = prepared.get(connection);
+    if (!statements) prepared.set(connection, (statements = new Map()));
+    let found = statements.get(sql);
+    if (!found) statements.set(sql, (found = connection.prepare(sql)));
     return found;
+  };
+  // The connection the statements of the running transaction go to.
+  let active = db;
+  const transaction = <T>(connection: Database.Database, fn: () => T): T => {
+    const outer = active;
+    active = connection;
+    // IMMEDIATE: take the write lock at the start, so two writers never deadlock upgrading.
+    statement(connection, 'BEGIN IMMEDIATE').run();
+    try {
+      const result = fn();
+      statement(connection, 'COMMIT').run();
+      return result;
+    } catch (error) {
+      if (connection.inTransaction) statement(connection, 'ROLLBACK').run();
+      throw error;
+    } finally {
+      active = outer;
+    }
   };
   return {
     exec: (sql) => db.exec(sql),
-    all: <T>(sql: string, ...params: SqlValue[]) => statement(sql).all(...params) as T[],
-    run: (sql, ...params) => statement(sql).run(...params).changes,
-    // IMMEDIATE: take the write lock at the start, so two processes never deadlock upgrading.
-    transaction: (fn) => db.transaction(fn).immediate(),
-    relaxedTransaction: (fn) => {
-      db.pragma('synchronous = NORMAL');
-      try {
-        return db.transaction(fn).immediate();
-      } finally {
-        db.pragma('synchronous = FULL');
-      }
-    },
+    all: <T>(sql: string, ...params: SqlValue[]) => statement(active, sql).all(...params) as T[],
+    run: (sql, ...params) => statement(active, sql).run(...params).changes,
+    transaction: (fn) => transaction(db, fn),
+    ...(relaxedDb ? { relaxedTransaction: <T>(fn: () => T) => transaction(relaxedDb, fn) } : {}),
   };
 }
 
@@ -63,14 +79,22 @@ export class SqliteStore extends SqlOutbox {
 
   constructor(options: SqliteStoreOptions) {
     const db = openDurableDatabase(options.file);
-    super(betterSqliteDriver(db), {
+    const relaxed = new Database(options.file);
+    relaxed.pragma('synchronous = NORMAL');
+    relaxed.pragma('busy_timeout = 5000');
+    super(betterSqliteDriver(db, relaxed), {
       ...(options.claimLeaseMs === undefined ? {} : { claimLeaseMs: options.claimLeaseMs }),
       ...(options.groupCommit === false ? {} : { batch: (flush: () => void) => setImmediate(flush) }),
     });
     this.db = db;
+    this.relaxedDb = relaxed;
   }
 
+  /** The second connection, for writes whose loss in a crash is safe (see `SqlOutbox.record`). */
+  private readonly relaxedDb: Database.Database;
+
   close(): void {
+    this.relaxedDb.close();
     this.db.close();
   }
 }
