@@ -106,7 +106,7 @@ export async function runNodeChaos(options: NodeChaosOptions): Promise<ChaosSumm
       if (pending === 0) break;
       await sleep(250);
     }
-    const deadListed = (await (await fetch(`${url}/v1/admin/submissions?state=dead&limit=1000`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { submissions: { id: string; lastError: string | null }[] };
+    const deadListed = (await (await fetch(`${url}/v1/admin/submissions?state=dead&limit=1000`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { id: string; lastError: string | null }[];
     await stop('SIGTERM');
 
     // The relay's own record, read from its SQLite file once it has stopped.
@@ -116,7 +116,7 @@ export async function runNodeChaos(options: NodeChaosOptions): Promise<ChaosSumm
     const states = new Map(rows.map((row) => [row.id, { state: row.state, lastError: row.last_error }]));
     const result = verify(leads, states, vendors, replays);
     const deadInStore = rows.filter((row) => row.state === 'dead');
-    const listedWithReason = new Set(deadListed.submissions.filter((s) => s.lastError).map((s) => s.id));
+    const listedWithReason = new Set(deadListed.filter((s) => s.lastError).map((s) => s.id));
     result.checks.push({
       name: 'the admin API lists every dead letter with its reason',
       ok: deadInStore.every((row) => listedWithReason.has(row.id)),

@@ -95,7 +95,7 @@ export async function runWorkersChaos(options: WorkersChaosOptions): Promise<Cha
     await killer;
 
     const admin = async (state: string) =>
-      ((await (await fetch(`${url}/v1/admin/submissions?state=${state}&limit=1000`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { submissions: { id: string; state: FinalState['state']; lastError: string | null }[] }).submissions;
+      ((await (await fetch(`${url}/v1/admin/submissions?state=${state}&limit=1000`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { id: string; state: FinalState['state']; lastError: string | null }[]);
     const drainUntil = Date.now() + (options.drainMs ?? 120_000);
     while (Date.now() < drainUntil && (await admin('pending')).length > 0) await sleep(500);
     const stuck = await admin('pending');
