@@ -1,9 +1,8 @@
 /**
  * workerd killed while a Durable Object's alarm is delivering: once workerd is back on the same
- * storage, the lead must still be delivered. It is not yet: the outbox object's stored alarm time
- * survives the crash but the alarm never fires again, and `wakeBy` sees an alarm "already set" so
- * it does not set one (src/runtime/workers/outbox-object.ts). The chaos suite's workerd round
- * shows the same (leads left pending). Marked `fails` while it holds.
+ * storage, the lead must still be delivered. The stored alarm time survives the crash but that
+ * alarm never fires again, so the outbox object sets its alarm afresh from its rows each time it
+ * starts (src/runtime/workers/outbox-object.ts).
  */
 import { Miniflare } from 'miniflare';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +26,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it.fails('delivers a lead whose alarm was cut short by a SIGKILL of workerd, after a restart', async () => {
+it('delivers a lead whose alarm was cut short by a SIGKILL of workerd, after a restart', async () => {
   const receiver = await startWebhookFake();
   closers.push(receiver.close);
   // The first call hangs (the alarm is mid-attempt when workerd dies); later ones reach the receiver.

@@ -45,6 +45,9 @@ export class OutboxObject extends DurableObject<Env> {
       log: jsonLog,
       pacers: new Map<string, Pacer>(),
     };
+    // An alarm cut short (workerd killed mid-delivery) can leave its time stored but never fire
+    // again, and `wakeBy` trusts a stored time. Each start sets the alarm from the outbox itself.
+    void ctx.blockConcurrencyWhile(() => this.scheduleNextAlarm());
   }
 
   async accept(input: AcceptInput) {
@@ -85,6 +88,11 @@ export class OutboxObject extends DurableObject<Env> {
     const started = Date.now();
     while (Date.now() - started < ALARM_BUDGET_MS && (await deliverDue(this.deliveryDeps, 25)) > 0);
     await eraseExpiredPayloads(this.deliveryDeps);
+    await this.scheduleNextAlarm();
+  }
+
+  /** Sets the alarm for the next lead due or the next payload to erase; none when there is neither. */
+  private async scheduleNextAlarm(): Promise<void> {
     const retentionMs = config.retention.deliveredPayloadDays * 86_400_000;
     const oldestPayload = this.outbox.oldestDeliveredPayloadAt();
     const wakeTimes = [this.outbox.nextDueAt(), oldestPayload === null ? null : oldestPayload + retentionMs + 1];
