@@ -339,6 +339,16 @@ describe('capture in the browser', () => {
     });
   });
 
+  it("waits for consent without data-consent when the relay serves the configuration's rule", async () => {
+    const browser = fakeBrowser();
+    vi.stubGlobal('LEADFORM_CONSENT', 'required');
+    const page = await browser.open(`${SITE}/?utm_source=news`);
+    expect(browser.cookieWrites).toEqual([]);
+    expect(browser.local.size).toBe(0);
+    page.grantConsent(true);
+    expect(browser.stored()).toMatchObject({ first: { utm_source: 'news' }, touches: 1 });
+  });
+
   it('counts a visit once when consent is granted although it was not required', async () => {
     const browser = fakeBrowser();
     const page = await browser.open(`${SITE}/?utm_source=news`);

@@ -28,6 +28,14 @@ import type { Attribution, Touch } from '../src/schema/attribution.ts';
 
 type Values = Record<string, unknown>;
 
+/**
+ * "required" when a form of the relay's configuration sets `requireConsent`: the relay appends
+ * `var LEADFORM_CONSENT = "required"` to this file as it serves it (`attributionWithConsent` in
+ * src/relay/app.ts). Capture runs on pages with no form, before any form definition is read, so
+ * the rule comes with the code. Undefined when the relay does not set it.
+ */
+declare const LEADFORM_CONSENT: string | undefined;
+
 /** The URL parameters that make a campaign visit, and the only ones kept. */
 const CAMPAIGN_PARAMS: readonly string[] = [...UTM_PARAMS, ...CLICK_IDS];
 
@@ -169,7 +177,8 @@ function record(): void {
  * marketer configures capture on the script tag:
  * - `data-attribution-days`: days a journey is kept after its latest campaign visit, 1 to 400. @default 90
  * - `data-cookie-domain`: the cookie's domain, e.g. ".example.com" so that subdomains share it. @default this host only
- * - `data-consent="required"`: keep it in memory only until `LeadForm('consent', true)`. @default not required
+ * - `data-consent="required"`: keep it in memory only until `LeadForm('consent', true)`. @default
+ *   required when a form of the relay's configuration sets `requireConsent`, else not required
  */
 export function captureVisit({ attributionDays, cookieDomain = '', consent }: DOMStringMap = {}): void {
   const days = Number(attributionDays);
@@ -177,7 +186,7 @@ export function captureVisit({ attributionDays, cookieDomain = '', consent }: DO
   // It goes into the cookie string, where anything but a host name could add attributes.
   state.domain = /^\.?[\w-]+(\.[\w-]+)+$/.test(cookieDomain) ? cookieDomain : '';
   if (cookieDomain && !state.domain) console.warn(`[leadform] data-cookie-domain "${cookieDomain}" is not a domain; the cookie stays on this host`);
-  state.pending = consent == 'required';
+  state.pending = consent == 'required' || (typeof LEADFORM_CONSENT != 'undefined' && LEADFORM_CONSENT == 'required');
   state.visit = readVisit(location.href, document.referrer, Date.now(), state.domain);
   record();
 }

@@ -165,3 +165,27 @@ describe('GET /healthz', () => {
     expect(health.outbox.oldestPendingAgeMs).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('GET /v1/widget/attribution.js', () => {
+  const CAPTURE_MODULE = 'export function captureVisit() {}';
+  const serve = (requireConsent: boolean | undefined) => {
+    const form = { ...config.forms.contact!, requireConsent };
+    const relay = createRelay({
+      config: { ...config, forms: { contact: form, other: { ...config.forms.contact! } } },
+      outbox: store,
+      widgetAsset: async (file) => new Response(file === 'attribution.js' ? CAPTURE_MODULE : 'other', { headers: { 'Content-Type': 'text/javascript', 'Content-Length': '33' } }),
+    });
+    return relay.request('http://relay.test/v1/widget/attribution.js');
+  };
+
+  it('carries the consent rule when one form of the configuration requires consent', async () => {
+    const response = await serve(true);
+    expect(response.headers.get('Content-Type')).toBe('text/javascript');
+    expect(response.headers.get('Content-Length')).toBeNull();
+    expect(await response.text()).toBe(`${CAPTURE_MODULE}\nvar LEADFORM_CONSENT = "required";\n`);
+  });
+
+  it('is served as built when no form requires consent', async () => {
+    for (const requireConsent of [false, undefined]) expect(await (await serve(requireConsent)).text()).toBe(CAPTURE_MODULE);
+  });
+});

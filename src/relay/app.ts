@@ -83,6 +83,9 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     Object.entries(config.forms).map(([id, form]) => [id, { id, ...form }]),
   );
   const etags = new Map<string, Promise<string>>();
+  // One rule for every page the script is on: a page without a form cannot know which form the
+  // visitor will fill, so one form asking for consent makes the whole relay ask.
+  const consentRequired = Object.values(config.forms).some((form) => form.requireConsent);
 
   const app = new Hono<Env>();
   app.use('*', async (c, next) => {
@@ -288,10 +291,21 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   async function serveAsset(c: Context<Env>, file: string): Promise<Response> {
     const response = await deps.widgetAsset?.(file);
     if (!response) return c.json({ error: 'not_found', message: `The widget file ${file} is not built; run npm run build.` }, 404);
-    return response;
+    return file === 'attribution.js' && consentRequired ? attributionWithConsent(response) : response;
   }
 
   return app;
+}
+
+/**
+ * The attribution capture module with the configuration's consent rule appended (see
+ * `LEADFORM_CONSENT` in widget/attribution.ts): a module-level `var`, assigned before the loader
+ * calls into the module.
+ */
+async function attributionWithConsent(response: Response): Promise<Response> {
+  const headers = new Headers(response.headers);
+  headers.delete('Content-Length');
+  return new Response(`${await response.text()}\nvar LEADFORM_CONSENT = "required";\n`, { status: response.status, headers });
 }
 
 function answer(c: Context<Env>, form: FormConfig, isHtmlForm: boolean, id: string) {

@@ -89,7 +89,11 @@ export const FormDefinition = z.object({
   /** Messages per locale overriding the built-in catalogue: `{"de": {"success": "Danke!"}}`. */
   messages: z.optional(z.record(z.string(), z.record(z.string(), z.string()))),
   theme: z.optional(Theme),
-  /** Whether attribution may be stored only after the visitor consents. @default false */
+  /**
+   * Whether attribution may be stored only after the visitor consents (`LeadForm('consent', true)`).
+   * One form asking makes every page of the relay's script ask, since capture runs before any
+   * form is read. @default false
+   */
   requireConsent: z.optional(z.boolean()),
 });
 export type FormDefinition = z.infer<typeof FormDefinition>;
