@@ -21,12 +21,14 @@ export function snippetsFor(relay: string, formId: string): Snippet[] {
     {
       mode: 'popup',
       title: 'Popup: opens over the page from a button',
-      code: `<button type="button" onclick="LeadForm('open', {form: '${formId}'})">Contact us</button>\n<script>${STUB}</script>\n${script}`,
+      // A data attribute rather than an onclick: it works on pages whose CSP forbids inline script.
+      code: `<button type="button" data-leadform-open="${formId}">Contact us</button>\n${script}`,
     },
     {
       mode: 'iframe',
       title: 'Iframe: where no script is allowed',
-      code: `<iframe src="${relay}/v1/forms/${formId}/embed" title="Contact form" style="width:100%;min-height:32rem;border:0" loading="lazy"></iframe>`,
+      // Size as attributes, which no CSP blocks; the border is only looks.
+      code: `<iframe src="${relay}/v1/forms/${formId}/embed" title="Contact form" width="100%" height="540" style="border:0" loading="lazy"></iframe>`,
     },
   ];
 }

@@ -30,11 +30,41 @@ test('the admin page lists a delivered lead and shows every embed snippet of eac
   await expect(contact.locator('figure[data-mode="declarative"] code')).toContainText(`<div data-leadform="contact"></div>`);
   await expect(contact.locator('figure[data-mode="declarative"] code')).toContainText(`<script async src="${origin}/v1/leadform.js"></script>`);
   await expect(contact.locator('figure[data-mode="queue"] code')).toContainText(`LeadForm('render', {form: 'contact'`);
-  await expect(contact.locator('figure[data-mode="popup"] code')).toContainText(`LeadForm('open', {form: 'contact'})`);
+  await expect(contact.locator('figure[data-mode="popup"] code')).toContainText(`<button type="button" data-leadform-open="contact">`);
   await expect(contact.locator('figure[data-mode="iframe"] code')).toContainText(`<iframe src="${origin}/v1/forms/contact/embed"`);
 
   const { violations } = await new AxeBuilder({ page }).analyze();
   expect(violations.map((v) => v.id)).toEqual([]);
+});
+
+test('the declarative, popup and iframe snippets work as pasted into a page whose CSP forbids inline script', async ({ page }) => {
+  await page.goto('/admin');
+  await page.getByLabel('Admin token (LEADFORM_ADMIN_TOKEN)').fill(E2E_ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const contact = page.locator('article[data-form="contact"]');
+  const snippet = async (mode: string) => (await contact.locator(`figure[data-mode="${mode}"] code`).textContent())!;
+  const snippets = { declarative: await snippet('declarative'), popup: await snippet('popup'), iframe: await snippet('iframe') };
+  const origin = new URL(page.url()).origin;
+  const errors: string[] = [];
+  page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+
+  for (const [mode, code] of Object.entries(snippets)) {
+    // A host page of the marketer's site: the snippet pasted as is, under a strict policy.
+    await page.route(`${origin}/pasted-${mode}.html`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        headers: { 'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; frame-src 'self'" },
+        body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${mode}</title></head><body>${code}</body></html>`,
+      }),
+    );
+    await page.goto(`${origin}/pasted-${mode}.html`);
+    if (mode === 'popup') await page.getByRole('button', { name: 'Contact us' }).click();
+    const form = mode === 'iframe' ? page.frameLocator('iframe').locator('body') : page.locator('body');
+    await expect(form.getByLabel('Email')).toBeVisible();
+    if (mode === 'iframe') expect((await page.locator('iframe').boundingBox())!.height).toBeGreaterThanOrEqual(500);
+  }
+  // The iframe snippet's style="border:0" may be refused under this policy; nothing that runs may be.
+  expect(errors.filter((text) => /script-src/.test(text))).toEqual([]);
 });
 
 test('the admin page says so when the token is wrong', async ({ page }) => {
