@@ -27,8 +27,8 @@ export function snippetsFor(relay: string, formId: string): Snippet[] {
     {
       mode: 'iframe',
       title: 'Iframe: where no script is allowed',
-      // Size as attributes, which no CSP blocks; the border is only looks.
-      code: `<iframe src="${relay}/v1/forms/${formId}/embed" title="Contact form" width="100%" height="540" style="border:0" loading="lazy"></iframe>`,
+      // Attributes rather than a style attribute, which a strict CSP refuses.
+      code: `<iframe src="${relay}/v1/forms/${formId}/embed" title="Contact form" width="100%" height="640" frameborder="0" loading="lazy"></iframe>`,
     },
   ];
 }
