@@ -70,6 +70,16 @@ describe('publicDefinition', () => {
     expect(Object.keys(definition)).not.toContain('allowedOrigins');
     expect(Object.keys(definition)).not.toContain('mapping');
   });
+
+  it("gives a Turnstile form's public site key and never its secret's name", () => {
+    const withChallenge = structuredClone(demo);
+    withChallenge.forms.contact.turnstile = { siteKey: '1x00000000000000000000AA', secretEnv: 'TURNSTILE_SECRET_KEY' };
+    const result = parseConfig(withChallenge, DESTINATION_TYPES);
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const definition = publicDefinition('contact', result.config.forms.contact!);
+    expect(definition.turnstile).toEqual({ siteKey: '1x00000000000000000000AA' });
+    expect(JSON.stringify(definition)).not.toContain('TURNSTILE_SECRET_KEY');
+  });
 });
 
 describe('parseConfig strictness and secrets', () => {

@@ -289,9 +289,10 @@ export function publicDefinition(formId: string, form: FormConfig): FormDefiniti
     destination: _destination,
     mapping: _mapping,
     minFillMs: _minFill,
-    turnstile: _turnstile,
+    turnstile,
     rateLimit: _rateLimit,
     ...visible
   } = form;
-  return { id: formId, ...visible };
+  // The site key is public (the challenge needs it in the browser); the secret's name is not.
+  return { id: formId, ...visible, ...(turnstile ? { turnstile: { siteKey: turnstile.siteKey } } : {}) };
 }

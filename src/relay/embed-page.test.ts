@@ -13,6 +13,7 @@ const parsed = parseConfig({
       destination: 'inbox',
     },
     quote: { title: 'Q&A <now>', fields: [{ name: 'email', type: 'email' }], locale: 'fr', destination: 'inbox' },
+    guarded: { fields: [{ name: 'email', type: 'email' }], destination: 'inbox', turnstile: { siteKey: '1x00000000000000000000AA', secretEnv: 'TURNSTILE_SECRET_KEY' } },
   },
   destinations: { inbox: { type: 'sandbox' } },
 });
@@ -36,6 +37,15 @@ describe('GET /v1/forms/{id}/embed', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).toContain("frame-ancestors 'self' https://shop.example");
+  });
+
+  it("lets Cloudflare's challenge script and frame in for a form with Turnstile, and only then", async () => {
+    const guarded = (await get('/v1/forms/guarded/embed')).headers.get('Content-Security-Policy')!;
+    expect(guarded).toContain("script-src 'self' https://challenges.cloudflare.com;");
+    expect(guarded).toContain('frame-src https://challenges.cloudflare.com;');
+    const plain = (await get('/v1/forms/contact/embed')).headers.get('Content-Security-Policy')!;
+    expect(plain).not.toContain('challenges.cloudflare.com');
+    expect(plain).not.toContain('frame-src');
   });
 
   it('speaks the form locale, else the browser language, and escapes what it echoes', async () => {

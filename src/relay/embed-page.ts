@@ -37,12 +37,15 @@ export function embedPage(formId: string, form: FormConfig | undefined, request:
 </body>
 </html>
 `;
+  // Cloudflare's documented sources for a form with a Turnstile challenge.
+  const challenge = form.turnstile ? ' https://challenges.cloudflare.com' : '';
   const csp = [
     "default-src 'none'",
-    "script-src 'self'",
+    `script-src 'self'${challenge}`,
     "connect-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
+    ...(challenge ? [`frame-src${challenge}`] : []),
     "base-uri 'none'",
     "form-action 'self'",
     `frame-ancestors ${frameAncestors(form.allowedOrigins)}`,

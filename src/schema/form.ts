@@ -90,6 +90,11 @@ export const FormDefinition = z.object({
   messages: z.optional(z.record(z.string(), z.record(z.string(), z.string()))),
   theme: z.optional(Theme),
   /**
+   * Cloudflare Turnstile's public site key, when the form asks visitors for a challenge; the
+   * relay's configuration names the secret key beside it. @default no challenge
+   */
+  turnstile: z.optional(z.object({ siteKey: z.string() })),
+  /**
    * Whether attribution may be stored only after the visitor consents (`LeadForm('consent', true)`).
    * One form asking makes every page of the relay's script ask, since capture runs before any
    * form is read. @default false

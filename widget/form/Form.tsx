@@ -15,6 +15,7 @@ import { type FieldValue, fieldIssue } from '../../src/schema/field.ts';
 import type { FieldDefinition, FormDefinition } from '../../src/schema/form.ts';
 import type { RuleCode } from '../../src/schema/form-keys.ts';
 import type { Catalogue } from '../../src/schema/messages.ts';
+import type { SubmissionMeta } from '../../src/schema/submission.ts';
 import { localize, ruleMessage } from '../../src/schema/wording.ts';
 import type { Emit } from './events.ts';
 import { enqueue, type Queued, whenSettled } from './queue.ts';
@@ -32,6 +33,8 @@ export interface FormOptions {
   emit: Emit;
   /** Follows the definition's redirect after success. @default location.assign */
   navigate?: (url: string) => void;
+  /** Gives a submission its Turnstile token, when the definition asks for a challenge (`challenge.ts`). */
+  challenge?: (meta: SubmissionMeta) => Promise<void>;
 }
 
 /**
@@ -121,6 +124,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
 
   const send = async (entry: Queued) => {
     setStatus('sending');
+    await options.challenge?.(entry.body.meta!);
     const result: SendResult = navigator.onLine
       ? await sendSubmission(relay, formId, entry.body, entry.key)
       : { ok: false, kind: 'unavailable', status: 0 };
@@ -173,6 +177,8 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
           <form noValidate onSubmit={onSubmit} aria-labelledby={title ? `${ids}-title` : undefined}>
             {title && <h2 id={`${ids}-title`}>{title}</h2>}
             {visible.map((field) => renderField(field))}
+            {/* Where a Turnstile challenge shows (challenge.ts); an empty slot shows nothing. */}
+            <slot name="challenge" />
             <div class="hp" aria-hidden="true">
               <label>
                 Leave this empty <input name="_hp" tabIndex={-1} autoComplete="off" />

@@ -74,6 +74,7 @@ export function boot(relay: string): Core {
       attribution: readAttribution,
       emit,
       ...(bridge ? { navigate: (url: string) => window.open(url, '_top') } : {}),
+      challenge: definition.turnstile && (await import('./challenge.ts')).mountChallenge(host, definition.turnstile, locale),
     });
     emit('ready', { formId: definition.id });
   };
