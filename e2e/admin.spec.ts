@@ -1,12 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { E2E_ADMIN_TOKEN } from '../playwright.config.ts';
 import { startWebhookFake } from '../src/destinations/fakes/webhook.ts';
-import { silentLog } from '../src/relay/log.ts';
-import { startNodeRelay } from '../src/runtime/node/server.ts';
+import { startOwnRelay } from './own-relay.ts';
 
 test('the admin page lists a delivered lead and shows every embed snippet of each form', async ({ page, request }) => {
   const accepted = await request.post('/v1/forms/contact/submissions', {
@@ -77,20 +73,13 @@ test('an operator replays a dead letter from the admin page and it is delivered'
   const fake = await startWebhookFake();
   fake.inject({ kind: 'invalid' });
   const token = 'replay-test-admin-token';
-  const started = await startNodeRelay({
-    config: {
+  const relay = await startOwnRelay(
+    {
       forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'hook' } },
       destinations: { hook: { type: 'webhook', ...fake.options } },
     },
-    port: 0,
-    hostname: '127.0.0.1',
-    dataDir: mkdtempSync(join(tmpdir(), 'leadform-admin-replay-')),
-    env: { ...fake.env, LEADFORM_ADMIN_TOKEN: token },
-    pollMs: 100,
-    log: silentLog,
-  });
-  if (!started.ok) throw new Error(started.problems.join('\n'));
-  const { relay } = started;
+    { env: { ...fake.env, LEADFORM_ADMIN_TOKEN: token }, pollMs: 100 },
+  );
   try {
     const email = `dead-${Date.now()}@example.com`;
     const accepted = await fetch(`${relay.url}/v1/forms/contact/submissions`, {

@@ -1,10 +1,5 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { silentLog } from '../src/relay/log.ts';
-import { startNodeRelay } from '../src/runtime/node/server.ts';
+import { startOwnRelay } from './own-relay.ts';
 
 const KEY = 'leadform_attribution';
 
@@ -104,22 +99,13 @@ test("with data-consent=\"required\" nothing is stored until LeadForm('consent',
 });
 
 test('a form whose definition requires consent holds attribution on every page of the relay, even one without a form', async ({ page, context }) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'leadform-consent-'));
-  const started = await startNodeRelay({
-    config: {
-      forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], destination: 'inbox', requireConsent: true } },
-      destinations: { inbox: { type: 'sandbox' } },
-    },
-    port: 0,
-    hostname: '127.0.0.1',
-    dataDir,
-    log: silentLog,
+  const relay = await startOwnRelay({
+    forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], destination: 'inbox', requireConsent: true } },
+    destinations: { inbox: { type: 'sandbox' } },
   });
-  if (!started.ok) throw new Error(started.problems.join('\n'));
-  const { relay } = started;
   try {
     // The landing page has no form and its script tag no data-consent: the rule comes from the relay.
-    await page.goto(`http://localhost:${(relay.server.address() as AddressInfo).port}/demo/attribution/a.html?utm_source=partner`);
+    await page.goto(`${relay.url}/demo/attribution/a.html?utm_source=partner`);
     await page.evaluate((url) => import(url), '/v1/widget/attribution.js');
     await page.waitForTimeout(300);
     expect(await stored(page)).toBeNull();
@@ -129,6 +115,5 @@ test('a form whose definition requires consent holds attribution on every page o
     await expect.poll(() => storedJourney(page)).toMatchObject({ first: { utm_source: 'partner' }, touches: 1 });
   } finally {
     await relay.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -5,10 +5,6 @@
  * test starts its own fake and relay on free ports, so the tests run in parallel.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Bitrix24Lead, startBitrix24Fake } from '../src/destinations/fakes/bitrix24.ts';
 import { type CapillaryLead, startCapillaryFake } from '../src/destinations/fakes/capillary.ts';
 import { type CloseLead, startCloseFake } from '../src/destinations/fakes/close.ts';
@@ -16,8 +12,7 @@ import { type LeadSquaredLead, startLeadSquaredFake } from '../src/destinations/
 import { type PipedriveLead, startPipedriveFake } from '../src/destinations/fakes/pipedrive.ts';
 import type { FakeVendor } from '../src/destinations/fakes/server.ts';
 import { type ReceivedWebhook, startWebhookFake } from '../src/destinations/fakes/webhook.ts';
-import { silentLog } from '../src/relay/log.ts';
-import { startNodeRelay } from '../src/runtime/node/server.ts';
+import { startOwnRelay } from './own-relay.ts';
 
 const CAMPAIGN = { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'spring-launch' };
 
@@ -102,8 +97,8 @@ for (const subject of cases) {
   test(`a lead submitted in the browser arrives at ${subject.type} with its fields and attribution`, async ({ page }) => {
     test.setTimeout(60_000);
     const fake = await subject.start();
-    const started = await startNodeRelay({
-      config: {
+    const relay = await startOwnRelay(
+      {
         forms: {
           contact: {
             title: { en: 'Contact us' },
@@ -120,16 +115,9 @@ for (const subject of cases) {
         },
         destinations: { crm: { type: subject.type, ...fake.options, ...subject.options } },
       },
-      port: 0,
-      hostname: '127.0.0.1',
-      dataDir: mkdtempSync(join(tmpdir(), `leadform-crm-${subject.type}-`)),
-      env: fake.env,
-      pollMs: 200,
-      log: silentLog,
-    });
-    if (!started.ok) throw new Error(started.problems.join('\n'));
-    const relay = started.relay;
-    const url = `http://localhost:${(relay.server.address() as AddressInfo).port}`;
+      { env: fake.env, pollMs: 200 },
+    );
+    const url = relay.url;
     try {
       const visitor: Visitor = { name: 'Grace Brewster Hopper', email: `grace.${subject.type}.${Date.now()}@example.com`, company: `Hopper Compilers ${subject.type}`, message: `Ünïcödé welcome — call me 📞 (${subject.type})` };
       await page.goto(`${url}/?${new URLSearchParams(CAMPAIGN)}`);

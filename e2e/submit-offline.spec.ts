@@ -2,8 +2,10 @@
  * Submitting when things go wrong: offline (kept in localStorage, sent once back online, also
  * after a reload), a 5xx or a network failure (a clear error and a retry reusing the same
  * Idempotency-Key), and no double submit. Each case must end with exactly one lead in the inbox.
+ * And the happy end of a form with a thank-you page: the visitor is taken there.
  */
 import { expect, type Page, test } from '@playwright/test';
+import { startOwnRelay } from './own-relay.ts';
 import { A_PERSON_PAUSES_MS, leadsNamed, theOneLead, uniqueName } from './widget-helpers.ts';
 
 async function fillContact(page: Page, name: string) {
@@ -120,4 +122,31 @@ test('a field the relay rejects (422) is marked on the form, in words, without a
   await expect(form.getByLabel('Email')).toBeFocused();
   await expect(form.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
   await expect(form.getByText('Enter a valid email address.')).toBeVisible();
+});
+
+test("a form with a thank-you page takes the visitor there once the lead is stored", async ({ page }) => {
+  const relay = await startOwnRelay({
+    forms: {
+      contact: {
+        fields: [{ name: 'email', type: 'email', label: { en: 'Email' }, required: true }],
+        destination: 'inbox',
+        minFillMs: 0,
+        redirectUrl: 'https://thanks.example/welcome?from=leadform',
+      },
+    },
+    destinations: { inbox: { type: 'sandbox' } },
+  });
+  await page.route('https://thanks.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Thanks</title><h1>Welcome aboard</h1>' }));
+  try {
+    await page.goto(`${relay.url}/`);
+    const form = page.locator('[data-leadform="contact"]');
+    await form.getByLabel('Email').fill('thanks@example.com');
+    await form.getByRole('button', { name: 'Send' }).click();
+    await page.waitForURL('https://thanks.example/welcome?from=leadform');
+    await expect(page.getByRole('heading', { name: 'Welcome aboard' })).toBeVisible();
+    const inbox = (await (await page.request.get(`${relay.url}/sandbox/inbox.json`)).json()) as { lead: { fields: { email: string } } }[];
+    expect(inbox.map((item) => item.lead.fields.email)).toEqual(['thanks@example.com']);
+  } finally {
+    await relay.close();
+  }
 });

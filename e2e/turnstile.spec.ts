@@ -5,13 +5,8 @@
  * visitor ticks its box to earn a token.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { silentLog } from '../src/relay/log.ts';
 import { startFakeTurnstile } from '../src/relay/testing/fake-turnstile.ts';
-import { startNodeRelay } from '../src/runtime/node/server.ts';
+import { startOwnRelay } from './own-relay.ts';
 
 const SECRET = 'turnstile-secret-e2e-7f3a';
 const SITE_KEY = '1x00000000000000000000AA';
@@ -37,9 +32,8 @@ window.turnstile = {
 
 test('a visitor earns a Turnstile token, the relay checks it, and the lead arrives', async ({ page }) => {
   const verifier = await startFakeTurnstile(SECRET);
-  const dataDir = mkdtempSync(join(tmpdir(), 'leadform-turnstile-'));
-  const started = await startNodeRelay({
-    config: {
+  const relay = await startOwnRelay(
+    {
       forms: {
         contact: {
           fields: [{ name: 'email', type: 'email', label: { en: 'Email' }, required: true }],
@@ -50,16 +44,9 @@ test('a visitor earns a Turnstile token, the relay checks it, and the lead arriv
       },
       destinations: { inbox: { type: 'sandbox' } },
     },
-    port: 0,
-    hostname: '127.0.0.1',
-    dataDir,
-    env: { TURNSTILE_SECRET_KEY: SECRET },
-    turnstileVerifyUrl: verifier.url,
-    log: silentLog,
-  });
-  if (!started.ok) throw new Error(started.problems.join('\n'));
-  const { relay } = started;
-  const origin = `http://localhost:${(relay.server.address() as AddressInfo).port}`;
+    { env: { TURNSTILE_SECRET_KEY: SECRET }, turnstileVerifyUrl: verifier.url },
+  );
+  const origin = relay.url;
   const scripts: string[] = [];
   await page.route('https://challenges.cloudflare.com/**', (route) => {
     scripts.push(route.request().url());
@@ -91,6 +78,5 @@ test('a visitor earns a Turnstile token, the relay checks it, and the lead arriv
   } finally {
     await relay.close();
     await verifier.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 });
