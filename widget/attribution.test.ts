@@ -154,7 +154,11 @@ describe('present', () => {
   });
 });
 
-/** A page in a fake browser: its location and referrer, and storage that lasts across pages. */
+/**
+ * A page in a fake browser: its location and referrer, and storage that lasts across pages.
+ * Cookies are kept per name and domain ("name@.example.com", or "name" for this host only) and
+ * listed oldest first, as browsers list cookies of one path.
+ */
 function fakeBrowser() {
   const cookies = new Map<string, string>();
   const cookieWrites: string[] = [];
@@ -164,7 +168,7 @@ function fakeBrowser() {
     referrer: '',
     get cookie() {
       if (broken) throw new DOMException('The document is sandboxed', 'SecurityError');
-      return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+      return [...cookies].map(([key, value]) => `${key.split('@')[0]}=${value}`).join('; ');
     },
     set cookie(line: string) {
       if (broken) throw new DOMException('The document is sandboxed', 'SecurityError');
@@ -172,8 +176,10 @@ function fakeBrowser() {
       const [pair, ...attributes] = line.split(';');
       const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
       const maxAge = attributes.find((a) => a.trim().startsWith('max-age='));
-      if (maxAge && Number(maxAge.split('=')[1]) <= 0) cookies.delete(name);
-      else cookies.set(name, value);
+      const domain = attributes.find((a) => a.trim().startsWith('domain='))?.split('=')[1];
+      const key = domain ? `${name}@${domain}` : name;
+      if (maxAge && Number(maxAge.split('=')[1]) <= 0) cookies.delete(key);
+      else cookies.set(key, value);
     },
   };
   const localStorage = {
@@ -267,7 +273,7 @@ describe('capture in the browser', () => {
     expect(browser.cookieWrites.at(-1)).toContain(';domain=.example.com');
     // Another subdomain recorded a campaign visit since: the shared cookie has it, this host's localStorage not.
     const fromShop = { first: browser.stored().first, last: { utm_source: 'shop-ads', at: new Date(NOW + DAY).toISOString() }, touches: 2, expires: NOW + 91 * DAY };
-    browser.cookies.set(STORAGE_KEY, encodeURIComponent(JSON.stringify(fromShop)));
+    browser.cookies.set(`${STORAGE_KEY}@.example.com`, encodeURIComponent(JSON.stringify(fromShop)));
     vi.setSystemTime(NOW + 2 * DAY);
     const page = await browser.open(`${SITE}/contact`, 'https://shop.example.com/', { cookieDomain: '.example.com' });
     expect(page.readAttribution()).toMatchObject({ first: { utm_source: 'news' }, last: { utm_source: 'shop-ads' }, touches: 2 });
@@ -280,6 +286,18 @@ describe('capture in the browser', () => {
     expect(browser.cookieWrites.at(-1)).not.toContain('domain');
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('data-cookie-domain'));
     warn.mockRestore();
+  });
+
+  it('erases the cookie this host kept before a cookie domain was set, which browsers would list first', async () => {
+    const browser = fakeBrowser();
+    await browser.open(`${SITE}/?utm_source=news`);
+    expect([...browser.cookies.keys()]).toEqual([STORAGE_KEY]);
+    vi.setSystemTime(NOW + DAY);
+    await browser.open(`${SITE}/?utm_source=ads`, '', { cookieDomain: '.example.com' });
+    expect([...browser.cookies.keys()]).toEqual([`${STORAGE_KEY}@.example.com`]);
+    vi.setSystemTime(NOW + 2 * DAY);
+    const page = await browser.open(`${SITE}/contact`, '', { cookieDomain: '.example.com' });
+    expect(page.readAttribution()).toMatchObject({ first: { utm_source: 'news' }, last: { utm_source: 'ads' }, touches: 2 });
   });
 
   it('keeps a journey too big for a cookie in localStorage alone', async () => {
@@ -320,9 +338,9 @@ describe('capture in the browser', () => {
       const browser = fakeBrowser();
       const page = await browser.open(`${SITE}/?utm_source=news`, '', { ...settings, cookieDomain: '.example.com' });
       page.grantConsent(true);
-      expect(browser.cookies.has(STORAGE_KEY)).toBe(true);
+      expect(browser.cookies.has(`${STORAGE_KEY}@.example.com`)).toBe(true);
       page.attributionCommand(['consent', false]);
-      expect(browser.cookies.has(STORAGE_KEY)).toBe(false);
+      expect(browser.cookies.size).toBe(0);
       expect(browser.cookieWrites.at(-1)).toContain(';domain=.example.com');
       expect(browser.local.size).toBe(0);
       expect(page.readAttribution()).toMatchObject({ first: { utm_source: 'news' }, touches: 1 });
@@ -341,7 +359,7 @@ describe('capture in the browser', () => {
 
   it("waits for consent without data-consent when the relay serves the configuration's rule", async () => {
     const browser = fakeBrowser();
-    vi.stubGlobal('LEADFORM_CONSENT', 'required');
+    vi.stubGlobal('LEADFORM_CONSENT_REQUIRED', true);
     const page = await browser.open(`${SITE}/?utm_source=news`);
     expect(browser.cookieWrites).toEqual([]);
     expect(browser.local.size).toBe(0);

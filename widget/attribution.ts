@@ -29,12 +29,12 @@ import type { Attribution, Touch } from '../src/schema/attribution.ts';
 type Values = Record<string, unknown>;
 
 /**
- * "required" when a form of the relay's configuration sets `requireConsent`: the relay appends
- * `var LEADFORM_CONSENT = "required"` to this file as it serves it (`attributionWithConsent` in
- * src/relay/app.ts). Capture runs on pages with no form, before any form definition is read, so
- * the rule comes with the code. Undefined when the relay does not set it.
+ * Declared when a form of the relay's configuration sets `requireConsent`: the relay appends
+ * `var LEADFORM_CONSENT_REQUIRED = true` to this file as it serves it (`attributionWithConsent`
+ * in src/relay/app.ts). Capture runs on pages with no form, before any form definition is read,
+ * so the rule comes with the code.
  */
-declare const LEADFORM_CONSENT: string | undefined;
+declare const LEADFORM_CONSENT_REQUIRED: true | undefined;
 
 /** The URL parameters that make a campaign visit, and the only ones kept. */
 const CAMPAIGN_PARAMS: readonly string[] = [...UTM_PARAMS, ...CLICK_IDS];
@@ -118,7 +118,8 @@ export function present(journey: Partial<Journey> | undefined, overrides: Values
   for (const [name, value] of Object.entries(overrides)) {
     const key = name.toLowerCase();
     if (OVERRIDE_KEYS.includes(key)) set[key] = typeof value == 'number' ? String(value) : value;
-    else console.warn(`[leadform] set: "${name}" is not an attribution key; use ${OVERRIDE_KEYS.join(', ')}`);
+    // The keys are listed in the README ("Attribution").
+    else console.warn(`[leadform] set: "${name}" is not an attribution key`);
   }
   const last = clean({ ...journey?.last, ...set });
   const first = journey?.first ? clean(journey.first) : last;
@@ -161,6 +162,9 @@ function save(journey: Journey | undefined, now: number): void {
   // the journey. Each store is tried on its own: Safari's private mode, for one, refuses only localStorage.
   const maxAge = journey && value.length < 4e3 ? Math.round((journey.expires - now) / 1e3) : 0;
   attempt(() => {
+    // A cookie this host kept before the site set a cookie domain is older, so browsers list it
+    // first and it would be read instead of the shared one for as long as it lives: it goes.
+    if (state.domain) document.cookie = `${STORAGE_KEY}=;path=/;max-age=0`;
     document.cookie = `${STORAGE_KEY}=${maxAge > 0 ? value : ''};path=/;max-age=${Math.max(maxAge, 0)};samesite=lax${state.domain && `;domain=${state.domain}`}${location.protocol == 'https:' ? ';secure' : ''}`;
   });
   attempt(() => (journey ? localStorage.setItem(STORAGE_KEY, value) : localStorage.removeItem(STORAGE_KEY)));
@@ -186,7 +190,7 @@ export function captureVisit({ attributionDays, cookieDomain = '', consent }: DO
   // It goes into the cookie string, where anything but a host name could add attributes.
   state.domain = /^\.?[\w-]+(\.[\w-]+)+$/.test(cookieDomain) ? cookieDomain : '';
   if (cookieDomain && !state.domain) console.warn(`[leadform] data-cookie-domain "${cookieDomain}" is not a domain; the cookie stays on this host`);
-  state.pending = consent == 'required' || (typeof LEADFORM_CONSENT != 'undefined' && LEADFORM_CONSENT == 'required');
+  state.pending = consent == 'required' || typeof LEADFORM_CONSENT_REQUIRED != 'undefined';
   state.visit = readVisit(location.href, document.referrer, Date.now(), state.domain);
   record();
 }

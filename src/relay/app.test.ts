@@ -182,7 +182,7 @@ describe('GET /v1/widget/attribution.js', () => {
     const response = await serve(true);
     expect(response.headers.get('Content-Type')).toBe('text/javascript');
     expect(response.headers.get('Content-Length')).toBeNull();
-    expect(await response.text()).toBe(`${CAPTURE_MODULE}\nvar LEADFORM_CONSENT = "required";\n`);
+    expect(await response.text()).toBe(`${CAPTURE_MODULE}\nvar LEADFORM_CONSENT_REQUIRED = true;\n`);
   });
 
   it('is served as built when no form requires consent', async () => {

@@ -299,13 +299,13 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
 
 /**
  * The attribution capture module with the configuration's consent rule appended (see
- * `LEADFORM_CONSENT` in widget/attribution.ts): a module-level `var`, assigned before the loader
+ * `LEADFORM_CONSENT_REQUIRED` in widget/attribution.ts): a module-level `var`, assigned before the loader
  * calls into the module.
  */
 async function attributionWithConsent(response: Response): Promise<Response> {
   const headers = new Headers(response.headers);
   headers.delete('Content-Length');
-  return new Response(`${await response.text()}\nvar LEADFORM_CONSENT = "required";\n`, { status: response.status, headers });
+  return new Response(`${await response.text()}\nvar LEADFORM_CONSENT_REQUIRED = true;\n`, { status: response.status, headers });
 }
 
 function answer(c: Context<Env>, form: FormConfig, isHtmlForm: boolean, id: string) {
