@@ -112,6 +112,20 @@ describe('deliverDue', () => {
     expect(await store.get('a')).toMatchObject({ state: 'delivered' });
   });
 
+  it('replays a dead letter whose attempts may have reached the vendor as uncertain, so the adapter looks first', async () => {
+    await store.accept({ lead: lead('a'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    const timedOut = { kind: 'retry', reason: 'timed out', uncertain: true } as const;
+    const { destination, calls } = scripted({ kind: 'retry', reason: 'HTTP 503' }, timedOut, timedOut);
+    for (let i = 0; i < 3; i++) {
+      clock += 10_000;
+      await deliverDue(deps(destination));
+    }
+    expect(await store.get('a')).toMatchObject({ state: 'dead', uncertain: true });
+    expect(await store.replay('a', clock)).toBe(true);
+    await deliverDue(deps(destination));
+    expect(calls.map((c) => c.uncertain)).toEqual([false, false, true, true]);
+  });
+
   it('dead-letters a permanent failure at once', async () => {
     await store.accept({ lead: lead('a'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
     await deliverDue(deps(scripted({ kind: 'failed', reason: 'HTTP 401: invalid token' }).destination));

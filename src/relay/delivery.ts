@@ -91,14 +91,14 @@ export function nextRecord(
     case 'failed':
       return { state: 'dead', error: outcome.reason };
     case 'retry': {
+      // Once an attempt may have reached the vendor, every later one must look first.
+      const uncertain = entry.uncertain || outcome.uncertain === true;
       const tooOld = now - entry.createdAt >= policy.maxAgeHours * 3_600_000;
       if (attempt >= policy.maxAttempts || tooOld) {
         const why = tooOld ? `older than ${policy.maxAgeHours} h` : `${attempt} attempts`;
-        return { state: 'dead', error: `gave up after ${why}: ${outcome.reason}` };
+        return { state: 'dead', error: `gave up after ${why}: ${outcome.reason}`, uncertain };
       }
       const wait = Math.max(outcome.afterMs ?? 0, backoffMs(attempt, policy, random));
-      // Once an attempt may have reached the vendor, every later one must look first.
-      const uncertain = entry.uncertain || outcome.uncertain === true;
       return { state: 'pending', nextAttemptAt: now + wait, error: outcome.reason, uncertain };
     }
   }

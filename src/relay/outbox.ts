@@ -49,7 +49,8 @@ export type AcceptResult =
 export type AttemptRecord =
   | { state: 'delivered'; remoteId: string | null }
   | { state: 'pending'; nextAttemptAt: number; error: string; uncertain: boolean }
-  | { state: 'dead'; error: string };
+  /** `uncertain`: the last attempt may have reached the vendor, so a replay must look first. */
+  | { state: 'dead'; error: string; uncertain?: boolean };
 
 export interface OutboxStats {
   pending: number;

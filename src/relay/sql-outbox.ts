@@ -195,13 +195,15 @@ export class SqlOutbox implements Outbox {
 
   private recordNow(id: string, record: AttemptRecord, now: number): void {
     this.sql.run(
+      // Uncertainty only grows: once an attempt may have reached the vendor, every later attempt
+      // looks first, a replay of the dead letter included.
       `UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
-         uncertain = ?, remote_id = COALESCE(?, remote_id), updated_at = ?, claimed_by = NULL, claimed_at = NULL
+         uncertain = MAX(uncertain, ?), remote_id = COALESCE(?, remote_id), updated_at = ?, claimed_by = NULL, claimed_at = NULL
        WHERE id = ?`,
       record.state,
       record.state === 'pending' ? record.nextAttemptAt : now,
       record.state === 'delivered' ? null : record.error,
-      record.state === 'pending' && record.uncertain ? 1 : 0,
+      record.state !== 'delivered' && record.uncertain ? 1 : 0,
       record.state === 'delivered' ? record.remoteId : null,
       now,
       id,
