@@ -50,6 +50,24 @@ it('links a returning person instead of creating another, and adds the missing n
   }
 });
 
+it('finds the earlier lead of a phone-only form after an answer lost once Pipedrive committed, and creates nothing more', async () => {
+  const fake = await startPipedriveFake();
+  try {
+    const built = pipedrive(fake.options, {});
+    if (!built.ok) throw new Error(built.problems.join());
+    const { email: _email, company: _company, ...fields } = sampleLead().fields;
+    const lead = { ...sampleLead(), fields };
+    fake.inject({ kind: 'commitThenHang' });
+    expect(await built.destination.deliver(lead, context(fake, { signal: AbortSignal.timeout(500) }))).toMatchObject({ kind: 'retry' });
+    expect(await built.destination.deliver(lead, context(fake, { uncertain: true, attempt: 2 }))).toMatchObject({ kind: 'exists' });
+    expect(fake.people).toHaveLength(1);
+    expect(fake.leads.filter((stored) => stored.origin_id === lead.id)).toHaveLength(1);
+    expect(fake.notes.filter((note) => note.content.includes(lead.id))).toHaveLength(1);
+  } finally {
+    await fake.close();
+  }
+});
+
 it('the fake refuses a body that breaks Pipedrive\'s schema with its 400 error body', async () => {
   const fake = await startPipedriveFake();
   try {

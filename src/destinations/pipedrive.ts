@@ -67,9 +67,13 @@ async function deliverToPipedrive(lead: Lead, context: DeliveryContext, settings
   const note = leadNote(lead, placed);
   const owner = settings.ownerId === undefined ? {} : { owner_id: settings.ownerId };
 
+  // The person is found by email, else by phone: a retry can only find its earlier lead through
+  // the person, so a phone-only form must look the person up too.
+  const phone = mapped.get('person.phone');
   let personId: number | undefined;
-  if (email) {
-    const search = await call('GET', `/api/v2/persons/search?term=${encodeURIComponent(email)}&fields=email&exact_match=true&limit=1`);
+  const [searchField, term] = email ? ['email', email] : phone ? ['phone', phone] : [];
+  if (term) {
+    const search = await call('GET', `/api/v2/persons/search?term=${encodeURIComponent(term)}&fields=${searchField}&exact_match=true&limit=1`);
     if (!isSuccess(search)) return outcomeOf(search, 'person search', false);
     const id = field(search.body, 'data', 'items', 0, 'item', 'id');
     if (typeof id === 'number') personId = id;
@@ -106,7 +110,6 @@ async function deliverToPipedrive(lead: Lead, context: DeliveryContext, settings
         organizationId = createdId;
       }
     }
-    const phone = mapped.get('person.phone');
     const person = await call('POST', '/api/v2/persons', {
       name,
       ...owner,

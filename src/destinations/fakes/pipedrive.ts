@@ -66,8 +66,16 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
     const q = request.query;
     switch (`${request.method} ${request.path}`) {
       case 'GET /api/v2/persons/search': {
+        // `fields` limits where the term is looked for (all of them by default), as the schema says.
         const term = q.get('term')!.toLowerCase();
-        const found = people.filter((person) => person.emails.some((email) => (q.get('exact_match') === 'true' ? email.value.toLowerCase() === term : email.value.toLowerCase().includes(term))));
+        const fields = q.get('fields')?.split(',') ?? ['email', 'phone', 'name'];
+        const matches = (value: string) => (q.get('exact_match') === 'true' ? value.toLowerCase() === term : value.toLowerCase().includes(term));
+        const found = people.filter(
+          (person) =>
+            (fields.includes('email') && person.emails.some((email) => matches(email.value))) ||
+            (fields.includes('phone') && person.phones.some((phone) => matches(phone.value))) ||
+            (fields.includes('name') && matches(person.name)),
+        );
         return ok(200, { items: found.slice(0, Number(q.get('limit') ?? 100)).map((person) => ({ result_score: 1, item: { id: person.id, type: 'person', name: person.name, emails: person.emails.map((e) => e.value), phones: person.phones.map((p) => p.value) } })) });
       }
       case 'POST /api/v2/persons': {
