@@ -46,6 +46,20 @@ it('with Lead.Create, a retry after a lost answer reads the duplicate exception 
   }
 });
 
+it('with Lead.Create, a returning visitor on a first attempt is a dead letter that says why, never a silent "exists"', async () => {
+  const fake = await startLeadSquaredFake();
+  try {
+    const built = leadsquared({ ...fake.options, operation: 'create' }, { secret: (name) => fake.env[name] });
+    if (!built.ok) throw new Error(built.problems.join());
+    const first = sampleLead();
+    expect(await built.destination.deliver(first, context(fake.env))).toMatchObject({ kind: 'delivered' });
+    const returning = { ...sampleLead(), fields: { ...first.fields, message: 'A second enquiry' } };
+    expect(await built.destination.deliver(returning, context(fake.env))).toMatchObject({ kind: 'failed', reason: expect.stringContaining('MXDuplicateEntryException') });
+  } finally {
+    await fake.close();
+  }
+});
+
 it('declares a pace under the documented 25 calls in 5 s, and the fake enforces that limit', async () => {
   const fake = await startLeadSquaredFake();
   try {

@@ -2,7 +2,7 @@
  * LeadSquared: `Lead.CreateOrUpdate` with a `SearchBy` attribute (default), a find-or-create
  * call, so a retry after a lost answer updates the lead it created instead of adding another;
  * or `Lead.Create` (option `operation`), whose duplicate answer (`MXDuplicateEntryException`)
- * is read as "already exists". The host is regional; keys go in the `x-LSQ-AccessKey` and
+ * is read as "already exists" after an uncertain attempt, else as a refusal. The host is regional; keys go in the `x-LSQ-AccessKey` and
  * `x-LSQ-SecretKey` headers. UTM values go to LeadSquared's own `Source`, `SourceMedium`,
  * `SourceCampaign` and `SourceContent`; the message, other fields and both touches to `Notes`.
  */
@@ -23,7 +23,10 @@ export const LeadSquaredOptions = z.strictObject({
   accessKeyEnv: envName,
   /** Environment variable holding the secret key. */
   secretKeyEnv: envName,
-  /** `createOrUpdate` (find-or-create, safe to retry) or `create` (a duplicate reads as "exists"). @default "createOrUpdate" */
+  /**
+   * `createOrUpdate` (find-or-create, safe to retry) or `create` (a returning visitor's lead is
+   * refused, as LeadSquared refuses a second lead with the same email or phone). @default "createOrUpdate"
+   */
   operation: z._default(z.enum(['createOrUpdate', 'create']), 'createOrUpdate'),
   /** The unique field `Lead.CreateOrUpdate` searches by. @default "EmailAddress" */
   searchBy: z._default(z.enum(['EmailAddress', 'Phone']), 'EmailAddress'),
@@ -92,7 +95,12 @@ export function leadsquared(options: Record<string, unknown>, deps: SecretDeps):
           return { kind: context.uncertain && field(answer.body, 'Message', 'IsCreated') === false ? 'exists' : 'delivered', remoteId };
         }
         const exception = String(field(answer.body, 'ExceptionType') ?? '');
-        if (exception === 'MXDuplicateEntryException') return { kind: 'exists' };
+        if (exception === 'MXDuplicateEntryException') {
+          // After an uncertain attempt the duplicate is most likely that attempt's lead. On a first
+          // attempt it is a returning visitor, whom Lead.Create cannot add: a dead letter says so.
+          if (context.uncertain) return { kind: 'exists' };
+          return { kind: 'failed', reason: 'leadsquared Lead.Create: a lead with this email address or phone number already exists (MXDuplicateEntryException); the option "operation": "createOrUpdate" updates it instead' };
+        }
         // A 429 from LeadSquared carries no Retry-After: the backoff decides.
         return classify(answer, `leadsquared ${method}`, true, [exception, field(answer.body, 'ExceptionMessage')].filter(Boolean).join(' '));
       },
