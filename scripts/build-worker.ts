@@ -8,10 +8,13 @@ import { build, type Plugin } from 'esbuild';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DESTINATION_TYPES } from '../src/destinations/index.ts';
+import { createDestinations, DESTINATION_TYPES } from '../src/destinations/index.ts';
+import type { SandboxInbox } from '../src/destinations/sandbox.ts';
 import { parseConfig } from '../src/relay/config.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+const UNUSED_INBOX: SandboxInbox = { add: async () => 'added', list: async () => [] };
 
 export interface WorkerBuildOptions {
   /** @default $LEADFORM_CONFIG or ./leadform.config.json */
@@ -34,6 +37,10 @@ export async function buildWorker(options: WorkerBuildOptions = {}): Promise<Wor
   // Secrets are bound at deploy time, so only the file itself is checked here.
   const parsed = parseConfig(config, DESTINATION_TYPES);
   if (!parsed.ok) return parsed;
+  // Each adapter checks its own options now, not in a Durable Object after the deploy, where a typo
+  // would fail every request. No `secret` is given, so none is looked up; the inbox is never used.
+  const adapters = createDestinations(parsed.config.destinations, { sandboxInbox: UNUSED_INBOX });
+  if (!adapters.ok) return adapters;
 
   const assets: Record<string, string> = {};
   for (const folder of ['widget', 'admin']) {
