@@ -257,6 +257,11 @@ export class SqlOutbox implements Outbox {
     return row?.next ?? null;
   }
 
+  /** The destinations that have leads waiting, configured or not. */
+  pendingDestinations(): string[] {
+    return this.sql.all<{ destination: string }>("SELECT DISTINCT destination FROM outbox WHERE state = 'pending'").map((row) => row.destination);
+  }
+
   /** When the oldest delivered payload still kept was delivered, or null when none is kept. */
   oldestDeliveredPayloadAt(): number | null {
     const [row] = this.sql.all<{ at: number | null }>("SELECT MIN(updated_at) AS at FROM outbox WHERE state = 'delivered' AND lead IS NOT NULL");

@@ -38,3 +38,37 @@ it('limits per visitor behind a trusted proxy, by the address the proxy appended
 it('ignores X-Forwarded-For unless told a proxy is in front', async () => {
   expect(await statuses(false, ['198.51.100.1', '198.51.100.2'])).toEqual([202, 429]);
 });
+
+it('gives leads waiting for a destination the configuration no longer has their attempts, ending as dead letters that say why', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadform-node-renamed-'));
+  const events: { event: string; fields: Record<string, unknown> }[] = [];
+  const start = (destination: string, delivery = {}) =>
+    startNodeRelay({
+      config: { forms: { f: { ...config.forms.f, destination } }, destinations: { [destination]: { type: 'sandbox' } }, delivery },
+      port: 0,
+      hostname: '127.0.0.1',
+      dataDir,
+      log: (event, fields = {}) => events.push({ event, fields }),
+      env: {},
+      pollMs: 50,
+    });
+  try {
+    // Leads accepted for "crm", the relay stopped before they went out.
+    const first = await start('crm');
+    if (!first.ok) throw new Error(first.problems.join('\n'));
+    await first.relay.store.accept({ lead: { id: 'waiting', formId: 'f', receivedAt: new Date().toISOString(), fields: { email: 'w@example.com' } }, destination: 'gone', idempotencyKey: null, bodyHash: 'h' });
+    await first.relay.close();
+
+    const second = await start('crm', { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 });
+    if (!second.ok) throw new Error(second.problems.join('\n'));
+    try {
+      expect(events.find((e) => e.event === 'delivery.unconfigured_destination')?.fields).toMatchObject({ destination: 'gone' });
+      await expect.poll(async () => (await second.relay.store.get('waiting'))?.state, { timeout: 5000 }).toBe('dead');
+      expect((await second.relay.store.get('waiting'))?.lastError).toContain('destination "gone" is not configured');
+    } finally {
+      await second.relay.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -146,8 +146,14 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       current.running = null;
     })();
   };
+  // Leads waiting for a destination the configuration no longer has (renamed or removed) still get
+  // their attempts, which end as dead letters saying so, to replay once it is back.
+  const unconfigured = store.pendingDestinations().filter((name) => !Object.hasOwn(config.destinations, name));
+  for (const name of unconfigured) {
+    log('delivery.unconfigured_destination', { destination: name, fix: `add destination "${name}" back to the configuration, or its pending leads end as dead letters` });
+  }
   const kick = () => {
-    for (const name of Object.keys(config.destinations)) kickOne(name);
+    for (const name of [...Object.keys(config.destinations), ...unconfigured]) kickOne(name);
   };
   const sweep = () => eraseExpiredPayloads(deliveryDeps).catch((error) => log('retention.error', { error: String(error) }));
 
