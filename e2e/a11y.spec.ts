@@ -63,6 +63,8 @@ test('keyboard only: errors on leaving a field (not while typing), focus to the 
   await expect(form.getByLabel('Name')).toBeVisible();
   const visitor = uniqueName('Keys');
 
+  // A required radio group says so to screen readers (the visible * is aria-hidden).
+  await expect(form.getByRole('radio', { name: '11–50' })).toHaveJSProperty('required', true);
   await page.keyboard.press('Tab');
   await expect(form.getByLabel('Name')).toBeFocused();
   // The focus ring is visible: a 3px solid outline.

@@ -91,6 +91,16 @@ test("popup: LeadForm('open', …) opens a form with prefill and submits it", as
   expect((await theOneLead(request, name)).fields.email).toBe('ada@example.com');
 });
 
+test("popup: two LeadForm('open', …) calls with different prefills open two popups, each with its own values", async ({ page }) => {
+  await page.goto('/demo/popup.html');
+  const open = (email: string) => page.evaluate((value) => (window as unknown as { LeadForm(...args: unknown[]): void }).LeadForm('open', { form: 'contact', prefill: { email: value } }), email);
+  await open('first@example.com');
+  await expect(page.getByRole('dialog', { name: 'Contact us' }).getByLabel('Email')).toHaveValue('first@example.com');
+  await page.keyboard.press('Escape');
+  await open('second@example.com');
+  await expect(page.getByRole('dialog', { name: 'Contact us' }).getByLabel('Email')).toHaveValue('second@example.com');
+});
+
 test('iframe alone: the embed page works with no script on the parent, under its own strict CSP', async ({ page, request }) => {
   const response = await page.goto('/v1/forms/showcase/embed?email=solo@example.com&src=partner-site');
   const csp = response!.headers()['content-security-policy']!;

@@ -4,14 +4,14 @@
  * machine cannot download) is played by a small script with the same explicit-render API: the
  * visitor ticks its box to earn a token.
  */
-import { expect, test } from '@playwright/test';
-import { startFakeTurnstile } from '../src/relay/testing/fake-turnstile.ts';
-import { startOwnRelay } from './own-relay.ts';
+import { expect, type Page, test } from '@playwright/test';
+import { type FakeTurnstile, startFakeTurnstile } from '../src/relay/testing/fake-turnstile.ts';
+import { type OwnRelay, startOwnRelay } from './own-relay.ts';
 
 const SECRET = 'turnstile-secret-e2e-7f3a';
 const SITE_KEY = '1x00000000000000000000AA';
 
-/** Turnstile's explicit-render API: render(element, {sitekey, callback}), reset(id). */
+/** Turnstile's explicit-render API: render(element, {sitekey, callback, …}), reset(id). */
 const FAKE_CLIENT = `
 window.turnstileRenders = [];
 window.turnstile = {
@@ -30,7 +30,25 @@ window.turnstile = {
   },
 };`;
 
-test('a visitor earns a Turnstile token, the relay checks it, and the lead arrives', async ({ page }) => {
+/** A challenge that cannot run here (say, a site key not valid for this domain): Cloudflare calls error-callback. */
+const FAILING_CLIENT = `
+window.turnstile = {
+  render(element, options) {
+    setTimeout(() => { window.errorCallbackAnswered = options['error-callback'](); }, 100);
+    return '0';
+  },
+  reset() {},
+};`;
+
+interface Guarded {
+  relay: OwnRelay;
+  verifier: FakeTurnstile;
+  scripts: string[];
+  close(): Promise<void>;
+}
+
+/** A relay whose `contact` form asks for Turnstile, with `client` playing Cloudflare's script for `page`. */
+async function guardedRelay(page: Page, client: string): Promise<Guarded> {
   const verifier = await startFakeTurnstile(SECRET);
   const relay = await startOwnRelay(
     {
@@ -46,14 +64,21 @@ test('a visitor earns a Turnstile token, the relay checks it, and the lead arriv
     },
     { env: { TURNSTILE_SECRET_KEY: SECRET }, turnstileVerifyUrl: verifier.url },
   );
-  const origin = relay.url;
   const scripts: string[] = [];
   await page.route('https://challenges.cloudflare.com/**', (route) => {
     scripts.push(route.request().url());
-    return route.fulfill({ contentType: 'text/javascript', body: FAKE_CLIENT });
+    return route.fulfill({ contentType: 'text/javascript', body: client });
   });
+  return { relay, verifier, scripts, close: async () => (await relay.close(), await verifier.close()) };
+}
+
+const inboxEmails = async (page: Page, relay: OwnRelay) =>
+  ((await (await page.request.get(`${relay.url}/sandbox/inbox.json`)).json()) as { lead: { fields: { email: string } } }[]).map((item) => item.lead.fields.email);
+
+test('a visitor earns a Turnstile token, the relay checks it, and the lead arrives', async ({ page }) => {
+  const { relay, verifier, scripts, close } = await guardedRelay(page, FAKE_CLIENT);
   try {
-    await page.goto(`${origin}/`);
+    await page.goto(`${relay.url}/`);
     const form = page.locator('[data-leadform="contact"]');
     await form.getByLabel('Email').fill('turnstile@example.com');
     // The challenge is the host's light-DOM child, shown at its slot in the form.
@@ -73,10 +98,46 @@ test('a visitor earns a Turnstile token, the relay checks it, and the lead arriv
     expect(verifier.checks[0]).toMatchObject({ secret: SECRET, response: expect.stringMatching(/^pass-0-/) });
     // A token is good once: the challenge starts again for whatever comes next.
     expect(await page.evaluate(() => (window as unknown as { turnstileResets: number }).turnstileResets)).toBe(1);
-    const inbox = (await (await page.request.get(`${origin}/sandbox/inbox.json`)).json()) as { lead: { fields: { email: string }; meta?: Record<string, unknown> } }[];
-    expect(inbox.map((item) => item.lead.fields.email)).toEqual(['turnstile@example.com']);
+    expect(await inboxEmails(page, relay)).toEqual(['turnstile@example.com']);
   } finally {
-    await relay.close();
-    await verifier.close();
+    await close();
+  }
+});
+
+test('a challenge that cannot run ends in a failure the visitor sees, not an endless "Sending…"', async ({ page }) => {
+  const { relay, close } = await guardedRelay(page, FAILING_CLIENT);
+  try {
+    await page.goto(`${relay.url}/`);
+    const form = page.locator('[data-leadform="contact"]');
+    await form.getByLabel('Email').fill('blocked@example.com');
+    await form.getByRole('button', { name: 'Send' }).click();
+    await expect(form.getByRole('status')).toHaveText('Your message could not be sent. Please try again.');
+    // true tells Cloudflare's script the error was handled, so it throws nothing into the page.
+    expect(await page.evaluate(() => (window as unknown as { errorCallbackAnswered: unknown }).errorCallbackAnswered)).toBe(true);
+    expect(await inboxEmails(page, relay)).toEqual([]);
+  } finally {
+    await close();
+  }
+});
+
+test('offline, a form with a challenge is not queued for later; back online, its retry keeps the token and goes through', async ({ page, context }) => {
+  const { relay, verifier, close } = await guardedRelay(page, FAKE_CLIENT);
+  try {
+    await page.goto(`${relay.url}/`);
+    const form = page.locator('[data-leadform="contact"]');
+    await form.getByLabel('Email').fill('offline-challenge@example.com');
+    await form.locator(':scope > [slot="challenge"]').getByLabel('Verify you are human').click();
+    await context.setOffline(true);
+    await form.getByRole('button', { name: 'Send' }).click();
+    await expect(form.getByRole('status')).toHaveText('Your message could not be sent. Please try again.');
+    expect(await page.evaluate(() => localStorage.getItem('leadform:queue'))).toBeNull();
+
+    await context.setOffline(false);
+    await form.getByRole('button', { name: 'Try again' }).click();
+    await expect(form.getByText("Thank you! We'll be in touch.")).toBeVisible();
+    expect(verifier.checks.map((check) => check.response)).toHaveLength(1);
+    expect(await inboxEmails(page, relay)).toEqual(['offline-challenge@example.com']);
+  } finally {
+    await close();
   }
 });

@@ -25,6 +25,12 @@ describe('initialValues', () => {
     expect(initialValues(definition, {}, '?src=partner')).toMatchObject({ source: 'partner' });
   });
 
+  it('gives a hidden field its own value when the URL value breaks its rules, since nobody could correct it', () => {
+    const ref: FormDefinition = { id: 'ref', fields: [{ name: 'ref', type: 'hidden', value: 'web', maxLength: 8, prefillParam: 'ref' }] };
+    expect(initialValues(ref, {}, '?ref=partner')).toEqual({ ref: 'partner' });
+    expect(initialValues(ref, {}, `?ref=${'x'.repeat(300)}`)).toEqual({ ref: 'web' });
+  });
+
   it('keeps only known options, reads checkbox parameters as booleans, and never pre-ticks consent', () => {
     const values = initialValues(definition, {}, '?plan=platinum&news=0&consent=1');
     expect(values).not.toHaveProperty('plan');

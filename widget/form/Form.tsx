@@ -99,8 +99,11 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
       if (definition.redirectUrl) (options.navigate ?? ((url) => location.assign(url)))(definition.redirectUrl);
       return;
     }
-    if (result.kind === 'unavailable' && result.status === 0 && !navigator.onLine && enqueue(entry)) {
+    // A form with a challenge is not kept offline: its token would be missing or stale by the time
+    // the queue sends it from some later page, where nobody would see the refusal.
+    if (result.kind === 'unavailable' && result.status === 0 && !navigator.onLine && !options.challenge && enqueue(entry)) {
       setStatus('offline');
+      focus(`${ids}-status`);
       whenSettled(entry.key, (later) => settle(entry, later));
       emit('error', { formId, status: 0, error: 'offline' });
       return;
@@ -242,6 +245,8 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
               <input
                 {...aria}
                 aria-required={undefined}
+                // The group's "required" for screen readers (the form is noValidate: no browser bubbles).
+                required={field.required}
                 type="radio"
                 id={index ? `${id}-${index}` : id}
                 name={field.name}
@@ -343,6 +348,8 @@ export function initialValues(definition: FormDefinition, prefill: Record<string
     const fromUrl = field.prefillParam ? params.get(field.prefillParam) : null;
     let value: FieldValue | null | undefined = prefill[field.name] ?? fromUrl ?? (field.type === 'hidden' ? (field.value ?? '') : undefined);
     if (field.type === 'checkbox' && typeof value === 'string') value = !/^(0|false|no|off)?$/i.test(value);
+    // Nobody can correct a hidden field: a URL value that breaks its rules gives way to its own.
+    if (field.type === 'hidden' && fieldIssue(field, value)) value = field.value ?? '';
     if ((field.type === 'select' || field.type === 'radio') && !field.options?.some((option) => option.value === value)) continue;
     if (value !== undefined && value !== null) values[field.name] = value;
   }

@@ -60,6 +60,13 @@ export function mountChallenge(host: HTMLElement, { siteKey }: { siteKey: string
         for (const resolve of waiting.splice(0)) resolve(earned);
       },
       'expired-callback': () => (token = undefined),
+      // A challenge that cannot run (a site key not valid for this domain, a frame the page's CSP
+      // refuses) would otherwise keep the submission waiting; true keeps Cloudflare's script from
+      // throwing into the page. The submission goes without a token and the relay says why.
+      'error-callback': () => {
+        for (const resolve of waiting.splice(0)) resolve('');
+        return true;
+      },
     });
     return () => turnstile.reset(widget);
   });
@@ -68,7 +75,7 @@ export function mountChallenge(host: HTMLElement, { siteKey }: { siteKey: string
     if (meta.turnstile || (!token && !navigator.onLine)) return;
     try {
       const restart = await reset;
-      meta.turnstile = token ?? (await new Promise<string>((resolve) => waiting.push(resolve)));
+      meta.turnstile = token ?? ((await new Promise<string>((resolve) => waiting.push(resolve))) || undefined);
       token = undefined;
       restart();
     } catch (error) {

@@ -9,6 +9,13 @@ describe('pickLocale', () => {
     expect(pickLocale(undefined, '', ['es-MX', 'en'])).toBe('es-MX');
     expect(pickLocale(undefined, '', [])).toBe('en');
   });
+
+  it('reads the tags pages write as canonical ones, and an unreadable one as English', () => {
+    expect(pickLocale(undefined, 'de_DE', [])).toBe('de-DE');
+    expect(pickLocale(undefined, 'DE', [])).toBe('de');
+    expect(pickLocale(undefined, 'pt-br', [])).toBe('pt-BR');
+    expect(pickLocale(undefined, 'not a language tag', ['fr'])).toBe('en');
+  });
 });
 
 describe('catalogueFor', () => {

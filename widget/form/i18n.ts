@@ -21,9 +21,17 @@ const CATALOGUES: Record<string, () => Promise<CatalogueModule>> = {
 /** The languages with a built-in catalogue. */
 export const BUILT_IN_LOCALES = Object.keys(CATALOGUES);
 
-/** The first locale that is set, in the documented order. */
+/**
+ * The first locale that is set, in the documented order, as a canonical tag: pages write
+ * `lang="de_DE"` or `lang="DE"`, and a tag the relay would refuse (over 35 characters, or no tag
+ * at all) must not cost the lead. An unreadable one means English.
+ */
 export function pickLocale(fromDefinition: string | undefined, htmlLang: string | undefined, browser: readonly string[] | undefined): string {
-  return fromDefinition || htmlLang || browser?.[0] || 'en';
+  try {
+    return Intl.getCanonicalLocales((fromDefinition || htmlLang || browser?.[0] || 'en').replace(/_/g, '-'))[0]!.slice(0, 35);
+  } catch {
+    return 'en';
+  }
 }
 
 const languageOf = (locale: string) => locale.split('-')[0]!.toLowerCase();

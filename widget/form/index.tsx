@@ -109,12 +109,16 @@ export function boot(relay: string): Core {
     return popup;
   };
 
-  /** Opens form `options.form` as a popup, made once per form (a double click opens one). */
+  /**
+   * Opens form `options.form` as a popup, made once per form and prefill (a double click opens
+   * one; two buttons with different prefills open two).
+   */
   const open = async (options: RenderOptions, opener: Element | null) => {
-    let popup = popups.get(options.form);
+    const key = options.form + JSON.stringify(options.prefill);
+    let popup = popups.get(key);
     if (!popup) {
-      popups.set(options.form, (popup = createPopupFor(options)));
-      popup.catch(() => popups.delete(options.form));
+      popups.set(key, (popup = createPopupFor(options)));
+      popup.catch(() => popups.delete(key));
     }
     (await popup).open(opener);
   };
