@@ -27,6 +27,12 @@ export interface DeliveryDeps {
   pacers?: Map<string, Pacer>;
   /** @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * True once the runtime is shutting down: no new attempt starts. Leads claimed and not yet
+   * attempted are looked up before they are created after the restart, as after a crash.
+   * @default never
+   */
+  stopping?: () => boolean;
 }
 
 /** Keeps a destination's calls under its vendor's limit: at most `calls` in any `perMs` window. */
@@ -166,7 +172,10 @@ export async function deliverDue(deps: DeliveryDeps, limit = 50, destination?: s
   }
   await Promise.all(
     [...byDestination.values()].map(async (list) => {
-      for (const entry of list) await attempt(entry, deps);
+      for (const entry of list) {
+        if (deps.stopping?.()) return;
+        await attempt(entry, deps);
+      }
     }),
   );
   return entries.length;

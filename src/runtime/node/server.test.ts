@@ -72,3 +72,32 @@ it('gives leads waiting for a destination the configuration no longer has their 
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+it('shuts down once the attempts under way end, leaving the backlog for the next start', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadform-node-stop-'));
+  let calls = 0;
+  const started = await startNodeRelay({
+    config: { forms: { f: { ...config.forms.f, destination: 'slow' } }, destinations: { slow: { type: 'slow' } } },
+    port: 0,
+    hostname: '127.0.0.1',
+    dataDir,
+    log: () => {},
+    env: {},
+    pollMs: 50,
+    // A CRM that takes 100 ms a lead: 30 leads would hold a shutdown for 3 s.
+    extraDestinations: {
+      slow: () => ({ ok: true, destination: { type: 'slow', deliver: async () => (calls++, await new Promise((done) => setTimeout(done, 100)), { kind: 'delivered' }) } }),
+    },
+  });
+  if (!started.ok) throw new Error(started.problems.join('\n'));
+  try {
+    for (let i = 0; i < 30; i++) {
+      await started.relay.store.accept({ lead: { id: `l${i}`, formId: 'f', receivedAt: new Date().toISOString(), fields: { email: `l${i}@example.com` } }, destination: 'slow', idempotencyKey: null, bodyHash: `h${i}` });
+    }
+    await expect.poll(() => calls, { timeout: 5000 }).toBeGreaterThan(0);
+  } finally {
+    await started.relay.close();
+  }
+  expect(calls).toBeLessThan(5);
+  rmSync(dataDir, { recursive: true, force: true });
+});

@@ -112,7 +112,9 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     return built;
   }
 
+  let stopping = false;
   const deliveryDeps = {
+    stopping: () => stopping,
     config,
     outbox: store,
     destinations: built.destinations,
@@ -138,11 +140,11 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       do {
         current.again = false;
         try {
-          while ((await deliverDue(deliveryDeps, 50, destination)) > 0);
+          while (!stopping && (await deliverDue(deliveryDeps, 50, destination)) > 0);
         } catch (error) {
           log('delivery.loop_error', { destination, error: error instanceof Error ? error.message : String(error) });
         }
-      } while (current.again);
+      } while (current.again && !stopping);
       current.running = null;
     })();
   };
@@ -201,7 +203,9 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       server,
       store,
       url,
+      /** Stops taking requests, lets the attempts under way end (not the backlog), and closes the store. */
       async close() {
+        stopping = true;
         clearInterval(timer);
         clearInterval(retentionTimer);
         await new Promise<void>((done) => server.close(() => done()));
