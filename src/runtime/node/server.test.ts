@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -100,4 +100,23 @@ it('shuts down once the attempts under way end, leaving the backlog for the next
   }
   expect(calls).toBeLessThan(5);
   rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('refuses to start on a port in use, or with a data folder it cannot write, naming the setting and the fix', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadform-node-refuse-'));
+  const first = await startNodeRelay({ config, port: 0, hostname: '127.0.0.1', dataDir: join(dataDir, 'a'), log: () => {}, env: {} });
+  if (!first.ok) throw new Error(first.problems.join('\n'));
+  try {
+    const port = Number(new URL(first.relay.url).port);
+    const second = await startNodeRelay({ config, port, hostname: '127.0.0.1', dataDir: join(dataDir, 'b'), log: () => {}, env: {} });
+    expect(second).toEqual({ ok: false, problems: [`PORT: port ${port} is in use (another leadform, or another server); set PORT to a free port`] });
+    // A file where the folder should be.
+    writeFileSync(join(dataDir, 'file'), '');
+    const third = await startNodeRelay({ config, port: 0, hostname: '127.0.0.1', dataDir: join(dataDir, 'file'), log: () => {}, env: {} });
+    expect(third.ok).toBe(false);
+    if (!third.ok) expect(third.problems[0]).toMatch(/^LEADFORM_DATA_DIR: cannot keep the outbox in .*file .*; set it to a folder this process may write$/);
+  } finally {
+    await first.relay.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

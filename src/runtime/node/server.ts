@@ -104,7 +104,13 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   if (!parsed.ok) return parsed;
   const { config } = parsed;
   const log = options.log ?? stdoutLog;
-  const store = new SqliteStore({ file: join(resolve(options.dataDir ?? '.leadform'), 'leadform.sqlite') });
+  const dataDir = resolve(options.dataDir ?? '.leadform');
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore({ file: join(dataDir, 'leadform.sqlite') });
+  } catch (error) {
+    return { ok: false, problems: [`LEADFORM_DATA_DIR: cannot keep the outbox in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`] };
+  }
   const inbox = store.inbox();
   const built = createDestinations(config.destinations, { sandboxInbox: inbox, secret }, factories);
   if (!built.ok) {
@@ -186,9 +192,17 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   );
 
   const port = options.port ?? 8787;
-  const server = await new Promise<ServerType>((done) => {
-    const s = serve({ fetch: app.fetch, port, hostname: options.hostname ?? '0.0.0.0' }, () => done(s));
+  const hostname = options.hostname ?? '0.0.0.0';
+  const listening = await new Promise<ServerType | NodeJS.ErrnoException>((done) => {
+    const s = serve({ fetch: app.fetch, port, hostname }, () => done(s));
+    s.once('error', done);
   });
+  if (listening instanceof Error) {
+    store.close();
+    const why = listening.code === 'EADDRINUSE' ? `port ${port} is in use (another leadform, or another server)` : `cannot listen on ${hostname}:${port} (${listening.message})`;
+    return { ok: false, problems: [`PORT: ${why}; set PORT to a free port`] };
+  }
+  const server = listening;
   const timer = setInterval(kick, options.pollMs ?? 1000);
   const retentionTimer = setInterval(sweep, options.retentionSweepMs ?? 3_600_000);
   kick();
