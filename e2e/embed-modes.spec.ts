@@ -146,6 +146,9 @@ test('iframe with the script on a parent of another origin: it resizes to its fo
   await expect(inner.getByText("Thank you! We'll be in touch.")).toBeVisible();
   const lead = await theOneLead(request, name);
   await expect.poll(() => page.evaluate(() => (window as unknown as { events: string[] }).events.at(-1))).toBe(`success:${lead.id}`);
+  // The parent's LeadForm('on') callback and its Tag Manager hear the frame's events too.
+  expect(await page.evaluate(() => (window as unknown as { successCallback: unknown }).successCallback)).toEqual({ formId: 'showcase', id: lead.id });
+  expect(await page.evaluate(() => (window as unknown as { dataLayer: { event: string }[] }).dataLayer.map((entry) => entry.event))).toEqual(['leadform_ready', 'leadform_submit', 'leadform_success']);
   // The success message is much shorter than the form: the frame shrinks with it.
   await expect.poll(async () => (await frame.boundingBox())!.height).toBeLessThan(before / 2);
 });

@@ -31,25 +31,25 @@ export type Emit = <E extends LeadFormEventName>(event: E, detail: LeadFormEvent
 
 type Listener = (detail: unknown) => void;
 
-/** Dispatches events for every form of one page and keeps the `LeadForm('on', …)` callbacks. */
+/** Dispatches events for every form of one page and hands them to `LeadForm('on', …)` callbacks. */
 export function createEvents(warn: (error: unknown) => void) {
-  const listeners: Record<string, Listener[]> = {};
   return {
+    // The callbacks hear the page's events, not this module's: so they also hear a leadform
+    // iframe's, which the parent script re-dispatches on the <iframe> element.
     on(name: string, listener: Listener) {
-      (listeners[name] ??= []).push(listener);
+      document.addEventListener(`leadform:${name}`, (event) => {
+        // A host page's callback that throws must not reach the form.
+        try {
+          listener((event as CustomEvent).detail);
+        } catch (error) {
+          warn(error);
+        }
+      });
     },
     emitter(host: EventTarget, forward?: (name: string, detail: unknown) => void): Emit {
       return (name, detail) => {
         host.dispatchEvent(new CustomEvent(`leadform:${name}`, { bubbles: true, composed: true, detail }));
         forward?.(name, detail);
-        // A host page's callback that throws must not stop the others, nor reach the form.
-        for (const listener of listeners[name] ?? []) {
-          try {
-            listener(detail);
-          } catch (error) {
-            warn(error);
-          }
-        }
         const dataLayer = (window as { dataLayer?: unknown }).dataLayer;
         if (Array.isArray(dataLayer)) dataLayer.push({ event: `leadform_${name}`, ...detail });
       };

@@ -1,7 +1,8 @@
 /**
  * The iframe mode, on the parent page: the loader imports this small module when a leadform
  * iframe first speaks, so pages without one never download it. It sizes the iframe to its form,
- * re-dispatches the form's events on the iframe element, and answers the frame's hello with the
+ * re-dispatches the form's events on the iframe element (and pushes them to this page's GTM
+ * dataLayer), and answers the frame's hello with the
  * parent page's attribution (from `attribution.js`, the same module instance the loader's
  * capture filled, since both import it by one URL). The loader has already checked the message comes from the relay's
  * origin; here it must also come from an iframe of this page.
@@ -24,6 +25,9 @@ export function answerFrame(event: MessageEvent<FrameMessage>, relay: string): v
     if (data.ready) frame.contentWindow.postMessage({ leadform: 1, attribution: readAttribution() }, relay);
     if (typeof data.event === 'string' && /^(ready|submit|success|error)$/.test(data.event)) {
       frame.dispatchEvent(new CustomEvent(`leadform:${data.event}`, { bubbles: true, composed: true, detail: data.detail }));
+      // Tag Manager runs on this page, not in the frame: its conversions come from here.
+      const dataLayer = (window as { dataLayer?: unknown }).dataLayer;
+      if (Array.isArray(dataLayer)) dataLayer.push({ event: `leadform_${data.event}`, ...(data.detail as object) });
     }
   }
 }
