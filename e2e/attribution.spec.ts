@@ -117,3 +117,15 @@ test('a form whose definition requires consent holds attribution on every page o
     await relay.close();
   }
 });
+
+test('a single-page app that rewrites its address after the script ran still has its campaign recorded', async ({ page }) => {
+  // The loader runs (synchronously here), then the app drops ?utm_… before attribution.js has downloaded.
+  await page.route('**/demo/attribution/rewrite.html*', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><html lang="en"><title>app</title><script src="/v1/leadform.js"></script><script>history.replaceState(null, '', '/demo/attribution/rewrite.html#/home')</script>`,
+    }),
+  );
+  await page.goto('/demo/attribution/rewrite.html?utm_source=spa-campaign');
+  await expect.poll(() => storedJourney(page)).toMatchObject({ first: { utm_source: 'spa-campaign' } });
+});

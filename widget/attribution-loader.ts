@@ -23,7 +23,10 @@ export const loadAttribution = (): Promise<Capture> => (capture ??= import(/* @v
 export function captureVisit(settings?: DOMStringMap): void {
   // Beside form.js, which the loader imports from the script's origin: one URL, one module.
   moduleUrl = new URL('/v1/widget/attribution.js', (document.currentScript as HTMLScriptElement | null)?.src || location.href).href;
-  loadAttribution().then((module) => module.captureVisit(settings), warn);
+  // The address as the page was opened: a single-page app may rewrite it (dropping ?utm_…) before
+  // the module has downloaded.
+  const href = location.href;
+  loadAttribution().then((module) => module.captureVisit(settings || {}, href), warn);
 }
 
 /** Takes the `LeadForm(...)` commands about attribution; true when `args` was one of them. */

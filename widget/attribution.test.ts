@@ -210,7 +210,7 @@ function fakeBrowser() {
       document.referrer = referrer;
       vi.resetModules();
       const module = await import('./attribution.ts');
-      module.captureVisit(settings);
+      module.captureVisit(settings, href);
       return module;
     },
   };

@@ -177,21 +177,21 @@ function record(): void {
 }
 
 /**
- * Records this page's visit. `settings` are the loader script's data-* attributes, so that a
+ * Records the visit of the page opened at `href`. `settings` are the loader script's data-* attributes, so that a
  * marketer configures capture on the script tag:
  * - `data-attribution-days`: days a journey is kept after its latest campaign visit, 1 to 400. @default 90
  * - `data-cookie-domain`: the cookie's domain, e.g. ".example.com" so that subdomains share it. @default this host only
  * - `data-consent="required"`: keep it in memory only until `LeadForm('consent', true)`. @default
  *   required when a form of the relay's configuration sets `requireConsent`, else not required
  */
-export function captureVisit({ attributionDays, cookieDomain = '', consent }: DOMStringMap = {}): void {
+export function captureVisit({ attributionDays, cookieDomain = '', consent }: DOMStringMap, href: string): void {
   const days = Number(attributionDays);
   state.days = days >= 1 && days <= MAX_LIFETIME_DAYS ? days : DEFAULT_LIFETIME_DAYS;
   // It goes into the cookie string, where anything but a host name could add attributes.
   state.domain = /^\.?[\w-]+(\.[\w-]+)+$/.test(cookieDomain) ? cookieDomain : '';
   if (cookieDomain && !state.domain) console.warn(`[leadform] data-cookie-domain "${cookieDomain}" is not a domain; the cookie stays on this host`);
   state.pending = consent == 'required' || typeof LEADFORM_CONSENT_REQUIRED != 'undefined';
-  state.visit = readVisit(location.href, document.referrer, Date.now(), state.domain);
+  state.visit = readVisit(href, document.referrer, Date.now(), state.domain);
   record();
 }
 
