@@ -91,6 +91,16 @@ test("popup: LeadForm('open', …) opens a form with prefill and submits it", as
   expect((await theOneLead(request, name)).fields.email).toBe('ada@example.com');
 });
 
+test('popup: a form the page filled in completely, sent at once, is stored (no keystroke, so no fill time to judge)', async ({ page, request }) => {
+  await page.goto('/demo/popup.html');
+  const name = uniqueName('Prefilled');
+  await page.evaluate((value) => (window as unknown as { LeadForm(...args: unknown[]): void }).LeadForm('open', { form: 'contact', prefill: { name: value, email: 'known@example.com' } }), name);
+  const dialog = page.getByRole('dialog', { name: 'Contact us' });
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog.getByText("Thank you! We'll be in touch.")).toBeVisible();
+  expect((await theOneLead(request, name)).fields.email).toBe('known@example.com');
+});
+
 test("popup: two LeadForm('open', …) calls with different prefills open two popups, each with its own values", async ({ page }) => {
   await page.goto('/demo/popup.html');
   const open = (email: string) => page.evaluate((value) => (window as unknown as { LeadForm(...args: unknown[]): void }).LeadForm('open', { form: 'contact', prefill: { email: value } }), email);

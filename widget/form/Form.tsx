@@ -56,6 +56,9 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   let status: Status = 'idle';
   const touched = new Set<string>();
   const startedAt = Date.now();
+  // The relay drops forms filled faster than a person types; a form the page filled in for the
+  // visitor (prefill), sent without a keystroke, has no fill time to judge.
+  let typed = false;
   // One submission, one Idempotency-Key, for every retry; an edit makes it a new submission.
   let pending: Queued | undefined;
 
@@ -70,6 +73,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
 
   const onInput = (field: FieldDefinition, value: FieldValue) => {
     if (status === 'sending') return;
+    typed = true;
     pending = undefined;
     values = { ...values, [field.name]: value };
     if (touched.has(field.name)) check(field);
@@ -154,7 +158,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
       body: {
         fields: values,
         attribution: options.attribution(),
-        meta: { fillMs: Date.now() - startedAt, hp: honeypot, locale, page: location.href.slice(0, 2048) },
+        meta: { fillMs: typed ? Date.now() - startedAt : undefined, hp: honeypot, locale, page: location.href.slice(0, 2048) },
       },
     };
     emit('submit', { formId });
