@@ -8,12 +8,15 @@
  * a concurrent action on the same customer, retried later.
  *
  * After an uncertain attempt the adapter looks first with the documented lead search
- * (`GET /v2/leads?type=…&sortBy=createdon&sortOrder=DESC&limit=…`) for a lead whose notes carry
- * the submission marker: the customer's `userId`, which `GET /v2/leads?userId=` would need, is
- * unknown until a create has answered.
+ * (`GET /v2/leads?type=…&sortBy=createdon&sortOrder=DESC&limit=100&offset=…`) for a lead whose
+ * notes carry the submission marker, page by page until the leads are older than the submission's
+ * `createdOn` (the relay sends its own receipt time, so an earlier attempt's lead sorts exactly
+ * there). The customer's `userId`, which `GET /v2/leads?userId=` would need, is unknown until a
+ * create has answered.
  */
 import * as z from 'zod/mini';
 import { classify, field, isSuccess, joinUrl, send, type VendorAnswer, type VendorRequest } from './http.ts';
+import { findAmongRecentLeads } from './recent-leads.ts';
 import { leadNote, mapLead, mergeMapping, placedFields, submissionMarker, type Mapping } from './mapping.ts';
 import { md5Hex } from './md5.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
@@ -40,10 +43,23 @@ export const CapillaryOptions = z.strictObject({
   owner: z.optional(z.string()),
   /** A sub-status created with the leads/substatus API. @default none */
   subStatus: z.optional(z.string()),
-  /** Recent leads read to find an earlier attempt's lead. @default 50 */
-  lookupLimit: z._default(z.int().check(z.minimum(1), z.maximum(500)), 50),
+  /**
+   * Most leads read to find an earlier attempt's lead. The search stops sooner, at the first
+   * lead older than the submission; this bounds it on an org whose search ignores the sort.
+   * @default 10000
+   */
+  lookupLimit: z._default(z.int().check(z.minimum(100), z.maximum(100_000)), 10_000),
 });
 type CapillarySettings = z.infer<typeof CapillaryOptions>;
+
+/** The fields of a listed lead the lookup reads. */
+interface CapillaryListedLead {
+  id?: number;
+  createdOn?: string;
+  followUpDetails?: { notes?: string }[];
+}
+
+const LOOKUP_PAGE = 100;
 
 /**
  * Defaults. `identifier.EMAIL` and `identifier.MOBILE` name the customer; any other target is an
@@ -132,6 +148,25 @@ export function capillary(options: Record<string, unknown>, deps: SecretDeps): B
     return callOnce(context, request, true);
   }
 
+  /** The lead an earlier attempt created, if Capillary has it. */
+  function findEarlier(lead: Lead, context: DeliveryContext) {
+    const marker = submissionMarker(lead);
+    const createdOn = Date.parse(capillaryDate(lead.receivedAt));
+    return findAmongRecentLeads<CapillaryListedLead>({
+      maxPages: Math.ceil(settings.lookupLimit / LOOKUP_PAGE),
+      async readPage(index) {
+        const query = `/v2/leads?type=${settings.type}&sortBy=createdon&sortOrder=DESC&limit=${LOOKUP_PAGE}&offset=${index * LOOKUP_PAGE}`;
+        const answer = await call(context, { method: 'GET', url: joinUrl(baseUrl, query) });
+        if ('kind' in answer) return answer;
+        if (!isSuccess(answer)) return outcomeOf(answer, 'lead search', false);
+        const items = (field(answer.body, 'data') ?? []) as CapillaryListedLead[];
+        return { items, more: items.length === LOOKUP_PAGE };
+      },
+      isEarlierAttempt: (item) => item.followUpDetails?.some((followUp) => followUp.notes?.includes(marker)) ?? false,
+      predatesSubmission: (item) => Date.parse(item.createdOn ?? '') < createdOn,
+    });
+  }
+
   return {
     ok: true,
     destination: {
@@ -139,14 +174,9 @@ export function capillary(options: Record<string, unknown>, deps: SecretDeps): B
       // Capillary rate-limits per org without a published figure: no pace is declared, its 429s are honoured.
       async deliver(lead, context) {
         if (context.uncertain) {
-          const query = `/v2/leads?type=${settings.type}&sortBy=createdon&sortOrder=DESC&limit=${settings.lookupLimit}`;
-          const found = await call(context, { method: 'GET', url: joinUrl(baseUrl, query) });
-          if ('kind' in found) return found;
-          if (!isSuccess(found)) return outcomeOf(found, 'lead search', false);
-          const marker = submissionMarker(lead);
-          const data = (field(found.body, 'data') ?? []) as { id?: number; followUpDetails?: { notes?: string }[] }[];
-          const earlier = data.find((item) => item.followUpDetails?.some((followUp) => followUp.notes?.includes(marker)));
-          if (earlier) return { kind: 'exists', remoteId: String(earlier.id) };
+          const earlier = await findEarlier(lead, context);
+          if ('outcome' in earlier) return earlier.outcome;
+          if (earlier.found) return { kind: 'exists', remoteId: String(earlier.found.id) };
         }
         const body = capillaryBody(lead, mergeMapping(CAPILLARY_MAPPING, context.mapping), settings);
         if (!body.identifier) return { kind: 'failed', reason: 'capillary: the lead has no email or phone to name the customer by' };

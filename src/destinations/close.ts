@@ -6,12 +6,14 @@
  *
  * How it looks: the docs we build against (shared/crm/close/openapi.yml) give the lead list
  * (`GET /lead/` with `_limit`, `_skip`, `_fields`) but no search or filter parameter, so the
- * adapter reads the most recent leads' descriptions (up to `lookupPages` pages of 100) for the
- * submission's marker, which every description ends with. A lost answer is retried within
- * minutes, so the lead, if Close has it, is among the newest.
+ * adapter reads the newest leads' descriptions, page by page, for the submission's marker, which
+ * every description ends with. It stops at the first lead last updated before the submission was
+ * received (less `CLOCK_SKEW_MS`): a lead an attempt created was created, so also updated, after
+ * that, and nothing past that lead is newer whether Close sorts by creation or by update.
  */
 import * as z from 'zod/mini';
 import { afterCommit, classify, field, isSuccess, joinUrl, send } from './http.ts';
+import { findAmongRecentLeads } from './recent-leads.ts';
 import { leadNote, mapLead, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
 import type { DeliveryContext, DeliveryOutcome, Lead } from './types.ts';
@@ -23,9 +25,24 @@ export const CloseOptions = z.strictObject({
   apiKeyEnv: envName,
   /** `status_id` of new leads. @default the organization's first status */
   statusId: z.optional(z.string()),
-  /** Pages of 100 recent leads read to find an earlier attempt's lead. @default 3 */
-  lookupPages: z._default(z.int().check(z.minimum(1), z.maximum(20)), 3),
+  /**
+   * Most pages of 100 leads read to find an earlier attempt's lead. The scan stops sooner, at
+   * the first lead older than the submission; this bounds it should the list not be newest first.
+   * @default 100
+   */
+  lookupPages: z._default(z.int().check(z.minimum(1), z.maximum(1000)), 100),
 });
+
+/** The fields of a listed lead the lookup reads. */
+interface CloseListedLead {
+  id?: string;
+  description?: string | null;
+  date_updated?: string;
+}
+
+const LOOKUP_PAGE = 100;
+/** How far Close's clock may run behind the relay's. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Defaults. Targets: `name` (the lead, a company), `url`, `contact.name`, `contact.title`,
@@ -79,18 +96,21 @@ export function close(options: Record<string, unknown>, deps: SecretDeps): Built
     return classify(answer, `close ${what}`, creates, detail);
   };
 
-  /** The id of the lead an earlier attempt created, if Close has it. */
-  async function findEarlier(lead: Lead, context: DeliveryContext, authorization: string): Promise<{ id?: string } | { outcome: DeliveryOutcome }> {
+  /** The lead an earlier attempt created, if Close has it. */
+  function findEarlier(lead: Lead, context: DeliveryContext, authorization: string) {
     const marker = submissionMarker(lead);
-    for (let page = 0; page < settings.lookupPages; page += 1) {
-      const answer = await send(context, { method: 'GET', url: joinUrl(settings.baseUrl, `/api/v1/lead/?_limit=100&_skip=${page * 100}&_fields=id,description`), headers: { Authorization: authorization } });
-      if (!isSuccess(answer)) return { outcome: outcomeOf(answer, 'lead list', false) };
-      const data = (field(answer.body, 'data') ?? []) as { id?: string; description?: string }[];
-      const found = data.find((item) => item.description?.includes(marker));
-      if (found) return { id: found.id };
-      if (field(answer.body, 'has_more') !== true) break;
-    }
-    return {};
+    const receivedSince = Date.parse(lead.receivedAt) - CLOCK_SKEW_MS;
+    return findAmongRecentLeads<CloseListedLead>({
+      maxPages: settings.lookupPages,
+      async readPage(index) {
+        const query = `/api/v1/lead/?_limit=${LOOKUP_PAGE}&_skip=${index * LOOKUP_PAGE}&_fields=id,description,date_updated`;
+        const answer = await send(context, { method: 'GET', url: joinUrl(settings.baseUrl, query), headers: { Authorization: authorization } });
+        if (!isSuccess(answer)) return outcomeOf(answer, 'lead list', false);
+        return { items: (field(answer.body, 'data') ?? []) as CloseListedLead[], more: field(answer.body, 'has_more') === true };
+      },
+      isEarlierAttempt: (item) => item.description?.includes(marker) ?? false,
+      predatesSubmission: (item) => Date.parse(item.date_updated ?? '') < receivedSince,
+    });
   }
 
   return {
@@ -105,7 +125,7 @@ export function close(options: Record<string, unknown>, deps: SecretDeps): Built
         if (context.uncertain) {
           const earlier = await findEarlier(lead, context, authorization);
           if ('outcome' in earlier) return earlier.outcome;
-          if (earlier.id) return { kind: 'exists', remoteId: earlier.id };
+          if (earlier.found?.id) return { kind: 'exists', remoteId: earlier.found.id };
         }
         const body = closeBody(lead, mergeMapping(CLOSE_MAPPING, context.mapping), settings.statusId);
         const answer = await send(context, { method: 'POST', url: joinUrl(settings.baseUrl, '/api/v1/lead/'), headers: { Authorization: authorization }, json: body });

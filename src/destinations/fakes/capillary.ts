@@ -2,7 +2,7 @@
  * A fake Capillary org answering as /work/shared/crm/capillary and the README say: `POST
  * /v2/leads` (leadFor required; type SKU|BRAND|CATEGORY|CUSTOM; userId or idType EMAIL|MOBILE +
  * identifier, a new identifier creating a customer), `GET /v2/leads` search with type, userId,
- * sortBy, sortOrder, limit; answers carrying `errors[]`/`warnings[]`; 201 for a partial failure
+ * sortBy (createdon, lastUpdatedOn), sortOrder, limit, offset; answers carrying `errors[]`/`warnings[]`; 201 for a partial failure
  * (the lead stored, an unknown extended field refused); 521 for a concurrent action on the same
  * customer; Basic `TILL_ID:md5(PASSWORD)` or an OAuth token from `/v3/oauth/token/generate`.
  */
@@ -55,8 +55,12 @@ export async function startCapillaryFake(): Promise<FakeVendor & { leads: Capill
     if (request.method === 'GET') {
       const q = request.query;
       let found = leads.filter((lead) => (!q.get('type') || q.get('type') === 'ALL' || lead.type === q.get('type')) && (!q.get('userId') || String(lead.userId) === q.get('userId')));
+      // Unsorted, the search lists leads in the order they were created; `offset` skips that many rows of the result.
+      const sortKey = q.get('sortBy') === 'createdon' ? 'createdOn' : q.get('sortBy') === 'lastUpdatedOn' ? 'lastUpdatedOn' : undefined;
+      if (sortKey) found = [...found].sort((a, b) => Date.parse(String(a[sortKey] ?? a.createdOn)) - Date.parse(String(b[sortKey] ?? b.createdOn)));
       if (q.get('sortOrder') === 'DESC') found = [...found].reverse();
-      return { status: 200, json: { data: found.slice(0, Number(q.get('limit') ?? 10)), warnings: [], errors: [] } };
+      const offset = Number(q.get('offset') ?? 0);
+      return { status: 200, json: { data: found.slice(offset, offset + Number(q.get('limit') ?? 10)), warnings: [], errors: [] } };
     }
     if (request.method !== 'POST') return fail(405, 405, 'Method not allowed');
     const forced = statuses.shift();
