@@ -217,3 +217,20 @@ test('bad calls never throw into the host page: unknown commands, unknown forms,
   expect(detail).toEqual({ formId: 'no-such-form', status: 0, error: 'not_loaded' });
   expect(thrown).toEqual([]);
 });
+
+test('an element that cannot hold a shadow root gets an error event, not silence', async ({ page }) => {
+  const thrown: Error[] = [];
+  page.on('pageerror', (error) => thrown.push(error));
+  await page.goto('/demo/spa.html');
+  await page.waitForFunction(() => (window as { LeadForm?: { loaded?: boolean } }).LeadForm?.loaded);
+  const detail = await page.evaluate(async () => {
+    const failed = new Promise((done) => document.addEventListener('leadform:error', (e) => done((e as CustomEvent).detail)));
+    // A link cannot host a shadow root: attachShadow throws NotSupportedError.
+    const link = document.createElement('a');
+    link.dataset.leadform = 'contact';
+    document.body.append(link);
+    return failed;
+  });
+  expect(detail).toEqual({ formId: 'contact', status: 0, error: 'not_loaded' });
+  expect(thrown).toEqual([]);
+});

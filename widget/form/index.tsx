@@ -81,9 +81,10 @@ export function boot(relay: string): Core {
 
   const mount = async (host: HTMLElement, options: RenderOptions) => {
     if (host.shadowRoot) return;
-    const root = host.attachShadow({ mode: 'open' });
-    adoptStyles(root);
     try {
+      // Inside the try: an element that cannot host a shadow root (`<a>`, `<li>`, `<td>`…) is reported like any other failure.
+      const root = host.attachShadow({ mode: 'open' });
+      adoptStyles(root);
       await renderInto(host, root, options);
     } catch (error) {
       events.emitter(host)('error', { formId: options.form, status: 0, error: 'not_loaded' });
