@@ -17,6 +17,7 @@ interface Submission {
   lastError: string | null;
   uncertain: boolean;
   createdAt: string;
+  replayedAt: string | null;
   nextAttemptAt: string | null;
 }
 interface FormInfo {
@@ -144,7 +145,10 @@ function App() {
                   <td><code>{row.id}</code>{row.uncertain && <span title="An earlier attempt may have reached the CRM"> (uncertain)</span>}</td>
                   <td>{row.form}</td>
                   <td>{row.destination}</td>
-                  <td><time dateTime={row.createdAt}>{new Date(row.createdAt).toLocaleString()}</time></td>
+                  <td>
+                    <time dateTime={row.createdAt}>{new Date(row.createdAt).toLocaleString()}</time>
+                    {row.replayedAt && <> (replayed <time dateTime={row.replayedAt}>{new Date(row.replayedAt).toLocaleString()}</time>)</>}
+                  </td>
                   <td>{row.attempts}</td>
                   <td>{row.lastError ?? '—'}</td>
                   {state.value === 'dead' && (

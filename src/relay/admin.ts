@@ -32,6 +32,8 @@ export interface AdminSubmission {
   lastError: string | null;
   uncertain: boolean;
   createdAt: string;
+  /** When a dead letter was last replayed. */
+  replayedAt: string | null;
   nextAttemptAt: string | null;
   remoteId: string | null;
   /** Null once retention erased it. */
@@ -116,6 +118,7 @@ function toAdmin(entry: OutboxEntry): AdminSubmission {
     lastError: entry.lastError,
     uncertain: entry.uncertain,
     createdAt: new Date(entry.createdAt).toISOString(),
+    replayedAt: entry.replayedAt === null ? null : new Date(entry.replayedAt).toISOString(),
     nextAttemptAt: entry.state === 'pending' ? new Date(entry.nextAttemptAt).toISOString() : null,
     remoteId: entry.remoteId,
     lead: entry.lead,

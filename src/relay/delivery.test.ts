@@ -126,6 +126,29 @@ describe('deliverDue', () => {
     expect(calls.map((c) => c.uncertain)).toEqual([false, false, true, true]);
   });
 
+  it('counts a replayed dead letter\'s age from its replay, so an old lead gets its attempts again', async () => {
+    await store.accept({ lead: lead('a'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    const { destination, calls } = scripted(
+      { kind: 'retry', reason: 'HTTP 503' },
+      { kind: 'retry', reason: 'HTTP 503' },
+      { kind: 'retry', reason: 'HTTP 429', afterMs: 1000 },
+    );
+    clock += config.delivery.maxAgeHours * 3_600_000;
+    await deliverDue(deps(destination));
+    expect(await store.get('a')).toMatchObject({ state: 'dead', lastError: `gave up after older than ${config.delivery.maxAgeHours} h: HTTP 503` });
+    clock += 86_400_000;
+    expect(await store.replay('a', clock)).toBe(true);
+    expect(await store.get('a')).toMatchObject({ state: 'pending', replayedAt: clock });
+    for (let i = 0; i < 2; i++) {
+      await deliverDue(deps(destination));
+      expect(await store.get('a')).toMatchObject({ state: 'pending' });
+      clock += 10_000;
+    }
+    await deliverDue(deps(destination));
+    expect(await store.get('a')).toMatchObject({ state: 'delivered' });
+    expect(calls).toHaveLength(4);
+  });
+
   it('dead-letters a permanent failure at once', async () => {
     await store.accept({ lead: lead('a'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
     await deliverDue(deps(scripted({ kind: 'failed', reason: 'HTTP 401: invalid token' }).destination));

@@ -83,7 +83,7 @@ export function backoffMs(attempt: number, policy: DeliveryPolicy, random: () =>
 
 /** Decides what the outbox records after attempt number `attempt` of `entry` ended with `outcome`. */
 export function nextRecord(
-  entry: Pick<OutboxEntry, 'createdAt' | 'uncertain'>,
+  entry: Pick<OutboxEntry, 'createdAt' | 'replayedAt' | 'uncertain'>,
   attempt: number,
   outcome: Awaited<ReturnType<Destination['deliver']>>,
   policy: DeliveryPolicy,
@@ -99,7 +99,8 @@ export function nextRecord(
     case 'retry': {
       // Once an attempt may have reached the vendor, every later one must look first.
       const uncertain = entry.uncertain || outcome.uncertain === true;
-      const tooOld = now - entry.createdAt >= policy.maxAgeHours * 3_600_000;
+      // A replay is a fresh start: counted from acceptance, an old dead letter would get one attempt.
+      const tooOld = now - (entry.replayedAt ?? entry.createdAt) >= policy.maxAgeHours * 3_600_000;
       if (attempt >= policy.maxAttempts || tooOld) {
         const why = tooOld ? `older than ${policy.maxAgeHours} h` : `${attempt} attempts`;
         return { state: 'dead', error: `gave up after ${why}: ${outcome.reason}`, uncertain };

@@ -15,6 +15,8 @@ export interface OutboxEntry {
   attempts: number;
   /** Epoch milliseconds: when the entry was accepted. */
   createdAt: number;
+  /** Epoch milliseconds: when an admin last replayed it from the dead letters, if ever. */
+  replayedAt: number | null;
   /** Epoch milliseconds: the earliest time of the next attempt (pending entries only). */
   nextAttemptAt: number;
   lastError: string | null;

@@ -59,3 +59,34 @@ describe('group commit', () => {
     expect(commits).toBe(2);
   });
 });
+
+describe('a database file written by an earlier version', () => {
+  it('gains the columns added since, and its dead letters still replay', async () => {
+    const file = join(dir, 'earlier.sqlite');
+    const earlier = openDurableDatabase(file);
+    // The outbox table as the first release created it, before replayed_at.
+    earlier.exec(`CREATE TABLE outbox (
+      id TEXT PRIMARY KEY, form_id TEXT NOT NULL, destination TEXT NOT NULL, idempotency_key TEXT,
+      body_hash TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+      created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+      last_error TEXT, uncertain INTEGER NOT NULL DEFAULT 0, remote_id TEXT, lead TEXT,
+      claimed_by TEXT, claimed_at INTEGER)`);
+    earlier
+      .prepare(`INSERT INTO outbox (id, form_id, destination, body_hash, state, attempts, created_at, next_attempt_at, updated_at, last_error, lead)
+        VALUES ('old', 'f', 'crm', 'h', 'dead', 6, 1000, 1000, 1000, 'HTTP 503', ?)`)
+      .run(JSON.stringify(lead('old')));
+    earlier.close();
+
+    const reopened = openDurableDatabase(file);
+    try {
+      const upgraded = new SqlOutbox(betterSqliteDriver(reopened));
+      expect(await upgraded.get('old')).toMatchObject({ state: 'dead', replayedAt: null, lastError: 'HTTP 503' });
+      expect(await upgraded.replay('old', 5000)).toBe(true);
+      expect(await upgraded.get('old')).toMatchObject({ state: 'pending', attempts: 0, replayedAt: 5000 });
+      // Opening it again finds every column present and changes nothing.
+      expect(await new SqlOutbox(betterSqliteDriver(reopened)).get('old')).toMatchObject({ replayedAt: 5000 });
+    } finally {
+      reopened.close();
+    }
+  });
+});

@@ -39,6 +39,7 @@ interface Row {
   remote_id: string | null;
   lead: string | null;
   claimed_by: string | null;
+  replayed_at: number | null;
 }
 
 export const OUTBOX_SCHEMA = [
@@ -59,7 +60,9 @@ export const OUTBOX_SCHEMA = [
     lead TEXT,
     -- Which process is attempting the entry right now, and since when.
     claimed_by TEXT,
-    claimed_at INTEGER
+    claimed_at INTEGER,
+    -- When an admin last replayed the dead letter: its age for maxAgeHours counts from here.
+    replayed_at INTEGER
   )`,
   'CREATE UNIQUE INDEX IF NOT EXISTS outbox_idempotency ON outbox (form_id, idempotency_key) WHERE idempotency_key IS NOT NULL',
   'CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at)',
@@ -69,6 +72,17 @@ export const OUTBOX_SCHEMA = [
     delivered_at INTEGER NOT NULL
   )`,
 ];
+
+/**
+ * Columns added after the first release, with their types: a database file written before one
+ * existed gets it on open. CREATE TABLE above already holds them all, for new files.
+ */
+const ADDED_COLUMNS: [name: string, type: string][] = [['replayed_at', 'INTEGER']];
+
+function addMissingColumns(sql: SqlDriver): void {
+  const present = new Set(sql.all<{ name: string }>("SELECT name FROM pragma_table_info('outbox')").map((column) => column.name));
+  for (const [name, type] of ADDED_COLUMNS) if (!present.has(name)) sql.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
+}
 
 export interface SqlOutboxOptions {
   /**
@@ -96,6 +110,7 @@ export class SqlOutbox implements Outbox {
     private readonly options: SqlOutboxOptions = {},
   ) {
     for (const statement of OUTBOX_SCHEMA) sql.exec(statement);
+    addMissingColumns(sql);
     this.claimLeaseMs = options.claimLeaseMs ?? 60_000;
   }
 
@@ -223,8 +238,9 @@ export class SqlOutbox implements Outbox {
 
   async replay(id: string, now: number): Promise<boolean> {
     const changed = this.sql.run(
-      `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?, claimed_by = NULL
+      `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?, replayed_at = ?, claimed_by = NULL
        WHERE id = ? AND state = 'dead' AND lead IS NOT NULL`,
+      now,
       now,
       now,
       id,
@@ -294,6 +310,7 @@ function toEntry(row: Row, crashedMidAttempt: boolean): OutboxEntry {
     state: row.state,
     attempts: row.attempts,
     createdAt: row.created_at,
+    replayedAt: row.replayed_at,
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
     uncertain: row.uncertain === 1 || crashedMidAttempt,

@@ -60,7 +60,7 @@ const submit = async (email: string, form = 'contact') => {
   return ((await response.json()) as { id: string }).id;
 };
 const entry = async (state: string, id: string) => {
-  const list = (await (await call(`/v1/admin/submissions?state=${state}`)).json()) as { id: string; attempts: number; lastError: string | null }[];
+  const list = (await (await call(`/v1/admin/submissions?state=${state}`)).json()) as { id: string; attempts: number; lastError: string | null; replayedAt: string | null }[];
   return list.find((s) => s.id === id);
 };
 const eventually = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
@@ -90,9 +90,14 @@ it('dead-letters a refused lead, and an admin replay delivers it', async () => {
   expect(dead).toMatchObject({ attempts: 1, lastError: expect.stringContaining('422') });
   expect(fake.leadsWithEmail(email)).toHaveLength(0);
 
+  expect(dead).toMatchObject({ replayedAt: null });
+
+  const replayedAfter = Date.now();
   expect((await call(`/v1/admin/submissions/${id}/replay`, { method: 'POST' })).status).toBe(202);
-  await eventually(() => entry('delivered', id), 'delivery after the replay');
+  const delivered = await eventually(() => entry('delivered', id), 'delivery after the replay');
   expect(fake.leadsWithEmail(email)).toHaveLength(1);
+  // The Durable Object's table has the column the age rule counts from after a replay.
+  expect(Date.parse(String(delivered.replayedAt))).toBeGreaterThanOrEqual(replayedAfter - 1000);
 });
 
 it('paces a destination under its limit from its Durable Object', async () => {
