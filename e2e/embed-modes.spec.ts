@@ -234,3 +234,34 @@ test('an element that cannot hold a shadow root gets an error event, not silence
   expect(detail).toEqual({ formId: 'contact', status: 0, error: 'not_loaded' });
   expect(thrown).toEqual([]);
 });
+
+test('LeadForm(\'render\') called from <head> renders into a target the parser has not reached yet', async ({ page }) => {
+  let releaseParser!: () => void;
+  const parserHeld = new Promise<void>((done) => (releaseParser = done));
+  // The page's parser waits on a slow script placed before the target, so the render command runs while the document is still loading.
+  await page.route('**/demo/head-render.html', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><html lang="en"><head><title>head render</title>
+<script>(function (w) { w.LeadForm = w.LeadForm || function () { (w.LeadForm.q = w.LeadForm.q || []).push(arguments); }; })(window);
+LeadForm('render', { form: 'contact', target: '#later' });</script>
+<script async src="/v1/leadform.js"></script></head>
+<body><h1>Contact</h1><script src="/demo/slow-parser.js"></script><div id="later"></div></body></html>`,
+    }),
+  );
+  await page.route('**/demo/slow-parser.js', async (route) => {
+    await parserHeld;
+    await route.fulfill({ contentType: 'text/javascript', body: 'window.parserReleased = true;' });
+  });
+  const warnings: string[] = [];
+  page.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+  const formBundle = page.waitForResponse('**/v1/widget/form.js');
+  await page.goto('/demo/head-render.html', { waitUntil: 'commit' });
+  // The form bundle has loaded and run the queued command while the target did not exist yet.
+  await formBundle;
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => [document.readyState, document.querySelector('#later')])).toEqual(['loading', null]);
+  releaseParser();
+  await expect(page.locator('#later').getByLabel('Email')).toBeVisible();
+  expect(warnings.filter((text) => text.includes('render'))).toEqual([]);
+});

@@ -124,6 +124,14 @@ export function boot(relay: string): Core {
     (await popup).open(opener);
   };
 
+  const render = (options: RenderOptions & { target?: string | HTMLElement }) => {
+    const host = typeof options.target === 'string' ? document.querySelector<HTMLElement>(options.target) : options.target;
+    if (host instanceof HTMLElement) void mount(host, options).catch(warn);
+    // A snippet in <head> can run before its target is parsed: look again once the document is.
+    else if (document.readyState === 'loading') addEventListener('DOMContentLoaded', () => render(options));
+    else warn(`render: no element matches ${String(options.target)}`);
+  };
+
   const command = (args: unknown[]) => {
     try {
       const [name, first, second] = args as [string, unknown, unknown];
@@ -131,9 +139,7 @@ export function boot(relay: string): Core {
       if (name === 'on' && typeof first === 'string' && typeof second === 'function') {
         events.on(first as LeadFormEventName, second as (detail: unknown) => void);
       } else if (name === 'render' && typeof options?.form === 'string') {
-        const host = typeof options.target === 'string' ? document.querySelector<HTMLElement>(options.target) : options.target;
-        if (host instanceof HTMLElement) void mount(host, options).catch(warn);
-        else warn(`render: no element matches ${String(options.target)}`);
+        render(options);
       } else if (name === 'open' && typeof options?.form === 'string') {
         const opener = (second as Element | undefined) ?? deepActiveElement();
         void open(options, opener).catch(warn);
