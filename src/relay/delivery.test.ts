@@ -11,7 +11,7 @@ const config = (() => {
   const result = parseConfig({
     forms: { f: { fields: [{ name: 'email', type: 'email' }], destination: 'crm' } },
     destinations: { crm: { type: 'test' } },
-    delivery: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 4000 },
+    delivery: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 4000, timeoutMs: 5000 },
   });
   if (!result.ok) throw new Error(result.problems.join('\n'));
   return result.config;
@@ -83,6 +83,16 @@ describe('deliverDue', () => {
     clock += 1;
     expect(await deliverDue(deps(destination))).toBe(1);
     expect(calls.map((c) => c.attempt)).toEqual([1, 2]);
+  });
+
+  it('after an uncertain attempt waits at least a delivery timeout, so a call still on its way lands before the lookup', async () => {
+    await store.accept({ lead: lead('a'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    await store.accept({ lead: lead('b'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    const { destination } = scripted({ kind: 'retry', reason: 'no answer before the delivery timeout', uncertain: true }, { kind: 'retry', reason: 'HTTP 503' });
+    // The backoff draw is 0: without the settling time both would be due again at once.
+    await deliverDue(deps(destination, () => 0));
+    expect(await store.get('a')).toMatchObject({ state: 'pending', uncertain: true, nextAttemptAt: clock + config.delivery.timeoutMs });
+    expect(await store.get('b')).toMatchObject({ state: 'pending', uncertain: false, nextAttemptAt: clock });
   });
 
   it('marks later attempts uncertain after a throw, so the adapter looks before creating', async () => {

@@ -105,7 +105,10 @@ export function nextRecord(
         const why = tooOld ? `older than ${policy.maxAgeHours} h` : `${attempt} attempts`;
         return { state: 'dead', error: `gave up after ${why}: ${outcome.reason}`, uncertain };
       }
-      const wait = Math.max(outcome.afterMs ?? 0, backoffMs(attempt, policy, random));
+      // A call given up on (a timeout, a reset) may still be on its way to the vendor: the next
+      // attempt, which looks before it creates, waits a delivery timeout so that call lands first.
+      const settleMs = outcome.uncertain === true ? policy.timeoutMs : 0;
+      const wait = Math.max(outcome.afterMs ?? 0, settleMs, backoffMs(attempt, policy, random));
       return { state: 'pending', nextAttemptAt: now + wait, error: outcome.reason, uncertain };
     }
   }

@@ -30,7 +30,7 @@ beforeAll(async () => {
         burst: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'paced' },
       },
       destinations: { hook: { type: 'webhook', ...fake.options }, paced: { type: 'webhook', ...fake.options, pace: { calls: 2, perMs: 1000 } } },
-      delivery: { baseDelayMs: 100, maxDelayMs: 300, maxAttempts: 5 },
+      delivery: { baseDelayMs: 100, maxDelayMs: 300, maxAttempts: 5, timeoutMs: 1000 },
       // Erase delivered payloads at once, so the alarm's retention pass shows within the test.
       retention: { deliveredPayloadDays: 0 },
     }),
