@@ -48,7 +48,7 @@ export const CapillaryOptions = z.strictObject({
    * lead older than the submission; this bounds it on an org whose search ignores the sort.
    * @default 10000
    */
-  lookupLimit: z._default(z.int().check(z.minimum(100), z.maximum(100_000)), 10_000),
+  lookupLimit: z._default(z.int().check(z.minimum(1), z.maximum(100_000)), 10_000),
 });
 type CapillarySettings = z.infer<typeof CapillaryOptions>;
 
