@@ -1,54 +1,59 @@
 /**
- * workerd killed while a Durable Object's alarm is delivering: once workerd is back on the same
- * storage, the lead must still be delivered. The stored alarm time survives the crash but that
- * alarm never fires again, so the outbox object sets its alarm afresh from its rows each time it
- * starts (src/runtime/workers/outbox-object.ts).
+ * workerd killed while a Durable Object's outbox has a lead waiting: once workerd is back on the
+ * same storage, the lead must still be delivered. The stored alarm time survives the crash but
+ * that alarm never fires again, so the outbox object arms its alarm afresh from its rows each
+ * time it starts (src/runtime/workers/outbox-object.ts). Two cases: workerd dies mid-attempt
+ * (the stored alarm time is past), and it dies while the lead waits for a retry (the stored
+ * alarm time is still ahead, and setting the same time again does not re-arm it).
  */
 import { Miniflare } from 'miniflare';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { buildWorker } from '../../scripts/build-worker.ts';
-import { HANG, startFakeServer, type RunningServer } from '../destinations/fakes/server.ts';
+import { HANG, startFakeServer, type FakeResponse } from '../destinations/fakes/server.ts';
 import { startWebhookFake } from '../destinations/fakes/webhook.ts';
 import { miniflareOptions } from '../runtime/workers/miniflare-options.ts';
 import { workerdChildren } from './workers.ts';
 
 const TOKEN = 'workerd-crash-admin-token-0c4e';
-const dir = mkdtempSync(join(tmpdir(), 'leadform-workerd-crash-'));
-let mf: Miniflare | undefined;
-let front: RunningServer | undefined;
-const closers: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  await mf?.dispose().catch(() => {});
-  for (const close of closers) await close();
-  rmSync(dir, { recursive: true, force: true });
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-it('delivers a lead whose alarm was cut short by a SIGKILL of workerd, after a restart', async () => {
+/**
+ * A Workers relay whose one webhook destination sits behind `front`: `front(call)` answers the
+ * call-th request itself (a hang, an error) or returns undefined to pass it to the receiver.
+ */
+async function relayBehind(front: (call: number) => FakeResponse | typeof HANG | undefined, delivery: Record<string, number>) {
+  const dir = mkdtempSync(join(tmpdir(), 'leadform-workerd-crash-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const receiver = await startWebhookFake();
-  closers.push(receiver.close);
-  // The first call hangs (the alarm is mid-attempt when workerd dies); later ones reach the receiver.
+  cleanups.push(receiver.close);
   let calls = 0;
-  front = await startFakeServer(async (request) => {
+  const server = await startFakeServer(async (request) => {
     calls += 1;
-    if (calls === 1) return HANG;
+    const own = front(calls);
+    if (own) return own;
     const answer = await fetch(`${receiver.url}${request.path}`, { method: 'POST', headers: request.headers as Record<string, string>, body: request.text });
     return { status: answer.status, json: await answer.json() };
   });
-  closers.push(front.close);
+  cleanups.push(server.close);
   const configFile = join(dir, 'config.json');
   writeFileSync(
     configFile,
     JSON.stringify({
       forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'hook' } },
-      destinations: { hook: { type: 'webhook', ...receiver.options, url: `${front.url}/hooks/leads` } },
-      delivery: { timeoutMs: 20_000, baseDelayMs: 50, maxDelayMs: 100 },
+      destinations: { hook: { type: 'webhook', ...receiver.options, url: `${server.url}/hooks/leads` } },
+      delivery,
     }),
   );
   const built = await buildWorker({ configFile, outFile: join(dir, 'worker.js') });
   if (!built.ok) throw new Error(built.problems.join('\n'));
+  let mf: Miniflare | undefined;
+  cleanups.push(() => mf?.dispose().catch(() => {}));
   const start = async () => {
     mf = new Miniflare({
       ...miniflareOptions(built.outFile, { ...receiver.env, LEADFORM_ADMIN_TOKEN: TOKEN }),
@@ -58,19 +63,47 @@ it('delivers a lead whose alarm was cut short by a SIGKILL of workerd, after a r
     await mf.ready;
   };
   const request = (path: string, init: RequestInit = {}) => mf!.dispatchFetch(`http://relay.test${path}`, init as never);
-
   await start();
-  const accepted = await request('/v1/forms/contact/submissions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fields: { email: 'crash@example.com' } }) });
-  expect(accepted.status).toBe(202);
-  await expect.poll(() => calls, { timeout: 10_000 }).toBe(1);
+  return {
+    receiver,
+    calls: () => calls,
+    submit: (email: string) =>
+      request('/v1/forms/contact/submissions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fields: { email } }) }),
+    async killAndRestart() {
+      for (const pid of workerdChildren()) process.kill(pid, 'SIGKILL');
+      await mf!.dispose().catch(() => {});
+      await start();
+    },
+    /** Asking the admin API also wakes every outbox object. */
+    async listed(state: string) {
+      const answer = await request(`/v1/admin/submissions?state=${state}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+      return (await answer.json()) as { id: string }[];
+    },
+  };
+}
 
-  for (const pid of workerdChildren()) process.kill(pid, 'SIGKILL');
-  await mf!.dispose().catch(() => {});
-  await start();
+it('delivers a lead whose alarm was cut short by a SIGKILL of workerd, after a restart', async () => {
+  // The first call hangs (the alarm is mid-attempt when workerd dies); later ones reach the receiver.
+  const relay = await relayBehind((call) => (call === 1 ? HANG : undefined), { timeoutMs: 20_000, baseDelayMs: 50, maxDelayMs: 100 });
+  expect((await relay.submit('crash@example.com')).status).toBe(202);
+  await expect.poll(relay.calls, { timeout: 10_000 }).toBe(1);
 
-  // Asking the admin API wakes the outbox object; the lead must then go out.
-  await expect
-    .poll(async () => ((await (await request('/v1/admin/submissions?state=delivered', { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as unknown[]).length, { timeout: 15_000, interval: 500 })
-    .toBe(1);
-  expect(receiver.leadsWithEmail('crash@example.com')).toHaveLength(1);
+  await relay.killAndRestart();
+
+  await expect.poll(async () => (await relay.listed('delivered')).length, { timeout: 15_000, interval: 500 }).toBe(1);
+  expect(relay.receiver.leadsWithEmail('crash@example.com')).toHaveLength(1);
+}, 60_000);
+
+it('delivers a lead that was waiting for its retry when workerd was SIGKILLed, after a restart', async () => {
+  // The first call fails with a 502; the retry is due a few seconds later, after the restart.
+  const relay = await relayBehind((call) => (call === 1 ? { status: 502, json: { error: 'bad gateway' } } : undefined), { timeoutMs: 4000, baseDelayMs: 50, maxDelayMs: 100 });
+  expect((await relay.submit('waiting@example.com')).status).toBe(202);
+  await expect.poll(relay.calls, { timeout: 10_000 }).toBe(1);
+  // The attempt is recorded (pending, its retry time and alarm ahead) before workerd dies.
+  await expect.poll(async () => (await relay.listed('pending')).length, { timeout: 5000, interval: 100 }).toBe(1);
+
+  await relay.killAndRestart();
+
+  await expect.poll(async () => (await relay.listed('delivered')).length, { timeout: 20_000, interval: 500 }).toBe(1);
+  expect(relay.receiver.leadsWithEmail('waiting@example.com')).toHaveLength(1);
 }, 60_000);

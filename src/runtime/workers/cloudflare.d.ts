@@ -16,6 +16,9 @@ declare module 'cloudflare:workers' {
     transactionSync<T>(closure: () => T): T;
     getAlarm(): Promise<number | null>;
     setAlarm(scheduledTime: number | Date): Promise<void>;
+    deleteAlarm(): Promise<void>;
+    /** Resolves once every write made so far is committed. */
+    sync(): Promise<void>;
   }
   export interface DurableObjectState {
     readonly storage: DurableObjectStorage;

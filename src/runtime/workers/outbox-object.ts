@@ -45,9 +45,15 @@ export class OutboxObject extends DurableObject<Env> {
       log: jsonLog,
       pacers: new Map<string, Pacer>(),
     };
-    // An alarm cut short (workerd killed mid-delivery) can leave its time stored but never fire
-    // again, and `wakeBy` trusts a stored time. Each start sets the alarm from the outbox itself.
-    void ctx.blockConcurrencyWhile(() => this.scheduleNextAlarm());
+    // After workerd dies, the alarm time it stored survives but is never fired, and setting that
+    // same time again changes nothing stored, so it is not re-armed either: a retry due after the
+    // restart would wait forever. Each start clears the alarm, commits that, then sets it afresh
+    // from the outbox itself.
+    void ctx.blockConcurrencyWhile(async () => {
+      await ctx.storage.deleteAlarm();
+      await ctx.storage.sync();
+      await this.scheduleNextAlarm();
+    });
   }
 
   async accept(input: AcceptInput) {
