@@ -30,11 +30,14 @@ window.turnstile = {
   },
 };`;
 
-/** A challenge that cannot run here (say, a site key not valid for this domain): Cloudflare calls error-callback. */
+/**
+ * A challenge that cannot run here (say, a site key not valid for this domain): Cloudflare calls
+ * error-callback, here when the test calls `window.failChallenge()`.
+ */
 const FAILING_CLIENT = `
 window.turnstile = {
   render(element, options) {
-    setTimeout(() => { window.errorCallbackAnswered = options['error-callback'](); }, 100);
+    window.failChallenge = () => { window.errorCallbackAnswered = options['error-callback'](); };
     return '0';
   },
   reset() {},
@@ -104,21 +107,30 @@ test('a visitor earns a Turnstile token, the relay checks it, and the lead arriv
   }
 });
 
-test('a challenge that cannot run ends in a failure the visitor sees, not an endless "Sending…"', async ({ page }) => {
-  const { relay, close } = await guardedRelay(page, FAILING_CLIENT);
-  try {
-    await page.goto(`${relay.url}/`);
-    const form = page.locator('[data-leadform="contact"]');
-    await form.getByLabel('Email').fill('blocked@example.com');
-    await form.getByRole('button', { name: 'Send' }).click();
-    await expect(form.getByRole('status')).toHaveText('Your message could not be sent. Please try again.');
-    // true tells Cloudflare's script the error was handled, so it throws nothing into the page.
-    expect(await page.evaluate(() => (window as unknown as { errorCallbackAnswered: unknown }).errorCallbackAnswered)).toBe(true);
-    expect(await inboxEmails(page, relay)).toEqual([]);
-  } finally {
-    await close();
-  }
-});
+for (const when of ['while the form waits for it', 'before the visitor sends'] as const) {
+  test(`a challenge that cannot run (failing ${when}) ends in a failure the visitor sees, not an endless "Sending…"`, async ({ page }) => {
+    const { relay, close } = await guardedRelay(page, FAILING_CLIENT);
+    try {
+      await page.goto(`${relay.url}/`);
+      const form = page.locator('[data-leadform="contact"]');
+      await form.getByLabel('Email').fill('blocked@example.com');
+      await page.waitForFunction(() => typeof (window as unknown as { failChallenge?: unknown }).failChallenge === 'function');
+      const failChallenge = () => page.evaluate(() => (window as unknown as { failChallenge(): void }).failChallenge());
+      if (when === 'before the visitor sends') await failChallenge();
+      await form.getByRole('button', { name: 'Send' }).click();
+      if (when === 'while the form waits for it') {
+        await expect(form.getByRole('button', { name: 'Sending…' })).toBeVisible();
+        await failChallenge();
+      }
+      await expect(form.getByRole('status')).toHaveText('Your message could not be sent. Please try again.');
+      // true tells Cloudflare's script the error was handled, so it throws nothing into the page.
+      expect(await page.evaluate(() => (window as unknown as { errorCallbackAnswered: unknown }).errorCallbackAnswered)).toBe(true);
+      expect(await inboxEmails(page, relay)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+}
 
 test('offline, a form with a challenge is not queued for later; back online, its retry keeps the token and goes through', async ({ page, context }) => {
   const { relay, verifier, close } = await guardedRelay(page, FAKE_CLIENT);

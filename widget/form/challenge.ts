@@ -50,12 +50,15 @@ export function mountChallenge(host: HTMLElement, { siteKey }: { siteKey: string
   element.style.margin = '0 0 16px';
   host.append(element);
   let token: string | undefined;
+  // Set once the challenge reported it cannot run, until it earns a token after all.
+  let failed = false;
   const waiting: ((token: string) => void)[] = [];
   const reset = loadTurnstile().then((turnstile) => {
     const widget = turnstile.render(element, {
       sitekey: siteKey,
       language,
       callback: (earned: string) => {
+        failed = false;
         token = earned;
         for (const resolve of waiting.splice(0)) resolve(earned);
       },
@@ -64,6 +67,7 @@ export function mountChallenge(host: HTMLElement, { siteKey }: { siteKey: string
       // refuses) would otherwise keep the submission waiting; true keeps Cloudflare's script from
       // throwing into the page. The submission goes without a token and the relay says why.
       'error-callback': () => {
+        failed = true;
         for (const resolve of waiting.splice(0)) resolve('');
         return true;
       },
@@ -75,7 +79,8 @@ export function mountChallenge(host: HTMLElement, { siteKey }: { siteKey: string
     if (meta.turnstile || (!token && !navigator.onLine)) return;
     try {
       const restart = await reset;
-      meta.turnstile = token ?? ((await new Promise<string>((resolve) => waiting.push(resolve))) || undefined);
+      // A challenge that already failed would never call back: do not wait for it.
+      meta.turnstile = token ?? (failed ? undefined : (await new Promise<string>((resolve) => waiting.push(resolve))) || undefined);
       token = undefined;
       restart();
     } catch (error) {
