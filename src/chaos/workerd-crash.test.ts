@@ -84,7 +84,7 @@ async function relayBehind(front: (call: number) => FakeResponse | typeof HANG |
 
 it('delivers a lead whose alarm was cut short by a SIGKILL of workerd, after a restart', async () => {
   // The first call hangs (the alarm is mid-attempt when workerd dies); later ones reach the receiver.
-  const relay = await relayBehind((call) => (call === 1 ? HANG : undefined), { timeoutMs: 20_000, baseDelayMs: 50, maxDelayMs: 100 });
+  const relay = await relayBehind((call) => (call === 1 ? HANG : undefined), { timeoutMs: 3000, baseDelayMs: 50, maxDelayMs: 100 });
   expect((await relay.submit('crash@example.com')).status).toBe(202);
   await expect.poll(relay.calls, { timeout: 10_000 }).toBe(1);
 

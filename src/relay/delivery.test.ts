@@ -165,12 +165,16 @@ describe('deliverDue', () => {
     expect(await store.get('a')).toMatchObject({ state: 'dead', attempts: 1, lastError: 'HTTP 401: invalid token' });
   });
 
-  it('treats an entry a crashed process left mid-attempt as uncertain', async () => {
+  it('treats an entry a crashed process left mid-attempt as uncertain, and attempts it once that call can no longer be on its way', async () => {
     await store.accept({ lead: lead('a'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
     expect(await store.due(clock, 10)).toHaveLength(1); // claimed, then the process "dies"
     store.close();
-    store = new SqliteStore({ file: join(dir, 'outbox.sqlite') });
+    store = new SqliteStore({ file: join(dir, 'outbox.sqlite'), takeOverAfterMs: config.delivery.timeoutMs });
     const { destination, calls } = scripted({ kind: 'exists', remoteId: 'R1' });
+    clock += config.delivery.timeoutMs - 1;
+    expect(await deliverDue(deps(destination))).toBe(0);
+    expect(store.nextDueAt()).toBe(clock + 1);
+    clock += 1;
     await deliverDue(deps(destination));
     expect(calls).toEqual([{ id: 'a', attempt: 1, uncertain: true }]);
     expect(await store.get('a')).toMatchObject({ state: 'delivered', remoteId: 'R1' });

@@ -91,6 +91,13 @@ export interface SqlOutboxOptions {
    */
   claimLeaseMs?: number;
   /**
+   * How long an entry another process claimed waits before this one attempts it. That process
+   * died mid-attempt (or is still attempting it), and a call it sent may still be on its way to
+   * the vendor: the lookup that comes first must not overtake it. Pass the delivery timeout.
+   * @default 0
+   */
+  takeOverAfterMs?: number;
+  /**
    * Group commit: accepts that arrive while a batch is being gathered are written in one
    * transaction (one fsync), and each resolves only after that transaction committed. Pass the
    * runtime's "after pending I/O" scheduler (`setImmediate` on Node). Without it, each accept
@@ -103,6 +110,7 @@ export class SqlOutbox implements Outbox {
   /** Tells this process's claims from those a crashed one left behind. */
   private readonly processId = crypto.randomUUID();
   private readonly claimLeaseMs: number;
+  private readonly takeOverAfterMs: number;
   private queue: { input: AcceptInput; done: (result: AcceptResult) => void; fail: (error: unknown) => void }[] = [];
 
   constructor(
@@ -112,6 +120,7 @@ export class SqlOutbox implements Outbox {
     for (const statement of OUTBOX_SCHEMA) sql.exec(statement);
     addMissingColumns(sql);
     this.claimLeaseMs = options.claimLeaseMs ?? 60_000;
+    this.takeOverAfterMs = options.takeOverAfterMs ?? 0;
   }
 
   accept(input: AcceptInput): Promise<AcceptResult> {
@@ -182,10 +191,10 @@ export class SqlOutbox implements Outbox {
     return this.sql.transaction(() => {
       const rows = this.sql.all<Row>(
         `SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
-           AND (claimed_by IS NULL OR claimed_by != ? OR claimed_at < ?)
+           AND (claimed_by IS NULL OR (claimed_by != ? AND claimed_at <= ?) OR claimed_at < ?)
            ${destination === undefined ? '' : 'AND destination = ?'}
          ORDER BY next_attempt_at, created_at LIMIT ?`,
-        ...[now, this.processId, now - this.claimLeaseMs, ...(destination === undefined ? [] : [destination]), limit],
+        ...[now, this.processId, now - this.takeOverAfterMs, now - this.claimLeaseMs, ...(destination === undefined ? [] : [destination]), limit],
       );
       for (const row of rows) this.sql.run('UPDATE outbox SET claimed_by = ?, claimed_at = ? WHERE id = ?', this.processId, now, row.id);
       // A row another process had claimed was mid-attempt when that process died: the vendor may
@@ -269,7 +278,10 @@ export class SqlOutbox implements Outbox {
 
   /** The earliest time a pending entry is due, or null when none is pending. */
   nextDueAt(): number | null {
-    const [row] = this.sql.all<{ next: number | null }>("SELECT MIN(next_attempt_at) AS next FROM outbox WHERE state = 'pending'");
+    const [row] = this.sql.all<{ next: number | null }>(
+      "SELECT MIN(CASE WHEN claimed_by IS NULL THEN next_attempt_at ELSE MAX(next_attempt_at, claimed_at + ?) END) AS next FROM outbox WHERE state = 'pending'",
+      this.takeOverAfterMs,
+    );
     return row?.next ?? null;
   }
 

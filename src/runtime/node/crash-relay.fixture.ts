@@ -35,6 +35,8 @@ const started = await startNodeRelay({
     forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'crm' } },
     destinations: { crm: { type: 'fake-crm' } },
     limits: { perIp: { requests: 10_000, perSeconds: 1 } },
+    // Leads the killed process had claimed are taken over one delivery timeout after their claim.
+    delivery: { timeoutMs: 2000 },
   },
   port: 0,
   hostname: '127.0.0.1',

@@ -107,7 +107,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const dataDir = resolve(options.dataDir ?? '.leadform');
   let store: SqliteStore;
   try {
-    store = new SqliteStore({ file: join(dataDir, 'leadform.sqlite') });
+    store = new SqliteStore({ file: join(dataDir, 'leadform.sqlite'), takeOverAfterMs: config.delivery.timeoutMs });
   } catch (error) {
     return { ok: false, problems: [`LEADFORM_DATA_DIR: cannot keep the outbox in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`] };
   }

@@ -16,6 +16,8 @@ export interface SqliteStoreOptions {
    * @default 60000
    */
   claimLeaseMs?: number;
+  /** See `SqlOutboxOptions.takeOverAfterMs`. @default 0 */
+  takeOverAfterMs?: number;
   /**
    * Batch concurrent accepts into one transaction.
    * @default true
@@ -84,6 +86,7 @@ export class SqliteStore extends SqlOutbox {
     relaxed.pragma('busy_timeout = 5000');
     super(betterSqliteDriver(db, relaxed), {
       ...(options.claimLeaseMs === undefined ? {} : { claimLeaseMs: options.claimLeaseMs }),
+      ...(options.takeOverAfterMs === undefined ? {} : { takeOverAfterMs: options.takeOverAfterMs }),
       ...(options.groupCommit === false ? {} : { batch: (flush: () => void) => setImmediate(flush) }),
     });
     this.db = db;

@@ -33,7 +33,7 @@ export class OutboxObject extends DurableObject<Env> {
         return sql.exec<{ n: number }>('SELECT changes() AS n').toArray()[0]!.n;
       },
       transaction: (fn) => ctx.storage.transactionSync(fn),
-    });
+    }, { takeOverAfterMs: config.delivery.timeoutMs });
     this.sandbox = this.outbox.inbox();
     const built = createDestinations(config.destinations, { sandboxInbox: this.sandbox, secret: secretFrom(env) });
     if (!built.ok) throw new Error(`leadform: destinations are misconfigured:\n${built.problems.join('\n')}`);
