@@ -5,21 +5,10 @@
  */
 import { render } from 'preact';
 import { effect, signal } from '@preact/signals';
+import type { AdminSubmission as Submission } from '../src/relay/admin.ts';
+import type { DeliveryState as State } from '../src/relay/outbox.ts';
 import { snippetsFor } from './snippets.ts';
 
-type State = 'pending' | 'delivered' | 'dead';
-interface Submission {
-  id: string;
-  form: string;
-  destination: string;
-  state: State;
-  attempts: number;
-  lastError: string | null;
-  uncertain: boolean;
-  createdAt: string;
-  replayedAt: string | null;
-  nextAttemptAt: string | null;
-}
 interface FormInfo {
   id: string;
   destination: string;
