@@ -81,7 +81,14 @@ function App() {
           }}
         >
           <label for="token">Admin token (LEADFORM_ADMIN_TOKEN)</label>
-          <input id="token" type="password" autocomplete="current-password" value={draft.value} onInput={(e) => (draft.value = e.currentTarget.value)} required />
+          <input
+            id="token"
+            type="password"
+            autocomplete="current-password"
+            value={draft.value}
+            onInput={(e) => (draft.value = e.currentTarget.value)}
+            required
+          />
           <button type="submit">Sign in</button>
         </form>
       </main>
@@ -102,17 +109,24 @@ function App() {
           Sign out
         </button>
       </header>
-      {error.value && <p role="alert" class="error">{error.value}</p>}
+      {error.value && (
+        <p role="alert" class="error">
+          {error.value}
+        </p>
+      )}
       {notice.value && <p role="status">{notice.value}</p>}
       <section aria-labelledby="subs">
         <h2 id="subs">Submissions</h2>
+        {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form section: a fieldset would need a legend and draw a border */}
         <div role="group" aria-label="Delivery state">
           {(['pending', 'delivered', 'dead'] as const).map((s) => (
             <button type="button" aria-pressed={s === state.value} onClick={() => (state.value = s)} key={s}>
               {s}
             </button>
           ))}
-          <button type="button" onClick={() => void load()}>Reload</button>
+          <button type="button" onClick={() => void load()}>
+            Reload
+          </button>
         </div>
         {rows.value && rows.value.length === 0 && <p>No {state.value} submissions.</p>}
         {rows.value && rows.value.length > 0 && (
@@ -131,18 +145,28 @@ function App() {
             <tbody>
               {rows.value.map((row) => (
                 <tr key={row.id} data-id={row.id}>
-                  <td><code>{row.id}</code>{row.uncertain && <span title="An earlier attempt may have reached the CRM"> (uncertain)</span>}</td>
+                  <td>
+                    <code>{row.id}</code>
+                    {row.uncertain && <span title="An earlier attempt may have reached the CRM"> (uncertain)</span>}
+                  </td>
                   <td>{row.form}</td>
                   <td>{row.destination}</td>
                   <td>
                     <time dateTime={row.createdAt}>{new Date(row.createdAt).toLocaleString()}</time>
-                    {row.replayedAt && <> (replayed <time dateTime={row.replayedAt}>{new Date(row.replayedAt).toLocaleString()}</time>)</>}
+                    {row.replayedAt && (
+                      <>
+                        {' '}
+                        (replayed <time dateTime={row.replayedAt}>{new Date(row.replayedAt).toLocaleString()}</time>)
+                      </>
+                    )}
                   </td>
                   <td>{row.attempts}</td>
                   <td>{row.lastError ?? '—'}</td>
                   {state.value === 'dead' && (
                     <td>
-                      <button type="button" onClick={() => void replay(row.id)}>Replay</button>
+                      <button type="button" onClick={() => void replay(row.id)}>
+                        Replay
+                      </button>
                     </td>
                   )}
                 </tr>
@@ -161,8 +185,12 @@ function App() {
             {snippetsFor(relay, form.id).map((snippet) => (
               <figure key={snippet.mode} data-mode={snippet.mode}>
                 <figcaption>{snippet.title}</figcaption>
-                <pre><code>{snippet.code}</code></pre>
-                <button type="button" onClick={() => void navigator.clipboard?.writeText(snippet.code)}>Copy</button>
+                <pre>
+                  <code>{snippet.code}</code>
+                </pre>
+                <button type="button" onClick={() => void navigator.clipboard?.writeText(snippet.code)}>
+                  Copy
+                </button>
               </figure>
             ))}
           </article>

@@ -68,7 +68,9 @@ test('keyboard only: errors on leaving a field (not while typing), focus to the 
   await page.keyboard.press('Tab');
   await expect(form.getByLabel('Name')).toBeFocused();
   // The focus ring is visible: a 3px solid outline.
-  expect(await form.getByLabel('Name').evaluate((input) => getComputedStyle(input).outlineStyle + ' ' + getComputedStyle(input).outlineWidth)).toBe('solid 3px');
+  expect(await form.getByLabel('Name').evaluate((input) => `${getComputedStyle(input).outlineStyle} ${getComputedStyle(input).outlineWidth}`)).toBe(
+    'solid 3px',
+  );
   await page.keyboard.type(visitor);
   await page.keyboard.press('Tab');
   const email = form.getByLabel('Work email');

@@ -76,7 +76,7 @@ test('a lead sent pages after the landing carries its first touch; a later campa
   expect(second.attribution?.first).not.toHaveProperty('utm_content');
 });
 
-test("with data-consent=\"required\" nothing is stored until LeadForm('consent', true), and refusing erases it", async ({ page, context }) => {
+test('with data-consent="required" nothing is stored until LeadForm(\'consent\', true), and refusing erases it', async ({ page, context }) => {
   await page.goto('/demo/attribution/consent.html?utm_source=partner&utm_campaign=consent-check');
   await expect(page.locator('[data-leadform="contact"]').getByLabel('Email')).toBeVisible();
   // The capture module has run once it is loaded; give any write a moment to land.

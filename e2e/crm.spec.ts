@@ -53,7 +53,15 @@ const cases: Case[] = [
     type: 'bitrix24',
     start: startBitrix24Fake,
     expectArrived(stored: Bitrix24Lead, visitor) {
-      expect(stored).toMatchObject({ NAME: visitor.name.split(' ')[0], LAST_NAME: visitor.name.split(' ').slice(1).join(' '), COMPANY_TITLE: visitor.company, UTM_SOURCE: CAMPAIGN.utm_source, UTM_MEDIUM: CAMPAIGN.utm_medium, UTM_CAMPAIGN: CAMPAIGN.utm_campaign, ORIGINATOR_ID: 'leadform' });
+      expect(stored).toMatchObject({
+        NAME: visitor.name.split(' ')[0],
+        LAST_NAME: visitor.name.split(' ').slice(1).join(' '),
+        COMPANY_TITLE: visitor.company,
+        UTM_SOURCE: CAMPAIGN.utm_source,
+        UTM_MEDIUM: CAMPAIGN.utm_medium,
+        UTM_CAMPAIGN: CAMPAIGN.utm_campaign,
+        ORIGINATOR_ID: 'leadform',
+      });
       expect(stored.COMMENTS).toContain(visitor.message);
     },
   }),
@@ -62,7 +70,11 @@ const cases: Case[] = [
     start: startCloseFake,
     mapping: { 'attribution.utm_source': 'cf_UtmSource1234' },
     expectArrived(stored: CloseLead, visitor) {
-      expect(stored).toMatchObject({ name: visitor.company, contacts: [{ name: visitor.name, emails: [{ email: visitor.email }] }], 'custom.cf_UtmSource1234': CAMPAIGN.utm_source });
+      expect(stored).toMatchObject({
+        name: visitor.company,
+        contacts: [{ name: visitor.name, emails: [{ email: visitor.email }] }],
+        'custom.cf_UtmSource1234': CAMPAIGN.utm_source,
+      });
       expect(stored.description).toContain(visitor.message);
     },
   }),
@@ -70,7 +82,14 @@ const cases: Case[] = [
     type: 'leadsquared',
     start: startLeadSquaredFake,
     expectArrived(stored: LeadSquaredLead, visitor) {
-      expect(stored).toMatchObject({ FirstName: visitor.name.split(' ')[0], EmailAddress: visitor.email, Company: visitor.company, Source: CAMPAIGN.utm_source, SourceMedium: CAMPAIGN.utm_medium, SourceCampaign: CAMPAIGN.utm_campaign });
+      expect(stored).toMatchObject({
+        FirstName: visitor.name.split(' ')[0],
+        EmailAddress: visitor.email,
+        Company: visitor.company,
+        Source: CAMPAIGN.utm_source,
+        SourceMedium: CAMPAIGN.utm_medium,
+        SourceCampaign: CAMPAIGN.utm_campaign,
+      });
       expect(stored.Notes).toContain(visitor.message);
     },
   }),
@@ -79,7 +98,12 @@ const cases: Case[] = [
     start: startCapillaryFake,
     mapping: { 'attribution.utm_source': 'utm_source', 'attribution.utm_campaign': 'utm_campaign' },
     expectArrived(stored: CapillaryLead, visitor) {
-      expect(stored).toMatchObject({ leadFor: 'Website enquiry', idType: 'EMAIL', identifier: visitor.email, extendedFields: { utm_source: CAMPAIGN.utm_source, utm_campaign: CAMPAIGN.utm_campaign } });
+      expect(stored).toMatchObject({
+        leadFor: 'Website enquiry',
+        idType: 'EMAIL',
+        identifier: visitor.email,
+        extendedFields: { utm_source: CAMPAIGN.utm_source, utm_campaign: CAMPAIGN.utm_campaign },
+      });
       expect(stored.followUpDetails[0]!.notes).toContain(visitor.message);
     },
   }),
@@ -119,7 +143,12 @@ for (const subject of cases) {
     );
     const url = relay.url;
     try {
-      const visitor: Visitor = { name: 'Grace Brewster Hopper', email: `grace.${subject.type}.${Date.now()}@example.com`, company: `Hopper Compilers ${subject.type}`, message: `Ünïcödé welcome — call me 📞 (${subject.type})` };
+      const visitor: Visitor = {
+        name: 'Grace Brewster Hopper',
+        email: `grace.${subject.type}.${Date.now()}@example.com`,
+        company: `Hopper Compilers ${subject.type}`,
+        message: `Ünïcödé welcome — call me 📞 (${subject.type})`,
+      };
       await page.goto(`${url}/?${new URLSearchParams(CAMPAIGN)}`);
       const form = page.locator('[data-leadform="contact"]');
       await form.getByLabel('Name').fill(visitor.name);

@@ -26,7 +26,9 @@ test('a visitor from a campaign submits the demo form and the lead reaches the i
 
   await expect
     .poll(async () => {
-      const items = (await (await request.get('/sandbox/inbox.json')).json()) as { lead: { fields: Record<string, string>; attribution?: { first?: Record<string, string> } } }[];
+      const items = (await (await request.get('/sandbox/inbox.json')).json()) as {
+        lead: { fields: Record<string, string>; attribution?: { first?: Record<string, string> } };
+      }[];
       return items.find((item) => item.lead.fields.name === name)?.lead;
     })
     .toMatchObject({

@@ -94,7 +94,11 @@ test("popup: LeadForm('open', …) opens a form with prefill and submits it", as
 test('popup: a form the page filled in completely, sent at once, is stored (no keystroke, so no fill time to judge)', async ({ page, request }) => {
   await page.goto('/demo/popup.html');
   const name = uniqueName('Prefilled');
-  await page.evaluate((value) => (window as unknown as { LeadForm(...args: unknown[]): void }).LeadForm('open', { form: 'contact', prefill: { name: value, email: 'known@example.com' } }), name);
+  await page.evaluate(
+    (value) =>
+      (window as unknown as { LeadForm(...args: unknown[]): void }).LeadForm('open', { form: 'contact', prefill: { name: value, email: 'known@example.com' } }),
+    name,
+  );
   const dialog = page.getByRole('dialog', { name: 'Contact us' });
   await dialog.getByRole('button', { name: 'Send' }).click();
   await expect(dialog.getByText("Thank you! We'll be in touch.")).toBeVisible();
@@ -103,7 +107,11 @@ test('popup: a form the page filled in completely, sent at once, is stored (no k
 
 test("popup: two LeadForm('open', …) calls with different prefills open two popups, each with its own values", async ({ page }) => {
   await page.goto('/demo/popup.html');
-  const open = (email: string) => page.evaluate((value) => (window as unknown as { LeadForm(...args: unknown[]): void }).LeadForm('open', { form: 'contact', prefill: { email: value } }), email);
+  const open = (email: string) =>
+    page.evaluate(
+      (value) => (window as unknown as { LeadForm(...args: unknown[]): void }).LeadForm('open', { form: 'contact', prefill: { email: value } }),
+      email,
+    );
   await open('first@example.com');
   await expect(page.getByRole('dialog', { name: 'Contact us' }).getByLabel('Email')).toHaveValue('first@example.com');
   await page.keyboard.press('Escape');
@@ -142,8 +150,17 @@ test('iframe with the script on a parent of another origin: it resizes to its fo
   const frame = page.locator('#quote');
   // The parent's script answered the frame's hello with the parent page's attribution, from the parent's origin.
   await expect
-    .poll(async () => (await page.frames().find((f) => f.url().includes('/embed'))?.evaluate(() => (window as unknown as { received: unknown[] }).received)) ?? [])
-    .toContainEqual({ origin: otherOrigin(relay), data: { leadform: 1, attribution: expect.objectContaining({ first: expect.objectContaining({ utm_source: 'parent-campaign' }) }) } });
+    .poll(
+      async () =>
+        (await page
+          .frames()
+          .find((f) => f.url().includes('/embed'))
+          ?.evaluate(() => (window as unknown as { received: unknown[] }).received)) ?? [],
+    )
+    .toContainEqual({
+      origin: otherOrigin(relay),
+      data: { leadform: 1, attribution: expect.objectContaining({ first: expect.objectContaining({ utm_source: 'parent-campaign' }) }) },
+    });
   // The frame grows from its 150px default to the form's full height.
   await expect.poll(async () => (await frame.boundingBox())?.height ?? 0).toBeGreaterThan(700);
   await expect.poll(() => page.evaluate(() => (window as unknown as { events: string[] }).events)).toEqual(['ready:showcase']);
@@ -158,7 +175,11 @@ test('iframe with the script on a parent of another origin: it resizes to its fo
   await expect.poll(() => page.evaluate(() => (window as unknown as { events: string[] }).events.at(-1))).toBe(`success:${lead.id}`);
   // The parent's LeadForm('on') callback and its Tag Manager hear the frame's events too.
   expect(await page.evaluate(() => (window as unknown as { successCallback: unknown }).successCallback)).toEqual({ formId: 'showcase', id: lead.id });
-  expect(await page.evaluate(() => (window as unknown as { dataLayer: { event: string }[] }).dataLayer.map((entry) => entry.event))).toEqual(['leadform_ready', 'leadform_submit', 'leadform_success']);
+  expect(await page.evaluate(() => (window as unknown as { dataLayer: { event: string }[] }).dataLayer.map((entry) => entry.event))).toEqual([
+    'leadform_ready',
+    'leadform_submit',
+    'leadform_success',
+  ]);
   // The success message is much shorter than the form: the frame shrinks with it.
   await expect.poll(async () => (await frame.boundingBox())!.height).toBeLessThan(before / 2);
 });
@@ -235,7 +256,7 @@ test('an element that cannot hold a shadow root gets an error event, not silence
   expect(thrown).toEqual([]);
 });
 
-test('LeadForm(\'render\') called from <head> renders into a target the parser has not reached yet', async ({ page }) => {
+test("LeadForm('render') called from <head> renders into a target the parser has not reached yet", async ({ page }) => {
   let releaseParser!: () => void;
   const parserHeld = new Promise<void>((done) => (releaseParser = done));
   // The page's parser waits on a slow script placed before the target, so the render command runs while the document is still loading.

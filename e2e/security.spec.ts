@@ -54,9 +54,25 @@ test.beforeAll(async () => {
       contact: {
         title: `Contact ${XSS.script}`,
         fields: [
-          { name: 'name', type: 'text', required: true, label: label('Name'), hint: `Hint ${XSS.svg}`, placeholder: `"><img src=x onerror=alert(1)>`, messages: { required: `Required ${XSS.img}` } },
+          {
+            name: 'name',
+            type: 'text',
+            required: true,
+            label: label('Name'),
+            hint: `Hint ${XSS.svg}`,
+            placeholder: `"><img src=x onerror=alert(1)>`,
+            messages: { required: `Required ${XSS.img}` },
+          },
           { name: 'email', type: 'email', required: true, label: { en: label('Email') } },
-          { name: 'plan', type: 'select', label: label('Plan'), options: [{ value: 'a', label: `Option ${XSS.img}` }, { value: 'b', label: XSS.entity }] },
+          {
+            name: 'plan',
+            type: 'select',
+            label: label('Plan'),
+            options: [
+              { value: 'a', label: `Option ${XSS.img}` },
+              { value: 'b', label: XSS.entity },
+            ],
+          },
         ],
         submitLabel: `Send ${XSS.svg}`,
         successMessage: `Thanks ${XSS.img}`,
@@ -141,7 +157,12 @@ test('the embed page sends a strict Content-Security-Policy that names the allow
   const response = await embedOrSkip();
   expect(response.status).toBe(200);
   const csp = response.headers.get('Content-Security-Policy') ?? '';
-  const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  const directives = new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
   expect(directives.get('default-src')).toBeDefined();
   for (const name of ['script-src', 'style-src', 'default-src']) {
     const values = directives.get(name) ?? [];

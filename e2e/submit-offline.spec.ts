@@ -69,7 +69,9 @@ test('a 503 shows a clear error; "Try again" resends with the same Idempotency-K
   const form = await fillContact(page, name);
   const errors: unknown[] = [];
   await page.exposeFunction('recordError', (detail: unknown) => errors.push(detail));
-  await page.evaluate(() => document.addEventListener('leadform:error', (e) => (window as unknown as { recordError(d: unknown): void }).recordError((e as CustomEvent).detail)));
+  await page.evaluate(() =>
+    document.addEventListener('leadform:error', (e) => (window as unknown as { recordError(d: unknown): void }).recordError((e as CustomEvent).detail)),
+  );
 
   await form.getByRole('button', { name: 'Send' }).click();
   await expect(form.getByRole('status')).toHaveText('Your message could not be sent. Please try again.');
@@ -102,7 +104,10 @@ test('no double submit: clicking Send three times while sending sends once', asy
   await send.click();
   await expect(form.getByRole('button', { name: 'Sending…' })).toHaveAttribute('aria-disabled', 'true');
   await form.getByRole('button', { name: 'Sending…' }).click({ force: true });
-  await form.getByRole('button', { name: 'Sending…' }).click({ force: true }).catch(() => undefined);
+  await form
+    .getByRole('button', { name: 'Sending…' })
+    .click({ force: true })
+    .catch(() => undefined);
   await expect(form.getByText("Thank you! We'll be in touch.")).toBeVisible();
   expect(posts).toBe(1);
   await theOneLead(request, name);
@@ -124,7 +129,7 @@ test('a field the relay rejects (422) is marked on the form, in words, without a
   await expect(form.getByText('Enter a valid email address.')).toBeVisible();
 });
 
-test("a form with a thank-you page takes the visitor there once the lead is stored", async ({ page }) => {
+test('a form with a thank-you page takes the visitor there once the lead is stored', async ({ page }) => {
   const relay = await startOwnRelay({
     forms: {
       contact: {
@@ -136,7 +141,9 @@ test("a form with a thank-you page takes the visitor there once the lead is stor
     },
     destinations: { inbox: { type: 'sandbox' } },
   });
-  await page.route('https://thanks.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Thanks</title><h1>Welcome aboard</h1>' }));
+  await page.route('https://thanks.example/**', (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Thanks</title><h1>Welcome aboard</h1>' }),
+  );
   try {
     await page.goto(`${relay.url}/`);
     const form = page.locator('[data-leadform="contact"]');

@@ -72,11 +72,21 @@ async function guardedRelay(page: Page, client: string): Promise<Guarded> {
     scripts.push(route.request().url());
     return route.fulfill({ contentType: 'text/javascript', body: client });
   });
-  return { relay, verifier, scripts, close: async () => (await relay.close(), await verifier.close()) };
+  return {
+    relay,
+    verifier,
+    scripts,
+    close: async () => {
+      await relay.close();
+      await verifier.close();
+    },
+  };
 }
 
 const inboxEmails = async (page: Page, relay: OwnRelay) =>
-  ((await (await page.request.get(`${relay.url}/sandbox/inbox.json`)).json()) as { lead: { fields: { email: string } } }[]).map((item) => item.lead.fields.email);
+  ((await (await page.request.get(`${relay.url}/sandbox/inbox.json`)).json()) as { lead: { fields: { email: string } } }[]).map(
+    (item) => item.lead.fields.email,
+  );
 
 test('a visitor earns a Turnstile token, the relay checks it, and the lead arrives', async ({ page }) => {
   const { relay, verifier, scripts, close } = await guardedRelay(page, FAKE_CLIENT);

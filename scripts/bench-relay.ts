@@ -68,10 +68,14 @@ async function startRelay(): Promise<{ url: string; stop: () => void }> {
       limits: { perIp: { requests: 1_000_000, perSeconds: 1 }, perForm: { requests: 1_000_000, perSeconds: 1 } },
     }),
   );
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', join(ROOT, 'src/runtime/node/index.ts')], {
-    env: { ...process.env, PORT: '0', LEADFORM_CONFIG: config, LEADFORM_DATA_DIR: join(work, 'relay') },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', join(ROOT, 'src/runtime/node/index.ts')],
+    {
+      env: { ...process.env, PORT: '0', LEADFORM_CONFIG: config, LEADFORM_DATA_DIR: join(work, 'relay') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const url = await new Promise<string>((done, fail) => {
     let err = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -151,7 +155,9 @@ try {
     console.log(`leadform relay benchmark (Node ${process.version}, loopback, concurrency ${CONCURRENCY})`);
     console.log(`  raw durable inserts (WAL, synchronous=FULL, 1 row/txn): ${f(raw)} rows/s (before ${f(rawBefore)}, after ${f(rawAfter)})`);
     console.log(`  relay accepted: ${result.accepted} in ${result.seconds.toFixed(2)} s = ${f(rate)} submissions/s (${result.failed} not 202)`);
-    console.log(`  stored in the outbox (healthz): ${stored}, of which delivered to the sandbox: ${health.outbox.delivered} (${CONCURRENCY} warm-up submissions included)`);
+    console.log(
+      `  stored in the outbox (healthz): ${stored}, of which delivered to the sandbox: ${health.outbox.delivered} (${CONCURRENCY} warm-up submissions included)`,
+    );
     console.log(`  latency: p50 ${f(percentile(sorted, 50))} ms, p99 ${f(percentile(sorted, 99))} ms`);
     console.log(`  ratio relay/raw: ${(rate / raw).toFixed(2)}`);
   } finally {

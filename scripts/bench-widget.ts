@@ -118,7 +118,9 @@ try {
     console.log(`\ndemo page in Chromium, ${label}, median of ${runs} cold loads`);
     console.log(`  loader request → interactive form:  ${median(samples.map((s) => s.readyMs)).toFixed(0)} ms`);
     console.log(`  navigation start → interactive form: ${median(samples.map((s) => s.fromNavigationMs)).toFixed(0)} ms`);
-    console.log(`  cumulative layout shift (CLS):       ${median(samples.map((s) => s.cls)).toFixed(4)} (worst ${Math.max(...samples.map((s) => s.cls)).toFixed(4)})`);
+    console.log(
+      `  cumulative layout shift (CLS):       ${median(samples.map((s) => s.cls)).toFixed(4)} (worst ${Math.max(...samples.map((s) => s.cls)).toFixed(4)})`,
+    );
     console.log(`  form height: ${median(samples.map((s) => s.heightPx)).toFixed(0)} px (the loader reserves 28rem = 448 px before it renders)`);
   }
 } finally {

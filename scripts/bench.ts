@@ -35,17 +35,25 @@ const gzip = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length
  */
 function widgetFigures(): void {
   const script = join(ROOT, 'scripts/bench-widget.ts');
-  if (!existsSync(script)) return row('widget', 'not measured', 'scripts/bench-widget.ts is not in this tree');
+  if (!existsSync(script)) {
+    row('widget', 'not measured', 'scripts/bench-widget.ts is not in this tree');
+    return;
+  }
   const run = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', env: { BENCH_RUNS: '5', ...process.env } });
   const out = run.stdout ?? '';
   const files = [...out.matchAll(/^(\S+\.js)\s+([\d.]+ KB)\s+([\d.]+ KB)\s+([\d.]+ KB)$/gm)];
   for (const [, file, raw, gz] of files) row(`widget ${file} (gzip)`, gz!, `${raw} raw`);
-  for (const [, mode, total, parts] of out.matchAll(/^ {2}(declarative|popup|iframe)\s+([\d.]+ KB)\s+(.+)$/gm)) row(`form download, ${mode} mode (gzip)`, total!, parts!);
+  for (const [, mode, total, parts] of out.matchAll(/^ {2}(declarative|popup|iframe)\s+([\d.]+ KB)\s+(.+)$/gm))
+    row(`form download, ${mode} mode (gzip)`, total!, parts!);
   for (const [, condition, runs, body] of out.matchAll(/demo page in Chromium, (.+?), median of (\d+) cold loads\n([\s\S]*?)(?=\n\n|$)/g)) {
     const ready = /navigation start → interactive form:\s+(\d+) ms/.exec(body!)?.[1];
     const fromLoader = /loader request → interactive form:\s+(\d+) ms/.exec(body!)?.[1];
     const cls = /\(CLS\):\s+([\d.]+) \(worst ([\d.]+)\)/.exec(body!);
-    row(`time to interactive form, ${condition} (median)`, `${ready} ms`, `from navigation start; ${fromLoader} ms from the loader's request; ${runs} cold loads`);
+    row(
+      `time to interactive form, ${condition} (median)`,
+      `${ready} ms`,
+      `from navigation start; ${fromLoader} ms from the loader's request; ${runs} cold loads`,
+    );
     if (cls) row(`layout shift (CLS) on the demo page, ${condition}`, cls[1]!, `worst ${cls[2]}`);
   }
   if (!files.length) row('widget', 'not measured', `bench-widget printed no figures (exit ${run.status}): ${(run.stderr ?? '').slice(0, 200)}`);
@@ -53,21 +61,30 @@ function widgetFigures(): void {
 
 async function workersBundle(): Promise<void> {
   const built = await buildWorker({ outFile: join(work, 'worker.js') });
-  if (!built.ok) return row('Workers bundle (gzip -9)', 'not built', built.problems.join('; '));
+  if (!built.ok) {
+    row('Workers bundle (gzip -9)', 'not built', built.problems.join('; '));
+    return;
+  }
   row('Workers bundle (gzip -9)', kb(gzip(built.outFile)), `${kb(readFileSync(built.outFile).length)} raw, demo configuration and widget included`);
 }
 
 /** `scripts/bench-relay.ts`, run as it is; its figures are read from what it prints. */
 function relayFigures(): void {
   const script = join(ROOT, 'scripts/bench-relay.ts');
-  if (!existsSync(script)) return row('relay accept rate', 'not measured', 'scripts/bench-relay.ts is not in this tree');
+  if (!existsSync(script)) {
+    row('relay accept rate', 'not measured', 'scripts/bench-relay.ts is not in this tree');
+    return;
+  }
   const run = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', env: process.env });
   const out = run.stdout ?? '';
   const raw = /raw durable inserts[^:]*:\s*([\d.]+)/.exec(out)?.[1];
   const accepted = /relay accepted: .*?=\s*([\d.]+) submissions\/s/.exec(out)?.[1];
   const latency = /p50 ([\d.]+) ms, p99 ([\d.]+) ms/.exec(out);
   const ratio = /ratio relay\/raw: ([\d.]+)/.exec(out)?.[1];
-  if (!raw || !accepted || !latency) return row('relay accept rate', 'not measured', `bench-relay printed no figures (exit ${run.status}): ${(run.stderr ?? '').slice(0, 200)}`);
+  if (!raw || !accepted || !latency) {
+    row('relay accept rate', 'not measured', `bench-relay printed no figures (exit ${run.status}): ${(run.stderr ?? '').slice(0, 200)}`);
+    return;
+  }
   const concurrency = /concurrency (\d+)/.exec(out)?.[1] ?? '?';
   row('relay accepted submissions/s (Node, loopback)', accepted, `concurrency ${concurrency}, 202 only after the durable write`);
   row('relay accept latency p50 / p99', `${latency[1]} / ${latency[2]} ms`, '');

@@ -7,7 +7,7 @@ import { buildWorker } from './build-worker.ts';
 const dir = mkdtempSync(join(tmpdir(), 'leadform-build-worker-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it("refuses to build a Worker whose destination options an adapter refuses, naming the key", async () => {
+it('refuses to build a Worker whose destination options an adapter refuses, naming the key', async () => {
   const configFile = join(dir, 'config.json');
   writeFileSync(
     configFile,

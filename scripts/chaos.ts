@@ -20,11 +20,19 @@ const summaries: ChaosSummary[] = [];
 let crashed: string | undefined;
 try {
   const nodeLeads = Number(process.env.CHAOS_LEADS ?? 1200);
-  if (nodeLeads > 0) summaries.push(await runNodeChaos({ count: nodeLeads, kills: Number(process.env.CHAOS_KILLS ?? 8), seed, port: Number(process.env.CHAOS_PORT ?? 8842) }));
+  if (nodeLeads > 0)
+    summaries.push(await runNodeChaos({ count: nodeLeads, kills: Number(process.env.CHAOS_KILLS ?? 8), seed, port: Number(process.env.CHAOS_PORT ?? 8842) }));
   if (nodeLeads > 0) printSummary(summaries.at(-1)!);
   const workersLeads = Number(process.env.CHAOS_WORKERS_LEADS ?? 200);
   if (workersLeads > 0) {
-    summaries.push(await runWorkersChaos({ count: workersLeads, kills: Number(process.env.CHAOS_WORKERS_KILLS ?? 3), seed: seed + 1, port: Number(process.env.CHAOS_WORKERS_PORT ?? 8843) }));
+    summaries.push(
+      await runWorkersChaos({
+        count: workersLeads,
+        kills: Number(process.env.CHAOS_WORKERS_KILLS ?? 3),
+        seed: seed + 1,
+        port: Number(process.env.CHAOS_WORKERS_PORT ?? 8843),
+      }),
+    );
     printSummary(summaries.at(-1)!);
   }
 } catch (error) {

@@ -22,7 +22,12 @@ const collect = (node: unknown): void => {
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string' && !refs.has(value)) {
         refs.add(value);
-        collect(value.slice(2).split('/').reduce<Json>((at, part) => at[part] as Json, spec));
+        collect(
+          value
+            .slice(2)
+            .split('/')
+            .reduce<Json>((at, part) => at[part] as Json, spec),
+        );
       } else collect(value);
     }
   }
@@ -48,5 +53,8 @@ if (missing.length) {
   process.exit(1);
 }
 const header = `# Extracted from ${input.split('/').slice(-2).join('/')} (${(spec.info as Json).title} ${(spec.info as Json).version}) by scripts/extract-openapi.ts:\n# operations ${operationIds.join(', ')}, request side only, schemas unchanged.\n`;
-writeFileSync(output, header + stringify({ openapi: spec.openapi, info: spec.info, servers: spec.servers, paths, components }, { aliasDuplicateObjects: false, lineWidth: 0 }));
+writeFileSync(
+  output,
+  header + stringify({ openapi: spec.openapi, info: spec.info, servers: spec.servers, paths, components }, { aliasDuplicateObjects: false, lineWidth: 0 }),
+);
 console.log(`${output}: ${operationIds.length} operations, ${refs.size} components`);

@@ -61,7 +61,11 @@ describe('readVisit', () => {
 
   it('trims values, skips empty ones and cuts very long ones', () => {
     const long = 'x'.repeat(5000);
-    const touch = readVisit(`${SITE}/?utm_source=%20%20ads%20&utm_medium=&utm_medium=%20&utm_campaign=${long}&utm_term=${long}`, `https://ref.example.org/${long}`, NOW)!;
+    const touch = readVisit(
+      `${SITE}/?utm_source=%20%20ads%20&utm_medium=&utm_medium=%20&utm_campaign=${long}&utm_term=${long}`,
+      `https://ref.example.org/${long}`,
+      NOW,
+    )!;
     expect(touch.utm_source).toBe('ads');
     expect(touch).not.toHaveProperty('utm_medium');
     expect(touch.utm_campaign).toHaveLength(MAX_PARAM_LENGTH);
@@ -146,10 +150,14 @@ describe('present', () => {
     const anything = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.constant(undefined), fc.string({ minLength: 2040, maxLength: 2200 }));
     const touchish = fc.oneof(fc.dictionary(fc.constantFrom(...UTM_PARAMS, ...CLICK_IDS, 'referrer', 'landing_page', 'at', 'other'), anything), anything);
     fc.assert(
-      fc.property(fc.record({ first: touchish, last: touchish, touches: anything, expires: anything }, { requiredKeys: [] }), fc.dictionary(fc.constantFrom('utm_source', 'REFERRER', 'gclid'), anything), (stored, overrides) => {
-        const sent = present(stored as Partial<Journey>, overrides);
-        expect(sent === undefined || Attribution.safeParse(sent).success).toBe(true);
-      }),
+      fc.property(
+        fc.record({ first: touchish, last: touchish, touches: anything, expires: anything }, { requiredKeys: [] }),
+        fc.dictionary(fc.constantFrom('utm_source', 'REFERRER', 'gclid'), anything),
+        (stored, overrides) => {
+          const sent = present(stored as Partial<Journey>, overrides);
+          expect(sent === undefined || Attribution.safeParse(sent).success).toBe(true);
+        },
+      ),
     );
   });
 });
@@ -231,7 +239,13 @@ describe('capture in the browser', () => {
     await browser.open(`${SITE}/a?utm_source=news&utm_campaign=spring`, 'https://mail.example.net/');
     vi.setSystemTime(NOW + 60_000);
     const pageB = await browser.open(`${SITE}/b`, `${SITE}/a?utm_source=news&utm_campaign=spring`);
-    const first = { utm_source: 'news', utm_campaign: 'spring', referrer: 'https://mail.example.net/', landing_page: `${SITE}/a?utm_source=news&utm_campaign=spring`, at: new Date(NOW).toISOString() };
+    const first = {
+      utm_source: 'news',
+      utm_campaign: 'spring',
+      referrer: 'https://mail.example.net/',
+      landing_page: `${SITE}/a?utm_source=news&utm_campaign=spring`,
+      at: new Date(NOW).toISOString(),
+    };
     expect(pageB.readAttribution()).toEqual({ first, last: first, touches: 1 });
     expect(browser.cookies.get(STORAGE_KEY)).toBe(browser.local.get(STORAGE_KEY));
     expect(browser.cookieWrites.at(-1)).toMatch(new RegExp(`^${STORAGE_KEY}=[^;]+;path=/;max-age=${90 * 86400 - 60};samesite=lax;secure$`));
@@ -272,7 +286,12 @@ describe('capture in the browser', () => {
     await browser.open(`${SITE}/?utm_source=news`, '', { cookieDomain: '.example.com' });
     expect(browser.cookieWrites.at(-1)).toContain(';domain=.example.com');
     // Another subdomain recorded a campaign visit since: the shared cookie has it, this host's localStorage not.
-    const fromShop = { first: browser.stored().first, last: { utm_source: 'shop-ads', at: new Date(NOW + DAY).toISOString() }, touches: 2, expires: NOW + 91 * DAY };
+    const fromShop = {
+      first: browser.stored().first,
+      last: { utm_source: 'shop-ads', at: new Date(NOW + DAY).toISOString() },
+      touches: 2,
+      expires: NOW + 91 * DAY,
+    };
     browser.cookies.set(`${STORAGE_KEY}@.example.com`, encodeURIComponent(JSON.stringify(fromShop)));
     vi.setSystemTime(NOW + 2 * DAY);
     const page = await browser.open(`${SITE}/contact`, 'https://shop.example.com/', { cookieDomain: '.example.com' });
@@ -436,7 +455,9 @@ describe('bundle size', () => {
   };
 
   it("keeps the loader's share of attribution small and free of the capture code", async () => {
-    const { code, gzip } = await bundle("import { attributionCommand, captureVisit } from './attribution-loader.ts'; captureVisit(); (window as any).c = attributionCommand;");
+    const { code, gzip } = await bundle(
+      "import { attributionCommand, captureVisit } from './attribution-loader.ts'; captureVisit(); (window as any).c = attributionCommand;",
+    );
     expect(gzip).toBeLessThanOrEqual(280);
     for (const identifier of ['utm_', 'localStorage', 'cookie']) expect(code).not.toContain(identifier);
   });

@@ -95,8 +95,7 @@ export function nextJourney(visit: Touch | undefined, stored: Journey | undefine
 }
 
 /** A value as it may be sent: a trimmed string cut to `max`, or undefined when empty. */
-export const clip = (value: unknown, max: number): string | undefined =>
-  typeof value == 'string' ? value.trim().slice(0, max) || undefined : undefined;
+export const clip = (value: unknown, max: number): string | undefined => (typeof value == 'string' ? value.trim().slice(0, max) || undefined : undefined);
 
 const clean = (touch: Values): Touch => {
   const kept: Values = {};
@@ -164,7 +163,9 @@ function save(journey: Journey | undefined, now: number): void {
   attempt(() => {
     // A cookie this host kept before the site set a cookie domain is older, so browsers list it
     // first and it would be read instead of the shared one for as long as it lives: it goes.
+    // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from Firefox and Safari
     if (state.domain) document.cookie = `${STORAGE_KEY}=;path=/;max-age=0`;
+    // biome-ignore lint/suspicious/noDocumentCookie: as above
     document.cookie = `${STORAGE_KEY}=${maxAge > 0 ? value : ''};path=/;max-age=${Math.max(maxAge, 0)};samesite=lax${state.domain && `;domain=${state.domain}`}${location.protocol == 'https:' ? ';secure' : ''}`;
   });
   attempt(() => (journey ? localStorage.setItem(STORAGE_KEY, value) : localStorage.removeItem(STORAGE_KEY)));

@@ -31,10 +31,7 @@ interface Stub {
     warn(error);
   }
   let core: Promise<Core> | undefined;
-  const load = () =>
-    (core ??= import(/* @vite-ignore */ `${relay}/v1/widget/form.js`).then((module: { boot(relay: string): Core }) =>
-      module.boot(relay),
-    ));
+  const load = () => (core ??= import(/* @vite-ignore */ `${relay}/v1/widget/form.js`).then((module: { boot(relay: string): Core }) => module.boot(relay)));
 
   const queued = win.LeadForm?.q ?? [];
   const api: Stub = (...args) => {

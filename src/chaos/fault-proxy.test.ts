@@ -20,12 +20,21 @@ afterAll(() => vendor.close());
 
 /** A proxy that always applies `fault`. */
 async function proxyWith(fault: ChaosFault): Promise<FaultProxy> {
-  return startFaultProxy(vendor.url, { rate: 1, weights: { [fault]: 1 }, slowMs: 100, isCreate: (method) => method === 'POST', inject: (f) => void injected.push(f) }, () => 0.5);
+  return startFaultProxy(
+    vendor.url,
+    { rate: 1, weights: { [fault]: 1 }, slowMs: 100, isCreate: (method) => method === 'POST', inject: (f) => void injected.push(f) },
+    () => 0.5,
+  );
 }
 
 async function call(proxy: FaultProxy, timeoutMs = 400): Promise<{ status: number } | { lost: string }> {
   try {
-    const response = await fetch(`${proxy.url}/leads`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${proxy.url}/leads`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await response.text();
     return { status: response.status };
   } catch (error) {

@@ -54,10 +54,18 @@ export async function runNodeChaos(options: NodeChaosOptions): Promise<ChaosSumm
     child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
-    const exited = new Promise<never>((_, fail) => child!.once('exit', (code) => fail(new Error(`the relay exited with ${code} while starting; see ${logFile}`))));
+    const exited = new Promise<never>((_, fail) =>
+      child!.once('exit', (code) => fail(new Error(`the relay exited with ${code} while starting; see ${logFile}`))),
+    );
     exited.catch(() => {});
     for (const giveUp = Date.now() + 20_000; Date.now() < giveUp; ) {
-      const ok = await Promise.race([fetch(`${url}/healthz`).then((r) => r.ok, () => false), exited]);
+      const ok = await Promise.race([
+        fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+        exited,
+      ]);
       if (ok) return;
       await sleep(50);
     }
@@ -106,7 +114,9 @@ export async function runNodeChaos(options: NodeChaosOptions): Promise<ChaosSumm
       if (pending === 0) break;
       await sleep(250);
     }
-    const deadListed = (await (await fetch(`${url}/v1/admin/submissions?state=dead&limit=1000`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { id: string; lastError: string | null }[];
+    const deadListed = (await (
+      await fetch(`${url}/v1/admin/submissions?state=dead&limit=1000`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).json()) as { id: string; lastError: string | null }[];
     await stop('SIGTERM');
 
     // The relay's own record, read from its SQLite file once it has stopped.
@@ -123,7 +133,11 @@ export async function runNodeChaos(options: NodeChaosOptions): Promise<ChaosSumm
       detail: `${deadInStore.length} dead in the store, ${listedWithReason.size} listed with a reason`,
     });
     result.checks.push({ name: 'the relay was killed as planned', ok: kills === options.kills, detail: `${kills} of ${options.kills} SIGKILLs` });
-    result.checks.push({ name: `at least ${Math.min(1000, options.count)} leads acknowledged`, ok: leads.filter((l) => l.id).length >= Math.min(1000, options.count), detail: `${leads.filter((l) => l.id).length} acknowledged` });
+    result.checks.push({
+      name: `at least ${Math.min(1000, options.count)} leads acknowledged`,
+      ok: leads.filter((l) => l.id).length >= Math.min(1000, options.count),
+      detail: `${leads.filter((l) => l.id).length} acknowledged`,
+    });
     const faults: Record<string, number> = {};
     for (const vendor of vendors) for (const [fault, n] of Object.entries(vendor.proxy.counts)) faults[fault] = (faults[fault] ?? 0) + n;
     if (result.checks.some((c) => !c.ok)) {

@@ -62,7 +62,8 @@ export async function sendLeads(options: SendOptions): Promise<SentLead[]> {
           lead.tries += 1;
           const answer = await post(options.url(), lead, body);
           if (answer.status === 202) lead.id = answer.id;
-          else if (answer.status !== 0 && answer.status < 500 && answer.status !== 429) throw new Error(`the relay refused a valid lead ${lead.key}: HTTP ${answer.status}`);
+          else if (answer.status !== 0 && answer.status < 500 && answer.status !== 429)
+            throw new Error(`the relay refused a valid lead ${lead.key}: HTTP ${answer.status}`);
           else await sleep(100 + random() * 300);
         }
         // One lead in twenty is sent again after its 202, as a widget does when the answer is
@@ -169,13 +170,25 @@ export function verify(
   const checks: Check[] = [
     { name: 'every acknowledged lead is in the outbox', ok: missing.length === 0, detail: `${missing.length} missing${list(missing)}` },
     { name: 'no acknowledged lead is left pending', ok: pending.length === 0, detail: `${pending.length} pending${list(pending)}` },
-    { name: 'every dead letter has its reason', ok: deadWithoutReason.length === 0, detail: `${deadWithoutReason.length} without reason${list(deadWithoutReason)}` },
-    { name: 'every delivered lead is at its vendor', ok: deliveredNotAtVendor.length === 0, detail: `${deliveredNotAtVendor.length} not found${list(deliveredNotAtVendor)}` },
+    {
+      name: 'every dead letter has its reason',
+      ok: deadWithoutReason.length === 0,
+      detail: `${deadWithoutReason.length} without reason${list(deadWithoutReason)}`,
+    },
+    {
+      name: 'every delivered lead is at its vendor',
+      ok: deliveredNotAtVendor.length === 0,
+      detail: `${deliveredNotAtVendor.length} not found${list(deliveredNotAtVendor)}`,
+    },
     { name: 'each Idempotency-Key got its own submission', ok: ids.size === acknowledged.length, detail: `${acknowledged.length} keys, ${ids.size} ids` },
     { name: 'a resent lead is answered with its first id', ok: replays.different === 0, detail: `${replays.same} same, ${replays.different} different` },
     ...vendors
       .filter((v) => v.looksBeforeCreate)
-      .map((v) => ({ name: `no duplicate at ${v.name} (it looks before it creates)`, ok: duplicates[v.name] === 0, detail: `${duplicates[v.name]} duplicate(s)` })),
+      .map((v) => ({
+        name: `no duplicate at ${v.name} (it looks before it creates)`,
+        ok: duplicates[v.name] === 0,
+        detail: `${duplicates[v.name]} duplicate(s)`,
+      })),
   ];
   return { checks, delivered, dead, duplicates };
 }
@@ -183,9 +196,20 @@ export function verify(
 export function printSummary(summary: ChaosSummary): void {
   const out = (line: string) => console.log(line);
   out(`\nchaos on ${summary.runtime}:`);
-  out(`  sent ${summary.sent}, acknowledged ${summary.acknowledged}, delivered ${summary.delivered}, dead ${Object.values(summary.dead).reduce((a, b) => a + b, 0)}, kills ${summary.kills}, wall ${summary.wallSeconds.toFixed(1)} s`);
+  out(
+    `  sent ${summary.sent}, acknowledged ${summary.acknowledged}, delivered ${summary.delivered}, dead ${Object.values(summary.dead).reduce((a, b) => a + b, 0)}, kills ${summary.kills}, wall ${summary.wallSeconds.toFixed(1)} s`,
+  );
   for (const [reason, n] of Object.entries(summary.dead)) out(`  dead ×${n}: ${reason}`);
-  out(`  duplicates at the vendors: ${Object.entries(summary.duplicates).map(([v, n]) => `${v} ${n}`).join(', ')}`);
-  out(`  faults met by vendor calls: ${Object.entries(summary.faults).sort(([a], [b]) => a.localeCompare(b)).map(([f, n]) => `${f} ${n}`).join(', ')}`);
+  out(
+    `  duplicates at the vendors: ${Object.entries(summary.duplicates)
+      .map(([v, n]) => `${v} ${n}`)
+      .join(', ')}`,
+  );
+  out(
+    `  faults met by vendor calls: ${Object.entries(summary.faults)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ')}`,
+  );
   for (const check of summary.checks) out(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name} (${check.detail})`);
 }

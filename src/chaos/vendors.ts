@@ -34,7 +34,13 @@ export interface ChaosVendor {
 
 const NETWORK: Partial<Record<ChaosFault, number>> = { resetBefore: 1, hangBefore: 1, gateway502: 1, slow: 2, resetAfter: 1, gateway504After: 1 };
 /** The vendor's own refusals; `invalid` (a 400 for good) is rare, so only a few leads go dead. */
-const VENDOR: Partial<Record<ChaosFault, number>> = { 'vendor:serverError': 2, 'vendor:rateLimited': 2, 'vendor:rateLimited:reset': 1, 'vendor:commitThenHang': 1, 'vendor:invalid': 0.3 };
+const VENDOR: Partial<Record<ChaosFault, number>> = {
+  'vendor:serverError': 2,
+  'vendor:rateLimited': 2,
+  'vendor:rateLimited:reset': 1,
+  'vendor:commitThenHang': 1,
+  'vendor:invalid': 0.3,
+};
 
 function toFault(fault: ChaosFault): Fault {
   if (fault === 'vendor:rateLimited:reset') return { kind: 'rateLimited', withReset: true };
@@ -57,7 +63,11 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
   const vendors: ChaosVendor[] = [];
 
   const close = await startCloseFake();
-  const closeProxy = await startFaultProxy(close.url, { rate, weights: { ...NETWORK, ...VENDOR }, slowMs, isCreate: (m, p) => m === 'POST' && p === '/api/v1/lead/', inject: (f) => close.inject(toFault(f)) }, random);
+  const closeProxy = await startFaultProxy(
+    close.url,
+    { rate, weights: { ...NETWORK, ...VENDOR }, slowMs, isCreate: (m, p) => m === 'POST' && p === '/api/v1/lead/', inject: (f) => close.inject(toFault(f)) },
+    random,
+  );
   vendors.push({
     name: 'close',
     destination: { type: 'close', ...close.options, baseUrl: closeProxy.url },
@@ -66,7 +76,10 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
     looksBeforeCreate: true,
     copies: (email) => close.leadsWithEmail(email).length,
     proxy: closeProxy,
-    close: async () => (await closeProxy.close(), await close.close()),
+    close: async () => {
+      await closeProxy.close();
+      await close.close();
+    },
   });
 
   const capillary = await startCapillaryFake();
@@ -89,11 +102,18 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
     looksBeforeCreate: true,
     copies: (email) => capillary.leadsWithEmail(email).length,
     proxy: capillaryProxy,
-    close: async () => (await capillaryProxy.close(), await capillary.close()),
+    close: async () => {
+      await capillaryProxy.close();
+      await capillary.close();
+    },
   });
 
   const webhook = await startWebhookFake();
-  const webhookProxy = await startFaultProxy(webhook.url, { rate, weights: { ...NETWORK, ...VENDOR }, slowMs, isCreate: (m) => m === 'POST', inject: (f) => webhook.inject(toFault(f)) }, random);
+  const webhookProxy = await startFaultProxy(
+    webhook.url,
+    { rate, weights: { ...NETWORK, ...VENDOR }, slowMs, isCreate: (m) => m === 'POST', inject: (f) => webhook.inject(toFault(f)) },
+    random,
+  );
   vendors.push({
     name: 'webhook',
     destination: { type: 'webhook', ...webhook.options, url: `${webhookProxy.url}/hooks/leads` },
@@ -103,11 +123,18 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
     // The receiver keeps one record per webhook-id, so a resend is no copy.
     copies: (email) => webhook.leadsWithEmail(email).length,
     proxy: webhookProxy,
-    close: async () => (await webhookProxy.close(), await webhook.close()),
+    close: async () => {
+      await webhookProxy.close();
+      await webhook.close();
+    },
   });
 
   const leadsquared = await startLeadSquaredFake();
-  const leadsquaredProxy = await startFaultProxy(leadsquared.url, { rate, weights: { ...NETWORK, ...VENDOR }, slowMs, isCreate: (m) => m === 'POST', inject: (f) => leadsquared.inject(toFault(f)) }, random);
+  const leadsquaredProxy = await startFaultProxy(
+    leadsquared.url,
+    { rate, weights: { ...NETWORK, ...VENDOR }, slowMs, isCreate: (m) => m === 'POST', inject: (f) => leadsquared.inject(toFault(f)) },
+    random,
+  );
   vendors.push({
     name: 'leadsquared',
     destination: { type: 'leadsquared', ...leadsquared.options, baseUrl: leadsquaredProxy.url },
@@ -116,14 +143,27 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
     looksBeforeCreate: true,
     copies: (email) => leadsquared.leadsWithEmail(email).length,
     proxy: leadsquaredProxy,
-    close: async () => (await leadsquaredProxy.close(), await leadsquared.close()),
+    close: async () => {
+      await leadsquaredProxy.close();
+      await leadsquared.close();
+    },
   });
 
   const bitrix24 = await startBitrix24Fake();
   // Bitrix24's operation-time reset falls up to 10 minutes away (limits.md): honouring it would
   // outlast a bounded run, so this vendor meets the leaky bucket's 503 only.
   const { 'vendor:rateLimited:reset': _longReset, ...bitrixVendor } = VENDOR;
-  const bitrixProxy = await startFaultProxy(bitrix24.url, { rate, weights: { ...NETWORK, ...bitrixVendor }, slowMs, isCreate: (m, p) => m === 'POST' && /crm\.lead\.add(\.json)?$/.test(p), inject: (f) => bitrix24.inject(toFault(f)) }, random);
+  const bitrixProxy = await startFaultProxy(
+    bitrix24.url,
+    {
+      rate,
+      weights: { ...NETWORK, ...bitrixVendor },
+      slowMs,
+      isCreate: (m, p) => m === 'POST' && /crm\.lead\.add(\.json)?$/.test(p),
+      inject: (f) => bitrix24.inject(toFault(f)),
+    },
+    random,
+  );
   vendors.push({
     name: 'bitrix24',
     destination: { type: 'bitrix24', ...bitrix24.options },
@@ -132,11 +172,18 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
     looksBeforeCreate: true,
     copies: (email) => bitrix24.leadsWithEmail(email).length,
     proxy: bitrixProxy,
-    close: async () => (await bitrixProxy.close(), await bitrix24.close()),
+    close: async () => {
+      await bitrixProxy.close();
+      await bitrix24.close();
+    },
   });
 
   const pipedrive = await startPipedriveFake();
-  const pipedriveProxy = await startFaultProxy(pipedrive.url, { rate, weights: { ...NETWORK, ...VENDOR }, slowMs, isCreate: (m, p) => m === 'POST' && p === '/v1/leads', inject: (f) => pipedrive.inject(toFault(f)) }, random);
+  const pipedriveProxy = await startFaultProxy(
+    pipedrive.url,
+    { rate, weights: { ...NETWORK, ...VENDOR }, slowMs, isCreate: (m, p) => m === 'POST' && p === '/v1/leads', inject: (f) => pipedrive.inject(toFault(f)) },
+    random,
+  );
   vendors.push({
     name: 'pipedrive',
     destination: { type: 'pipedrive', ...pipedrive.options, baseUrl: pipedriveProxy.url },
@@ -145,7 +192,10 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
     looksBeforeCreate: true,
     copies: (email) => pipedrive.leadsWithEmail(email).length,
     proxy: pipedriveProxy,
-    close: async () => (await pipedriveProxy.close(), await pipedrive.close()),
+    close: async () => {
+      await pipedriveProxy.close();
+      await pipedrive.close();
+    },
   });
   return vendors;
 }

@@ -58,7 +58,10 @@ async function relayBehind(front: (call: number) => FakeResponse | typeof HANG |
     mf = new Miniflare({
       ...miniflareOptions(built.outFile, { ...receiver.env, LEADFORM_ADMIN_TOKEN: TOKEN }),
       durableObjectsPersist: join(dir, 'durable-objects'),
-      handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => (stdout.resume(), stderr.resume()),
+      handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+        stdout.resume();
+        stderr.resume();
+      },
     });
     await mf.ready;
   };
@@ -68,7 +71,11 @@ async function relayBehind(front: (call: number) => FakeResponse | typeof HANG |
     receiver,
     calls: () => calls,
     submit: (email: string) =>
-      request('/v1/forms/contact/submissions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fields: { email } }) }),
+      request('/v1/forms/contact/submissions', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ fields: { email } }),
+      }),
     async killAndRestart() {
       for (const pid of workerdChildren()) process.kill(pid, 'SIGKILL');
       await mf!.dispose().catch(() => {});
@@ -96,7 +103,11 @@ it('delivers a lead whose alarm was cut short by a SIGKILL of workerd, after a r
 
 it('delivers a lead that was waiting for its retry when workerd was SIGKILLed, after a restart', async () => {
   // The first call fails with a 502; the retry is due a few seconds later, after the restart.
-  const relay = await relayBehind((call) => (call === 1 ? { status: 502, json: { error: 'bad gateway' } } : undefined), { timeoutMs: 4000, baseDelayMs: 50, maxDelayMs: 100 });
+  const relay = await relayBehind((call) => (call === 1 ? { status: 502, json: { error: 'bad gateway' } } : undefined), {
+    timeoutMs: 4000,
+    baseDelayMs: 50,
+    maxDelayMs: 100,
+  });
   expect((await relay.submit('waiting@example.com')).status).toBe(202);
   await expect.poll(relay.calls, { timeout: 10_000 }).toBe(1);
   // The attempt is recorded (pending, its retry time and alarm ahead) before workerd dies.

@@ -95,11 +95,21 @@ export async function runWorkersChaos(options: WorkersChaosOptions): Promise<Cha
     await killer;
 
     const admin = async (state: string) =>
-      ((await (await fetch(`${url}/v1/admin/submissions?state=${state}&limit=1000`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { id: string; state: FinalState['state']; lastError: string | null }[]);
+      (await (await fetch(`${url}/v1/admin/submissions?state=${state}&limit=1000`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+        id: string;
+        state: FinalState['state'];
+        lastError: string | null;
+      }[];
     const drainUntil = Date.now() + (options.drainMs ?? 120_000);
     while (Date.now() < drainUntil && (await admin('pending')).length > 0) await sleep(500);
     const stuck = await admin('pending');
-    if (stuck.length) console.log(`  still pending after the drain: ${stuck.slice(0, 5).map((s) => JSON.stringify({ ...s, lead: undefined })).join('\n    ')}`);
+    if (stuck.length)
+      console.log(
+        `  still pending after the drain: ${stuck
+          .slice(0, 5)
+          .map((s) => JSON.stringify({ ...s, lead: undefined }))
+          .join('\n    ')}`,
+      );
     const states = new Map<string, FinalState>();
     for (const state of ['pending', 'delivered', 'dead']) for (const s of await admin(state)) states.set(s.id, { state: s.state, lastError: s.lastError });
     const result = verify(leads, states, vendors, replays);

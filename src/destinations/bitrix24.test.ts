@@ -54,7 +54,12 @@ it('a form mapping overrides a default and an empty target drops it', async () =
     if (!built.ok) throw new Error(built.problems.join());
     const lead = sampleLead();
     const outcome = await built.destination.deliver(lead, {
-      fetch, secret: (name) => fake.env[name], attempt: 1, uncertain: false, signal: AbortSignal.timeout(5000), pace: async () => {},
+      fetch,
+      secret: (name) => fake.env[name],
+      attempt: 1,
+      uncertain: false,
+      signal: AbortSignal.timeout(5000),
+      pace: async () => {},
       mapping: { company: 'UF_CRM_COMPANY', 'attribution.utm_term': '' },
     });
     expect(outcome.kind).toBe('delivered');

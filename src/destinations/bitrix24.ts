@@ -48,7 +48,16 @@ export const BITRIX24_MAPPING: Mapping = {
 };
 
 const MULTIFIELDS = new Set(['EMAIL', 'PHONE', 'WEB', 'IM']);
-const PERMANENT_ERRORS = new Set(['NO_AUTH_FOUND', 'expired_token', 'ACCESS_DENIED', 'INVALID_CREDENTIALS', 'insufficient_scope', 'user_access_error', 'INVALID_REQUEST', 'PORTAL_DELETED']);
+const PERMANENT_ERRORS = new Set([
+  'NO_AUTH_FOUND',
+  'expired_token',
+  'ACCESS_DENIED',
+  'INVALID_CREDENTIALS',
+  'insufficient_scope',
+  'user_access_error',
+  'INVALID_REQUEST',
+  'PORTAL_DELETED',
+]);
 
 /** The `fields` of `crm.lead.add` for this lead. */
 export function bitrix24Fields(lead: Lead, mapping: Mapping, options: z.infer<typeof Bitrix24Options>): Record<string, unknown> {
@@ -121,7 +130,8 @@ export function bitrix24(options: Record<string, unknown>, deps: SecretDeps): Bu
         const webhookUrl = context.secret(settings.webhookUrlEnv);
         if (!webhookUrl) return { kind: 'failed', reason: `bitrix24: the environment variable ${settings.webhookUrlEnv} is not set` };
         // Never echo the value: the URL holds the webhook's secret code.
-        if (!URL.canParse(webhookUrl)) return { kind: 'failed', reason: `bitrix24: ${settings.webhookUrlEnv} is not a URL; set it to https://PORTAL/rest/USER_ID/CODE/` };
+        if (!URL.canParse(webhookUrl))
+          return { kind: 'failed', reason: `bitrix24: ${settings.webhookUrlEnv} is not a URL; set it to https://PORTAL/rest/USER_ID/CODE/` };
         if (context.uncertain) {
           const found = await call(context, webhookUrl, 'crm.lead.list', { filter: { '=ORIGINATOR_ID': 'leadform', '=ORIGIN_ID': lead.id }, select: ['ID'] });
           if (!isSuccess(found)) return outcomeOf(found, 'crm.lead.list', false);

@@ -28,7 +28,14 @@ testDestination({
 });
 
 const context = (env: Record<string, string>, extra: Partial<DeliveryContext> = {}): DeliveryContext => ({
-  fetch, secret: (name) => env[name], attempt: 1, uncertain: false, signal: AbortSignal.timeout(5000), pace: async () => {}, mapping, ...extra,
+  fetch,
+  secret: (name) => env[name],
+  attempt: 1,
+  uncertain: false,
+  signal: AbortSignal.timeout(5000),
+  pace: async () => {},
+  mapping,
+  ...extra,
 });
 
 it('with OAuth, caches the token and renews it once on a 401', async () => {
@@ -58,7 +65,9 @@ it('reads a 201 as a partial failure that still delivered, and a 521 as retry la
     const built = capillary(fake.options, {});
     if (!built.ok) throw new Error(built.problems.join());
     const lead = sampleLead();
-    expect(await built.destination.deliver(lead, context(fake.env, { mapping: { ...mapping, 'attribution.gclid': 'not_an_org_field' } }))).toMatchObject({ kind: 'delivered' });
+    expect(await built.destination.deliver(lead, context(fake.env, { mapping: { ...mapping, 'attribution.gclid': 'not_an_org_field' } }))).toMatchObject({
+      kind: 'delivered',
+    });
     const [stored] = fake.leadsWithEmail(String(lead.fields.email)) as CapillaryLead[];
     expect(stored!.extendedFields).not.toHaveProperty('not_an_org_field');
     const other = sampleLead();

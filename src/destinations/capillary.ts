@@ -102,9 +102,17 @@ export function capillary(options: Record<string, unknown>, deps: SecretDeps): B
   const basic = Boolean(settings.tillIdEnv || settings.passwordEnv);
   const oauth = Boolean(settings.oauthKeyEnv || settings.oauthSecretEnv);
   if (basic === oauth || (basic && !(settings.tillIdEnv && settings.passwordEnv)) || (oauth && !(settings.oauthKeyEnv && settings.oauthSecretEnv))) {
-    return { ok: false, problems: ['tillIdEnv: name the auth secrets: either tillIdEnv and passwordEnv (Basic auth) or oauthKeyEnv and oauthSecretEnv (OAuth), not both'] };
+    return {
+      ok: false,
+      problems: ['tillIdEnv: name the auth secrets: either tillIdEnv and passwordEnv (Basic auth) or oauthKeyEnv and oauthSecretEnv (OAuth), not both'],
+    };
   }
-  const missing = missingSecrets(deps, basic ? { tillIdEnv: settings.tillIdEnv, passwordEnv: settings.passwordEnv } : { oauthKeyEnv: settings.oauthKeyEnv, oauthSecretEnv: settings.oauthSecretEnv });
+  const missing = missingSecrets(
+    deps,
+    basic
+      ? { tillIdEnv: settings.tillIdEnv, passwordEnv: settings.passwordEnv }
+      : { oauthKeyEnv: settings.oauthKeyEnv, oauthSecretEnv: settings.oauthSecretEnv },
+  );
   if (missing.length) return { ok: false, problems: missing };
   const baseUrl = settings.baseUrl ?? `https://${settings.cluster}.api.capillarytech.com`;
   let token: { value: string; expiresAt: number } | undefined;
@@ -120,13 +128,15 @@ export function capillary(options: Record<string, unknown>, deps: SecretDeps): B
     if (basic) {
       const till = context.secret(settings.tillIdEnv!);
       const password = context.secret(settings.passwordEnv!);
-      if (!till || !password) return { kind: 'failed', reason: `capillary: the environment variable ${till ? settings.passwordEnv : settings.tillIdEnv} is not set` };
+      if (!till || !password)
+        return { kind: 'failed', reason: `capillary: the environment variable ${till ? settings.passwordEnv : settings.tillIdEnv} is not set` };
       return { Authorization: `Basic ${btoa(`${till}:${md5Hex(password)}`)}` };
     }
     if (!renew && token && token.expiresAt > Date.now() + 30_000) return { 'X-CAP-API-OAUTH-TOKEN': token.value };
     const key = context.secret(settings.oauthKeyEnv!);
     const secret = context.secret(settings.oauthSecretEnv!);
-    if (!key || !secret) return { kind: 'failed', reason: `capillary: the environment variable ${key ? settings.oauthSecretEnv : settings.oauthKeyEnv} is not set` };
+    if (!key || !secret)
+      return { kind: 'failed', reason: `capillary: the environment variable ${key ? settings.oauthSecretEnv : settings.oauthKeyEnv} is not set` };
     const answer = await send(context, { method: 'POST', url: joinUrl(baseUrl, '/v3/oauth/token/generate'), json: { key, secret } });
     const accessToken = field(answer.body, 'data', 'accessToken');
     if (!isSuccess(answer) || typeof accessToken !== 'string') return outcomeOf(answer, 'oauth token', false);

@@ -33,7 +33,10 @@ it('after a 504 the next attempt finds the lead instead of posting it again', as
     await built.destination.deliver(lead, { ...context, uncertain: false });
     for (let i = 0; i < 120; i += 1) fake.leads.push({ id: `lead_other${i}`, contacts: [], description: 'another lead' });
     const posts = fake.requests.filter((request) => request.method === 'POST').length;
-    expect(await built.destination.deliver(lead, context)).toMatchObject({ kind: 'exists', remoteId: fake.leadsWithEmail(String(lead.fields.email))[0] && (fake.leadsWithEmail(String(lead.fields.email))[0] as CloseLead).id });
+    expect(await built.destination.deliver(lead, context)).toMatchObject({
+      kind: 'exists',
+      remoteId: fake.leadsWithEmail(String(lead.fields.email))[0] && (fake.leadsWithEmail(String(lead.fields.email))[0] as CloseLead).id,
+    });
     expect(fake.requests.filter((request) => request.method === 'POST').length).toBe(posts);
   } finally {
     await fake.close();
@@ -48,7 +51,14 @@ it('past the window the fake answers 429 with its RateLimit header, and the adap
     const authorization = `Basic ${btoa(`${fake.env.CLOSE_API_KEY}:`)}`;
     await Promise.all(Array.from({ length: 50 }, () => fetch(`${fake.url}/api/v1/lead/?_limit=1`, { headers: { Authorization: authorization } })));
     const lead = sampleLead();
-    const outcome = await built.destination.deliver(lead, { fetch, secret: (name) => fake.env[name], attempt: 1, uncertain: false, signal: AbortSignal.timeout(5000), pace: async () => {} });
+    const outcome = await built.destination.deliver(lead, {
+      fetch,
+      secret: (name) => fake.env[name],
+      attempt: 1,
+      uncertain: false,
+      signal: AbortSignal.timeout(5000),
+      pace: async () => {},
+    });
     expect(outcome).toMatchObject({ kind: 'retry', reason: expect.stringContaining('429') });
     expect((outcome as { afterMs: number }).afterMs).toBeGreaterThan(0);
     expect((outcome as { afterMs: number }).afterMs).toBeLessThanOrEqual(1000);

@@ -92,7 +92,13 @@ export function close(options: Record<string, unknown>, deps: SecretDeps): Built
     const errors = field(answer.body, 'errors');
     const fieldErrors = field(answer.body, 'field-errors');
     const error = field(answer.body, 'error');
-    const detail = [Array.isArray(errors) && errors.length ? JSON.stringify(errors) : '', fieldErrors ? JSON.stringify(fieldErrors) : '', typeof error === 'string' ? error : ''].filter(Boolean).join(' ');
+    const detail = [
+      Array.isArray(errors) && errors.length ? JSON.stringify(errors) : '',
+      fieldErrors ? JSON.stringify(fieldErrors) : '',
+      typeof error === 'string' ? error : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     return classify(answer, `close ${what}`, creates, detail);
   };
 
@@ -128,7 +134,12 @@ export function close(options: Record<string, unknown>, deps: SecretDeps): Built
           if (earlier.found?.id) return { kind: 'exists', remoteId: earlier.found.id };
         }
         const body = closeBody(lead, mergeMapping(CLOSE_MAPPING, context.mapping), settings.statusId);
-        const answer = await send(context, { method: 'POST', url: joinUrl(settings.baseUrl, '/api/v1/lead/'), headers: { Authorization: authorization }, json: body });
+        const answer = await send(context, {
+          method: 'POST',
+          url: joinUrl(settings.baseUrl, '/api/v1/lead/'),
+          headers: { Authorization: authorization },
+          json: body,
+        });
         const id = field(answer.body, 'id');
         if (isSuccess(answer) && typeof id === 'string') return { kind: 'delivered', remoteId: id };
         if (isSuccess(answer)) return afterCommit({ kind: 'retry', reason: 'close lead: a success without a lead id' });

@@ -29,10 +29,30 @@ export function sampleLead(overrides: Partial<Lead> = {}): Lead {
     id: `sub_${tag}`,
     formId: 'contact',
     receivedAt: new Date().toISOString(),
-    fields: { name: 'Ada Lovelace', email: `ada.${tag}@example.com`, company: 'Analytical Engines Ltd', phone: `+44 20 7946 ${String(sequence % 10000).padStart(4, '0')}`, message: 'Please call me about the pilot.' },
+    fields: {
+      name: 'Ada Lovelace',
+      email: `ada.${tag}@example.com`,
+      company: 'Analytical Engines Ltd',
+      phone: `+44 20 7946 ${String(sequence % 10000).padStart(4, '0')}`,
+      message: 'Please call me about the pilot.',
+    },
     attribution: {
-      first: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'spring-launch', landing_page: 'https://www.example.com/pricing', at: '2026-11-01T09:00:00.000Z' },
-      last: { utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'brand-search', utm_content: 'ad-variant-b', utm_term: 'lead form crm', gclid: 'Cj0KCQ-test', referrer: 'https://www.google.com/' },
+      first: {
+        utm_source: 'newsletter',
+        utm_medium: 'email',
+        utm_campaign: 'spring-launch',
+        landing_page: 'https://www.example.com/pricing',
+        at: '2026-11-01T09:00:00.000Z',
+      },
+      last: {
+        utm_source: 'google',
+        utm_medium: 'cpc',
+        utm_campaign: 'brand-search',
+        utm_content: 'ad-variant-b',
+        utm_term: 'lead form crm',
+        gclid: 'Cj0KCQ-test',
+        referrer: 'https://www.google.com/',
+      },
       touches: 2,
     },
     page: 'https://www.example.com/contact',
@@ -44,7 +64,7 @@ export function sampleLead(overrides: Partial<Lead> = {}): Lead {
 /** Unicode in every script a CRM sees, and every value at the longest the relay accepts. */
 export function extremeLead(): Lead {
   const lead = sampleLead();
-  const longParam = 'ž'.repeat(MAX_PARAM_LENGTH - 2) + '😀';
+  const longParam = `${'ž'.repeat(MAX_PARAM_LENGTH - 2)}😀`;
   return {
     ...lead,
     fields: {

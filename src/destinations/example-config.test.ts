@@ -28,6 +28,12 @@ it('the example configuration parses, builds every destination type, and holds n
 it('a missing secret stops start-up with the destination, the option and the variable', () => {
   const parsed = parseConfig(example, DESTINATION_TYPES);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const built = createDestinations(parsed.config.destinations, { sandboxInbox: { add: async () => 'added', list: async () => [] }, secret: (name) => (name === 'CLOSE_API_KEY' ? undefined : 'set') });
-  expect(built).toEqual({ ok: false, problems: ['destinations.close: apiKeyEnv: the environment variable CLOSE_API_KEY is not set; set it to the secret (never write the secret in the config)'] });
+  const built = createDestinations(parsed.config.destinations, {
+    sandboxInbox: { add: async () => 'added', list: async () => [] },
+    secret: (name) => (name === 'CLOSE_API_KEY' ? undefined : 'set'),
+  });
+  expect(built).toEqual({
+    ok: false,
+    problems: ['destinations.close: apiKeyEnv: the environment variable CLOSE_API_KEY is not set; set it to the secret (never write the secret in the config)'],
+  });
 });

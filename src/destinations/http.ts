@@ -48,7 +48,10 @@ export async function send(context: DeliveryContext, request: VendorRequest): Pr
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
-    const reason = name === 'AbortError' || name === 'TimeoutError' ? 'no answer before the delivery timeout' : `connection failed (${error instanceof Error ? error.message : String(error)})`;
+    const reason =
+      name === 'AbortError' || name === 'TimeoutError'
+        ? 'no answer before the delivery timeout'
+        : `connection failed (${error instanceof Error ? error.message : String(error)})`;
     return { status: 0, headers: new Headers(), body: undefined, reason };
   }
 }

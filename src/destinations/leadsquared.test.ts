@@ -27,7 +27,13 @@ function expectStored(stored: unknown, lead: ReturnType<typeof sampleLead>) {
 testDestination({ type: 'leadsquared', factory: leadsquared, startFake: startLeadSquaredFake, mapping: { 'attribution.gclid': 'mx_GCLID' }, expectStored });
 
 const context = (env: Record<string, string>, uncertain = false): DeliveryContext => ({
-  fetch, secret: (name) => env[name], attempt: uncertain ? 2 : 1, uncertain, signal: AbortSignal.timeout(5000), pace: async () => {}, mapping: { 'attribution.gclid': 'mx_GCLID' },
+  fetch,
+  secret: (name) => env[name],
+  attempt: uncertain ? 2 : 1,
+  uncertain,
+  signal: AbortSignal.timeout(5000),
+  pace: async () => {},
+  mapping: { 'attribution.gclid': 'mx_GCLID' },
 });
 
 it('with Lead.Create, a retry after a lost answer reads the duplicate exception as "exists"', async () => {
@@ -54,7 +60,10 @@ it('with Lead.Create, a returning visitor on a first attempt is a dead letter th
     const first = sampleLead();
     expect(await built.destination.deliver(first, context(fake.env))).toMatchObject({ kind: 'delivered' });
     const returning = { ...sampleLead(), fields: { ...first.fields, message: 'A second enquiry' } };
-    expect(await built.destination.deliver(returning, context(fake.env))).toMatchObject({ kind: 'failed', reason: expect.stringContaining('MXDuplicateEntryException') });
+    expect(await built.destination.deliver(returning, context(fake.env))).toMatchObject({
+      kind: 'failed',
+      reason: expect.stringContaining('MXDuplicateEntryException'),
+    });
   } finally {
     await fake.close();
   }

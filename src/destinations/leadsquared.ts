@@ -79,7 +79,8 @@ export function leadsquared(options: Record<string, unknown>, deps: SecretDeps):
       async deliver(lead, context) {
         const accessKey = context.secret(settings.accessKeyEnv);
         const secretKey = context.secret(settings.secretKeyEnv);
-        if (!accessKey || !secretKey) return { kind: 'failed', reason: `leadsquared: the environment variable ${accessKey ? settings.secretKeyEnv : settings.accessKeyEnv} is not set` };
+        if (!accessKey || !secretKey)
+          return { kind: 'failed', reason: `leadsquared: the environment variable ${accessKey ? settings.secretKeyEnv : settings.accessKeyEnv} is not set` };
         const body = leadSquaredBody(lead, mergeMapping(LEADSQUARED_MAPPING, context.mapping), settings.noteAttribute);
         if (settings.operation === 'createOrUpdate') body.push({ Attribute: 'SearchBy', Value: settings.searchBy });
         const answer = await send(context, {
@@ -99,7 +100,11 @@ export function leadsquared(options: Record<string, unknown>, deps: SecretDeps):
           // After an uncertain attempt the duplicate is most likely that attempt's lead. On a first
           // attempt it is a returning visitor, whom Lead.Create cannot add: a dead letter says so.
           if (context.uncertain) return { kind: 'exists' };
-          return { kind: 'failed', reason: 'leadsquared Lead.Create: a lead with this email address or phone number already exists (MXDuplicateEntryException); the option "operation": "createOrUpdate" updates it instead' };
+          return {
+            kind: 'failed',
+            reason:
+              'leadsquared Lead.Create: a lead with this email address or phone number already exists (MXDuplicateEntryException); the option "operation": "createOrUpdate" updates it instead',
+          };
         }
         // A 429 from LeadSquared carries no Retry-After: the backoff decides.
         return classify(answer, `leadsquared ${method}`, true, [exception, field(answer.body, 'ExceptionMessage')].filter(Boolean).join(' '));

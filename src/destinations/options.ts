@@ -15,10 +15,7 @@ export interface SecretDeps {
 /** Names an environment variable: letters, digits and underscores. */
 export const envName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name, e.g. "PIPEDRIVE_API_TOKEN"'));
 
-export function parseOptions<T>(
-  schema: z.ZodMiniType<T>,
-  options: Record<string, unknown>,
-): { ok: true; value: T } | { ok: false; problems: string[] } {
+export function parseOptions<T>(schema: z.ZodMiniType<T>, options: Record<string, unknown>): { ok: true; value: T } | { ok: false; problems: string[] } {
   const parsed = schema.safeParse(options);
   if (parsed.success) return { ok: true, value: parsed.data };
   return {

@@ -22,10 +22,22 @@ function expectStored(stored: unknown, lead: Lead, fake: PipedriveFake) {
   expect(notes[0]!.content).toContain(`First touch: utm_source=${lead.attribution!.first!.utm_source}`);
 }
 
-testDestination({ type: 'pipedrive', factory: pipedrive, startFake: () => startPipedriveFake(), mapping: { 'attribution.utm_source': UTM_SOURCE_KEY }, expectStored });
+testDestination({
+  type: 'pipedrive',
+  factory: pipedrive,
+  startFake: () => startPipedriveFake(),
+  mapping: { 'attribution.utm_source': UTM_SOURCE_KEY },
+  expectStored,
+});
 
 const context = (fake: PipedriveFake, extra: Partial<DeliveryContext> = {}): DeliveryContext => ({
-  fetch, secret: (name) => fake.env[name], attempt: 1, uncertain: false, signal: AbortSignal.timeout(5000), pace: async () => {}, ...extra,
+  fetch,
+  secret: (name) => fake.env[name],
+  attempt: 1,
+  uncertain: false,
+  signal: AbortSignal.timeout(5000),
+  pace: async () => {},
+  ...extra,
 });
 
 it('links a returning person instead of creating another, and adds the missing note after a lost answer', async () => {
@@ -68,10 +80,14 @@ it('finds the earlier lead of a phone-only form after an answer lost once Pipedr
   }
 });
 
-it('the fake refuses a body that breaks Pipedrive\'s schema with its 400 error body', async () => {
+it("the fake refuses a body that breaks Pipedrive's schema with its 400 error body", async () => {
   const fake = await startPipedriveFake();
   try {
-    const answer = await fetch(`${fake.url}/v1/leads`, { method: 'POST', headers: { 'x-api-token': fake.env.PIPEDRIVE_API_TOKEN!, 'Content-Type': 'application/json' }, body: JSON.stringify({ person_id: 'one', value: null }) });
+    const answer = await fetch(`${fake.url}/v1/leads`, {
+      method: 'POST',
+      headers: { 'x-api-token': fake.env.PIPEDRIVE_API_TOKEN!, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ person_id: 'one', value: null }),
+    });
     expect(answer.status).toBe(400);
     const body = (await answer.json()) as { success: boolean; error: string };
     expect(body.success).toBe(false);
@@ -98,9 +114,11 @@ it('the fake answers 429 with x-ratelimit-reset past its burst window, and the a
 });
 
 const upstream = '/work/shared/crm/pipedrive';
-it.skipIf(!existsSync(upstream))('the extracted schemas are the vendor\'s, unchanged', () => {
+it.skipIf(!existsSync(upstream))("the extracted schemas are the vendor's, unchanged", () => {
   for (const [version, file] of Object.entries(PIPEDRIVE_SPECS)) {
-    const full = parse(readFileSync(`${upstream}/openapi-${version}.yaml`, 'utf8'), { maxAliasCount: -1 }) as { paths: Record<string, Record<string, { requestBody?: unknown; parameters?: unknown }>> };
+    const full = parse(readFileSync(`${upstream}/openapi-${version}.yaml`, 'utf8'), { maxAliasCount: -1 }) as {
+      paths: Record<string, Record<string, { requestBody?: unknown; parameters?: unknown }>>;
+    };
     const cut = parse(readFileSync(file, 'utf8')) as typeof full;
     for (const [path, item] of Object.entries(cut.paths)) {
       for (const [method, operation] of Object.entries(item)) {

@@ -56,7 +56,8 @@ function outcomeOf(answer: VendorAnswer, what: string, creates: boolean): Delive
 async function deliverToPipedrive(lead: Lead, context: DeliveryContext, settings: PipedriveSettings): Promise<DeliveryOutcome> {
   const token = context.secret(settings.apiTokenEnv);
   if (!token) return { kind: 'failed', reason: `pipedrive: the environment variable ${settings.apiTokenEnv} is not set` };
-  const call = (method: 'GET' | 'POST', path: string, json?: unknown) => send(context, { method, url: joinUrl(settings.baseUrl, path), headers: { 'x-api-token': token }, json });
+  const call = (method: 'GET' | 'POST', path: string, json?: unknown) =>
+    send(context, { method, url: joinUrl(settings.baseUrl, path), headers: { 'x-api-token': token }, json });
   const mapping = mergeMapping(PIPEDRIVE_MAPPING, context.mapping);
   const mapped = mapLead(lead, mapping);
   const email = mapped.get('person.email');

@@ -1,14 +1,13 @@
 /** The sandbox inbox as an HTML page: the newest leads first, every value escaped. */
 import type { InboxItem } from './sandbox.ts';
 
-const escape = (value: unknown) =>
-  String(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 function touchSummary(touch: Record<string, unknown> | undefined): string {
   if (!touch) return '';
   return Object.entries(touch)
     .filter(([, value]) => value !== undefined && value !== '')
-    .map(([key, value]) => `<span class="tag"><b>${escape(key)}</b> ${escape(value)}</span>`)
+    .map(([key, value]) => `<span class="tag"><b>${escapeHtml(key)}</b> ${escapeHtml(value)}</span>`)
     .join(' ');
 }
 
@@ -16,10 +15,10 @@ export function renderInboxPage(items: InboxItem[]): string {
   const rows = items
     .map(({ lead, deliveredAt }) => {
       const fields = Object.entries(lead.fields)
-        .map(([key, value]) => `<dt>${escape(key)}</dt><dd>${escape(value)}</dd>`)
+        .map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(value)}</dd>`)
         .join('');
-      return `<article class="lead" data-lead-id="${escape(lead.id)}">
-  <header><strong>${escape(lead.formId)}</strong> · <time datetime="${escape(new Date(deliveredAt).toISOString())}">${escape(new Date(deliveredAt).toISOString())}</time> · <code>${escape(lead.id)}</code></header>
+      return `<article class="lead" data-lead-id="${escapeHtml(lead.id)}">
+  <header><strong>${escapeHtml(lead.formId)}</strong> · <time datetime="${escapeHtml(new Date(deliveredAt).toISOString())}">${escapeHtml(new Date(deliveredAt).toISOString())}</time> · <code>${escapeHtml(lead.id)}</code></header>
   <dl>${fields}</dl>
   ${lead.attribution?.first ? `<p class="touch">First touch: ${touchSummary(lead.attribution.first)}</p>` : ''}
   ${lead.attribution?.last ? `<p class="touch">Last touch: ${touchSummary(lead.attribution.last)}</p>` : ''}

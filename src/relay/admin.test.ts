@@ -66,7 +66,15 @@ describe('admin API', () => {
     const app = relay(TOKEN);
     const dead = (await (await get(app, '/v1/admin/submissions?state=dead', TOKEN)).json()) as Record<string, unknown>[];
     expect(dead).toEqual([
-      expect.objectContaining({ id: 'd1', form: 'f', destination: 'crm', state: 'dead', attempts: 1, lastError: 'HTTP 401: invalid token', lead: expect.objectContaining({ id: 'd1' }) }),
+      expect.objectContaining({
+        id: 'd1',
+        form: 'f',
+        destination: 'crm',
+        state: 'dead',
+        attempts: 1,
+        lastError: 'HTTP 401: invalid token',
+        lead: expect.objectContaining({ id: 'd1' }),
+      }),
     ]);
     const replay = await get(app, '/v1/admin/submissions/d1/replay', TOKEN, 'POST');
     expect(replay.status).toBe(202);

@@ -117,17 +117,31 @@ describe('POST /v1/forms/:id/submissions under malformed input', () => {
 
   it('answers bytes that are not JSON with 400', async () => {
     await fc.assert(
-      fc.asyncProperty(unicodeText.filter((text) => { try { JSON.parse(text); return false; } catch { return true; } }), async (text) => {
-        const answer = await post(text);
-        expect(answer.status).toBe(400);
-        expectExplained(answer);
-      }),
+      fc.asyncProperty(
+        unicodeText.filter((text) => {
+          try {
+            JSON.parse(text);
+            return false;
+          } catch {
+            return true;
+          }
+        }),
+        async (text) => {
+          const answer = await post(text);
+          expect(answer.status).toBe(400);
+          expectExplained(answer);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('answers deeply nested and oversized bodies without falling over', async () => {
-    for (const body of ['['.repeat(200_000), `{"fields":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`, JSON.stringify({ fields: { name: 'x'.repeat(80_000) } })]) {
+    for (const body of [
+      '['.repeat(200_000),
+      `{"fields":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+      JSON.stringify({ fields: { name: 'x'.repeat(80_000) } }),
+    ]) {
       expectExplained(await post(body));
     }
     const deep = await post(`{"fields":{"name":"Ada","email":"a@b.co"},"attribution":${'['.repeat(3000)}${']'.repeat(3000)}}`);
@@ -190,7 +204,7 @@ describe('parseConfig under malformed input', () => {
         const result = parseConfig(value, DESTINATION_TYPES);
         if (!result.ok) {
           expect(result.problems.length).toBeGreaterThan(0);
-          for (const problem of result.problems) expect(problem).toContain(": ");
+          for (const problem of result.problems) expect(problem).toContain(': ');
         }
       }),
       { numRuns: 500 },

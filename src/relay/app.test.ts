@@ -173,7 +173,8 @@ describe('GET /v1/widget/attribution.js', () => {
     const relay = createRelay({
       config: { ...config, forms: { contact: form, other: { ...config.forms.contact! } } },
       outbox: store,
-      widgetAsset: async (file) => new Response(file === 'attribution.js' ? CAPTURE_MODULE : 'other', { headers: { 'Content-Type': 'text/javascript', 'Content-Length': '33' } }),
+      widgetAsset: async (file) =>
+        new Response(file === 'attribution.js' ? CAPTURE_MODULE : 'other', { headers: { 'Content-Type': 'text/javascript', 'Content-Length': '33' } }),
     });
     return relay.request('http://relay.test/v1/widget/attribution.js');
   };

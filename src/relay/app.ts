@@ -75,13 +75,9 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   const maxBodyBytes = deps.maxBodyBytes ?? config.limits.maxBodyBytes;
   const rateLimiter = deps.rateLimiter ?? memoryRateLimiter({ now });
   const hash = deps.sha256 ?? sha256;
-  const definitions = new Map(
-    Object.entries(config.forms).map(([id, form]) => [id, JSON.stringify(publicDefinition(id, form))]),
-  );
+  const definitions = new Map(Object.entries(config.forms).map(([id, form]) => [id, JSON.stringify(publicDefinition(id, form))]));
   // One definition object per form, so the submission schema built from it is cached.
-  const validationForms = new Map<string, FormDefinition>(
-    Object.entries(config.forms).map(([id, form]) => [id, { id, ...form }]),
-  );
+  const validationForms = new Map<string, FormDefinition>(Object.entries(config.forms).map(([id, form]) => [id, { id, ...form }]));
   const etags = new Map<string, Promise<string>>();
   // One rule for every page the script is on: a page without a form cannot know which form the
   // visitor will fill, so one form asking for consent makes the whole relay ask.
@@ -152,7 +148,11 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
 
     const contentType = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (contentType !== JSON_TYPE && contentType !== FORM_TYPE) {
-      throw new RelayError('unsupported_media_type', 415, `Send the submission as ${JSON_TYPE} (or ${FORM_TYPE} from an HTML form); got "${contentType || 'no Content-Type'}".`);
+      throw new RelayError(
+        'unsupported_media_type',
+        415,
+        `Send the submission as ${JSON_TYPE} (or ${FORM_TYPE} from an HTML form); got "${contentType || 'no Content-Type'}".`,
+      );
     }
     const raw = await readBody(c.req.raw, maxBodyBytes);
     const isHtmlForm = contentType === FORM_TYPE;
@@ -230,10 +230,15 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     bodyHash: string,
   ): Promise<string | null> {
     if (!token) {
-      throw new RelayError('captcha_failed', 403, 'This form needs a Turnstile token in meta.turnstile (the cf-turnstile-response field); let the challenge finish, then send again.');
+      throw new RelayError(
+        'captcha_failed',
+        403,
+        'This form needs a Turnstile token in meta.turnstile (the cf-turnstile-response field); let the challenge finish, then send again.',
+      );
     }
     const secret = deps.secret?.(turnstile.secretEnv);
-    if (!secret) throw new RelayError('captcha_unavailable', 503, `The relay cannot check Turnstile: ${turnstile.secretEnv} is not set.`, { retryAfterSeconds: 60 });
+    if (!secret)
+      throw new RelayError('captcha_unavailable', 503, `The relay cannot check Turnstile: ${turnstile.secretEnv} is not set.`, { retryAfterSeconds: 60 });
     const verdict = await verifyTurnstile({
       token,
       secret,
@@ -246,21 +251,32 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     if (verdict.ok) return null;
     if (verdict.kind === 'unavailable') {
       log('turnstile.unavailable', { form: formId, reason: verdict.reason });
-      throw new RelayError('captcha_unavailable', 503, 'Turnstile could not be checked just now; send the submission again in a few seconds.', { retryAfterSeconds: 5 });
+      throw new RelayError('captcha_unavailable', 503, 'Turnstile could not be checked just now; send the submission again in a few seconds.', {
+        retryAfterSeconds: 5,
+      });
     }
     if (idempotencyKey !== null && verdict.codes.includes('timeout-or-duplicate')) {
       const earlier = await outbox.findByIdempotencyKey(formId, idempotencyKey);
       if (earlier?.bodyHash === bodyHash) return earlier.id;
     }
     log('submission.captcha_failed', { form: formId, codes: verdict.codes.join(',') });
-    throw new RelayError('captcha_failed', 403, `Turnstile refused the token (${verdict.codes.join(', ') || 'no reason given'}); complete the challenge again, then send.`);
+    throw new RelayError(
+      'captcha_failed',
+      403,
+      `Turnstile refused the token (${verdict.codes.join(', ') || 'no reason given'}); complete the challenge again, then send.`,
+    );
   }
 
   async function limit(key: string, rule: RelayConfig['limits']['perIp'], who: string): Promise<void> {
     const decision = await rateLimiter.take(key, rule);
     if (decision.ok) return;
     const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-    throw new RelayError('rate_limited', 429, `Too many submissions from ${who} (at most ${rule.requests} per ${rule.perSeconds} s); try again in ${seconds} s.`, { retryAfterSeconds: seconds });
+    throw new RelayError(
+      'rate_limited',
+      429,
+      `Too many submissions from ${who} (at most ${rule.requests} per ${rule.perSeconds} s); try again in ${seconds} s.`,
+      { retryAfterSeconds: seconds },
+    );
   }
 
   function formOr404(formId: string): FormConfig {

@@ -39,14 +39,27 @@ describe('parseConfig', () => {
     );
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems).toEqual([
-      expect.stringMatching(/^forms\.a\.allowedOrigins\.0: an origin is "self", "\*" or scheme:\/\/host/),
-    ]);
-    const second = parseConfig({ ...demo, forms: { a: { fields: [{ name: 'x', type: 'select' }, { name: 'x', type: 'text', pattern: '(' }], destination: 'crm' } }, destinations: { other: { type: 'hubspot' } } }, DESTINATION_TYPES);
+    expect(result.problems).toEqual([expect.stringMatching(/^forms\.a\.allowedOrigins\.0: an origin is "self", "\*" or scheme:\/\/host/)]);
+    const second = parseConfig(
+      {
+        ...demo,
+        forms: {
+          a: {
+            fields: [
+              { name: 'x', type: 'select' },
+              { name: 'x', type: 'text', pattern: '(' },
+            ],
+            destination: 'crm',
+          },
+        },
+        destinations: { other: { type: 'hubspot' } },
+      },
+      DESTINATION_TYPES,
+    );
     expect(second.ok).toBe(false);
     if (second.ok) return;
     expect(second.problems).toEqual([
-      'destinations.other.type: "hubspot" is not a destination type; use one of ' + DESTINATION_TYPES.join(', '),
+      `destinations.other.type: "hubspot" is not a destination type; use one of ${DESTINATION_TYPES.join(', ')}`,
       'forms.a.destination: "crm" is not declared; add it under "destinations" or use one of: other',
       'forms.a.fields.0.options: a select field needs options; add [{"value": "…", "label": "…"}]',
       'forms.a.fields.1.name: "x" is used twice; give each field its own name',

@@ -17,9 +17,7 @@ const Origin = z.string().check(
 );
 
 /** An environment variable's name, e.g. `"PIPEDRIVE_API_TOKEN"`: secrets are never written inline. */
-const EnvName = z.string().check(
-  z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { message: 'name an environment variable, e.g. "PIPEDRIVE_API_TOKEN"' }),
-);
+const EnvName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { message: 'name an environment variable, e.g. "PIPEDRIVE_API_TOKEN"' }));
 
 /**
  * The public schema strips unknown keys, which would hide a typo ("requird": true) in the file:
@@ -159,7 +157,12 @@ export function parseConfig(
         problems.push(`${at}: secrets are never written in the file; put the value in an environment variable and name it with "${key}Env"`);
       } else if (key.endsWith('Env')) {
         if (typeof value !== 'string' || !EnvName.safeParse(value).success) {
-          problems.push(`${at}: expected the name of an environment variable, e.g. "${name.toUpperCase().replace(/\W/g, '_')}_${key.slice(0, -3).replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}"`);
+          problems.push(
+            `${at}: expected the name of an environment variable, e.g. "${name.toUpperCase().replace(/\W/g, '_')}_${key
+              .slice(0, -3)
+              .replace(/[A-Z]/g, (c) => `_${c}`)
+              .toUpperCase()}"`,
+          );
         } else if (env && !env[value]) {
           problems.push(`${at}: the environment variable ${value} is not set; set it to the secret before starting the relay`);
         }
@@ -169,10 +172,14 @@ export function parseConfig(
   for (const [formId, form] of Object.entries(config.forms)) {
     const at = `forms.${formId}`;
     if (!config.destinations[form.destination]) {
-      problems.push(`${at}.destination: "${form.destination}" is not declared; add it under "destinations" or use one of: ${destinationNames.join(', ') || '(none declared)'}`);
+      problems.push(
+        `${at}.destination: "${form.destination}" is not declared; add it under "destinations" or use one of: ${destinationNames.join(', ') || '(none declared)'}`,
+      );
     }
     if (form.turnstile && env && !env[form.turnstile.secretEnv]) {
-      problems.push(`${at}.turnstile.secretEnv: the environment variable ${form.turnstile.secretEnv} is not set; set it to the Turnstile secret key before starting the relay`);
+      problems.push(
+        `${at}.turnstile.secretEnv: the environment variable ${form.turnstile.secretEnv} is not set; set it to the Turnstile secret key before starting the relay`,
+      );
     }
     const seen = new Set<string>();
     form.fields.forEach((field, index) => {
@@ -284,15 +291,7 @@ function editDistance(a: string, b: string): number {
 
 /** The form definition the widget may see: everything but origins, destination and mapping. */
 export function publicDefinition(formId: string, form: FormConfig): FormDefinition {
-  const {
-    allowedOrigins: _origins,
-    destination: _destination,
-    mapping: _mapping,
-    minFillMs: _minFill,
-    turnstile,
-    rateLimit: _rateLimit,
-    ...visible
-  } = form;
+  const { allowedOrigins: _origins, destination: _destination, mapping: _mapping, minFillMs: _minFill, turnstile, rateLimit: _rateLimit, ...visible } = form;
   // The site key is public (the challenge needs it in the browser); the secret's name is not.
   return { id: formId, ...visible, ...(turnstile ? { turnstile: { siteKey: turnstile.siteKey } } : {}) };
 }

@@ -88,7 +88,10 @@ describe('deliverDue', () => {
   it('after an uncertain attempt waits at least a delivery timeout, so a call still on its way lands before the lookup', async () => {
     await store.accept({ lead: lead('a'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
     await store.accept({ lead: lead('b'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
-    const { destination } = scripted({ kind: 'retry', reason: 'no answer before the delivery timeout', uncertain: true }, { kind: 'retry', reason: 'HTTP 503' });
+    const { destination } = scripted(
+      { kind: 'retry', reason: 'no answer before the delivery timeout', uncertain: true },
+      { kind: 'retry', reason: 'HTTP 503' },
+    );
     // The backoff draw is 0: without the settling time both would be due again at once.
     await deliverDue(deps(destination, () => 0));
     expect(await store.get('a')).toMatchObject({ state: 'pending', uncertain: true, nextAttemptAt: clock + config.delivery.timeoutMs });
@@ -107,11 +110,7 @@ describe('deliverDue', () => {
 
   it('dead-letters after the last attempt, keeping the reason, and replays on request', async () => {
     await store.accept({ lead: lead('a'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
-    const { destination } = scripted(
-      { kind: 'retry', reason: 'HTTP 500' },
-      { kind: 'retry', reason: 'HTTP 500' },
-      { kind: 'retry', reason: 'HTTP 502' },
-    );
+    const { destination } = scripted({ kind: 'retry', reason: 'HTTP 500' }, { kind: 'retry', reason: 'HTTP 500' }, { kind: 'retry', reason: 'HTTP 502' });
     for (let i = 0; i < 3; i++) {
       clock += 10_000;
       await deliverDue(deps(destination));
@@ -136,7 +135,7 @@ describe('deliverDue', () => {
     expect(calls.map((c) => c.uncertain)).toEqual([false, false, true, true]);
   });
 
-  it('counts a replayed dead letter\'s age from its replay, so an old lead gets its attempts again', async () => {
+  it("counts a replayed dead letter's age from its replay, so an old lead gets its attempts again", async () => {
     await store.accept({ lead: lead('a'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
     const { destination, calls } = scripted(
       { kind: 'retry', reason: 'HTTP 503' },
@@ -221,7 +220,7 @@ describe('pacing', () => {
     }
     const order: string[] = [];
     const waits: number[] = [];
-    const paced = (name: string, pace?: { calls: number; perMs: number }): Destination => ({
+    const paced = (_name: string, pace?: { calls: number; perMs: number }): Destination => ({
       type: 'test',
       pace,
       async deliver(l, context) {

@@ -142,7 +142,7 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
       });
     } catch (error) {
       // A throw mid-request may come after the vendor committed: treat it as uncertain.
-      const reason = timeout.aborted ? `timed out after ${policy.timeoutMs} ms` : describe(error);
+      const reason = timeout.aborted ? `timed out after ${policy.timeoutMs} ms` : describeError(error);
       outcome = { kind: 'retry', reason, uncertain: true };
     }
   }
@@ -193,7 +193,7 @@ export async function eraseExpiredPayloads(deps: Pick<DeliveryDeps, 'config' | '
   return erased;
 }
 
-function describe(error: unknown): string {
+function describeError(error: unknown): string {
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
     return `${error.name}: ${error.message}${cause}`;

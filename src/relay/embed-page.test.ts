@@ -13,7 +13,11 @@ const parsed = parseConfig({
       destination: 'inbox',
     },
     quote: { title: 'Q&A <now>', fields: [{ name: 'email', type: 'email' }], locale: 'fr', destination: 'inbox' },
-    guarded: { fields: [{ name: 'email', type: 'email' }], destination: 'inbox', turnstile: { siteKey: '1x00000000000000000000AA', secretEnv: 'TURNSTILE_SECRET_KEY' } },
+    guarded: {
+      fields: [{ name: 'email', type: 'email' }],
+      destination: 'inbox',
+      turnstile: { siteKey: '1x00000000000000000000AA', secretEnv: 'TURNSTILE_SECRET_KEY' },
+    },
   },
   destinations: { inbox: { type: 'sandbox' } },
 });

@@ -12,14 +12,23 @@ describe('bufferedJsonLog', () => {
   it('writes the lines of one turn in one call, as JSON objects with time and event', () => {
     const writes: string[] = [];
     let scheduled: (() => void) | undefined;
-    const log = bufferedJsonLog((text) => writes.push(text), (flush) => (scheduled = flush));
+    const log = bufferedJsonLog(
+      (text) => writes.push(text),
+      (flush) => (scheduled = flush),
+    );
     log('a', { n: 1 });
     log('b');
     expect(writes).toEqual([]);
     scheduled!();
     expect(writes).toHaveLength(1);
-    const lines = writes[0]!.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.map((line) => [line.event, line.n])).toEqual([['a', 1], ['b', undefined]]);
+    const lines = writes[0]!
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => [line.event, line.n])).toEqual([
+      ['a', 1],
+      ['b', undefined],
+    ]);
     expect(lines[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 });
@@ -27,7 +36,16 @@ describe('bufferedJsonLog', () => {
 describe('what the relay logs', () => {
   it('never carries a lead’s fields, attribution or page, whatever happens to it', async () => {
     const parsed = parseConfig({
-      forms: { f: { fields: [{ name: 'name', type: 'text', required: true }, { name: 'email', type: 'email', required: true }], minFillMs: 1000, destination: 'crm' } },
+      forms: {
+        f: {
+          fields: [
+            { name: 'name', type: 'text', required: true },
+            { name: 'email', type: 'email', required: true },
+          ],
+          minFillMs: 1000,
+          destination: 'crm',
+        },
+      },
       destinations: { crm: { type: 'test' } },
       delivery: { maxAttempts: 2 },
     });
@@ -40,7 +58,12 @@ describe('what the relay logs', () => {
       const app = createRelay({ config: parsed.config, outbox: store, log });
       const secret = { name: 'Zelda Quixote', email: 'zelda.quixote@private.example' };
       const body = (extra: object) =>
-        JSON.stringify({ fields: secret, attribution: { first: { utm_campaign: 'secret-campaign' } }, meta: { fillMs: 5000, page: 'https://shop.example/private-page' }, ...extra });
+        JSON.stringify({
+          fields: secret,
+          attribution: { first: { utm_campaign: 'secret-campaign' } },
+          meta: { fillMs: 5000, page: 'https://shop.example/private-page' },
+          ...extra,
+        });
       const post = (payload: string, key?: string) =>
         app.request('http://relay.test/v1/forms/f/submissions', {
           method: 'POST',
@@ -52,7 +75,8 @@ describe('what the relay logs', () => {
       expect((await post(body({ meta: { fillMs: 10, hp: 'x' } }))).status).toBe(202);
       expect((await post(JSON.stringify({ fields: { ...secret, email: 'zelda.quixote@' } }))).status).toBe(422);
       const failing = { type: 'test', deliver: async () => ({ kind: 'retry' as const, reason: `HTTP 500: duplicate ${secret.email}` }) };
-      for (let i = 0; i < 2; i++) await deliverDue({ config: parsed.config, outbox: store, destinations: new Map([['crm', failing]]), now: () => Date.now() + i * 3_600_000, log });
+      for (let i = 0; i < 2; i++)
+        await deliverDue({ config: parsed.config, outbox: store, destinations: new Map([['crm', failing]]), now: () => Date.now() + i * 3_600_000, log });
       expect(lines.map((line) => JSON.parse(line).event)).toEqual([
         'submission.accepted',
         'submission.accepted',

@@ -28,7 +28,17 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'config.json'),
     JSON.stringify({
-      forms: { contact: { fields: [{ name: 'name', type: 'text', required: true }, { name: 'email', type: 'email', required: true }, { name: 'message', type: 'textarea' }], minFillMs: 0, destination: 'inbox' } },
+      forms: {
+        contact: {
+          fields: [
+            { name: 'name', type: 'text', required: true },
+            { name: 'email', type: 'email', required: true },
+            { name: 'message', type: 'textarea' },
+          ],
+          minFillMs: 0,
+          destination: 'inbox',
+        },
+      },
       destinations: { inbox: { type: 'sandbox' } },
       limits: { perIp: { requests: 1_000_000, perSeconds: 1 }, perForm: { requests: 1_000_000, perSeconds: 1 } },
     }),
@@ -58,13 +68,24 @@ const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid
 /** One abusive request of each kind fast-check can think of, as [body, headers]. */
 const abuse = fc.oneof(
   fc.constant(['x'.repeat(64_000), {}] as const),
-  fc.constant(['{"fields":' + '{"a":'.repeat(3000) + '1' + '}'.repeat(3000) + '}', {}] as const),
+  fc.constant([`{"fields":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`, {}] as const),
   fc.constant(['['.repeat(60_000), {}] as const),
   fc.constant([JSON.stringify({ fields: { name: 'x'.repeat(200_000) } }), {}] as const),
   fc.string({ unit: 'binary', maxLength: 2000 }).map((text) => [text, {}] as const),
-  fc.string({ unit: 'binary', maxLength: 200 }).map((text) => [JSON.stringify({ fields: { name: text, email: 'a@example.com', message: text.repeat(20) } }), { 'Idempotency-Key': `k-${Math.random()}` }] as const),
-  fc.constant([JSON.stringify({ fields: { name: 'Ada', email: 'ada@example.com' }, __proto__: { polluted: 1 }, constructor: { prototype: { polluted: 1 } } }), { 'Idempotency-Key': 'x'.repeat(300) }] as const),
-  fc.constant([JSON.stringify({ fields: { name: 'Ada', email: 'ada@example.com' } }), { 'X-Junk': 'y'.repeat(8000), 'Content-Type': 'application/json; charset=utf-8; boundary=' + 'z'.repeat(2000) }] as const),
+  fc
+    .string({ unit: 'binary', maxLength: 200 })
+    .map(
+      (text) =>
+        [JSON.stringify({ fields: { name: text, email: 'a@example.com', message: text.repeat(20) } }), { 'Idempotency-Key': `k-${Math.random()}` }] as const,
+    ),
+  fc.constant([
+    JSON.stringify({ fields: { name: 'Ada', email: 'ada@example.com' }, __proto__: { polluted: 1 }, constructor: { prototype: { polluted: 1 } } }),
+    { 'Idempotency-Key': 'x'.repeat(300) },
+  ] as const),
+  fc.constant([
+    JSON.stringify({ fields: { name: 'Ada', email: 'ada@example.com' } }),
+    { 'X-Junk': 'y'.repeat(8000), 'Content-Type': `application/json; charset=utf-8; boundary=${'z'.repeat(2000)}` },
+  ] as const),
 );
 
 it(`stays up with resident memory under ${RSS_CEILING_MB} MB after ${REQUESTS} abusive requests, its heap capped at ${HEAP_MB} MB`, async () => {
@@ -89,12 +110,17 @@ it(`stays up with resident memory under ${RSS_CEILING_MB} MB after ${REQUESTS} a
     }),
   );
   // Every request had an answer (no dropped connections), none of them a 5xx.
-  expect([...statuses.keys()].filter((status) => status === 0 || status >= 500), JSON.stringify(Object.fromEntries(statuses))).toEqual([]);
+  expect(
+    [...statuses.keys()].filter((status) => status === 0 || status >= 500),
+    JSON.stringify(Object.fromEntries(statuses)),
+  ).toEqual([]);
   // More was sent than the capped heap could hold, so a per-request leak would have ended the process.
   expect(sentBytes / 1024 / 1024).toBeGreaterThan(HEAP_MB);
   expect(child.exitCode).toBeNull();
   expect((await fetch(`${url}/healthz`)).status).toBe(200);
   const rss = rssMb();
-  console.log(`sent ${(sentBytes / 1048576).toFixed(0)} MB in ${REQUESTS} requests; relay RSS ${rss.toFixed(0)} MB; answers ${JSON.stringify(Object.fromEntries(statuses))}`);
+  console.log(
+    `sent ${(sentBytes / 1048576).toFixed(0)} MB in ${REQUESTS} requests; relay RSS ${rss.toFixed(0)} MB; answers ${JSON.stringify(Object.fromEntries(statuses))}`,
+  );
   expect(rss).toBeLessThan(RSS_CEILING_MB);
 }, 120_000);

@@ -5,7 +5,7 @@ const rule = { requests: 3, perSeconds: 60 };
 
 describe('takeToken', () => {
   it('lets a full bucket through, refuses when empty with the wait until one token refills', () => {
-    let bucket;
+    let bucket: Parameters<typeof takeToken>[0];
     for (let i = 0; i < 3; i++) {
       const taken = takeToken(bucket, rule, 0);
       expect(taken.decision).toEqual({ ok: true });

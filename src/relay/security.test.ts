@@ -96,8 +96,18 @@ const PUBLIC_REQUESTS: [string, RequestInit?][] = [
   ['/v1/forms/refused/submissions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{not json' }],
   ['/v1/forms/refused/submissions', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' }],
   ['/v1/forms/refused/submissions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fields: { email: 'x' } }) }],
-  ['/v1/forms/refused/submissions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fields: { name: 'x'.repeat(70_000) } }) }],
-  ['/v1/forms/guarded/submissions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fields: { name: 'a', email: 'a@example.com' }, meta: { turnstile: 'bad' } }) }],
+  [
+    '/v1/forms/refused/submissions',
+    { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fields: { name: 'x'.repeat(70_000) } }) },
+  ],
+  [
+    '/v1/forms/guarded/submissions',
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ fields: { name: 'a', email: 'a@example.com' }, meta: { turnstile: 'bad' } }),
+    },
+  ],
   ['/v1/forms/refused/submissions', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' }, body: '{}' }],
   ['/v1/forms/refused/submissions', { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } }],
   ['/v1/admin/submissions?state=dead'],

@@ -17,7 +17,13 @@ beforeEach(() => {
   db = openDurableDatabase(join(dir, 'outbox.sqlite'));
   const driver = betterSqliteDriver(db);
   commits = 0;
-  const counting: SqlDriver = { ...driver, transaction: (fn) => (commits++, driver.transaction(fn)) };
+  const counting: SqlDriver = {
+    ...driver,
+    transaction: (fn) => {
+      commits++;
+      return driver.transaction(fn);
+    },
+  };
   outbox = new SqlOutbox(counting, { batch: (flush) => setImmediate(flush) });
 });
 afterEach(() => {

@@ -149,7 +149,9 @@ export class SqlOutbox implements Outbox {
       }
       return;
     }
-    queued.forEach(({ done }, i) => done(results[i]!));
+    queued.forEach(({ done }, i) => {
+      done(results[i]!);
+    });
   }
 
   private acceptOne(input: AcceptInput): AcceptResult {
@@ -175,11 +177,7 @@ export class SqlOutbox implements Outbox {
   }
 
   private findKey(formId: string, key: string): KeyLookup | null {
-    const [row] = this.sql.all<{ id: string; body_hash: string }>(
-      'SELECT id, body_hash FROM outbox WHERE form_id = ? AND idempotency_key = ?',
-      formId,
-      key,
-    );
+    const [row] = this.sql.all<{ id: string; body_hash: string }>('SELECT id, body_hash FROM outbox WHERE form_id = ? AND idempotency_key = ?', formId, key);
     return row ? { id: row.id, bodyHash: row.body_hash } : null;
   }
 
@@ -235,9 +233,7 @@ export class SqlOutbox implements Outbox {
   }
 
   async list(state: DeliveryState, limit: number): Promise<OutboxEntry[]> {
-    return this.sql
-      .all<Row>('SELECT * FROM outbox WHERE state = ? ORDER BY created_at DESC LIMIT ?', state, limit)
-      .map((row) => toEntry(row, false));
+    return this.sql.all<Row>('SELECT * FROM outbox WHERE state = ? ORDER BY created_at DESC LIMIT ?', state, limit).map((row) => toEntry(row, false));
   }
 
   async get(id: string): Promise<OutboxEntry | null> {
@@ -270,10 +266,7 @@ export class SqlOutbox implements Outbox {
   }
 
   async erasePayloads(deliveredBefore: number): Promise<number> {
-    return this.sql.run(
-      "UPDATE outbox SET lead = NULL WHERE state = 'delivered' AND lead IS NOT NULL AND updated_at < ?",
-      deliveredBefore,
-    );
+    return this.sql.run("UPDATE outbox SET lead = NULL WHERE state = 'delivered' AND lead IS NOT NULL AND updated_at < ?", deliveredBefore);
   }
 
   /** The earliest time a pending entry is due, or null when none is pending. */

@@ -15,8 +15,7 @@ const MAX_EMAIL_LENGTH = 254;
 
 export type FieldValue = string | boolean;
 
-const missingOrWrongType = (code: RuleCode) => (issue: { input?: unknown }) =>
-  issue.input === undefined || issue.input === null ? 'required' : code;
+const missingOrWrongType = (code: RuleCode) => (issue: { input?: unknown }) => (issue.input === undefined || issue.input === null ? 'required' : code);
 
 /** The first rule a trimmed text value breaks, if any. */
 function textRuleBroken(field: FieldDefinition, value: string): RuleCode | undefined {

@@ -8,16 +8,7 @@ export const FIELD_TYPES = ['text', 'email', 'tel', 'textarea', 'select', 'radio
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** Codes of the rules a field value can break; the widget and the relay word them per locale. */
-export const RULE_CODES = [
-  'required',
-  'invalid_email',
-  'invalid_tel',
-  'too_short',
-  'too_long',
-  'pattern',
-  'invalid_option',
-  'invalid_type',
-] as const;
+export const RULE_CODES = ['required', 'invalid_email', 'invalid_tel', 'too_short', 'too_long', 'pattern', 'invalid_option', 'invalid_type'] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
 /** A field's effective maximum length, so the widget, the relay and storage agree. */

@@ -37,9 +37,7 @@ export interface SubmissionIssue {
   message: string;
 }
 
-export type SubmissionResult =
-  | { ok: true; submission: Submission }
-  | { ok: false; issues: SubmissionIssue[] };
+export type SubmissionResult = { ok: true; submission: Submission } | { ok: false; issues: SubmissionIssue[] };
 
 const schemas = new WeakMap<FormDefinition, z.ZodMiniType>();
 

@@ -20,12 +20,7 @@ export function format(template: string, params: Record<string, string | number>
 }
 
 /** The message for one broken rule of one field, the field's own wording first. */
-export function ruleMessage(
-  field: FieldDefinition,
-  code: RuleCode,
-  catalogue: Catalogue,
-  locale: string,
-): string {
+export function ruleMessage(field: FieldDefinition, code: RuleCode, catalogue: Catalogue, locale: string): string {
   const own = localize(field.messages?.[code], locale);
   return format(own ?? catalogue[code], { min: field.minLength ?? 0, max: maxLengthOf(field) });
 }

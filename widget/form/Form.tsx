@@ -9,6 +9,7 @@
 /** @jsx h */
 /** @jsxFrag Fragment */
 // Classic JSX: preact's createElement is in the bundle anyway; the automatic runtime adds its own.
+// biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h and Fragment
 import { Fragment, h, type JSX, render } from 'preact';
 import type { Attribution } from '../../src/schema/attribution.ts';
 import { type FieldValue, fieldIssue } from '../../src/schema/field.ts';
@@ -132,9 +133,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   const send = async (entry: Queued) => {
     setStatus('sending');
     await options.challenge?.(entry.body.meta!);
-    const result: SendResult = navigator.onLine
-      ? await sendSubmission(relay, formId, entry.body, entry.key)
-      : { ok: false, kind: 'unavailable', status: 0 };
+    const result: SendResult = navigator.onLine ? await sendSubmission(relay, formId, entry.body, entry.key) : { ok: false, kind: 'unavailable', status: 0 };
     settle(entry, result);
   };
 
@@ -215,7 +214,12 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     const label = localize(field.label, locale) ?? field.name;
     const hint = localize(field.hint, locale);
     const described = [hint && `${id}-hint`, code && `${id}-error`].filter(Boolean).join(' ') || undefined;
-    const required = field.required ? <span class="req" aria-hidden="true"> *</span> : null;
+    const required = field.required ? (
+      <span class="req" aria-hidden="true">
+        {' '}
+        *
+      </span>
+    ) : null;
     const aria = {
       'aria-invalid': code ? ('true' as const) : undefined,
       'aria-describedby': described,
@@ -248,6 +252,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
             <label class="choice">
               <input
                 {...aria}
+                // biome-ignore lint/a11y/useValidAriaValues: undefined removes the aria-required the spread carries; the group says it instead
                 aria-required={undefined}
                 // The group's "required" for screen readers (the form is noValidate: no browser bubbles).
                 required={field.required}

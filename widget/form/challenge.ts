@@ -28,7 +28,8 @@ function loadTurnstile(): Promise<Turnstile> {
       if (turnstile) resolve(turnstile);
       else reject(new Error('Cloudflare Turnstile loaded without window.turnstile'));
     };
-    element.onerror = () => reject(new Error(`Cloudflare Turnstile could not be loaded from ${TURNSTILE_SCRIPT}; a CSP must allow it in script-src and frame-src`));
+    element.onerror = () =>
+      reject(new Error(`Cloudflare Turnstile could not be loaded from ${TURNSTILE_SCRIPT}; a CSP must allow it in script-src and frame-src`));
     document.head.append(element);
   });
   script.catch(() => (script = undefined));

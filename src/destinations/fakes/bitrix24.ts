@@ -9,7 +9,9 @@ import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startF
 
 /** The fields crm.lead.add documents; Bitrix24 ignores any other key except custom `UF_` ones. */
 const LEAD_FIELDS = new Set(
-  'ADDRESS ADDRESS_2 ADDRESS_CITY ADDRESS_COUNTRY ADDRESS_COUNTRY_CODE ADDRESS_POSTAL_CODE ADDRESS_PROVINCE ADDRESS_REGION ASSIGNED_BY_ID BIRTHDATE COMMENTS COMPANY_ID COMPANY_TITLE CONTACT_ID CONTACT_IDS CURRENCY_ID EMAIL HONORIFIC IM LINK LAST_NAME NAME SECOND_NAME OPENED OPPORTUNITY IS_MANUAL_OPPORTUNITY ORIGINATOR_ID ORIGIN_ID PHONE POST SOURCE_DESCRIPTION SOURCE_ID STATUS_DESCRIPTION STATUS_ID TITLE UTM_CAMPAIGN UTM_CONTENT UTM_MEDIUM UTM_SOURCE UTM_TERM WEB'.split(' '),
+  'ADDRESS ADDRESS_2 ADDRESS_CITY ADDRESS_COUNTRY ADDRESS_COUNTRY_CODE ADDRESS_POSTAL_CODE ADDRESS_PROVINCE ADDRESS_REGION ASSIGNED_BY_ID BIRTHDATE COMMENTS COMPANY_ID COMPANY_TITLE CONTACT_ID CONTACT_IDS CURRENCY_ID EMAIL HONORIFIC IM LINK LAST_NAME NAME SECOND_NAME OPENED OPPORTUNITY IS_MANUAL_OPPORTUNITY ORIGINATOR_ID ORIGIN_ID PHONE POST SOURCE_DESCRIPTION SOURCE_ID STATUS_DESCRIPTION STATUS_ID TITLE UTM_CAMPAIGN UTM_CONTENT UTM_MEDIUM UTM_SOURCE UTM_TERM WEB'.split(
+    ' ',
+  ),
 );
 const MULTIFIELD_TYPES: Record<string, string[]> = {
   PHONE: ['WORK', 'MOBILE', 'FAX', 'HOME', 'PAGER', 'MAILING', 'OTHER'],
@@ -32,7 +34,16 @@ export async function startBitrix24Fake(): Promise<FakeVendor & { leads: Bitrix2
 
   const time = () => {
     const now = Date.now() / 1000;
-    return { start: now, finish: now, duration: 0.01, processing: 0.005, date_start: new Date().toISOString(), date_finish: new Date().toISOString(), operating_reset_at: operatingResetAt(), operating: 0.5 };
+    return {
+      start: now,
+      finish: now,
+      duration: 0.01,
+      processing: 0.005,
+      date_start: new Date().toISOString(),
+      date_finish: new Date().toISOString(),
+      operating_reset_at: operatingResetAt(),
+      operating: 0.5,
+    };
   };
   const error = (status: number, code: string, description: string): FakeResponse => ({ status, json: { error: code, error_description: description } });
 
@@ -70,7 +81,9 @@ export async function startBitrix24Fake(): Promise<FakeVendor & { leads: Bitrix2
     if (method !== 'crm.lead.add') return error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!');
     const fault = nextFault(faults);
     if (fault?.kind === 'rateLimited') {
-      return fault.withReset ? error(429, 'OPERATION_TIME_LIMIT', 'Method is blocked due to operation time limit.') : error(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
+      return fault.withReset
+        ? error(429, 'OPERATION_TIME_LIMIT', 'Method is blocked due to operation time limit.')
+        : error(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
     }
     if (fault?.kind === 'serverError') return error(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     const problem = fault?.kind === 'invalid' ? 'Access denied.' : problemsOf(body.fields);

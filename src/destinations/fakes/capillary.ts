@@ -38,7 +38,10 @@ export async function startCapillaryFake(): Promise<FakeVendor & { leads: Capill
   const statuses: number[] = [];
   let followUps = 0;
   const basic = `Basic ${Buffer.from(`${CAPILLARY_TILL}:${createHash('md5').update(CAPILLARY_PASSWORD).digest('hex')}`).toString('base64')}`;
-  const fail = (status: number, code: number, message: string): FakeResponse => ({ status, json: { errors: [{ status: false, code, message }], warnings: [] } });
+  const fail = (status: number, code: number, message: string): FakeResponse => ({
+    status,
+    json: { errors: [{ status: false, code, message }], warnings: [] },
+  });
 
   const server = await startFakeServer((request) => {
     if (request.method === 'POST' && request.path === '/v3/oauth/token/generate') {
@@ -54,7 +57,9 @@ export async function startCapillaryFake(): Promise<FakeVendor & { leads: Capill
     if (request.path !== '/v2/leads') return fail(404, 404, 'Not found');
     if (request.method === 'GET') {
       const q = request.query;
-      let found = leads.filter((lead) => (!q.get('type') || q.get('type') === 'ALL' || lead.type === q.get('type')) && (!q.get('userId') || String(lead.userId) === q.get('userId')));
+      let found = leads.filter(
+        (lead) => (!q.get('type') || q.get('type') === 'ALL' || lead.type === q.get('type')) && (!q.get('userId') || String(lead.userId) === q.get('userId')),
+      );
       // Unsorted, the search lists leads in the order they were created; `offset` skips that many rows of the result.
       const sortKey = q.get('sortBy') === 'createdon' ? 'createdOn' : q.get('sortBy') === 'lastUpdatedOn' ? 'lastUpdatedOn' : undefined;
       if (sortKey) found = [...found].sort((a, b) => Date.parse(String(a[sortKey] ?? a.createdOn)) - Date.parse(String(b[sortKey] ?? b.createdOn)));
@@ -94,7 +99,11 @@ export async function startCapillaryFake(): Promise<FakeVendor & { leads: Capill
     };
     leads.push(lead);
     if (fault?.kind === 'commitThenHang') return HANG;
-    if (refused.length) return { status: 201, json: { ...lead, warnings: [], errors: refused.map((name) => ({ status: false, code: 1520, message: `Invalid extended field: ${name}` })) } };
+    if (refused.length)
+      return {
+        status: 201,
+        json: { ...lead, warnings: [], errors: refused.map((name) => ({ status: false, code: 1520, message: `Invalid extended field: ${name}` })) },
+      };
     return { status: 200, json: { ...lead, warnings: [] } };
   });
   return {

@@ -8,7 +8,10 @@
  */
 import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer, WindowLimit } from './server.ts';
 
-export type CloseLead = Record<string, unknown> & { id: string; contacts: { name?: string; title?: string; emails?: { email: string; type: string }[]; phones?: { phone: string; type: string }[] }[] };
+export type CloseLead = Record<string, unknown> & {
+  id: string;
+  contacts: { name?: string; title?: string; emails?: { email: string; type: string }[]; phones?: { phone: string; type: string }[] }[];
+};
 
 export const CLOSE_API_KEY = 'api_3xAmPl3t3stK3y.9f8e7d6c';
 const WINDOW = { calls: 50, perMs: 1000 };
@@ -26,7 +29,8 @@ function fieldErrors(body: unknown): Record<string, string> | undefined {
       lead.contacts.forEach((contact: Record<string, unknown>, i: number) => {
         const emails = contact.emails as { email?: unknown }[] | undefined;
         const phones = contact.phones as { phone?: unknown }[] | undefined;
-        if (emails && (!Array.isArray(emails) || emails.some((e) => typeof e?.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(e.email)))) errors[`contacts.${i}.emails`] = 'Invalid email address.';
+        if (emails && (!Array.isArray(emails) || emails.some((e) => typeof e?.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(e.email))))
+          errors[`contacts.${i}.emails`] = 'Invalid email address.';
         if (phones && (!Array.isArray(phones) || phones.some((p) => typeof p?.phone !== 'string'))) errors[`contacts.${i}.phones`] = 'Invalid phone number.';
       });
   }
@@ -60,13 +64,27 @@ export async function startCloseFake(): Promise<FakeVendor & { leads: CloseLead[
     }
     if (request.method !== 'POST') return answer({ status: 405, json: { error: 'Method not allowed' } });
     const fault = nextFault(faults);
-    if (fault?.kind === 'rateLimited') return { status: 429, headers: fault.withReset ? { RateLimit: `limit=${WINDOW.calls}, remaining=0, reset=7` } : {}, json: { error: 'Too many requests' } };
+    if (fault?.kind === 'rateLimited')
+      return {
+        status: 429,
+        headers: fault.withReset ? { RateLimit: `limit=${WINDOW.calls}, remaining=0, reset=7` } : {},
+        json: { error: 'Too many requests' },
+      };
     if (fault?.kind === 'serverError') return answer({ status: 502, json: { error: 'Bad gateway' } });
     const errors = fault?.kind === 'invalid' ? { status_id: 'Invalid status id.' } : fieldErrors(request.json);
     if (errors) return answer({ status: 400, json: { errors: [], 'field-errors': errors } });
     const body = request.json as Record<string, unknown>;
     const now = new Date().toISOString();
-    const lead: CloseLead = { ...body, id: `lead_${crypto.randomUUID().replace(/-/g, '')}`, contacts: (body.contacts as CloseLead['contacts']) ?? [], date_created: now, date_updated: now, status_id: body.status_id ?? 'stat_default', status_label: 'Potential', organization_id: 'orga_test' };
+    const lead: CloseLead = {
+      ...body,
+      id: `lead_${crypto.randomUUID().replace(/-/g, '')}`,
+      contacts: (body.contacts as CloseLead['contacts']) ?? [],
+      date_created: now,
+      date_updated: now,
+      status_id: body.status_id ?? 'stat_default',
+      status_label: 'Potential',
+      organization_id: 'orga_test',
+    };
     leads.push(lead);
     if (fault?.kind === 'commitThenHang') return HANG;
     return answer({ status: 200, json: lead });

@@ -10,7 +10,9 @@ import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startF
 
 /** The account's lead metadata: standard schema names; custom fields are any `mx_` name. */
 const LEAD_FIELDS = new Set(
-  'FirstName LastName EmailAddress Phone Mobile Company JobTitle Website Notes Source SourceMedium SourceCampaign SourceContent SourceReferrerURL ProspectStage OwnerId City State Country'.split(' '),
+  'FirstName LastName EmailAddress Phone Mobile Company JobTitle Website Notes Source SourceMedium SourceCampaign SourceContent SourceReferrerURL ProspectStage OwnerId City State Country'.split(
+    ' ',
+  ),
 );
 const UNIQUE = ['EmailAddress', 'Phone'] as const;
 
@@ -23,7 +25,10 @@ export async function startLeadSquaredFake(): Promise<FakeVendor & { leads: Lead
   const faults: Fault[] = [];
   const leads: LeadSquaredLead[] = [];
   const limit = new WindowLimit(25, 5000);
-  const error = (status: number, type: string, message: string): FakeResponse => ({ status, json: { Status: 'Error', ExceptionType: type, ExceptionMessage: message } });
+  const error = (status: number, type: string, message: string): FakeResponse => ({
+    status,
+    json: { Status: 'Error', ExceptionType: type, ExceptionMessage: message },
+  });
 
   const server = await startFakeServer((request) => {
     if (!limit.take().ok) return error(429, 'MXAPIRateLimitExceededException', 'API calls exceeded the limit of 25 in 5 second(s)');
@@ -32,7 +37,8 @@ export async function startLeadSquaredFake(): Promise<FakeVendor & { leads: Lead
     if (accessKey !== LSQ_ACCESS_KEY || secretKey !== LSQ_SECRET_KEY) return error(401, 'MXUnAuthorizedAccessException', 'Invalid AccessKey or SecretKey');
     const method = request.path.match(/^\/v2\/LeadManagement\.svc\/(Lead\.Create|Lead\.CreateOrUpdate)$/)?.[1];
     if (!method || request.method !== 'POST') return error(404, 'MXInvalidAPIException', 'The API could not be found');
-    if (!String(request.headers['content-type']).startsWith('application/json')) return error(400, 'MXInvalidInputException', 'Content type must be application/json');
+    if (!String(request.headers['content-type']).startsWith('application/json'))
+      return error(400, 'MXInvalidInputException', 'Content type must be application/json');
     const body = request.json;
     if (!Array.isArray(body) || !body.every((item) => item && typeof item.Attribute === 'string' && 'Value' in item)) {
       return error(400, 'MXInvalidInputException', 'The body must be an array of {"Attribute", "Value"}');

@@ -38,7 +38,11 @@ export function loadOpenApi(file: string): OpenApiDocument {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   const operations = new Map<string, OpenApiOperation>();
-  const resolve = (ref: string): Json => ref.slice(2).split('/').reduce<Json>((node, key) => node[key] as Json, spec);
+  const resolve = (ref: string): Json =>
+    ref
+      .slice(2)
+      .split('/')
+      .reduce<Json>((node, key) => node[key] as Json, spec);
 
   /** OpenAPI 3.0 schema → JSON Schema: inline refs, `nullable` as a null type, no `example`. */
   const convert = (node: unknown, seen: Set<string> = new Set()): unknown => {
@@ -52,7 +56,8 @@ export function loadOpenApi(file: string): OpenApiDocument {
     const out: Json = {};
     for (const [key, value] of Object.entries(object)) {
       if (key === 'example' || key === 'examples' || key === 'nullable' || key.startsWith('x-')) continue;
-      out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as Json).map(([name, schema]) => [name, convert(schema, seen)])) : convert(value, seen);
+      out[key] =
+        key === 'properties' ? Object.fromEntries(Object.entries(value as Json).map(([name, schema]) => [name, convert(schema, seen)])) : convert(value, seen);
     }
     if (object.nullable === true) {
       if (typeof out.type === 'string') out.type = [out.type, 'null'];

@@ -20,10 +20,33 @@ export const PIPEDRIVE_SPECS = {
 
 export const PIPEDRIVE_TOKEN = 'c0ffee0123456789abcdef0123456789pipedrv';
 
-export interface PipedrivePerson { id: number; name: string; emails: { value: string; primary?: boolean; label?: string }[]; phones: { value: string }[]; org_id: number | null }
-export interface PipedriveOrganization { id: number; name: string }
-export interface PipedriveLead { id: string; title: string; person_id: number | null; organization_id: number | null; origin_id: string | null; source_name: 'API'; origin: 'API'; [key: string]: unknown }
-export interface PipedriveNote { id: number; content: string; lead_id: string | null; pinned_to_lead_flag: boolean }
+export interface PipedrivePerson {
+  id: number;
+  name: string;
+  emails: { value: string; primary?: boolean; label?: string }[];
+  phones: { value: string }[];
+  org_id: number | null;
+}
+export interface PipedriveOrganization {
+  id: number;
+  name: string;
+}
+export interface PipedriveLead {
+  id: string;
+  title: string;
+  person_id: number | null;
+  organization_id: number | null;
+  origin_id: string | null;
+  source_name: 'API';
+  origin: 'API';
+  [key: string]: unknown;
+}
+export interface PipedriveNote {
+  id: number;
+  content: string;
+  lead_id: string | null;
+  pinned_to_lead_flag: boolean;
+}
 
 const ROUTES: Record<string, { spec: 'v1' | 'v2'; operationId: string; cost: number }> = {
   'GET /api/v2/persons/search': { spec: 'v2', operationId: 'searchPersons', cost: 20 },
@@ -57,9 +80,18 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
   const failure = (status: number, error: string, headers?: Record<string, string>): FakeResponse => ({
     status,
     headers,
-    json: { success: false, error, error_info: 'Please check developers.pipedrive.com for more information about Pipedrive API.', data: null, additional_data: null },
+    json: {
+      success: false,
+      error,
+      error_info: 'Please check developers.pipedrive.com for more information about Pipedrive API.',
+      data: null,
+      additional_data: null,
+    },
   });
-  const ok = (status: number, data: unknown, additional?: unknown): FakeResponse => ({ status, json: { success: true, data, ...(additional ? { additional_data: additional } : {}) } });
+  const ok = (status: number, data: unknown, additional?: unknown): FakeResponse => ({
+    status,
+    json: { success: true, data, ...(additional ? { additional_data: additional } : {}) },
+  });
 
   function handle(request: FakeRequest, fault: Fault | undefined): FakeResponse | typeof HANG {
     const body = (request.json ?? {}) as Record<string, unknown>;
@@ -76,16 +108,31 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
             (fields.includes('phone') && person.phones.some((phone) => matches(phone.value))) ||
             (fields.includes('name') && matches(person.name)),
         );
-        return ok(200, { items: found.slice(0, Number(q.get('limit') ?? 100)).map((person) => ({ result_score: 1, item: { id: person.id, type: 'person', name: person.name, emails: person.emails.map((e) => e.value), phones: person.phones.map((p) => p.value) } })) });
+        return ok(200, {
+          items: found.slice(0, Number(q.get('limit') ?? 100)).map((person) => ({
+            result_score: 1,
+            item: { id: person.id, type: 'person', name: person.name, emails: person.emails.map((e) => e.value), phones: person.phones.map((p) => p.value) },
+          })),
+        });
       }
       case 'POST /api/v2/persons': {
-        const person: PipedrivePerson = { id: people.length + 1, name: String(body.name), emails: (body.emails as PipedrivePerson['emails']) ?? [], phones: (body.phones as PipedrivePerson['phones']) ?? [], org_id: (body.org_id as number) ?? null };
+        const person: PipedrivePerson = {
+          id: people.length + 1,
+          name: String(body.name),
+          emails: (body.emails as PipedrivePerson['emails']) ?? [],
+          phones: (body.phones as PipedrivePerson['phones']) ?? [],
+          org_id: (body.org_id as number) ?? null,
+        };
         people.push(person);
         return ok(200, person);
       }
       case 'GET /api/v2/organizations/search': {
         const term = q.get('term')!.toLowerCase();
-        return ok(200, { items: organizations.filter((org) => org.name.toLowerCase() === term).map((org) => ({ result_score: 1, item: { id: org.id, type: 'organization', name: org.name } })) });
+        return ok(200, {
+          items: organizations
+            .filter((org) => org.name.toLowerCase() === term)
+            .map((org) => ({ result_score: 1, item: { id: org.id, type: 'organization', name: org.name } })),
+        });
       }
       case 'POST /api/v2/organizations': {
         const organization = { id: organizations.length + 1, name: String(body.name) };
@@ -102,16 +149,37 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
         if (body.person_id === undefined && body.organization_id === undefined) return failure(400, 'A lead must be linked to a person or an organization');
         if (body.person_id !== undefined && !people.some((person) => person.id === body.person_id)) return failure(400, 'Person not found');
         const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        const lead: PipedriveLead = { ...body, id: crypto.randomUUID(), title: String(body.title), person_id: (body.person_id as number) ?? null, organization_id: (body.organization_id as number) ?? null, origin_id: (body.origin_id as string) ?? null, source_name: 'API', origin: 'API', is_archived: false, was_seen: false, add_time: now, update_time: now };
+        const lead: PipedriveLead = {
+          ...body,
+          id: crypto.randomUUID(),
+          title: String(body.title),
+          person_id: (body.person_id as number) ?? null,
+          organization_id: (body.organization_id as number) ?? null,
+          origin_id: (body.origin_id as string) ?? null,
+          source_name: 'API',
+          origin: 'API',
+          is_archived: false,
+          was_seen: false,
+          add_time: now,
+          update_time: now,
+        };
         leads.push(lead);
         if (fault?.kind === 'commitThenHang') return HANG;
         return ok(201, lead);
       }
       case 'GET /v1/notes':
-        return ok(200, notes.filter((note) => !q.get('lead_id') || note.lead_id === q.get('lead_id')));
+        return ok(
+          200,
+          notes.filter((note) => !q.get('lead_id') || note.lead_id === q.get('lead_id')),
+        );
       case 'POST /v1/notes': {
         if (body.lead_id !== undefined && !leads.some((lead) => lead.id === body.lead_id)) return failure(400, 'Lead not found');
-        const note: PipedriveNote = { id: notes.length + 1, content: String(body.content), lead_id: (body.lead_id as string) ?? null, pinned_to_lead_flag: body.pinned_to_lead_flag === 1 };
+        const note: PipedriveNote = {
+          id: notes.length + 1,
+          content: String(body.content),
+          lead_id: (body.lead_id as string) ?? null,
+          pinned_to_lead_flag: body.pinned_to_lead_flag === 1,
+        };
         notes.push(note);
         return ok(200, note);
       }
@@ -123,7 +191,11 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
     const key = `${request.method} ${request.path}`;
     const route = ROUTES[key];
     const window = burst.take();
-    const rateHeaders = (remaining: number, resetMs: number) => ({ 'x-ratelimit-limit': String(burst.calls), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(Math.max(1, Math.ceil(resetMs / 1000))) });
+    const rateHeaders = (remaining: number, resetMs: number) => ({
+      'x-ratelimit-limit': String(burst.calls),
+      'x-ratelimit-remaining': String(remaining),
+      'x-ratelimit-reset': String(Math.max(1, Math.ceil(resetMs / 1000))),
+    });
     if (!window.ok) return failure(429, 'Request over limit', rateHeaders(0, window.resetMs));
     if (request.headers['x-api-token'] !== PIPEDRIVE_TOKEN) return failure(401, 'unauthorized access');
     if (!route) return failure(404, 'Unknown method');

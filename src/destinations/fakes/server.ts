@@ -80,7 +80,14 @@ export async function startFakeServer(handle: Handler): Promise<RunningServer> {
       } catch {
         json = undefined;
       }
-      const request: FakeRequest = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, text, json };
+      const request: FakeRequest = {
+        method: req.method ?? 'GET',
+        path: decodeURIComponent(url.pathname),
+        query: url.searchParams,
+        headers: req.headers,
+        text,
+        json,
+      };
       requests.push(request);
       let answer: FakeResponse | typeof HANG;
       try {

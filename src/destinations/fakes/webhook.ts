@@ -43,7 +43,7 @@ export async function startWebhookFake(): Promise<FakeVendor & { received: Recei
     url: server.url,
     options: { url: `${server.url}/hooks/leads`, secretEnv: 'LEADFORM_WEBHOOK_SECRET' },
     env: { LEADFORM_WEBHOOK_SECRET: WEBHOOK_SECRET },
-    badEnv: { LEADFORM_WEBHOOK_SECRET: 'whsec_' + Buffer.from('some other key').toString('base64') },
+    badEnv: { LEADFORM_WEBHOOK_SECRET: `whsec_${Buffer.from('some other key').toString('base64')}` },
     requests: server.requests,
     received,
     leadsWithEmail: (email) => received.filter((item) => item.payload.data.fields.email === email),

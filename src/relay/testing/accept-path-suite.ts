@@ -90,7 +90,10 @@ export function acceptPathSuite(runtime: string, start: (context: SuiteContext) 
       // By id: a lead delivered between two of these lists shows in both.
       const names = new Map<string, string>();
       for (const state of ['pending', 'delivered', 'dead']) {
-        const list = (await (await admin(`/v1/admin/submissions?state=${state}&limit=1000`)).json()) as { id: string; lead: { fields: { name: string } } | null }[];
+        const list = (await (await admin(`/v1/admin/submissions?state=${state}&limit=1000`)).json()) as {
+          id: string;
+          lead: { fields: { name: string } } | null;
+        }[];
         for (const entry of list) if (entry.lead) names.set(entry.id, entry.lead.fields.name);
       }
       return [...names.values()];
@@ -244,7 +247,11 @@ export function acceptPathSuite(runtime: string, start: (context: SuiteContext) 
       const again = await post('contact', body, { 'Idempotency-Key': key });
       expect(again.status).toBe(202);
       expect(await again.json()).toEqual({ id });
-      await expectError(await post('contact', { ...body, fields: { ...body.fields, name: 'Someone else' } }, { 'Idempotency-Key': key }), 409, 'idempotency_conflict');
+      await expectError(
+        await post('contact', { ...body, fields: { ...body.fields, name: 'Someone else' } }, { 'Idempotency-Key': key }),
+        409,
+        'idempotency_conflict',
+      );
       await waitFor(async () => ((await allNames()).includes(body.fields.name) ? true : undefined), 'the lead');
       expect((await allNames()).filter((name) => name === body.fields.name)).toHaveLength(1);
     });

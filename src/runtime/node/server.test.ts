@@ -56,7 +56,12 @@ it('gives leads waiting for a destination the configuration no longer has their 
     // Leads accepted for "crm", the relay stopped before they went out.
     const first = await start('crm');
     if (!first.ok) throw new Error(first.problems.join('\n'));
-    await first.relay.store.accept({ lead: { id: 'waiting', formId: 'f', receivedAt: new Date().toISOString(), fields: { email: 'w@example.com' } }, destination: 'gone', idempotencyKey: null, bodyHash: 'h' });
+    await first.relay.store.accept({
+      lead: { id: 'waiting', formId: 'f', receivedAt: new Date().toISOString(), fields: { email: 'w@example.com' } },
+      destination: 'gone',
+      idempotencyKey: null,
+      bodyHash: 'h',
+    });
     await first.relay.close();
 
     const second = await start('crm', { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 });
@@ -86,13 +91,28 @@ it('shuts down once the attempts under way end, leaving the backlog for the next
     pollMs: 50,
     // A CRM that takes 100 ms a lead: 30 leads would hold a shutdown for 3 s.
     extraDestinations: {
-      slow: () => ({ ok: true, destination: { type: 'slow', deliver: async () => (calls++, await new Promise((done) => setTimeout(done, 100)), { kind: 'delivered' }) } }),
+      slow: () => ({
+        ok: true,
+        destination: {
+          type: 'slow',
+          deliver: async () => {
+            calls++;
+            await new Promise((done) => setTimeout(done, 100));
+            return { kind: 'delivered' };
+          },
+        },
+      }),
     },
   });
   if (!started.ok) throw new Error(started.problems.join('\n'));
   try {
     for (let i = 0; i < 30; i++) {
-      await started.relay.store.accept({ lead: { id: `l${i}`, formId: 'f', receivedAt: new Date().toISOString(), fields: { email: `l${i}@example.com` } }, destination: 'slow', idempotencyKey: null, bodyHash: `h${i}` });
+      await started.relay.store.accept({
+        lead: { id: `l${i}`, formId: 'f', receivedAt: new Date().toISOString(), fields: { email: `l${i}@example.com` } },
+        destination: 'slow',
+        idempotencyKey: null,
+        bodyHash: `h${i}`,
+      });
     }
     await expect.poll(() => calls, { timeout: 5000 }).toBeGreaterThan(0);
   } finally {

@@ -109,7 +109,10 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   try {
     store = new SqliteStore({ file: join(dataDir, 'leadform.sqlite'), takeOverAfterMs: config.delivery.timeoutMs });
   } catch (error) {
-    return { ok: false, problems: [`LEADFORM_DATA_DIR: cannot keep the outbox in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`] };
+    return {
+      ok: false,
+      problems: [`LEADFORM_DATA_DIR: cannot keep the outbox in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`],
+    };
   }
   const inbox = store.inbox();
   const built = createDestinations(config.destinations, { sandboxInbox: inbox, secret }, factories);
@@ -158,7 +161,10 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   // their attempts, which end as dead letters saying so, to replay once it is back.
   const unconfigured = store.pendingDestinations().filter((name) => !Object.hasOwn(config.destinations, name));
   for (const name of unconfigured) {
-    log('delivery.unconfigured_destination', { destination: name, fix: `add destination "${name}" back to the configuration, or its pending leads end as dead letters` });
+    log('delivery.unconfigured_destination', {
+      destination: name,
+      fix: `add destination "${name}" back to the configuration, or its pending leads end as dead letters`,
+    });
   }
   const kick = () => {
     for (const name of [...Object.keys(config.destinations), ...unconfigured]) kickOne(name);
@@ -199,7 +205,10 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   });
   if (listening instanceof Error) {
     store.close();
-    const why = listening.code === 'EADDRINUSE' ? `port ${port} is in use (another leadform, or another server)` : `cannot listen on ${hostname}:${port} (${listening.message})`;
+    const why =
+      listening.code === 'EADDRINUSE'
+        ? `port ${port} is in use (another leadform, or another server)`
+        : `cannot listen on ${hostname}:${port} (${listening.message})`;
     return { ok: false, problems: [`PORT: ${why}; set PORT to a free port`] };
   }
   const server = listening;

@@ -39,7 +39,10 @@ beforeAll(async () => {
   if (!built.ok) throw new Error(built.problems.join('\n'));
   mf = new Miniflare({
     ...miniflareOptions(built.outFile, { ...fake.env, LEADFORM_ADMIN_TOKEN: TOKEN }),
-    handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => (out.resume(), err.pipe(process.stderr)),
+    handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => {
+      out.resume();
+      err.pipe(process.stderr);
+    },
   });
   await mf.ready;
 }, 60_000);
@@ -52,7 +55,12 @@ afterAll(async () => {
 const call = async (path: string, init: RequestInit = {}) =>
   (await mf.dispatchFetch(`http://relay.test${path}`, {
     ...init,
-    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'CF-Connecting-IP': '198.51.100.1', ...(init.headers as Record<string, string>) },
+    headers: {
+      Authorization: `Bearer ${TOKEN}`,
+      'Content-Type': 'application/json',
+      'CF-Connecting-IP': '198.51.100.1',
+      ...(init.headers as Record<string, string>),
+    },
   } as never)) as unknown as Response;
 const submit = async (email: string, form = 'contact') => {
   const response = await call(`/v1/forms/${form}/submissions`, { method: 'POST', body: JSON.stringify({ fields: { email } }) });
@@ -60,7 +68,12 @@ const submit = async (email: string, form = 'contact') => {
   return ((await response.json()) as { id: string }).id;
 };
 const entry = async (state: string, id: string) => {
-  const list = (await (await call(`/v1/admin/submissions?state=${state}`)).json()) as { id: string; attempts: number; lastError: string | null; replayedAt: string | null }[];
+  const list = (await (await call(`/v1/admin/submissions?state=${state}`)).json()) as {
+    id: string;
+    attempts: number;
+    lastError: string | null;
+    replayedAt: string | null;
+  }[];
   return list.find((s) => s.id === id);
 };
 const eventually = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
@@ -117,7 +130,7 @@ it('paces a destination under its limit from its Durable Object', async () => {
   for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
 }, 30_000);
 
-it('erases a delivered lead\'s payload from the alarm once retention has passed, keeping the record', async () => {
+it("erases a delivered lead's payload from the alarm once retention has passed, keeping the record", async () => {
   const email = `retention-${Date.now()}@example.com`;
   const id = await submit(email);
   const erased = await eventually(async () => {

@@ -36,8 +36,7 @@ export function durableOutbox(env: Env, config: RelayConfig): RelayOutbox {
           pending: sum.pending + s.pending,
           delivered: sum.delivered + s.delivered,
           dead: sum.dead + s.dead,
-          oldestPendingAt:
-            s.oldestPendingAt === null ? sum.oldestPendingAt : Math.min(s.oldestPendingAt, sum.oldestPendingAt ?? Infinity),
+          oldestPendingAt: s.oldestPendingAt === null ? sum.oldestPendingAt : Math.min(s.oldestPendingAt, sum.oldestPendingAt ?? Infinity),
         }),
         { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null },
       );

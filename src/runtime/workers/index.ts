@@ -42,7 +42,10 @@ function appFor(env: Env): Hono {
   if (missing.length) {
     jsonLog('relay.misconfigured', { missingSecrets: missing.join(',') });
     app.all('*', (c) =>
-      c.json({ error: 'misconfigured', message: `The relay is missing secret(s) ${missing.join(', ')}; run wrangler secret put for each, then redeploy.` }, 503),
+      c.json(
+        { error: 'misconfigured', message: `The relay is missing secret(s) ${missing.join(', ')}; run wrangler secret put for each, then redeploy.` },
+        503,
+      ),
     );
   } else {
     const sandbox = Object.entries(config.destinations).find(([, d]) => d.type === 'sandbox')?.[0];

@@ -24,16 +24,19 @@ export class OutboxObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const { sql } = ctx.storage;
-    this.outbox = new SqlOutbox({
-      exec: (query) => void sql.exec(query),
-      all: (query, ...params) => sql.exec(query, ...params).toArray() as never,
-      // rowsWritten counts index writes too; changes() counts rows, as better-sqlite3 does.
-      run: (query, ...params) => {
-        sql.exec(query, ...params);
-        return sql.exec<{ n: number }>('SELECT changes() AS n').toArray()[0]!.n;
+    this.outbox = new SqlOutbox(
+      {
+        exec: (query) => void sql.exec(query),
+        all: (query, ...params) => sql.exec(query, ...params).toArray() as never,
+        // rowsWritten counts index writes too; changes() counts rows, as better-sqlite3 does.
+        run: (query, ...params) => {
+          sql.exec(query, ...params);
+          return sql.exec<{ n: number }>('SELECT changes() AS n').toArray()[0]!.n;
+        },
+        transaction: (fn) => ctx.storage.transactionSync(fn),
       },
-      transaction: (fn) => ctx.storage.transactionSync(fn),
-    }, { takeOverAfterMs: config.delivery.timeoutMs });
+      { takeOverAfterMs: config.delivery.timeoutMs },
+    );
     this.sandbox = this.outbox.inbox();
     const built = createDestinations(config.destinations, { sandboxInbox: this.sandbox, secret: secretFrom(env) });
     if (!built.ok) throw new Error(`leadform: destinations are misconfigured:\n${built.problems.join('\n')}`);

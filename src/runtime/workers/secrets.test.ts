@@ -39,7 +39,13 @@ afterAll(async () => {
 });
 
 async function worker(bindings: Record<string, string>) {
-  const mf = new Miniflare({ ...miniflareOptions(script, bindings), handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => (out.resume(), err.resume()) });
+  const mf = new Miniflare({
+    ...miniflareOptions(script, bindings),
+    handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => {
+      out.resume();
+      err.resume();
+    },
+  });
   instances.push(mf);
   return (path: string) => mf.dispatchFetch(`http://relay.test${path}`) as unknown as Promise<Response>;
 }
