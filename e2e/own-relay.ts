@@ -23,7 +23,7 @@ export async function startOwnRelay(config: unknown, options: Omit<NodeRelayOpti
     rmSync(dataDir, { recursive: true, force: true });
     throw new Error(started.problems.join('\n'));
   }
-  const { relay } = started;
+  const { value: relay } = started;
   return {
     url: relay.url,
     close: async () => {

@@ -55,7 +55,7 @@ const started = await startNodeRelay({
   log: () => undefined,
 });
 if (!started.ok) throw new Error(started.problems.join('\n'));
-const relay = started.relay;
+const relay = started.value;
 const origin = `http://127.0.0.1:${(relay.server.address() as AddressInfo).port}`;
 const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(found.path ? { executablePath: found.path } : {}) });
 

@@ -65,7 +65,7 @@ async function workersBundle(): Promise<void> {
     row('Workers bundle (gzip -9)', 'not built', built.problems.join('; '));
     return;
   }
-  row('Workers bundle (gzip -9)', kb(gzip(built.outFile)), `${kb(readFileSync(built.outFile).length)} raw, demo configuration and widget included`);
+  row('Workers bundle (gzip -9)', kb(gzip(built.value)), `${kb(readFileSync(built.value).length)} raw, demo configuration and widget included`);
 }
 
 /** `scripts/bench-relay.ts`, run as it is; its figures are read from what it prints. */
@@ -121,7 +121,7 @@ async function deliveryFigures(): Promise<void> {
     log: () => {},
   });
   if (!started.ok) throw new Error(started.problems.join('\n'));
-  const { relay } = started;
+  const { value: relay } = started;
   const vendors = [
     { form: 'lsq', name: 'LeadSquared', leads: 75, limit: { calls: 25, perMs: 5000 }, doc: '25 calls / 5 s', proxy: lsqProxy },
     { form: 'b24', name: 'Bitrix24', leads: 30, limit: { calls: 2, perMs: 1000 }, doc: '2 requests/s sustained (leaky bucket, burst 50)', proxy: bitrixProxy },

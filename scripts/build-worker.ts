@@ -4,6 +4,7 @@
  * ($LEADFORM_CONFIG, default ./leadform.config.json) is validated and bundled in, and so are the
  * built widget and admin files (run `npm run build` first) and the demo page.
  */
+import type { Checked } from '../src/schema/checked.ts';
 import { build, type Plugin } from 'esbuild';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,7 +24,8 @@ export interface WorkerBuildOptions {
   outFile?: string;
 }
 
-export type WorkerBuildResult = { ok: true; outFile: string } | { ok: false; problems: string[] };
+/** The bundle written, by its path. */
+export type WorkerBuildResult = Checked<string>;
 
 export async function buildWorker(options: WorkerBuildOptions = {}): Promise<WorkerBuildResult> {
   const configFile = resolve(options.configFile ?? process.env.LEADFORM_CONFIG ?? join(ROOT, 'leadform.config.json'));
@@ -39,7 +41,7 @@ export async function buildWorker(options: WorkerBuildOptions = {}): Promise<Wor
   if (!parsed.ok) return parsed;
   // Each adapter checks its own options now, not in a Durable Object after the deploy, where a typo
   // would fail every request. No `secret` is given, so none is looked up; the inbox is never used.
-  const adapters = createDestinations(parsed.config.destinations, { sandboxInbox: UNUSED_INBOX });
+  const adapters = createDestinations(parsed.value.destinations, { sandboxInbox: UNUSED_INBOX });
   if (!adapters.ok) return adapters;
 
   const assets: Record<string, string> = {};
@@ -75,7 +77,7 @@ export async function buildWorker(options: WorkerBuildOptions = {}): Promise<Wor
     minify: false,
     logLevel: 'warning',
   });
-  return { ok: true, outFile };
+  return { ok: true, value: outFile };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -84,5 +86,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`leadform: cannot build the worker:\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exit(1);
   }
-  console.log(`leadform: built ${result.outFile}`);
+  console.log(`leadform: built ${result.value}`);
 }

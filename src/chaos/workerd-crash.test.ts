@@ -56,7 +56,7 @@ async function relayBehind(front: (call: number) => FakeResponse | typeof HANG |
   cleanups.push(() => mf?.dispose().catch(() => {}));
   const start = async () => {
     mf = new Miniflare({
-      ...miniflareOptions(built.outFile, { ...receiver.env, LEADFORM_ADMIN_TOKEN: TOKEN }),
+      ...miniflareOptions(built.value, { ...receiver.env, LEADFORM_ADMIN_TOKEN: TOKEN }),
       durableObjectsPersist: join(dir, 'durable-objects'),
       handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
         stdout.resume();

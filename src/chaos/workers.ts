@@ -57,7 +57,7 @@ export async function runWorkersChaos(options: WorkersChaosOptions): Promise<Cha
   let mf: Miniflare | undefined;
   const start = async () => {
     mf = new Miniflare({
-      ...miniflareOptions(built.outFile, bindings),
+      ...miniflareOptions(built.value, bindings),
       host: '127.0.0.1',
       port: options.port,
       durableObjectsPersist: join(work, 'durable-objects'),

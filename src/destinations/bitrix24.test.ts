@@ -53,7 +53,7 @@ it('a form mapping overrides a default and an empty target drops it', async () =
     const built = bitrix24(fake.options, { secret: (name) => fake.env[name] });
     if (!built.ok) throw new Error(built.problems.join());
     const lead = sampleLead();
-    const outcome = await built.destination.deliver(lead, {
+    const outcome = await built.value.deliver(lead, {
       fetch,
       secret: (name) => fake.env[name],
       attempt: 1,

@@ -10,7 +10,8 @@ import * as z from 'zod/mini';
 import { afterCommit, classify, field, isSuccess, joinUrl, resetToMs, send, type VendorAnswer } from './http.ts';
 import { leadNote, leadTitle, mapLead, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
-import type { DeliveryContext, DeliveryOutcome, Lead } from './types.ts';
+import type { DeliveryContext, DeliveryOutcome } from './types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 export const Bitrix24Options = z.strictObject({
   /** The environment variable holding the inbound webhook URL, e.g. `https://acme.bitrix24.com/rest/1/abc123xyz/`. */
@@ -122,7 +123,7 @@ export function bitrix24(options: Record<string, unknown>, deps: SecretDeps): Bu
 
   return {
     ok: true,
-    destination: {
+    value: {
       type: 'bitrix24',
       // Leaky bucket: 2 requests/s sustained on every plan but Enterprise (docs: limits.md).
       pace: { calls: 2, perMs: 1000 },

@@ -45,11 +45,11 @@ it('with OAuth, caches the token and renews it once on a 401', async () => {
     const built = capillary({ baseUrl: fake.url, oauthKeyEnv: 'CAP_KEY', oauthSecretEnv: 'CAP_SECRET' }, { secret: (name) => env[name as keyof typeof env] });
     if (!built.ok) throw new Error(built.problems.join());
     const tokenCalls = () => fake.requests.filter((request) => request.path === '/v3/oauth/token/generate').length;
-    expect(await built.destination.deliver(sampleLead(), context(env))).toMatchObject({ kind: 'delivered' });
-    expect(await built.destination.deliver(sampleLead(), context(env))).toMatchObject({ kind: 'delivered' });
+    expect(await built.value.deliver(sampleLead(), context(env))).toMatchObject({ kind: 'delivered' });
+    expect(await built.value.deliver(sampleLead(), context(env))).toMatchObject({ kind: 'delivered' });
     expect(tokenCalls()).toBe(1);
     fake.tokens.clear(); // the vendor revokes every token
-    expect(await built.destination.deliver(sampleLead(), context(env))).toMatchObject({ kind: 'delivered' });
+    expect(await built.value.deliver(sampleLead(), context(env))).toMatchObject({ kind: 'delivered' });
     expect(tokenCalls()).toBe(2);
     const last = fake.requests.at(-1)!;
     expect(last.headers['x-cap-api-oauth-token']).toMatch(/^tok_/);
@@ -65,14 +65,14 @@ it('reads a 201 as a partial failure that still delivered, and a 521 as retry la
     const built = capillary(fake.options, {});
     if (!built.ok) throw new Error(built.problems.join());
     const lead = sampleLead();
-    expect(await built.destination.deliver(lead, context(fake.env, { mapping: { ...mapping, 'attribution.gclid': 'not_an_org_field' } }))).toMatchObject({
+    expect(await built.value.deliver(lead, context(fake.env, { mapping: { ...mapping, 'attribution.gclid': 'not_an_org_field' } }))).toMatchObject({
       kind: 'delivered',
     });
     const [stored] = fake.leadsWithEmail(String(lead.fields.email)) as CapillaryLead[];
     expect(stored!.extendedFields).not.toHaveProperty('not_an_org_field');
     const other = sampleLead();
     fake.failNextWith(521);
-    const outcome = await built.destination.deliver(other, context(fake.env));
+    const outcome = await built.value.deliver(other, context(fake.env));
     expect(outcome).toMatchObject({ kind: 'retry', reason: expect.stringContaining('521') });
     expect((outcome as { uncertain?: boolean }).uncertain).toBeFalsy();
     expect(fake.leadsWithEmail(String(other.fields.email))).toHaveLength(0);

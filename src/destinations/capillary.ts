@@ -20,7 +20,8 @@ import { findAmongRecentLeads } from './recent-leads.ts';
 import { leadNote, mapLead, mergeMapping, placedFields, submissionMarker, type Mapping } from './mapping.ts';
 import { md5Hex } from './md5.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
-import type { DeliveryContext, DeliveryOutcome, Lead } from './types.ts';
+import type { DeliveryContext, DeliveryOutcome } from './types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 export const CapillaryOptions = z.strictObject({
   /** The org's cluster: `https://{cluster}.api.capillarytech.com`. @default "apac" */
@@ -179,7 +180,7 @@ export function capillary(options: Record<string, unknown>, deps: SecretDeps): B
 
   return {
     ok: true,
-    destination: {
+    value: {
       type: 'capillary',
       // Capillary rate-limits per org without a published figure: no pace is declared, its 429s are honoured.
       async deliver(lead, context) {

@@ -30,10 +30,10 @@ it('after a 504 the next attempt finds the lead instead of posting it again', as
     const lead = sampleLead();
     const context = { fetch, secret: (name: string) => fake.env[name], attempt: 2, uncertain: true, signal: AbortSignal.timeout(5000), pace: async () => {} };
     // Many leads arrived after ours: the lookup pages through them.
-    await built.destination.deliver(lead, { ...context, uncertain: false });
+    await built.value.deliver(lead, { ...context, uncertain: false });
     for (let i = 0; i < 120; i += 1) fake.leads.push({ id: `lead_other${i}`, contacts: [], description: 'another lead' });
     const posts = fake.requests.filter((request) => request.method === 'POST').length;
-    expect(await built.destination.deliver(lead, context)).toMatchObject({
+    expect(await built.value.deliver(lead, context)).toMatchObject({
       kind: 'exists',
       remoteId: fake.leadsWithEmail(String(lead.fields.email))[0] && (fake.leadsWithEmail(String(lead.fields.email))[0] as CloseLead).id,
     });
@@ -51,7 +51,7 @@ it('past the window the fake answers 429 with its RateLimit header, and the adap
     const authorization = `Basic ${btoa(`${fake.env.CLOSE_API_KEY}:`)}`;
     await Promise.all(Array.from({ length: 50 }, () => fetch(`${fake.url}/api/v1/lead/?_limit=1`, { headers: { Authorization: authorization } })));
     const lead = sampleLead();
-    const outcome = await built.destination.deliver(lead, {
+    const outcome = await built.value.deliver(lead, {
       fetch,
       secret: (name) => fake.env[name],
       attempt: 1,

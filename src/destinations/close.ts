@@ -16,7 +16,8 @@ import { afterCommit, classify, field, isSuccess, joinUrl, send } from './http.t
 import { findAmongRecentLeads } from './recent-leads.ts';
 import { leadNote, mapLead, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
-import type { DeliveryContext, DeliveryOutcome, Lead } from './types.ts';
+import type { DeliveryContext, DeliveryOutcome } from './types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 export const CloseOptions = z.strictObject({
   /** @default "https://api.close.com" */
@@ -121,7 +122,7 @@ export function close(options: Record<string, unknown>, deps: SecretDeps): Built
 
   return {
     ok: true,
-    destination: {
+    value: {
       type: 'close',
       // Close publishes its limits per organization in the RateLimit header, not as one number: no pace is declared, the header is honoured.
       async deliver(lead, context) {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PARAM_LENGTH } from '../schema/attribution-keys.ts';
 import type { FakeVendor } from './fakes/server.ts';
 import type { Built, SecretDeps } from './options.ts';
-import type { DeliveryContext, DeliveryOutcome, Destination, Lead } from './types.ts';
+import type { DeliveryContext, DeliveryOutcome, Destination } from './types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 export interface DestinationSubject<Fake extends FakeVendor = FakeVendor> {
   type: string;
@@ -92,8 +93,8 @@ export function testDestination<Fake extends FakeVendor>(subject: DestinationSub
     function build(env: Record<string, string>): Destination {
       const built = subject.factory(fake.options, { secret: (name) => env[name] });
       if (!built.ok) throw new Error(built.problems.join('\n'));
-      expect(built.destination.type).toBe(subject.type);
-      return built.destination;
+      expect(built.value.type).toBe(subject.type);
+      return built.value;
     }
 
     function context(overrides: Partial<DeliveryContext> & { timeoutMs?: number; env?: Record<string, string> } = {}): DeliveryContext {

@@ -8,10 +8,10 @@ const example = JSON.parse(readFileSync(new URL('../../examples/leadform.config.
 it('the example configuration parses, builds every destination type, and holds no secret', () => {
   const parsed = parseConfig(example, DESTINATION_TYPES);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const types = new Set(Object.values(parsed.config.destinations).map((destination) => destination.type));
+  const types = new Set(Object.values(parsed.value.destinations).map((destination) => destination.type));
   expect([...types].sort()).toEqual([...DESTINATION_TYPES].sort());
   const named = new Set<string>();
-  const built = createDestinations(parsed.config.destinations, {
+  const built = createDestinations(parsed.value.destinations, {
     sandboxInbox: { add: async () => 'added', list: async () => [] },
     secret: (name) => {
       named.add(name);
@@ -19,7 +19,7 @@ it('the example configuration parses, builds every destination type, and holds n
     },
   });
   if (!built.ok) throw new Error(built.problems.join('\n'));
-  expect(built.destinations.size).toBe(Object.keys(parsed.config.destinations).length);
+  expect(built.value.size).toBe(Object.keys(parsed.value.destinations).length);
   // Every secret is named by an environment variable; none is written inline.
   for (const name of named) expect(name).toMatch(/^[A-Z][A-Z0-9_]+$/);
   expect(JSON.stringify(example)).not.toMatch(/whsec_|api_[A-Za-z0-9]{8}|"(apiToken|apiKey|secret|password|accessKey|secretKey)"\s*:/);
@@ -28,7 +28,7 @@ it('the example configuration parses, builds every destination type, and holds n
 it('a missing secret stops start-up with the destination, the option and the variable', () => {
   const parsed = parseConfig(example, DESTINATION_TYPES);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const built = createDestinations(parsed.config.destinations, {
+  const built = createDestinations(parsed.value.destinations, {
     sandboxInbox: { add: async () => 'added', list: async () => [] },
     secret: (name) => (name === 'CLOSE_API_KEY' ? undefined : 'set'),
   });

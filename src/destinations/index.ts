@@ -2,6 +2,7 @@
  * The registry of destination adapters. Runtime entries build destinations through it; the relay
  * core receives the built ones and never imports an adapter itself.
  */
+import type { Checked } from '../schema/checked.ts';
 import type { DestinationConfig } from '../relay/config.ts';
 import { sandbox, type SandboxInbox } from './sandbox.ts';
 import type { Destination, DestinationFactory } from './types.ts';
@@ -39,7 +40,7 @@ export function createDestinations(
   deps: DestinationDeps,
   /** The adapters to build from; a runtime may add its own (a private CRM, a test double). */
   factories: Record<string, DestinationFactory<DestinationDeps>> = destinationFactories,
-): { ok: true; destinations: Map<string, Destination> } | { ok: false; problems: string[] } {
+): Checked<Map<string, Destination>> {
   const destinations = new Map<string, Destination>();
   const problems: string[] = [];
   for (const [name, { type, ...options }] of Object.entries(configs)) {
@@ -49,8 +50,8 @@ export function createDestinations(
       continue;
     }
     const built = factory(options, deps);
-    if (built.ok) destinations.set(name, built.destination);
+    if (built.ok) destinations.set(name, built.value);
     else problems.push(...built.problems.map((problem) => `destinations.${name}: ${problem}`));
   }
-  return problems.length ? { ok: false, problems } : { ok: true, destinations };
+  return problems.length ? { ok: false, problems } : { ok: true, value: destinations };
 }

@@ -43,8 +43,8 @@ it('with Lead.Create, a retry after a lost answer reads the duplicate exception 
     if (!built.ok) throw new Error(built.problems.join());
     const lead = sampleLead();
     fake.inject({ kind: 'commitThenHang' });
-    expect(await built.destination.deliver(lead, { ...context(fake.env), signal: AbortSignal.timeout(300) })).toMatchObject({ kind: 'retry', uncertain: true });
-    expect(await built.destination.deliver(lead, context(fake.env, true))).toMatchObject({ kind: 'exists' });
+    expect(await built.value.deliver(lead, { ...context(fake.env), signal: AbortSignal.timeout(300) })).toMatchObject({ kind: 'retry', uncertain: true });
+    expect(await built.value.deliver(lead, context(fake.env, true))).toMatchObject({ kind: 'exists' });
     expect(fake.leadsWithEmail(String(lead.fields.email))).toHaveLength(1);
     expectStored(fake.leadsWithEmail(String(lead.fields.email))[0], lead);
   } finally {
@@ -58,9 +58,9 @@ it('with Lead.Create, a returning visitor on a first attempt is a dead letter th
     const built = leadsquared({ ...fake.options, operation: 'create' }, { secret: (name) => fake.env[name] });
     if (!built.ok) throw new Error(built.problems.join());
     const first = sampleLead();
-    expect(await built.destination.deliver(first, context(fake.env))).toMatchObject({ kind: 'delivered' });
+    expect(await built.value.deliver(first, context(fake.env))).toMatchObject({ kind: 'delivered' });
     const returning = { ...sampleLead(), fields: { ...first.fields, message: 'A second enquiry' } };
-    expect(await built.destination.deliver(returning, context(fake.env))).toMatchObject({
+    expect(await built.value.deliver(returning, context(fake.env))).toMatchObject({
       kind: 'failed',
       reason: expect.stringContaining('MXDuplicateEntryException'),
     });
@@ -74,10 +74,10 @@ it('declares a pace under the documented 25 calls in 5 s, and the fake enforces 
   try {
     const built = leadsquared(fake.options, {});
     if (!built.ok) throw new Error(built.problems.join());
-    const pace = built.destination.pace!;
+    const pace = built.value.pace!;
     expect(pace.calls * (5000 / pace.perMs)).toBeLessThan(25);
     const outcomes = [];
-    for (let i = 0; i < 26; i += 1) outcomes.push(await built.destination.deliver(sampleLead(), context(fake.env)));
+    for (let i = 0; i < 26; i += 1) outcomes.push(await built.value.deliver(sampleLead(), context(fake.env)));
     expect(outcomes.slice(0, 25).every((outcome) => outcome.kind === 'delivered')).toBe(true);
     expect(outcomes[25]).toMatchObject({ kind: 'retry', afterMs: undefined });
   } finally {

@@ -10,7 +10,7 @@ import * as z from 'zod/mini';
 import { classify, field, isSuccess, joinUrl, send } from './http.ts';
 import { leadNote, mapLead, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
-import type { Lead } from './types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 export const LeadSquaredOptions = z.strictObject({
   /**
@@ -72,7 +72,7 @@ export function leadsquared(options: Record<string, unknown>, deps: SecretDeps):
   const method = settings.operation === 'create' ? 'Lead.Create' : 'Lead.CreateOrUpdate';
   return {
     ok: true,
-    destination: {
+    value: {
       type: 'leadsquared',
       // The documented limit is 25 calls in 5 s; stay under it with room for the account's other integrations.
       pace: { calls: 20, perMs: 5000 },

@@ -30,7 +30,7 @@ function build(fake: FakeVendor, factory: Factory): Destination {
   fakes.push(fake);
   const built = factory(fake.options, { secret: (name) => fake.env[name] });
   if (!built.ok) throw new Error(built.problems.join('\n'));
-  return built.destination;
+  return built.value;
 }
 
 const listReads = (fake: FakeVendor) => fake.requests.filter((request) => request.method === 'GET').length;

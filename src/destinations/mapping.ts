@@ -10,7 +10,7 @@
  */
 import { CLICK_IDS, UTM_PARAMS } from '../schema/attribution-keys.ts';
 import type { Touch } from '../schema/attribution.ts';
-import type { Lead } from './types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 export type Mapping = Record<string, string>;
 

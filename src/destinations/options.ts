@@ -2,10 +2,11 @@
  * Checking a destination's options at start-up: shape (with zod), and that every secret the
  * options name by environment variable is set. Problems read `key: what; fix`.
  */
+import type { Checked } from '../schema/checked.ts';
 import * as z from 'zod/mini';
 import type { Destination } from './types.ts';
 
-export type Built = { ok: true; destination: Destination } | { ok: false; problems: string[] };
+export type Built = Checked<Destination>;
 
 /** What a factory receives besides its options; `secret` lets it report a missing variable early. */
 export interface SecretDeps {
@@ -15,7 +16,7 @@ export interface SecretDeps {
 /** Names an environment variable: letters, digits and underscores. */
 export const envName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name, e.g. "PIPEDRIVE_API_TOKEN"'));
 
-export function parseOptions<T>(schema: z.ZodMiniType<T>, options: Record<string, unknown>): { ok: true; value: T } | { ok: false; problems: string[] } {
+export function parseOptions<T>(schema: z.ZodMiniType<T>, options: Record<string, unknown>): Checked<T> {
   const parsed = schema.safeParse(options);
   if (parsed.success) return { ok: true, value: parsed.data };
   return {

@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { sampleLead, testDestination } from './contract.ts';
 import { PIPEDRIVE_SPECS, type PipedriveFake, type PipedriveLead, startPipedriveFake } from './fakes/pipedrive.ts';
 import { pipedrive } from './pipedrive.ts';
-import type { DeliveryContext, Lead } from './types.ts';
+import type { DeliveryContext } from './types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 const UTM_SOURCE_KEY = '5b1c0f3e8d2a4b6c9e7f1a2b3c4d5e6f7a8b9c0d';
 
@@ -46,15 +47,15 @@ it('links a returning person instead of creating another, and adds the missing n
     const built = pipedrive(fake.options, {});
     if (!built.ok) throw new Error(built.problems.join());
     const first = sampleLead();
-    expect(await built.destination.deliver(first, context(fake))).toMatchObject({ kind: 'delivered' });
+    expect(await built.value.deliver(first, context(fake))).toMatchObject({ kind: 'delivered' });
     const again = { ...sampleLead(), fields: { ...first.fields, message: 'Second enquiry' } };
-    expect(await built.destination.deliver(again, context(fake))).toMatchObject({ kind: 'delivered' });
+    expect(await built.value.deliver(again, context(fake))).toMatchObject({ kind: 'delivered' });
     expect(fake.people).toHaveLength(1);
     expect(fake.leadsWithEmail(String(first.fields.email))).toHaveLength(2);
     // A lead whose note never arrived: the uncertain retry finds the lead and adds only the note.
     const third = { ...sampleLead(), fields: { ...first.fields, message: 'Third' } };
     fake.leads.push({ id: crypto.randomUUID(), title: 't', person_id: 1, organization_id: null, origin_id: third.id, source_name: 'API', origin: 'API' });
-    expect(await built.destination.deliver(third, context(fake, { uncertain: true, attempt: 2 }))).toMatchObject({ kind: 'exists' });
+    expect(await built.value.deliver(third, context(fake, { uncertain: true, attempt: 2 }))).toMatchObject({ kind: 'exists' });
     expect(fake.leadsWithEmail(String(first.fields.email))).toHaveLength(3);
     expect(fake.notes.filter((note) => note.content.includes(third.id))).toHaveLength(1);
   } finally {
@@ -70,8 +71,8 @@ it('finds the earlier lead of a phone-only form after an answer lost once Pipedr
     const { email: _email, company: _company, ...fields } = sampleLead().fields;
     const lead = { ...sampleLead(), fields };
     fake.inject({ kind: 'commitThenHang' });
-    expect(await built.destination.deliver(lead, context(fake, { signal: AbortSignal.timeout(500) }))).toMatchObject({ kind: 'retry' });
-    expect(await built.destination.deliver(lead, context(fake, { uncertain: true, attempt: 2 }))).toMatchObject({ kind: 'exists' });
+    expect(await built.value.deliver(lead, context(fake, { signal: AbortSignal.timeout(500) }))).toMatchObject({ kind: 'retry' });
+    expect(await built.value.deliver(lead, context(fake, { uncertain: true, attempt: 2 }))).toMatchObject({ kind: 'exists' });
     expect(fake.people).toHaveLength(1);
     expect(fake.leads.filter((stored) => stored.origin_id === lead.id)).toHaveLength(1);
     expect(fake.notes.filter((note) => note.content.includes(lead.id))).toHaveLength(1);
@@ -104,7 +105,7 @@ it('the fake answers 429 with x-ratelimit-reset past its burst window, and the a
   try {
     const built = pipedrive(fake.options, {});
     if (!built.ok) throw new Error(built.problems.join());
-    const outcome = await built.destination.deliver(sampleLead(), context(fake));
+    const outcome = await built.value.deliver(sampleLead(), context(fake));
     expect(outcome).toMatchObject({ kind: 'retry', reason: expect.stringContaining('429') });
     expect((outcome as { afterMs: number }).afterMs).toBeGreaterThan(0);
     expect((outcome as { afterMs: number }).afterMs).toBeLessThanOrEqual(2000);

@@ -10,7 +10,8 @@ import * as z from 'zod/mini';
 import { afterCommit, classify, field, isSuccess, joinUrl, send, type VendorAnswer } from './http.ts';
 import { leadNote, leadTitle, mapLead, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
-import type { DeliveryContext, DeliveryOutcome, Lead } from './types.ts';
+import type { DeliveryContext, DeliveryOutcome } from './types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 export const PipedriveOptions = z.strictObject({
   /** The API host; a company domain (`https://acme.pipedrive.com`) works too. @default "https://api.pipedrive.com" */
@@ -39,7 +40,7 @@ export function pipedrive(options: Record<string, unknown>, deps: SecretDeps): B
   if (missing.length) return { ok: false, problems: missing };
   return {
     ok: true,
-    destination: {
+    value: {
       type: 'pipedrive',
       // Burst limits are per 2-second window (20 requests on the smallest plan); one delivery makes 3 to 6 calls.
       pace: { calls: 10, perMs: 2000 },

@@ -3,7 +3,8 @@
  * relay's own store and lists them at `/sandbox/inbox`, so a newcomer sees a lead arrive with no
  * CRM account. Not for production: it stores personal data with no retention of its own.
  */
-import type { DestinationFactory, Lead } from './types.ts';
+import type { DestinationFactory } from './types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 export interface InboxItem {
   lead: Lead;
@@ -23,7 +24,7 @@ export const sandbox: DestinationFactory<{ sandboxInbox?: SandboxInbox }> = (_op
   if (!inbox) return { ok: false, problems: ['the sandbox destination needs a runtime with a sandbox inbox (Node)'] };
   return {
     ok: true,
-    destination: {
+    value: {
       type: 'sandbox',
       async deliver(lead) {
         const result = await inbox.add(lead, Date.now());

@@ -3,22 +3,8 @@
  * The relay core knows destinations only through this file and the registry that the runtime
  * entry hands it; it never imports a specific adapter.
  */
-import type { Attribution } from '../schema/attribution.ts';
-import type { FieldValue } from '../schema/submission.ts';
-
-/** A lead as the relay stored it, and as every adapter receives it. */
-export interface Lead {
-  /** The relay's submission id; adapters store it at the vendor where they can (origin id). */
-  id: string;
-  formId: string;
-  /** ISO 8601. */
-  receivedAt: string;
-  fields: Record<string, FieldValue>;
-  attribution?: Attribution | undefined;
-  /** Where the visitor submitted from; never spam signals or tokens. */
-  page?: string | undefined;
-  locale?: string | undefined;
-}
+import type { Checked } from '../schema/checked.ts';
+import type { Lead } from '../schema/lead.ts';
 
 /**
  * How an attempt ended, as the adapter classifies the vendor's answer:
@@ -70,7 +56,4 @@ export interface Destination {
  * Builds a destination from its configuration entry. Returns problems (`key: what; fix`) instead
  * of throwing, so a bad configuration stops start-up with a clear message.
  */
-export type DestinationFactory<Deps = unknown> = (
-  options: Record<string, unknown>,
-  deps: Deps,
-) => { ok: true; destination: Destination } | { ok: false; problems: string[] };
+export type DestinationFactory<Deps = unknown> = (options: Record<string, unknown>, deps: Deps) => Checked<Destination>;

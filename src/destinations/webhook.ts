@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { classify, isSuccess, send } from './http.ts';
 import { mapLead, mergeMapping } from './mapping.ts';
 import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
-import type { Lead } from './types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 export const WebhookOptions = z.strictObject({
   /** Where the lead is POSTed. */
@@ -45,7 +45,7 @@ export function webhook(options: Record<string, unknown>, deps: SecretDeps): Bui
   if (missing.length) return { ok: false, problems: missing };
   return {
     ok: true,
-    destination: {
+    value: {
       type: 'webhook',
       pace,
       async deliver(lead, context) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Lead } from '../destinations/types.ts';
+import type { Lead } from '../schema/lead.ts';
 import { SqliteStore } from '../runtime/node/sqlite-store.ts';
 import { createRelay } from './app.ts';
 import { parseConfig } from './config.ts';
@@ -15,7 +15,7 @@ const config = (() => {
     delivery: { maxAttempts: 1 },
   });
   if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.config;
+  return result.value;
 })();
 const TOKEN = 'a-long-admin-token';
 const lead = (id: string): Lead => ({ id, formId: 'f', receivedAt: new Date().toISOString(), fields: { email: 'a@b.co' } });

@@ -36,7 +36,7 @@ let app: ReturnType<typeof createRelay>;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'leadform-fuzz-'));
   store = new SqliteStore({ file: join(dir, 'fuzz.sqlite') });
-  app = createRelay({ config: parsed.config, outbox: store });
+  app = createRelay({ config: parsed.value, outbox: store });
 });
 afterAll(() => {
   store.close();

@@ -23,7 +23,7 @@ const config = (() => {
     destinations: { inbox: { type: 'sandbox' } },
   });
   if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.config;
+  return result.value;
 })();
 
 let dir: string;

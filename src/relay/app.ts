@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { Lead } from '../destinations/types.ts';
+import type { Lead } from '../schema/lead.ts';
 import { validateSubmission } from '../schema/submission.ts';
 import type { FormDefinition } from '../schema/form.ts';
 import { adminRoutes } from './admin.ts';

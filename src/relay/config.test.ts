@@ -10,9 +10,9 @@ describe('parseConfig', () => {
     const result = parseConfig(demo, DESTINATION_TYPES);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.forms.contact?.allowedOrigins).toEqual(['self']);
-    expect(result.config.delivery.maxAttempts).toBe(10);
-    expect(result.config.forms.contact?.fields.map((f) => [f.name, f.required ?? false])).toEqual([
+    expect(result.value.forms.contact?.allowedOrigins).toEqual(['self']);
+    expect(result.value.delivery.maxAttempts).toBe(10);
+    expect(result.value.forms.contact?.fields.map((f) => [f.name, f.required ?? false])).toEqual([
       ['name', true],
       ['email', true],
       ['company', false],
@@ -77,7 +77,7 @@ describe('publicDefinition', () => {
   it('never exposes origins, destination or mapping', () => {
     const result = parseConfig(demo, DESTINATION_TYPES);
     if (!result.ok) throw new Error('demo config must parse');
-    const definition = publicDefinition('contact', result.config.forms.contact!);
+    const definition = publicDefinition('contact', result.value.forms.contact!);
     expect(definition.id).toBe('contact');
     expect(Object.keys(definition)).not.toContain('destination');
     expect(Object.keys(definition)).not.toContain('allowedOrigins');
@@ -89,7 +89,7 @@ describe('publicDefinition', () => {
     withChallenge.forms.contact.turnstile = { siteKey: '1x00000000000000000000AA', secretEnv: 'TURNSTILE_SECRET_KEY' };
     const result = parseConfig(withChallenge, DESTINATION_TYPES);
     if (!result.ok) throw new Error(result.problems.join('\n'));
-    const definition = publicDefinition('contact', result.config.forms.contact!);
+    const definition = publicDefinition('contact', result.value.forms.contact!);
     expect(definition.turnstile).toEqual({ siteKey: '1x00000000000000000000AA' });
     expect(JSON.stringify(definition)).not.toContain('TURNSTILE_SECRET_KEY');
   });
@@ -131,14 +131,14 @@ describe('parseConfig strictness and secrets', () => {
     ]);
     const present = parseConfig(withSecrets, DESTINATION_TYPES, { CRM_TOKEN: 't', TURNSTILE_SECRET_KEY: 's' });
     expect(present.ok).toBe(true);
-    if (present.ok) expect(secretNames(present.config).sort()).toEqual(['CRM_TOKEN', 'TURNSTILE_SECRET_KEY']);
+    if (present.ok) expect(secretNames(present.value).sort()).toEqual(['CRM_TOKEN', 'TURNSTILE_SECRET_KEY']);
   });
 
   it('fills limits and retention defaults', () => {
     const result = parseConfig(demo, DESTINATION_TYPES);
     if (!result.ok) throw new Error(result.problems.join('\n'));
-    expect(result.config.limits.perForm).toEqual({ requests: 600, perSeconds: 60 });
-    expect(result.config.limits.maxBodyBytes).toBe(65_536);
-    expect(result.config.retention.deliveredPayloadDays).toBe(30);
+    expect(result.value.limits.perForm).toEqual({ requests: 600, perSeconds: 60 });
+    expect(result.value.limits.maxBodyBytes).toBe(65_536);
+    expect(result.value.retention.deliveredPayloadDays).toBe(30);
   });
 });

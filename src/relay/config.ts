@@ -6,6 +6,7 @@
  * Secrets never appear in this file: a destination names the environment variable that holds
  * each one (`"apiTokenEnv": "PIPEDRIVE_API_TOKEN"`).
  */
+import type { Checked } from '../schema/checked.ts';
 import * as z from 'zod/mini';
 import { FieldDefinition, FieldOption, FormDefinition, Theme } from '../schema/form.ts';
 
@@ -125,7 +126,7 @@ export const RelayConfig = z.strictObject({
 });
 export type RelayConfig = z.infer<typeof RelayConfig>;
 
-export type ConfigResult = { ok: true; config: RelayConfig } | { ok: false; problems: string[] };
+export type ConfigResult = Checked<RelayConfig>;
 
 /**
  * Parses and cross-checks a configuration. Problems come back as lines
@@ -189,7 +190,7 @@ export function parseConfig(
       problems.push(...fieldProblems(field, fieldAt));
     });
   }
-  return problems.length ? { ok: false, problems } : { ok: true, config };
+  return problems.length ? { ok: false, problems } : { ok: true, value: config };
 }
 
 function fieldProblems(field: FieldDefinition, at: string): string[] {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Destination, DeliveryOutcome, Lead } from '../destinations/types.ts';
+import type { Destination, DeliveryOutcome } from '../destinations/types.ts';
+import type { Lead } from '../schema/lead.ts';
 import { SqliteStore } from '../runtime/node/sqlite-store.ts';
 import { parseConfig } from './config.ts';
 import { backoffMs, createPacer, deliverDue, eraseExpiredPayloads } from './delivery.ts';
@@ -14,7 +15,7 @@ const config = (() => {
     delivery: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 4000, timeoutMs: 5000 },
   });
   if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.config;
+  return result.value;
 })();
 
 const lead = (id: string): Lead => ({ id, formId: 'f', receivedAt: new Date(1_000).toISOString(), fields: { email: 'a@b.co' } });
@@ -231,7 +232,7 @@ describe('pacing', () => {
     });
     let time = 1_000;
     await deliverDue({
-      config: multi.config,
+      config: multi.value,
       outbox: store,
       destinations: new Map([
         ['slow', paced('slow', { calls: 2, perMs: 1000 })],
@@ -261,7 +262,7 @@ describe('retention', () => {
     await store.record('old', { state: 'delivered', remoteId: 'R1' }, clock);
     await store.record('recent', { state: 'delivered', remoteId: 'R2' }, clock + 6 * day);
     clock += 7 * day + 1;
-    expect(await eraseExpiredPayloads({ config: kept.config, outbox: store, now: () => clock })).toBe(1);
+    expect(await eraseExpiredPayloads({ config: kept.value, outbox: store, now: () => clock })).toBe(1);
     expect(await store.get('old')).toMatchObject({ state: 'delivered', remoteId: 'R1', lead: null });
     expect((await store.get('recent'))?.lead?.id).toBe('recent');
     expect((await store.get('pending'))?.lead?.id).toBe('pending');

@@ -23,7 +23,7 @@ const parsed = parseConfig({
 });
 if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
 // The embed page never touches the outbox.
-const app = createRelay({ config: parsed.config, outbox: {} as Outbox });
+const app = createRelay({ config: parsed.value, outbox: {} as Outbox });
 const get = (path: string, headers: Record<string, string> = {}) => app.request(`http://relay.test${path}`, { headers });
 
 describe('GET /v1/forms/{id}/embed', () => {

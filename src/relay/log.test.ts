@@ -55,7 +55,7 @@ describe('what the relay logs', () => {
     const lines: string[] = [];
     const log = (event: string, fields?: LogFields) => lines.push(JSON.stringify({ event, ...fields }));
     try {
-      const app = createRelay({ config: parsed.config, outbox: store, log });
+      const app = createRelay({ config: parsed.value, outbox: store, log });
       const secret = { name: 'Zelda Quixote', email: 'zelda.quixote@private.example' };
       const body = (extra: object) =>
         JSON.stringify({
@@ -76,7 +76,7 @@ describe('what the relay logs', () => {
       expect((await post(JSON.stringify({ fields: { ...secret, email: 'zelda.quixote@' } }))).status).toBe(422);
       const failing = { type: 'test', deliver: async () => ({ kind: 'retry' as const, reason: `HTTP 500: duplicate ${secret.email}` }) };
       for (let i = 0; i < 2; i++)
-        await deliverDue({ config: parsed.config, outbox: store, destinations: new Map([['crm', failing]]), now: () => Date.now() + i * 3_600_000, log });
+        await deliverDue({ config: parsed.value, outbox: store, destinations: new Map([['crm', failing]]), now: () => Date.now() + i * 3_600_000, log });
       expect(lines.map((line) => JSON.parse(line).event)).toEqual([
         'submission.accepted',
         'submission.accepted',

@@ -3,7 +3,7 @@
  * delivery loop sends it on. Each runtime brings its own store (SQLite on Node, a Durable Object
  * on Workers); the core sees only this interface.
  */
-import type { Lead } from '../destinations/types.ts';
+import type { Lead } from '../schema/lead.ts';
 
 export type DeliveryState = 'pending' | 'delivered' | 'dead';
 

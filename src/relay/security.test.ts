@@ -60,7 +60,7 @@ beforeAll(async () => {
     log: (event, fields) => void logLines.push(JSON.stringify({ event, ...fields })),
   });
   if (!started.ok) throw new Error(started.problems.join('\n'));
-  relay = started.relay;
+  relay = started.value;
   // The webhook's signing secret is the fake's; it too must never be served.
   needles.push(webhook.env.LEADFORM_WEBHOOK_SECRET!, webhook.env.LEADFORM_WEBHOOK_SECRET!.slice(6, 30));
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Lead } from '../destinations/types.ts';
+import type { Lead } from '../schema/lead.ts';
 import { betterSqliteDriver, openDurableDatabase } from '../runtime/node/sqlite-store.ts';
 import { type SqlDriver, SqlOutbox } from './sql-outbox.ts';
 

@@ -4,7 +4,7 @@
  * statements, the claim rules and the sandbox inbox table are written once, here.
  */
 import type { SandboxInbox } from '../destinations/sandbox.ts';
-import type { Lead } from '../destinations/types.ts';
+import type { Lead } from '../schema/lead.ts';
 import type { AcceptInput, AcceptResult, AttemptRecord, DeliveryState, KeyLookup, Outbox, OutboxEntry, OutboxStats } from './outbox.ts';
 
 export type SqlValue = string | number | null;

@@ -18,7 +18,7 @@ acceptPathSuite('node', async ({ turnstileVerifyUrl, env }) => {
     log: () => {},
   });
   if (!started.ok) throw new Error(started.problems.join('\n'));
-  const { relay } = started;
+  const { value: relay } = started;
   return {
     request: (path, init) => fetch(`${relay.url}${path}`, init),
     async close() {

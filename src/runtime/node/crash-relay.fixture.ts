@@ -11,7 +11,7 @@ const crm = process.env.FAKE_CRM_URL!;
 
 const lookupThenCreate: DestinationFactory = () => ({
   ok: true,
-  destination: {
+  value: {
     type: 'fake-crm',
     async deliver(lead, context) {
       if (context.uncertain) {
@@ -49,4 +49,4 @@ if (!started.ok) {
   console.error(started.problems.join('\n'));
   process.exit(1);
 }
-console.log(`READY ${started.relay.url}`);
+console.log(`READY ${started.value.url}`);

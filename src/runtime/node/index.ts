@@ -31,7 +31,7 @@ const started = await startNodeRelay({
   trustProxy: process.env.LEADFORM_TRUST_PROXY === '1',
 });
 if (!started.ok) stop(started.problems);
-const { relay } = started;
+const { value: relay } = started;
 console.error(`leadform: demo at ${relay.url}/  ·  sandbox inbox at ${relay.url}/sandbox/inbox`);
 if (!process.env.LEADFORM_ADMIN_TOKEN) console.error('leadform: admin API off; set LEADFORM_ADMIN_TOKEN to use it and the page at /admin');
 

@@ -17,7 +17,7 @@ async function statuses(trustProxy: boolean, forwardedFor: string[]) {
   try {
     const answers: number[] = [];
     for (const [i, address] of forwardedFor.entries()) {
-      const response = await fetch(`${started.relay.url}/v1/forms/f/submissions`, {
+      const response = await fetch(`${started.value.url}/v1/forms/f/submissions`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': address },
         body: JSON.stringify({ fields: { email: `p${i}@example.com` } }),
@@ -26,7 +26,7 @@ async function statuses(trustProxy: boolean, forwardedFor: string[]) {
     }
     return answers;
   } finally {
-    await started.relay.close();
+    await started.value.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -56,22 +56,22 @@ it('gives leads waiting for a destination the configuration no longer has their 
     // Leads accepted for "crm", the relay stopped before they went out.
     const first = await start('crm');
     if (!first.ok) throw new Error(first.problems.join('\n'));
-    await first.relay.store.accept({
+    await first.value.store.accept({
       lead: { id: 'waiting', formId: 'f', receivedAt: new Date().toISOString(), fields: { email: 'w@example.com' } },
       destination: 'gone',
       idempotencyKey: null,
       bodyHash: 'h',
     });
-    await first.relay.close();
+    await first.value.close();
 
     const second = await start('crm', { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 });
     if (!second.ok) throw new Error(second.problems.join('\n'));
     try {
       expect(events.find((e) => e.event === 'delivery.unconfigured_destination')?.fields).toMatchObject({ destination: 'gone' });
-      await expect.poll(async () => (await second.relay.store.get('waiting'))?.state, { timeout: 5000 }).toBe('dead');
-      expect((await second.relay.store.get('waiting'))?.lastError).toContain('destination "gone" is not configured');
+      await expect.poll(async () => (await second.value.store.get('waiting'))?.state, { timeout: 5000 }).toBe('dead');
+      expect((await second.value.store.get('waiting'))?.lastError).toContain('destination "gone" is not configured');
     } finally {
-      await second.relay.close();
+      await second.value.close();
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -93,7 +93,7 @@ it('shuts down once the attempts under way end, leaving the backlog for the next
     extraDestinations: {
       slow: () => ({
         ok: true,
-        destination: {
+        value: {
           type: 'slow',
           deliver: async () => {
             calls++;
@@ -107,7 +107,7 @@ it('shuts down once the attempts under way end, leaving the backlog for the next
   if (!started.ok) throw new Error(started.problems.join('\n'));
   try {
     for (let i = 0; i < 30; i++) {
-      await started.relay.store.accept({
+      await started.value.store.accept({
         lead: { id: `l${i}`, formId: 'f', receivedAt: new Date().toISOString(), fields: { email: `l${i}@example.com` } },
         destination: 'slow',
         idempotencyKey: null,
@@ -116,7 +116,7 @@ it('shuts down once the attempts under way end, leaving the backlog for the next
     }
     await expect.poll(() => calls, { timeout: 5000 }).toBeGreaterThan(0);
   } finally {
-    await started.relay.close();
+    await started.value.close();
   }
   expect(calls).toBeLessThan(5);
   rmSync(dataDir, { recursive: true, force: true });
@@ -127,7 +127,7 @@ it('refuses to start on a port in use, or with a data folder it cannot write, na
   const first = await startNodeRelay({ config, port: 0, hostname: '127.0.0.1', dataDir: join(dataDir, 'a'), log: () => {}, env: {} });
   if (!first.ok) throw new Error(first.problems.join('\n'));
   try {
-    const port = Number(new URL(first.relay.url).port);
+    const port = Number(new URL(first.value.url).port);
     const second = await startNodeRelay({ config, port, hostname: '127.0.0.1', dataDir: join(dataDir, 'b'), log: () => {}, env: {} });
     expect(second).toEqual({ ok: false, problems: [`PORT: port ${port} is in use (another leadform, or another server); set PORT to a free port`] });
     // A file where the folder should be.
@@ -136,7 +136,7 @@ it('refuses to start on a port in use, or with a data folder it cannot write, na
     expect(third.ok).toBe(false);
     if (!third.ok) expect(third.problems[0]).toMatch(/^LEADFORM_DATA_DIR: cannot keep the outbox in .*file .*; set it to a folder this process may write$/);
   } finally {
-    await first.relay.close();
+    await first.value.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -3,6 +3,7 @@
  * widget and the demo pages served from this repository, and a delivery loop in the background.
  * `index.ts` starts it from the environment; tests start it here with their own options.
  */
+import type { Checked } from '../../schema/checked.ts';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
@@ -75,7 +76,7 @@ export interface NodeRelay {
   close(): Promise<void>;
 }
 
-export type StartResult = { ok: true; relay: NodeRelay } | { ok: false; problems: string[] };
+export type StartResult = Checked<NodeRelay>;
 
 /** JSON lines on stdout, written once per event-loop turn; what is waiting is written on exit. */
 const stdoutLog = bufferedJsonLog(
@@ -102,7 +103,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const factories = { ...destinationFactories, ...options.extraDestinations };
   const parsed = parseConfig(options.config, Object.keys(factories), env);
   if (!parsed.ok) return parsed;
-  const { config } = parsed;
+  const { value: config } = parsed;
   const log = options.log ?? stdoutLog;
   const dataDir = resolve(options.dataDir ?? '.leadform');
   let store: SqliteStore;
@@ -126,7 +127,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     stopping: () => stopping,
     config,
     outbox: store,
-    destinations: built.destinations,
+    destinations: built.value,
     secret,
     log,
     pacers: new Map<string, Pacer>(),
@@ -218,11 +219,11 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   void sweep();
   const address = server.address();
   const url = `http://localhost:${address !== null && typeof address === 'object' ? address.port : port}`;
-  log('relay.started', { url, forms: Object.keys(config.forms).length, destinations: built.destinations.size, admin: env.LEADFORM_ADMIN_TOKEN ? 'on' : 'off' });
+  log('relay.started', { url, forms: Object.keys(config.forms).length, destinations: built.value.size, admin: env.LEADFORM_ADMIN_TOKEN ? 'on' : 'off' });
 
   return {
     ok: true,
-    relay: {
+    value: {
       server,
       store,
       url,

@@ -18,7 +18,7 @@ acceptPathSuite('workerd', async ({ turnstileVerifyUrl, env }) => {
   const built = await buildWorker({ configFile, outFile: join(dir, 'worker.js') });
   if (!built.ok) throw new Error(built.problems.join('\n'));
   const mf = new Miniflare({
-    ...miniflareOptions(built.outFile, { ...env, LEADFORM_TURNSTILE_VERIFY_URL: turnstileVerifyUrl }),
+    ...miniflareOptions(built.value, { ...env, LEADFORM_TURNSTILE_VERIFY_URL: turnstileVerifyUrl }),
     // The Worker's JSON log lines go to workerd's stdout; keep the test output readable.
     handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
       stdout.resume();

@@ -38,7 +38,7 @@ beforeAll(async () => {
   const built = await buildWorker({ configFile, outFile: join(dir, 'worker.js') });
   if (!built.ok) throw new Error(built.problems.join('\n'));
   mf = new Miniflare({
-    ...miniflareOptions(built.outFile, { ...fake.env, LEADFORM_ADMIN_TOKEN: TOKEN }),
+    ...miniflareOptions(built.value, { ...fake.env, LEADFORM_ADMIN_TOKEN: TOKEN }),
     handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => {
       out.resume();
       err.pipe(process.stderr);

@@ -43,7 +43,7 @@ export class OutboxObject extends DurableObject<Env> {
     this.deliveryDeps = {
       config,
       outbox: this.outbox,
-      destinations: built.destinations,
+      destinations: built.value,
       secret: secretFrom(env),
       log: jsonLog,
       pacers: new Map<string, Pacer>(),

@@ -31,7 +31,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'leadform-workerd-secrets-'));
   const built = await buildWorker({ configFile: EXAMPLE, outFile: join(dir, 'worker.js') });
   if (!built.ok) throw new Error(built.problems.join('\n'));
-  script = built.outFile;
+  script = built.value;
 }, 30_000);
 afterAll(async () => {
   await Promise.all(instances.map((mf) => mf.dispose()));

@@ -25,7 +25,7 @@ export interface Env {
 // The file was validated when the bundle was built; parsing again fills in the defaults.
 const parsed = parseConfig(configFile, DESTINATION_TYPES);
 if (!parsed.ok) throw new Error(`leadform: the bundled configuration is invalid:\n${parsed.problems.join('\n')}`);
-export const config: RelayConfig = parsed.config;
+export const config: RelayConfig = parsed.value;
 
 /** Reads a secret from the Worker's bindings (secrets and vars). */
 export function secretFrom(env: Env): (name: string) => string | undefined {
