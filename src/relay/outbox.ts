@@ -87,6 +87,31 @@ export interface Outbox {
   stats(): Promise<OutboxStats>;
   /** Retention: erases the payload (the lead) of entries delivered before the given time. */
   erasePayloads(deliveredBefore: number): Promise<number>;
+  /**
+   * The earliest time a pending entry may be attempted, or null when none is pending: its next
+   * attempt, or for an entry another process claimed, the end of that claim's take-over wait.
+   */
+  nextDueAt(): number | null;
+  /** The destinations that have leads waiting, configured or not. */
+  pendingDestinations(): string[];
+  /** When the oldest delivered payload still kept was delivered, or null when none is kept. */
+  oldestDeliveredPayloadAt(): number | null;
+}
+
+/** How a store shares its leads between processes (a file on Node, a Durable Object on Workers). */
+export interface OutboxOptions {
+  /**
+   * How long a claimed entry stays with one process before another may take it over.
+   * @default 60000
+   */
+  claimLeaseMs?: number;
+  /**
+   * How long an entry another process claimed waits before this one attempts it. That process
+   * died mid-attempt (or is still attempting it), and a call it sent may still be on its way to
+   * the vendor: the lookup that comes first must not overtake it. Pass the delivery timeout.
+   * @default 0
+   */
+  takeOverAfterMs?: number;
 }
 
 /** What the accept path and the admin API use: a runtime may route these to several stores. */

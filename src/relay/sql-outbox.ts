@@ -1,30 +1,11 @@
 /**
  * The outbox in SQL, shared by every runtime whose storage is SQLite: better-sqlite3 on Node and
  * a Durable Object's own SQLite on Workers. Each brings a small synchronous `SqlDriver`; the
- * statements, the claim rules and the sandbox inbox table are written once, here.
+ * statements and the claim rules are written once, here.
  */
-import type { SandboxInbox } from '../destinations/sandbox.ts';
 import type { Lead } from '../schema/lead.ts';
-import type { AcceptInput, AcceptResult, AttemptRecord, DeliveryState, KeyLookup, Outbox, OutboxEntry, OutboxStats } from './outbox.ts';
-
-export type SqlValue = string | number | null;
-
-/** The few synchronous calls the outbox needs from a SQLite binding. */
-export interface SqlDriver {
-  /** Runs statements without parameters (the schema). */
-  exec(sql: string): void;
-  all<T>(sql: string, ...params: SqlValue[]): T[];
-  /** Returns the number of rows changed. */
-  run(sql: string, ...params: SqlValue[]): number;
-  /** Runs `fn` in one transaction, committed (durably) before it returns. */
-  transaction<T>(fn: () => T): T;
-  /**
-   * Runs `fn` in one transaction whose commit may reach the disk with the next durable one
-   * instead of at once (SQLite WAL with synchronous=NORMAL). Only for writes whose loss in a
-   * crash is safe: see `record`. A driver without such a mode runs a plain transaction.
-   */
-  relaxedTransaction?<T>(fn: () => T): T;
-}
+import { relaxedTransaction, type SqlDriver } from '../storage/sql-driver.ts';
+import type { AcceptInput, OutboxOptions, AcceptResult, AttemptRecord, DeliveryState, KeyLookup, Outbox, OutboxEntry, OutboxStats } from './outbox.ts';
 
 interface Row {
   id: string;
@@ -66,11 +47,6 @@ export const OUTBOX_SCHEMA = [
   )`,
   'CREATE UNIQUE INDEX IF NOT EXISTS outbox_idempotency ON outbox (form_id, idempotency_key) WHERE idempotency_key IS NOT NULL',
   'CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at)',
-  `CREATE TABLE IF NOT EXISTS sandbox_inbox (
-    lead_id TEXT PRIMARY KEY,
-    lead TEXT NOT NULL,
-    delivered_at INTEGER NOT NULL
-  )`,
 ];
 
 /**
@@ -84,19 +60,7 @@ function addMissingColumns(sql: SqlDriver): void {
   for (const [name, type] of ADDED_COLUMNS) if (!present.has(name)) sql.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
 }
 
-export interface SqlOutboxOptions {
-  /**
-   * How long a claimed entry stays with one process before another may take it over.
-   * @default 60000
-   */
-  claimLeaseMs?: number;
-  /**
-   * How long an entry another process claimed waits before this one attempts it. That process
-   * died mid-attempt (or is still attempting it), and a call it sent may still be on its way to
-   * the vendor: the lookup that comes first must not overtake it. Pass the delivery timeout.
-   * @default 0
-   */
-  takeOverAfterMs?: number;
+export interface SqlOutboxOptions extends OutboxOptions {
   /**
    * Group commit: accepts that arrive while a batch is being gathered are written in one
    * transaction (one fsync), and each resolves only after that transaction committed. Pass the
@@ -114,7 +78,8 @@ export class SqlOutbox implements Outbox {
   private queue: { input: AcceptInput; done: (result: AcceptResult) => void; fail: (error: unknown) => void }[] = [];
 
   constructor(
-    private readonly sql: SqlDriver,
+    /** The binding, shared with destinations that keep tables of their own in the same database. */
+    readonly sql: SqlDriver,
     private readonly options: SqlOutboxOptions = {},
   ) {
     for (const statement of OUTBOX_SCHEMA) sql.exec(statement);
@@ -208,11 +173,7 @@ export class SqlOutbox implements Outbox {
    * since the log is written in order, a later durable commit makes this one durable too.
    */
   async record(id: string, record: AttemptRecord, now: number): Promise<void> {
-    this.relaxed(() => this.recordNow(id, record, now));
-  }
-
-  private relaxed<T>(fn: () => T): T {
-    return this.sql.relaxedTransaction ? this.sql.relaxedTransaction(fn) : this.sql.transaction(fn);
+    relaxedTransaction(this.sql, () => this.recordNow(id, record, now));
   }
 
   private recordNow(id: string, record: AttemptRecord, now: number): void {
@@ -287,23 +248,6 @@ export class SqlOutbox implements Outbox {
   oldestDeliveredPayloadAt(): number | null {
     const [row] = this.sql.all<{ at: number | null }>("SELECT MIN(updated_at) AS at FROM outbox WHERE state = 'delivered' AND lead IS NOT NULL");
     return row?.at ?? null;
-  }
-
-  /** The sandbox inbox, kept in the same database as the outbox. */
-  inbox(): SandboxInbox {
-    return {
-      // Relaxed like `record`: a lost add is found missing by the uncertain retry and made again.
-      add: async (lead: Lead, now: number) =>
-        this.relaxed(() =>
-          this.sql.run('INSERT OR IGNORE INTO sandbox_inbox (lead_id, lead, delivered_at) VALUES (?, ?, ?)', lead.id, JSON.stringify(lead), now),
-        ) === 1
-          ? 'added'
-          : 'exists',
-      list: async (limit: number) =>
-        this.sql
-          .all<{ lead: string; delivered_at: number }>('SELECT lead, delivered_at FROM sandbox_inbox ORDER BY delivered_at DESC, rowid DESC LIMIT ?', limit)
-          .map((row) => ({ lead: JSON.parse(row.lead) as Lead, deliveredAt: row.delivered_at })),
-    };
   }
 }
 

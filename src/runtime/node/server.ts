@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createDestinations, destinationFactories, type DestinationDeps } from '../../destinations/index.ts';
 import type { DestinationFactory } from '../../destinations/types.ts';
 import { renderInboxPage } from '../../destinations/sandbox-page.ts';
+import { sqlSandboxInbox } from '../../destinations/sandbox-store.ts';
 import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
 import { deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
@@ -115,7 +116,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       problems: [`LEADFORM_DATA_DIR: cannot keep the outbox in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`],
     };
   }
-  const inbox = store.inbox();
+  const inbox = sqlSandboxInbox(store.sql);
   const built = createDestinations(config.destinations, { sandboxInbox: inbox, secret }, factories);
   if (!built.ok) {
     store.close();

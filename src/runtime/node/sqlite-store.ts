@@ -1,23 +1,19 @@
 /**
- * The Node outbox and sandbox inbox in one SQLite file on local disk. WAL with synchronous=FULL:
+ * The Node outbox in one SQLite file on local disk, which destinations that keep state of their
+ * own (the sandbox inbox) share through `sql`. WAL with synchronous=FULL:
  * a lead the relay acknowledged survives a crash or a power cut. Concurrent accepts share one
  * commit (group commit, see `SqlOutbox`), so durability costs one fsync per batch, not per lead.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type SqlDriver, SqlOutbox, type SqlValue } from '../../relay/sql-outbox.ts';
+import type { OutboxOptions } from '../../relay/outbox.ts';
+import { SqlOutbox } from '../../relay/sql-outbox.ts';
+import type { SqlDriver, SqlValue } from '../../storage/sql-driver.ts';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends OutboxOptions {
   /** The database file; its folder is created when missing. */
   file: string;
-  /**
-   * How long a claimed entry stays with one process before another may take it over.
-   * @default 60000
-   */
-  claimLeaseMs?: number;
-  /** See `SqlOutboxOptions.takeOverAfterMs`. @default 0 */
-  takeOverAfterMs?: number;
   /**
    * Batch concurrent accepts into one transaction.
    * @default true
@@ -78,23 +74,20 @@ export function betterSqliteDriver(db: Database.Database, relaxedDb?: Database.D
 
 export class SqliteStore extends SqlOutbox {
   readonly db: Database.Database;
+  /** The second connection, for writes whose loss in a crash is safe (see `SqlOutbox.record`). */
+  private readonly relaxedDb: Database.Database;
 
   constructor(options: SqliteStoreOptions) {
     const db = openDurableDatabase(options.file);
     const relaxed = new Database(options.file);
     relaxed.pragma('synchronous = NORMAL');
     relaxed.pragma('busy_timeout = 5000');
-    super(betterSqliteDriver(db, relaxed), {
-      ...(options.claimLeaseMs === undefined ? {} : { claimLeaseMs: options.claimLeaseMs }),
-      ...(options.takeOverAfterMs === undefined ? {} : { takeOverAfterMs: options.takeOverAfterMs }),
-      ...(options.groupCommit === false ? {} : { batch: (flush: () => void) => setImmediate(flush) }),
-    });
+    const sql = betterSqliteDriver(db, relaxed);
+    const { file: _file, groupCommit, ...outboxOptions } = options;
+    super(sql, { ...outboxOptions, ...(groupCommit === false ? {} : { batch: (flush: () => void) => setImmediate(flush) }) });
     this.db = db;
     this.relaxedDb = relaxed;
   }
-
-  /** The second connection, for writes whose loss in a crash is safe (see `SqlOutbox.record`). */
-  private readonly relaxedDb: Database.Database;
 
   close(): void {
     this.relaxedDb.close();

@@ -7,10 +7,12 @@
 import { DurableObject, type DurableObjectState } from 'cloudflare:workers';
 import { createDestinations } from '../../destinations/index.ts';
 import type { SandboxInbox } from '../../destinations/sandbox.ts';
+import { sqlSandboxInbox } from '../../destinations/sandbox-store.ts';
 import { type DeliveryDeps, deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
 import { jsonLog } from '../../relay/log.ts';
 import type { AcceptInput, DeliveryState } from '../../relay/outbox.ts';
 import { SqlOutbox } from '../../relay/sql-outbox.ts';
+import { durableSqlDriver } from './durable-sql-driver.ts';
 import { config, type Env, secretFrom } from './shared.ts';
 
 /** How long one alarm keeps delivering before it hands over to the next alarm. */
@@ -23,21 +25,8 @@ export class OutboxObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const { sql } = ctx.storage;
-    this.outbox = new SqlOutbox(
-      {
-        exec: (query) => void sql.exec(query),
-        all: (query, ...params) => sql.exec(query, ...params).toArray() as never,
-        // rowsWritten counts index writes too; changes() counts rows, as better-sqlite3 does.
-        run: (query, ...params) => {
-          sql.exec(query, ...params);
-          return sql.exec<{ n: number }>('SELECT changes() AS n').toArray()[0]!.n;
-        },
-        transaction: (fn) => ctx.storage.transactionSync(fn),
-      },
-      { takeOverAfterMs: config.delivery.timeoutMs },
-    );
-    this.sandbox = this.outbox.inbox();
+    this.outbox = new SqlOutbox(durableSqlDriver(ctx.storage), { takeOverAfterMs: config.delivery.timeoutMs });
+    this.sandbox = sqlSandboxInbox(this.outbox.sql);
     const built = createDestinations(config.destinations, { sandboxInbox: this.sandbox, secret: secretFrom(env) });
     if (!built.ok) throw new Error(`leadform: destinations are misconfigured:\n${built.problems.join('\n')}`);
     this.deliveryDeps = {

@@ -2,9 +2,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Lead } from '../schema/lead.ts';
-import { betterSqliteDriver, openDurableDatabase } from '../runtime/node/sqlite-store.ts';
-import { type SqlDriver, SqlOutbox } from './sql-outbox.ts';
+import { SqlOutbox } from '../../relay/sql-outbox.ts';
+import { outboxContract } from '../../relay/testing/outbox-contract.ts';
+import type { Lead } from '../../schema/lead.ts';
+import type { SqlDriver } from '../../storage/sql-driver.ts';
+import { betterSqliteDriver, openDurableDatabase, SqliteStore } from './sqlite-store.ts';
+
+outboxContract('SqlOutbox over better-sqlite3 (Node)', async (options) => {
+  const folder = mkdtempSync(join(tmpdir(), 'leadform-outbox-contract-'));
+  const file = join(folder, 'leadform.sqlite');
+  const stores = [new SqliteStore({ file, ...options })];
+  return {
+    outbox: stores[0]!,
+    reopen: async () => {
+      const again = new SqliteStore({ file, ...options });
+      stores.push(again);
+      return again;
+    },
+    close: async () => {
+      for (const store of stores) store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+});
 
 const lead = (id: string): Lead => ({ id, formId: 'f', receivedAt: new Date(1_000).toISOString(), fields: { email: `${id}@b.co` } });
 

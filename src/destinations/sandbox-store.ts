@@ -1,0 +1,32 @@
+/**
+ * Where the sandbox keeps what it receives: a table of its own in whatever SQLite the runtime
+ * hands its destinations (the relay's file on Node, the destination's Durable Object on
+ * Workers). The outbox neither creates nor reads it.
+ */
+import type { Lead } from '../schema/lead.ts';
+import { relaxedTransaction, type SqlDriver } from '../storage/sql-driver.ts';
+import type { SandboxInbox } from './sandbox.ts';
+
+const SANDBOX_SCHEMA = `CREATE TABLE IF NOT EXISTS sandbox_inbox (
+  lead_id TEXT PRIMARY KEY,
+  lead TEXT NOT NULL,
+  delivered_at INTEGER NOT NULL
+)`;
+
+export function sqlSandboxInbox(sql: SqlDriver): SandboxInbox {
+  sql.exec(SANDBOX_SCHEMA);
+  return {
+    // Relaxed like the outbox's attempt records: a lost add is found missing by the uncertain
+    // retry (the claim was durable) and made again.
+    add: async (lead: Lead, now: number) =>
+      relaxedTransaction(sql, () =>
+        sql.run('INSERT OR IGNORE INTO sandbox_inbox (lead_id, lead, delivered_at) VALUES (?, ?, ?)', lead.id, JSON.stringify(lead), now),
+      ) === 1
+        ? 'added'
+        : 'exists',
+    list: async (limit: number) =>
+      sql
+        .all<{ lead: string; delivered_at: number }>('SELECT lead, delivered_at FROM sandbox_inbox ORDER BY delivered_at DESC, rowid DESC LIMIT ?', limit)
+        .map((row) => ({ lead: JSON.parse(row.lead) as Lead, deliveredAt: row.delivered_at })),
+  };
+}

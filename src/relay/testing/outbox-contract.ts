@@ -1,0 +1,201 @@
+/**
+ * The one contract every outbox store keeps, run against each of them: the in-memory outbox the
+ * core's tests use, `SqlOutbox` over better-sqlite3 (Node) and `SqlOutbox` over a Durable
+ * Object's SQLite in workerd (Workers). A store's test file is a call to `outboxContract` that
+ * says how to open the store, and how to open it again as a second process would.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Lead } from '../../schema/lead.ts';
+import type { Outbox, OutboxOptions } from '../outbox.ts';
+
+/** An outbox whose calls may all answer asynchronously (a Durable Object's are RPCs). */
+export type ContractOutbox = {
+  [K in keyof Outbox]: (...args: Parameters<Outbox[K]>) => Awaited<ReturnType<Outbox[K]>> | Promise<Awaited<ReturnType<Outbox[K]>>>;
+};
+
+export interface OutboxUnderTest {
+  outbox: ContractOutbox;
+  /** The same store opened by another process (its own claims), as after a crash and restart. */
+  reopen(): Promise<ContractOutbox>;
+  close(): Promise<void>;
+}
+
+/** Options the contract opens stores with: a take-over wait of 1 s and a lease of 60 s. */
+export const CONTRACT_OPTIONS = { takeOverAfterMs: 1_000, claimLeaseMs: 60_000 } satisfies OutboxOptions;
+
+const T0 = Date.UTC(2026, 10, 1, 9, 0, 0);
+
+const lead = (id: string, receivedAt = T0, formId = 'contact'): Lead => ({
+  id,
+  formId,
+  receivedAt: new Date(receivedAt).toISOString(),
+  fields: { email: `${id}@example.com`, name: 'Zoë 山田 😀', consent: true },
+  attribution: { first: { utm_source: 'newsletter' }, touches: 1 },
+  page: 'https://www.example.com/contact',
+});
+
+export function outboxContract(store: string, open: (options: typeof CONTRACT_OPTIONS) => Promise<OutboxUnderTest>): void {
+  describe(`${store}: outbox contract`, () => {
+    let subject: OutboxUnderTest;
+    let outbox: ContractOutbox;
+    beforeEach(async () => {
+      subject = await open(CONTRACT_OPTIONS);
+      outbox = subject.outbox;
+    });
+    afterEach(() => subject.close());
+
+    const accept = (id: string, { key = null as string | null, hash = 'h', at = T0, destination = 'crm', formId = 'contact' } = {}) =>
+      outbox.accept({ lead: lead(id, at, formId), destination, idempotencyKey: key, bodyHash: hash });
+
+    it('stores a lead whole, pending and due at its receipt', async () => {
+      expect(await accept('a')).toEqual({ kind: 'stored', id: 'a' });
+      expect(await outbox.get('a')).toEqual({
+        id: 'a',
+        formId: 'contact',
+        destination: 'crm',
+        state: 'pending',
+        attempts: 0,
+        createdAt: T0,
+        replayedAt: null,
+        nextAttemptAt: T0,
+        lastError: null,
+        uncertain: false,
+        remoteId: null,
+        lead: lead('a'),
+      });
+      expect(await outbox.get('missing')).toBeNull();
+      expect(await outbox.stats()).toEqual({ pending: 1, delivered: 0, dead: 0, oldestPendingAt: T0 });
+    });
+
+    it('answers a repeated Idempotency-Key with the first id, and a reused one with a conflict', async () => {
+      expect(await accept('a', { key: 'k', hash: 'h1' })).toEqual({ kind: 'stored', id: 'a' });
+      expect(await accept('b', { key: 'k', hash: 'h1' })).toEqual({ kind: 'replayed', id: 'a' });
+      expect(await accept('c', { key: 'k', hash: 'h2' })).toEqual({ kind: 'conflict', id: 'a' });
+      // A key is scoped to its form, and no key never deduplicates.
+      expect(await accept('d', { key: 'k', hash: 'h1', formId: 'other' })).toEqual({ kind: 'stored', id: 'd' });
+      expect(await accept('e')).toEqual({ kind: 'stored', id: 'e' });
+      expect(await accept('f')).toEqual({ kind: 'stored', id: 'f' });
+      expect(await outbox.findByIdempotencyKey('contact', 'k')).toEqual({ id: 'a', bodyHash: 'h1' });
+      expect(await outbox.findByIdempotencyKey('contact', 'unused')).toBeNull();
+      expect((await outbox.stats()).pending).toBe(4);
+    });
+
+    it('hands out due entries oldest first, up to the limit, of one destination when asked, each once', async () => {
+      await accept('late', { at: T0 + 3 });
+      await accept('early', { at: T0 + 1 });
+      await accept('other', { at: T0 + 2, destination: 'hook' });
+      await accept('future', { at: T0 + 10_000 });
+      expect((await outbox.due(T0 + 5, 2)).map((e) => e.id)).toEqual(['early', 'other']);
+      // Claimed entries are not handed out again to the same process while it attempts them.
+      expect((await outbox.due(T0 + 5, 10)).map((e) => e.id)).toEqual(['late']);
+      expect(await outbox.due(T0 + 5, 10)).toEqual([]);
+      expect((await outbox.due(T0 + 10_000, 10, 'hook')).map((e) => e.id)).toEqual([]);
+      expect((await outbox.due(T0 + 10_000, 10, 'crm')).map((e) => ({ id: e.id, uncertain: e.uncertain }))).toEqual([{ id: 'future', uncertain: false }]);
+    });
+
+    it('records each attempt: counts it, waits until the next, keeps the error, and delivers with the remote id', async () => {
+      await accept('a');
+      const [claimed] = await outbox.due(T0, 1);
+      expect(claimed).toMatchObject({ id: 'a', attempts: 0, uncertain: false });
+      await outbox.record('a', { state: 'pending', nextAttemptAt: T0 + 500, error: 'HTTP 503', uncertain: false }, T0 + 10);
+      expect(await outbox.get('a')).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: T0 + 500, lastError: 'HTTP 503', uncertain: false });
+      expect(await outbox.due(T0 + 499, 10)).toEqual([]);
+      expect(await outbox.nextDueAt()).toBe(T0 + 500);
+      expect((await outbox.due(T0 + 500, 10)).map((e) => e.attempts)).toEqual([1]);
+      await outbox.record('a', { state: 'delivered', remoteId: 'R-7' }, T0 + 600);
+      expect(await outbox.get('a')).toMatchObject({ state: 'delivered', attempts: 2, lastError: null, remoteId: 'R-7' });
+      expect(await outbox.stats()).toEqual({ pending: 0, delivered: 1, dead: 0, oldestPendingAt: null });
+      expect(await outbox.nextDueAt()).toBeNull();
+    });
+
+    it('never forgets that an attempt may have reached the vendor', async () => {
+      await accept('a');
+      await outbox.due(T0, 1);
+      await outbox.record('a', { state: 'pending', nextAttemptAt: T0, error: 'timed out', uncertain: true }, T0);
+      await outbox.due(T0, 1);
+      await outbox.record('a', { state: 'pending', nextAttemptAt: T0, error: 'HTTP 429', uncertain: false }, T0);
+      expect(await outbox.get('a')).toMatchObject({ uncertain: true, attempts: 2 });
+      await outbox.due(T0, 1);
+      await outbox.record('a', { state: 'dead', error: 'HTTP 400' }, T0);
+      expect(await outbox.get('a')).toMatchObject({ state: 'dead', uncertain: true, lastError: 'HTTP 400' });
+      // A replay keeps it too: the replayed attempt looks before it creates.
+      expect(await outbox.replay('a', T0 + 1)).toBe(true);
+      expect((await outbox.due(T0 + 1, 1))[0]).toMatchObject({ id: 'a', uncertain: true, attempts: 0 });
+    });
+
+    it('lists each state newest first, up to the limit', async () => {
+      for (const [i, id] of ['a', 'b', 'c'].entries()) await accept(id, { at: T0 + i });
+      await outbox.due(T0 + 10, 1);
+      await outbox.record('a', { state: 'dead', error: 'HTTP 401' }, T0 + 10);
+      expect((await outbox.list('pending', 10)).map((e) => e.id)).toEqual(['c', 'b']);
+      expect((await outbox.list('pending', 1)).map((e) => e.id)).toEqual(['c']);
+      expect(await outbox.list('dead', 10)).toMatchObject([{ id: 'a', lastError: 'HTTP 401', lead: lead('a', T0) }]);
+      expect(await outbox.list('delivered', 10)).toEqual([]);
+    });
+
+    it('replays a dead letter only: due at once, its attempts counted afresh from the replay', async () => {
+      await accept('dead');
+      await accept('pending');
+      await outbox.due(T0, 1);
+      await outbox.record('dead', { state: 'dead', error: 'gave up after 10 attempts' }, T0 + 5);
+      expect(await outbox.replay('pending', T0 + 20)).toBe(false);
+      expect(await outbox.replay('missing', T0 + 20)).toBe(false);
+      expect(await outbox.replay('dead', T0 + 20)).toBe(true);
+      expect(await outbox.get('dead')).toMatchObject({ state: 'pending', attempts: 0, replayedAt: T0 + 20, nextAttemptAt: T0 + 20 });
+      expect(await outbox.replay('dead', T0 + 30)).toBe(false);
+      expect((await outbox.due(T0 + 20, 10)).map((e) => e.id).sort()).toEqual(['dead', 'pending']);
+    });
+
+    it('erases the payloads of leads delivered before a time, and keeps their record', async () => {
+      for (const id of ['old', 'new', 'dead']) await accept(id);
+      await outbox.due(T0, 10);
+      await outbox.record('old', { state: 'delivered', remoteId: null }, T0 + 100);
+      await outbox.record('new', { state: 'delivered', remoteId: 'R' }, T0 + 200);
+      await outbox.record('dead', { state: 'dead', error: 'HTTP 400' }, T0 + 50);
+      expect(await outbox.oldestDeliveredPayloadAt()).toBe(T0 + 100);
+      expect(await outbox.erasePayloads(T0 + 150)).toBe(1);
+      expect(await outbox.get('old')).toMatchObject({ state: 'delivered', lead: null });
+      expect((await outbox.get('new'))?.lead).toEqual(lead('new'));
+      expect((await outbox.get('dead'))?.lead).toEqual(lead('dead'));
+      expect(await outbox.oldestDeliveredPayloadAt()).toBe(T0 + 200);
+      expect(await outbox.erasePayloads(T0 + 150)).toBe(0);
+      // A dead letter whose payload is kept can be replayed; an erased one could not be delivered.
+      expect(await outbox.replay('dead', T0 + 300)).toBe(true);
+    });
+
+    it('names the destinations that have leads waiting', async () => {
+      await accept('a', { destination: 'crm' });
+      await accept('b', { destination: 'renamed' });
+      await accept('c', { destination: 'done' });
+      await outbox.due(T0, 10, 'done');
+      await outbox.record('c', { state: 'delivered', remoteId: null }, T0);
+      expect([...(await outbox.pendingDestinations())].sort()).toEqual(['crm', 'renamed']);
+    });
+
+    it('gives another process an entry a dead one claimed only after the take-over wait, as uncertain', async () => {
+      await accept('a');
+      await accept('b');
+      expect((await outbox.due(T0, 1)).map((e) => e.id)).toEqual(['a']); // claimed, then the process dies
+      const restarted = await subject.reopen();
+      expect((await restarted.due(T0, 10)).map((e) => e.id)).toEqual(['b']);
+      await restarted.record('b', { state: 'delivered', remoteId: null }, T0);
+      expect(await restarted.due(T0 + CONTRACT_OPTIONS.takeOverAfterMs - 1, 10)).toEqual([]);
+      expect(await restarted.nextDueAt()).toBe(T0 + CONTRACT_OPTIONS.takeOverAfterMs);
+      const taken = await restarted.due(T0 + CONTRACT_OPTIONS.takeOverAfterMs, 10);
+      expect(taken.map((e) => ({ id: e.id, uncertain: e.uncertain }))).toEqual([{ id: 'a', uncertain: true }]);
+      // The store keeps what the record says: carrying the uncertainty on is the delivery loop's part.
+      await restarted.record('a', { state: 'pending', nextAttemptAt: T0, error: 'HTTP 503', uncertain: false }, T0 + 2_000);
+      expect(await outbox.get('a')).toMatchObject({ attempts: 1, uncertain: false });
+      expect((await outbox.due(T0 + 2_000, 10))[0]).toMatchObject({ id: 'a', uncertain: false });
+    });
+
+    it('takes back its own claim once the lease has run out, as uncertain', async () => {
+      await accept('a');
+      await outbox.due(T0, 1);
+      expect(await outbox.due(T0 + CONTRACT_OPTIONS.claimLeaseMs, 1)).toEqual([]);
+      expect((await outbox.due(T0 + CONTRACT_OPTIONS.claimLeaseMs + 1, 1)).map((e) => ({ id: e.id, uncertain: e.uncertain }))).toEqual([
+        { id: 'a', uncertain: true },
+      ]);
+    });
+  });
+}
