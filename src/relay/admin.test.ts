@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Lead } from '../schema/lead.ts';
-import { SqliteStore } from '../runtime/node/sqlite-store.ts';
 import { createRelay } from './app.ts';
 import { parseConfig } from './config.ts';
 import { deliverDue } from './delivery.ts';
+import { MemoryOutbox } from './memory-outbox.ts';
 
 const config = (() => {
   const result = parseConfig({
@@ -20,15 +17,9 @@ const config = (() => {
 const TOKEN = 'a-long-admin-token';
 const lead = (id: string): Lead => ({ id, formId: 'f', receivedAt: new Date().toISOString(), fields: { email: 'a@b.co' } });
 
-let dir: string;
-let store: SqliteStore;
+let store: MemoryOutbox;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'leadform-admin-'));
-  store = new SqliteStore({ file: join(dir, 'admin.sqlite') });
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  store = new MemoryOutbox();
 });
 
 const relay = (adminToken?: string) => createRelay({ config, outbox: store, adminToken });

@@ -4,14 +4,11 @@
  * and stores nothing it did not acknowledge.
  */
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DESTINATION_TYPES } from '../destinations/index.ts';
-import { SqliteStore } from '../runtime/node/sqlite-store.ts';
 import { createRelay } from './app.ts';
 import { parseConfig } from './config.ts';
+import { MemoryOutbox } from './memory-outbox.ts';
 
 const parsed = parseConfig({
   forms: {
@@ -30,17 +27,11 @@ const parsed = parseConfig({
 });
 if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
 
-let dir: string;
-let store: SqliteStore;
+let store: MemoryOutbox;
 let app: ReturnType<typeof createRelay>;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'leadform-fuzz-'));
-  store = new SqliteStore({ file: join(dir, 'fuzz.sqlite') });
+  store = new MemoryOutbox();
   app = createRelay({ config: parsed.value, outbox: store });
-});
-afterAll(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const ACCEPTABLE = new Set([202, 400, 403, 409, 413, 415, 422, 429]);

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Destination, DeliveryOutcome } from '../destinations/types.ts';
 import type { Lead } from '../schema/lead.ts';
-import { SqliteStore } from '../runtime/node/sqlite-store.ts';
 import { parseConfig } from './config.ts';
 import { backoffMs, createPacer, deliverDue, eraseExpiredPayloads } from './delivery.ts';
+import { MemoryOutbox } from './memory-outbox.ts';
 
 const config = (() => {
   const result = parseConfig({
@@ -35,17 +32,11 @@ function scripted(...outcomes: (DeliveryOutcome | Error)[]) {
   return { destination, calls };
 }
 
-let dir: string;
-let store: SqliteStore;
+let store: MemoryOutbox;
 let clock: number;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'leadform-delivery-'));
-  store = new SqliteStore({ file: join(dir, 'outbox.sqlite') });
+  store = new MemoryOutbox();
   clock = 1_000;
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const deps = (destination: Destination, random = () => 0.5) => ({
@@ -168,8 +159,7 @@ describe('deliverDue', () => {
   it('treats an entry a crashed process left mid-attempt as uncertain, and attempts it once that call can no longer be on its way', async () => {
     await store.accept({ lead: lead('a'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
     expect(await store.due(clock, 10)).toHaveLength(1); // claimed, then the process "dies"
-    store.close();
-    store = new SqliteStore({ file: join(dir, 'outbox.sqlite'), takeOverAfterMs: config.delivery.timeoutMs });
+    store = new MemoryOutbox({ storage: store.storage, takeOverAfterMs: config.delivery.timeoutMs });
     const { destination, calls } = scripted({ kind: 'exists', remoteId: 'R1' });
     clock += config.delivery.timeoutMs - 1;
     expect(await deliverDue(deps(destination))).toBe(0);

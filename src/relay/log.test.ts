@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SqliteStore } from '../runtime/node/sqlite-store.ts';
 import { createRelay } from './app.ts';
 import { parseConfig } from './config.ts';
 import { deliverDue } from './delivery.ts';
 import { bufferedJsonLog, type LogFields } from './log.ts';
+import { MemoryOutbox } from './memory-outbox.ts';
 
 describe('bufferedJsonLog', () => {
   it('writes the lines of one turn in one call, as JSON objects with time and event', () => {
@@ -50,44 +47,38 @@ describe('what the relay logs', () => {
       delivery: { maxAttempts: 2 },
     });
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-    const dir = mkdtempSync(join(tmpdir(), 'leadform-log-'));
-    const store = new SqliteStore({ file: join(dir, 'log.sqlite') });
+    const store = new MemoryOutbox();
     const lines: string[] = [];
     const log = (event: string, fields?: LogFields) => lines.push(JSON.stringify({ event, ...fields }));
-    try {
-      const app = createRelay({ config: parsed.value, outbox: store, log });
-      const secret = { name: 'Zelda Quixote', email: 'zelda.quixote@private.example' };
-      const body = (extra: object) =>
-        JSON.stringify({
-          fields: secret,
-          attribution: { first: { utm_campaign: 'secret-campaign' } },
-          meta: { fillMs: 5000, page: 'https://shop.example/private-page' },
-          ...extra,
-        });
-      const post = (payload: string, key?: string) =>
-        app.request('http://relay.test/v1/forms/f/submissions', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}) },
-          body: payload,
-        });
-      expect((await post(body({}), 'k')).status).toBe(202);
-      expect((await post(body({}), 'k')).status).toBe(202);
-      expect((await post(body({ meta: { fillMs: 10, hp: 'x' } }))).status).toBe(202);
-      expect((await post(JSON.stringify({ fields: { ...secret, email: 'zelda.quixote@' } }))).status).toBe(422);
-      const failing = { type: 'test', deliver: async () => ({ kind: 'retry' as const, reason: `HTTP 500: duplicate ${secret.email}` }) };
-      for (let i = 0; i < 2; i++)
-        await deliverDue({ config: parsed.value, outbox: store, destinations: new Map([['crm', failing]]), now: () => Date.now() + i * 3_600_000, log });
-      expect(lines.map((line) => JSON.parse(line).event)).toEqual([
-        'submission.accepted',
-        'submission.accepted',
-        'submission.dropped',
-        'delivery.attempt',
-        'delivery.attempt',
-      ]);
-      for (const needle of ['Zelda', 'zelda', 'secret-campaign', 'private-page']) expect(lines.join('\n')).not.toContain(needle);
-    } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const app = createRelay({ config: parsed.value, outbox: store, log });
+    const secret = { name: 'Zelda Quixote', email: 'zelda.quixote@private.example' };
+    const body = (extra: object) =>
+      JSON.stringify({
+        fields: secret,
+        attribution: { first: { utm_campaign: 'secret-campaign' } },
+        meta: { fillMs: 5000, page: 'https://shop.example/private-page' },
+        ...extra,
+      });
+    const post = (payload: string, key?: string) =>
+      app.request('http://relay.test/v1/forms/f/submissions', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}) },
+        body: payload,
+      });
+    expect((await post(body({}), 'k')).status).toBe(202);
+    expect((await post(body({}), 'k')).status).toBe(202);
+    expect((await post(body({ meta: { fillMs: 10, hp: 'x' } }))).status).toBe(202);
+    expect((await post(JSON.stringify({ fields: { ...secret, email: 'zelda.quixote@' } }))).status).toBe(422);
+    const failing = { type: 'test', deliver: async () => ({ kind: 'retry' as const, reason: `HTTP 500: duplicate ${secret.email}` }) };
+    for (let i = 0; i < 2; i++)
+      await deliverDue({ config: parsed.value, outbox: store, destinations: new Map([['crm', failing]]), now: () => Date.now() + i * 3_600_000, log });
+    expect(lines.map((line) => JSON.parse(line).event)).toEqual([
+      'submission.accepted',
+      'submission.accepted',
+      'submission.dropped',
+      'delivery.attempt',
+      'delivery.attempt',
+    ]);
+    for (const needle of ['Zelda', 'zelda', 'secret-campaign', 'private-page']) expect(lines.join('\n')).not.toContain(needle);
   });
 });
