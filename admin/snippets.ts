@@ -1,4 +1,4 @@
-/** The snippet a site owner pastes for each embed mode of a form (see DESIGN.md, "Embedding"). */
+/** The snippet a site owner pastes for each embed mode of a form, as the README's "Embed modes" section gives them. */
 
 export interface Snippet {
   mode: 'declarative' | 'queue' | 'popup' | 'iframe';

@@ -3,8 +3,7 @@
  * - labels, hints, options and messages from the configuration render as text, never as HTML;
  * - the embed page (`GET /v1/forms/{id}/embed`, the iframe mode) sends a strict CSP, may be framed
  *   only by the form's allowedOrigins, and its frame takes messages from its parent page only.
- * The embed tests are written against the public interface in DESIGN.md; where the relay does not
- * serve the embed page yet they are skipped, saying so.
+ * The embed tests are written against the iframe embed as the README's "Iframe" section gives it.
  */
 import { expect, test } from '@playwright/test';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -146,15 +145,11 @@ test('labels, hints, options and messages from the configuration render as text,
   await expectInert(page, dialogs);
 });
 
-/** The embed page, or a skip that says the relay does not serve it yet. */
-async function embedOrSkip(): Promise<Response> {
-  const response = await fetch(`${relayUrl}/v1/forms/contact/embed`);
-  test.skip(response.status === 404, 'GET /v1/forms/{id}/embed (the iframe mode) is not served by this relay yet');
-  return response;
-}
+/** The embed page (the iframe mode); each test asserts it is served. */
+const embedPage = (): Promise<Response> => fetch(`${relayUrl}/v1/forms/contact/embed`);
 
 test('the embed page sends a strict Content-Security-Policy that names the allowed framers', async () => {
-  const response = await embedOrSkip();
+  const response = await embedPage();
   expect(response.status).toBe(200);
   const csp = response.headers.get('Content-Security-Policy') ?? '';
   const directives = new Map(
@@ -178,7 +173,7 @@ test('the embed page sends a strict Content-Security-Policy that names the allow
 });
 
 test('the embed page renders its hostile configuration as text', async ({ page }) => {
-  await embedOrSkip();
+  await embedPage();
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
@@ -190,7 +185,7 @@ test('the embed page renders its hostile configuration as text', async ({ page }
 });
 
 test('a page outside allowedOrigins cannot frame the form', async ({ page }) => {
-  await embedOrSkip();
+  await embedPage();
   strangerHtml.body = `<!doctype html><iframe id="f" src="${relayUrl}/v1/forms/contact/embed" style="height:600px;width:500px"></iframe>`;
   const blocked = page.waitForEvent('console', { predicate: (m) => /frame-ancestors|refused to frame/i.test(m.text()), timeout: 10_000 }).catch(() => null);
   await page.goto(strangerOrigin);
@@ -200,7 +195,7 @@ test('a page outside allowedOrigins cannot frame the form', async ({ page }) => 
 });
 
 test('the framed form takes attribution from its parent page only, never from another frame', async ({ page }) => {
-  await embedOrSkip();
+  await embedPage();
   // The allowed host page frames the form and, beside it, a stranger's frame that keeps sending
   // forged leadform messages to the form's frame. The parent sends its own once the form is up.
   strangerHtml.body = `<!doctype html><script>

@@ -22,7 +22,7 @@ export interface AdminDeps {
 
 const STATES: readonly DeliveryState[] = ['pending', 'delivered', 'dead'];
 
-/** What the admin API shows of an entry: the outbox entry as the API in DESIGN.md lists it. */
+/** What the admin API shows of an entry, as the README's "Admin and operations" section lists it. */
 export interface AdminSubmission {
   id: string;
   form: string;

@@ -55,7 +55,11 @@ export const FieldDefinition = z.object({
 });
 export type FieldDefinition = z.infer<typeof FieldDefinition>;
 
-/** Theme values become CSS custom properties (`--lf-color-primary`, …) the host page can override. */
+/**
+ * Theme values become the form's own CSS custom properties (`colorPrimary` → `--lfd-color-primary`,
+ * …); the host page overrides them with the public `--lf-*` names (`--lf-color-primary`), which
+ * win over the definition's (see widget/form/styles.ts).
+ */
 export const Theme = z.object({
   /** @default "#2563eb" */
   colorPrimary: z.optional(z.string().check(z.maxLength(64))),
