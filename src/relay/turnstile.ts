@@ -13,12 +13,16 @@ export type TurnstileResult =
   /** Cloudflare could not be asked or answered nonsense: the visitor may try again. */
   | { ok: false; kind: 'unavailable'; reason: string };
 
-export interface TurnstileCheck {
+/** What one check asks Cloudflare: the token, with the secret and what else it can weigh. */
+export interface TurnstileQuestion {
   token: string;
   secret: string;
   remoteIp?: string | null | undefined;
   /** Lets Cloudflare answer a retried check of the same token as it answered the first. */
   idempotencyKey?: string | null | undefined;
+}
+
+export interface TurnstileCheck extends TurnstileQuestion {
   fetch: typeof fetch;
   /** @default TURNSTILE_VERIFY_URL */
   verifyUrl?: string | undefined;
@@ -45,4 +49,25 @@ export async function verifyTurnstile(check: TurnstileCheck): Promise<TurnstileR
   if (answer.success === true) return { ok: true };
   const codes = Array.isArray(answer['error-codes']) ? answer['error-codes'].filter((c): c is string => typeof c === 'string') : [];
   return { ok: false, kind: 'refused', codes };
+}
+
+/** Checks a token; the accept path is handed one, so it can be tested without Cloudflare. */
+export type TurnstileVerifier = (question: TurnstileQuestion) => Promise<TurnstileResult>;
+
+export interface TurnstileVerifierOptions {
+  /** @default globalThis.fetch, looked up at each check */
+  fetch?: typeof fetch | undefined;
+  /** @default TURNSTILE_VERIFY_URL */
+  verifyUrl?: string | undefined;
+}
+
+/** A verifier that asks Cloudflare's siteverify (or the endpoint given) over `fetch`. */
+export function turnstileVerifier(options: TurnstileVerifierOptions = {}): TurnstileVerifier {
+  return (question) =>
+    verifyTurnstile({
+      ...question,
+      // Bound: on Workers, fetch called as a method of another object throws "Illegal invocation".
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      verifyUrl: options.verifyUrl ?? TURNSTILE_VERIFY_URL,
+    });
 }

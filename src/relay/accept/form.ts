@@ -1,0 +1,12 @@
+/** The first step: the submission must name a configured form. */
+import type { FormConfig } from '../config.ts';
+import { passed, type Refusable, RelayError, refused } from '../errors.ts';
+
+export function findForm(forms: Readonly<Record<string, FormConfig>>, formId: string): Refusable<FormConfig> {
+  const form = forms[formId];
+  return form ? passed(form) : refused(unknownForm(formId));
+}
+
+export function unknownForm(formId: string): RelayError {
+  return new RelayError('unknown_form', 404, `There is no form "${formId.slice(0, 64)}"; check the form id in the embed snippet.`);
+}

@@ -1,0 +1,46 @@
+/**
+ * The lead into the outbox, where it is durable before the visitor hears it was accepted. A
+ * retry of a stored submission (same key, same body) gets its first id back.
+ */
+import type { Lead } from '../../schema/lead.ts';
+import type { Submission } from '../../schema/submission.ts';
+import type { FormConfig } from '../config.ts';
+import { passed, type Refusable, RelayError, refused } from '../errors.ts';
+import type { Outbox } from '../outbox.ts';
+
+export interface LeadFacts {
+  id: string;
+  formId: string;
+  form: FormConfig;
+  submission: Submission;
+  idempotencyKey: string | null;
+  bodyHash: string;
+  /** Epoch milliseconds: when the lead is received. */
+  receivedAt: number;
+}
+
+export interface StoredLead {
+  id: string;
+  /** `replayed`: the same key and body were stored before, under `id`. */
+  kind: 'stored' | 'replayed';
+}
+
+export async function storeLead(facts: LeadFacts, outbox: Pick<Outbox, 'accept'>): Promise<Refusable<StoredLead>> {
+  const { fields, attribution, meta } = facts.submission;
+  const lead: Lead = {
+    id: facts.id,
+    formId: facts.formId,
+    receivedAt: new Date(facts.receivedAt).toISOString(),
+    fields,
+    ...(attribution ? { attribution } : {}),
+    ...(meta?.page ? { page: meta.page } : {}),
+    ...(meta?.locale ? { locale: meta.locale } : {}),
+  };
+  const stored = await outbox.accept({ lead, destination: facts.form.destination, idempotencyKey: facts.idempotencyKey, bodyHash: facts.bodyHash });
+  if (stored.kind === 'conflict') {
+    return refused(
+      new RelayError('idempotency_conflict', 409, 'This Idempotency-Key was already used with a different body; use a new key for a new submission.'),
+    );
+  }
+  return passed({ id: stored.id, kind: stored.kind });
+}
