@@ -5,7 +5,7 @@ import { type Bitrix24Lead, startBitrix24Fake } from './fakes/bitrix24.ts';
 
 testDestination({
   type: 'bitrix24',
-  factory: bitrix24,
+  adapter: bitrix24,
   startFake: startBitrix24Fake,
   mapping: { 'attribution.first.utm_source': 'UF_CRM_FIRST_SOURCE', 'attribution.gclid': 'UF_CRM_GCLID' },
   expectStored(stored, lead) {

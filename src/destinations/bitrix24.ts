@@ -7,15 +7,17 @@
  * attempt after an uncertain one first asks `crm.lead.list` for that origin id.
  */
 import * as z from 'zod/mini';
+import type { Checked } from '../schema/checked.ts';
 import { afterCommit, classify, field, isSuccess, joinUrl, resetToMs, send, type VendorAnswer } from './http.ts';
 import { leadNote, leadTitle, mapLead, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
-import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
-import type { DeliveryContext, DeliveryOutcome } from './types.ts';
+import { type AdapterContext, defineDestination } from './define.ts';
+import type { DeliveryOutcome } from './types.ts';
 import type { Lead } from '../schema/lead.ts';
+import { envName } from '../schema/problems.ts';
 
 export const Bitrix24Options = z.strictObject({
-  /** The environment variable holding the inbound webhook URL, e.g. `https://acme.bitrix24.com/rest/1/abc123xyz/`. */
-  webhookUrlEnv: envName,
+  /** The environment variable holding the inbound webhook URL, e.g. `https://acme.bitrix24.com/rest/1/abc123xyz/`. Required. */
+  webhookUrlEnv: envName('BITRIX24_WEBHOOK_URL'),
   /**
    * Replaces the scheme and host of the webhook URL (an on-premise portal behind another name, a
    * fake in tests); the `/rest/USER_ID/CODE/` path is kept.
@@ -61,7 +63,9 @@ const PERMANENT_ERRORS = new Set([
 ]);
 
 /** The `fields` of `crm.lead.add` for this lead. */
-export function bitrix24Fields(lead: Lead, mapping: Mapping, options: z.infer<typeof Bitrix24Options>): Record<string, unknown> {
+type Bitrix24Settings = z.infer<typeof Bitrix24Options>;
+
+export function bitrix24Fields(lead: Lead, mapping: Mapping, options: Bitrix24Settings): Record<string, unknown> {
   const mapped = mapLead(lead, mapping);
   mapNameParts(lead, mapped, 'NAME', 'LAST_NAME');
   const placed = placedFields(lead, mapping, mapped);
@@ -81,71 +85,67 @@ export function bitrix24Fields(lead: Lead, mapping: Mapping, options: z.infer<ty
   return fields;
 }
 
-export function bitrix24(options: Record<string, unknown>, deps: SecretDeps): Built {
-  const parsed = parseOptions(Bitrix24Options, options);
-  if (!parsed.ok) return parsed;
-  const settings = parsed.value;
-  const missing = missingSecrets(deps, { webhookUrlEnv: settings.webhookUrlEnv });
-  if (missing.length) return { ok: false, problems: missing };
+/** One configured Bitrix24 destination: its options, and what its portal last said of its limits. */
+interface Bitrix24Portal {
+  options: Bitrix24Settings;
   /** When Bitrix24 last said the oldest minute of method time will expire (`time.operating_reset_at`). */
-  let operatingResetAt: number | undefined;
-
-  function methodUrl(webhookUrl: string, method: string): string {
-    const url = new URL(webhookUrl);
-    const base = settings.baseUrl ? new URL(url.pathname, settings.baseUrl).toString() : url.toString();
-    return joinUrl(base, `${method}.json`);
-  }
-
-  function outcomeOf(answer: VendorAnswer, method: string, creates: boolean): DeliveryOutcome {
-    const code = field(answer.body, 'error');
-    const description = String(field(answer.body, 'error_description') ?? '');
-    const what = `bitrix24 ${method}`;
-    if (code === 'QUERY_LIMIT_EXCEEDED' || code === 'OVERLOAD_LIMIT') return { kind: 'retry', reason: `${what}: ${code}` };
-    if (code === 'OPERATION_TIME_LIMIT') {
-      // The docs: wait for the reset the last successful answer announced.
-      const afterMs = operatingResetAt === undefined ? undefined : resetToMs(operatingResetAt);
-      return { kind: 'retry', reason: `${what}: ${code}`, afterMs };
-    }
-    if (typeof code === 'string' && PERMANENT_ERRORS.has(code)) return { kind: 'failed', reason: `${what}: ${code} ${description}`.trim() };
-    return classify(answer, what, creates, [code, description].filter(Boolean).join(' '));
-  }
-
-  function remember(answer: VendorAnswer) {
-    const reset = field(answer.body, 'time', 'operating_reset_at');
-    if (typeof reset === 'number') operatingResetAt = reset;
-  }
-
-  async function call(context: DeliveryContext, webhookUrl: string, method: string, json: unknown) {
-    const answer = await send(context, { method: 'POST', url: methodUrl(webhookUrl, method), json });
-    if (isSuccess(answer)) remember(answer);
-    return answer;
-  }
-
-  return {
-    ok: true,
-    value: {
-      type: 'bitrix24',
-      // Leaky bucket: 2 requests/s sustained on every plan but Enterprise (docs: limits.md).
-      pace: { calls: 2, perMs: 1000 },
-      async deliver(lead, context) {
-        const webhookUrl = context.secret(settings.webhookUrlEnv);
-        if (!webhookUrl) return { kind: 'failed', reason: `bitrix24: the environment variable ${settings.webhookUrlEnv} is not set` };
-        // Never echo the value: the URL holds the webhook's secret code.
-        if (!URL.canParse(webhookUrl))
-          return { kind: 'failed', reason: `bitrix24: ${settings.webhookUrlEnv} is not a URL; set it to https://PORTAL/rest/USER_ID/CODE/` };
-        if (context.uncertain) {
-          const found = await call(context, webhookUrl, 'crm.lead.list', { filter: { '=ORIGINATOR_ID': 'leadform', '=ORIGIN_ID': lead.id }, select: ['ID'] });
-          if (!isSuccess(found)) return outcomeOf(found, 'crm.lead.list', false);
-          const id = field(found.body, 'result', 0, 'ID');
-          if (id !== undefined) return { kind: 'exists', remoteId: String(id) };
-        }
-        const fields = bitrix24Fields(lead, mergeMapping(BITRIX24_MAPPING, context.mapping), settings);
-        const answer = await call(context, webhookUrl, 'crm.lead.add', { fields, params: { REGISTER_SONET_EVENT: settings.registerEvent ? 'Y' : 'N' } });
-        const id = field(answer.body, 'result');
-        if (isSuccess(answer) && (typeof id === 'number' || typeof id === 'string')) return { kind: 'delivered', remoteId: String(id) };
-        if (isSuccess(answer)) return afterCommit({ kind: 'retry', reason: 'bitrix24 crm.lead.add: a success without a lead id' });
-        return outcomeOf(answer, 'crm.lead.add', true);
-      },
-    },
-  };
+  operatingResetAt?: number | undefined;
 }
+
+type Bitrix24Context = AdapterContext<{ webhookUrl: string }>;
+
+function methodUrl(portal: Bitrix24Portal, webhookUrl: string, method: string): string {
+  const url = new URL(webhookUrl);
+  const base = portal.options.baseUrl ? new URL(url.pathname, portal.options.baseUrl).toString() : url.toString();
+  return joinUrl(base, `${method}.json`);
+}
+
+function outcomeOf(portal: Bitrix24Portal, answer: VendorAnswer, method: string, creates: boolean): DeliveryOutcome {
+  const code = field(answer.body, 'error');
+  const description = String(field(answer.body, 'error_description') ?? '');
+  const what = `bitrix24 ${method}`;
+  if (code === 'QUERY_LIMIT_EXCEEDED' || code === 'OVERLOAD_LIMIT') return { kind: 'retry', reason: `${what}: ${code}` };
+  if (code === 'OPERATION_TIME_LIMIT') {
+    // The docs: wait for the reset the last successful answer announced.
+    const afterMs = portal.operatingResetAt === undefined ? undefined : resetToMs(portal.operatingResetAt);
+    return { kind: 'retry', reason: `${what}: ${code}`, afterMs };
+  }
+  if (typeof code === 'string' && PERMANENT_ERRORS.has(code)) return { kind: 'failed', reason: `${what}: ${code} ${description}`.trim() };
+  return classify(answer, what, creates, [code, description].filter(Boolean).join(' '));
+}
+
+async function call(portal: Bitrix24Portal, context: Bitrix24Context, method: string, json: unknown) {
+  const answer = await send(context, { method: 'POST', url: methodUrl(portal, context.secrets.webhookUrl, method), json });
+  if (isSuccess(answer)) {
+    const reset = field(answer.body, 'time', 'operating_reset_at');
+    if (typeof reset === 'number') portal.operatingResetAt = reset;
+  }
+  return answer;
+}
+
+export const bitrix24 = defineDestination({
+  type: 'bitrix24',
+  options: Bitrix24Options,
+  secrets: ['webhookUrlEnv'],
+  // Leaky bucket: 2 requests/s sustained on every plan but Enterprise (docs: limits.md).
+  pace: { calls: 2, perMs: 1000 },
+  prepare: (options): Checked<Bitrix24Portal> => ({ ok: true, value: { options } }),
+  async deliver(lead, context, portal) {
+    const { options } = portal;
+    // Never echo the value: the URL holds the webhook's secret code.
+    if (!URL.canParse(context.secrets.webhookUrl))
+      return { kind: 'failed', reason: `bitrix24: ${options.webhookUrlEnv} is not a URL; set it to https://PORTAL/rest/USER_ID/CODE/` };
+    if (context.uncertain) {
+      const found = await call(portal, context, 'crm.lead.list', { filter: { '=ORIGINATOR_ID': 'leadform', '=ORIGIN_ID': lead.id }, select: ['ID'] });
+      if (!isSuccess(found)) return outcomeOf(portal, found, 'crm.lead.list', false);
+      const id = field(found.body, 'result', 0, 'ID');
+      if (id !== undefined) return { kind: 'exists', remoteId: String(id) };
+    }
+    const fields = bitrix24Fields(lead, mergeMapping(BITRIX24_MAPPING, context.mapping), options);
+    const answer = await call(portal, context, 'crm.lead.add', { fields, params: { REGISTER_SONET_EVENT: options.registerEvent ? 'Y' : 'N' } });
+    const id = field(answer.body, 'result');
+    if (isSuccess(answer) && (typeof id === 'number' || typeof id === 'string')) return { kind: 'delivered', remoteId: String(id) };
+    if (isSuccess(answer)) return afterCommit({ kind: 'retry', reason: 'bitrix24 crm.lead.add: a success without a lead id' });
+    return outcomeOf(portal, answer, 'crm.lead.add', true);
+  },
+});

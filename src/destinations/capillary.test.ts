@@ -8,7 +8,7 @@ const mapping = { 'attribution.utm_source': 'utm_source', 'attribution.utm_campa
 
 testDestination({
   type: 'capillary',
-  factory: capillary,
+  adapter: capillary,
   startFake: startCapillaryFake,
   mapping,
   expectStored(stored, lead) {

@@ -19,23 +19,25 @@ import { classify, field, isSuccess, joinUrl, send, type VendorAnswer, type Vend
 import { findAmongRecentLeads } from './recent-leads.ts';
 import { leadNote, mapLead, mergeMapping, placedFields, submissionMarker, type Mapping } from './mapping.ts';
 import { md5Hex } from './md5.ts';
-import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
-import type { DeliveryContext, DeliveryOutcome } from './types.ts';
+import { type AdapterContext, defineDestination, type Secrets } from './define.ts';
+import type { DeliveryOutcome } from './types.ts';
+import type { Checked } from '../schema/checked.ts';
 import type { Lead } from '../schema/lead.ts';
+import { envName } from '../schema/problems.ts';
 
 export const CapillaryOptions = z.strictObject({
   /** The org's cluster: `https://{cluster}.api.capillarytech.com`. @default "apac" */
   cluster: z._default(z.enum(['apac', 'apac2', 'eu', 'us']), 'apac'),
   /** Overrides the cluster host (a sandbox, a fake in tests). @default from `cluster` */
   baseUrl: z.optional(z.url()),
-  /** Basic auth: environment variable holding the till id (user name). */
-  tillIdEnv: z.optional(envName),
-  /** Basic auth: environment variable holding the till's password (sent as its md5). */
-  passwordEnv: z.optional(envName),
-  /** OAuth: environment variable holding the client key. */
-  oauthKeyEnv: z.optional(envName),
-  /** OAuth: environment variable holding the client secret. */
-  oauthSecretEnv: z.optional(envName),
+  /** Basic auth: environment variable holding the till id (user name). @default none (then OAuth) */
+  tillIdEnv: z.optional(envName('CAPILLARY_TILL_ID')),
+  /** Basic auth: environment variable holding the till's password (sent as its md5). @default none (then OAuth) */
+  passwordEnv: z.optional(envName('CAPILLARY_PASSWORD')),
+  /** OAuth: environment variable holding the client key. @default none (then Basic auth) */
+  oauthKeyEnv: z.optional(envName('CAPILLARY_OAUTH_KEY')),
+  /** OAuth: environment variable holding the client secret. @default none (then Basic auth) */
+  oauthSecretEnv: z.optional(envName('CAPILLARY_OAUTH_SECRET')),
   /** What the lead is for: a SKU, brand or category name by `type`, or your own label. @default the form id */
   leadFor: z.optional(z.string().check(z.minLength(1))),
   /** @default "CUSTOM" */
@@ -52,6 +54,17 @@ export const CapillaryOptions = z.strictObject({
   lookupLimit: z._default(z.int().check(z.minimum(1), z.maximum(100_000)), 10_000),
 });
 type CapillarySettings = z.infer<typeof CapillaryOptions>;
+const CAPILLARY_SECRETS = ['tillIdEnv', 'passwordEnv', 'oauthKeyEnv', 'oauthSecretEnv'] as const;
+type CapillaryContext = AdapterContext<Secrets<CapillarySettings, (typeof CAPILLARY_SECRETS)[number]>>;
+
+/** One configured Capillary destination: its options, how it authenticates, and its cached OAuth token. */
+interface CapillaryOrg {
+  settings: CapillarySettings;
+  /** Basic auth (till id and password), else OAuth. */
+  basic: boolean;
+  baseUrl: string;
+  token?: { value: string; expiresAt: number } | undefined;
+}
 
 /** The fields of a listed lead the lookup reads. */
 interface CapillaryListedLead {
@@ -96,109 +109,93 @@ function errorsDetail(answer: VendorAnswer): string {
   return Array.isArray(errors) ? errors.map((error) => `${field(error, 'code') ?? ''} ${field(error, 'message') ?? ''}`.trim()).join('; ') : '';
 }
 
-export function capillary(options: Record<string, unknown>, deps: SecretDeps): Built {
-  const parsed = parseOptions(CapillaryOptions, options);
-  if (!parsed.ok) return parsed;
-  const settings = parsed.value;
-  const basic = Boolean(settings.tillIdEnv || settings.passwordEnv);
-  const oauth = Boolean(settings.oauthKeyEnv || settings.oauthSecretEnv);
-  if (basic === oauth || (basic && !(settings.tillIdEnv && settings.passwordEnv)) || (oauth && !(settings.oauthKeyEnv && settings.oauthSecretEnv))) {
-    return {
-      ok: false,
-      problems: ['tillIdEnv: name the auth secrets: either tillIdEnv and passwordEnv (Basic auth) or oauthKeyEnv and oauthSecretEnv (OAuth), not both'],
-    };
-  }
-  const missing = missingSecrets(
-    deps,
-    basic
-      ? { tillIdEnv: settings.tillIdEnv, passwordEnv: settings.passwordEnv }
-      : { oauthKeyEnv: settings.oauthKeyEnv, oauthSecretEnv: settings.oauthSecretEnv },
-  );
-  if (missing.length) return { ok: false, problems: missing };
-  const baseUrl = settings.baseUrl ?? `https://${settings.cluster}.api.capillarytech.com`;
-  let token: { value: string; expiresAt: number } | undefined;
-
-  const outcomeOf = (answer: VendorAnswer, what: string, creates: boolean): DeliveryOutcome => {
-    const detail = errorsDetail(answer);
-    if (answer.status === 521) return { kind: 'retry', reason: `capillary ${what}: HTTP 521 (a concurrent action on this customer) ${detail}`.trim() };
-    return classify(answer, `capillary ${what}`, creates, detail);
-  };
-
-  /** Basic credentials, or a cached OAuth token (a fresh one when `renew`). */
-  async function authHeaders(context: DeliveryContext, renew: boolean): Promise<Record<string, string> | DeliveryOutcome> {
-    if (basic) {
-      const till = context.secret(settings.tillIdEnv!);
-      const password = context.secret(settings.passwordEnv!);
-      if (!till || !password)
-        return { kind: 'failed', reason: `capillary: the environment variable ${till ? settings.passwordEnv : settings.tillIdEnv} is not set` };
-      return { Authorization: `Basic ${btoa(`${till}:${md5Hex(password)}`)}` };
-    }
-    if (!renew && token && token.expiresAt > Date.now() + 30_000) return { 'X-CAP-API-OAUTH-TOKEN': token.value };
-    const key = context.secret(settings.oauthKeyEnv!);
-    const secret = context.secret(settings.oauthSecretEnv!);
-    if (!key || !secret)
-      return { kind: 'failed', reason: `capillary: the environment variable ${key ? settings.oauthSecretEnv : settings.oauthKeyEnv} is not set` };
-    const answer = await send(context, { method: 'POST', url: joinUrl(baseUrl, '/v3/oauth/token/generate'), json: { key, secret } });
-    const accessToken = field(answer.body, 'data', 'accessToken');
-    if (!isSuccess(answer) || typeof accessToken !== 'string') return outcomeOf(answer, 'oauth token', false);
-    const expiresIn = Number(field(answer.body, 'data', 'expiresIn'));
-    token = { value: accessToken, expiresAt: Date.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 10 * 60_000) };
-    return { 'X-CAP-API-OAUTH-TOKEN': token.value };
-  }
-
-  async function callOnce(context: DeliveryContext, request: Omit<VendorRequest, 'headers'>, renew: boolean): Promise<VendorAnswer | DeliveryOutcome> {
-    const headers = await authHeaders(context, renew);
-    return 'kind' in headers ? (headers as DeliveryOutcome) : send(context, { ...request, headers: headers as Record<string, string> });
-  }
-
-  /** One call with auth; an OAuth 401 (a token revoked or expired early) renews the token and tries once more. */
-  async function call(context: DeliveryContext, request: Omit<VendorRequest, 'headers'>): Promise<VendorAnswer | DeliveryOutcome> {
-    const answer = await callOnce(context, request, false);
-    if (!oauth || 'kind' in answer || answer.status !== 401) return answer;
-    token = undefined;
-    return callOnce(context, request, true);
-  }
-
-  /** The lead an earlier attempt created, if Capillary has it. */
-  function findEarlier(lead: Lead, context: DeliveryContext) {
-    const marker = submissionMarker(lead);
-    const createdOn = Date.parse(capillaryDate(lead.receivedAt));
-    return findAmongRecentLeads<CapillaryListedLead>({
-      maxPages: Math.ceil(settings.lookupLimit / LOOKUP_PAGE),
-      async readPage(index) {
-        const query = `/v2/leads?type=${settings.type}&sortBy=createdon&sortOrder=DESC&limit=${LOOKUP_PAGE}&offset=${index * LOOKUP_PAGE}`;
-        const answer = await call(context, { method: 'GET', url: joinUrl(baseUrl, query) });
-        if ('kind' in answer) return answer;
-        if (!isSuccess(answer)) return outcomeOf(answer, 'lead search', false);
-        const items = (field(answer.body, 'data') ?? []) as CapillaryListedLead[];
-        return { items, more: items.length === LOOKUP_PAGE };
-      },
-      isEarlierAttempt: (item) => item.followUpDetails?.some((followUp) => followUp.notes?.includes(marker)) ?? false,
-      predatesSubmission: (item) => Date.parse(item.createdOn ?? '') < createdOn,
-    });
-  }
-
-  return {
-    ok: true,
-    value: {
-      type: 'capillary',
-      // Capillary rate-limits per org without a published figure: no pace is declared, its 429s are honoured.
-      async deliver(lead, context) {
-        if (context.uncertain) {
-          const earlier = await findEarlier(lead, context);
-          if ('outcome' in earlier) return earlier.outcome;
-          if (earlier.found) return { kind: 'exists', remoteId: String(earlier.found.id) };
-        }
-        const body = capillaryBody(lead, mergeMapping(CAPILLARY_MAPPING, context.mapping), settings);
-        if (!body.identifier) return { kind: 'failed', reason: 'capillary: the lead has no email or phone to name the customer by' };
-        const answer = await call(context, { method: 'POST', url: joinUrl(baseUrl, '/v2/leads'), json: body });
-        if ('kind' in answer) return answer;
-        const id = field(answer.body, 'id');
-        if ((answer.status === 200 || answer.status === 201) && id !== undefined) return { kind: 'delivered', remoteId: String(id) };
-        // A 201 without a lead is a refusal spelled out in errors[]: sending it again changes nothing.
-        if (answer.status === 201) return { kind: 'failed', reason: `capillary lead: partial failure without a lead: ${errorsDetail(answer)}` };
-        return outcomeOf(answer, 'lead', true);
-      },
-    },
-  };
+function outcomeOf(answer: VendorAnswer, what: string, creates: boolean): DeliveryOutcome {
+  const detail = errorsDetail(answer);
+  if (answer.status === 521) return { kind: 'retry', reason: `capillary ${what}: HTTP 521 (a concurrent action on this customer) ${detail}`.trim() };
+  return classify(answer, `capillary ${what}`, creates, detail);
 }
+
+/** Basic credentials, or a cached OAuth token (a fresh one when `renew`). */
+async function authHeaders(org: CapillaryOrg, context: CapillaryContext, renew: boolean): Promise<Record<string, string> | DeliveryOutcome> {
+  // `prepare` made sure the options name both secrets of the chosen way, so both are read.
+  const { tillId, password, oauthKey, oauthSecret } = context.secrets;
+  if (org.basic) return { Authorization: `Basic ${btoa(`${tillId!}:${md5Hex(password!)}`)}` };
+  if (!renew && org.token && org.token.expiresAt > Date.now() + 30_000) return { 'X-CAP-API-OAUTH-TOKEN': org.token.value };
+  const answer = await send(context, { method: 'POST', url: joinUrl(org.baseUrl, '/v3/oauth/token/generate'), json: { key: oauthKey!, secret: oauthSecret! } });
+  const accessToken = field(answer.body, 'data', 'accessToken');
+  if (!isSuccess(answer) || typeof accessToken !== 'string') return outcomeOf(answer, 'oauth token', false);
+  const expiresIn = Number(field(answer.body, 'data', 'expiresIn'));
+  org.token = { value: accessToken, expiresAt: Date.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 10 * 60_000) };
+  return { 'X-CAP-API-OAUTH-TOKEN': org.token.value };
+}
+
+async function callOnce(
+  org: CapillaryOrg,
+  context: CapillaryContext,
+  request: Omit<VendorRequest, 'headers'>,
+  renew: boolean,
+): Promise<VendorAnswer | DeliveryOutcome> {
+  const headers = await authHeaders(org, context, renew);
+  return 'kind' in headers ? (headers as DeliveryOutcome) : send(context, { ...request, headers: headers as Record<string, string> });
+}
+
+/** One call with auth; an OAuth 401 (a token revoked or expired early) renews the token and tries once more. */
+async function call(org: CapillaryOrg, context: CapillaryContext, request: Omit<VendorRequest, 'headers'>): Promise<VendorAnswer | DeliveryOutcome> {
+  const answer = await callOnce(org, context, request, false);
+  if (org.basic || 'kind' in answer || answer.status !== 401) return answer;
+  org.token = undefined;
+  return callOnce(org, context, request, true);
+}
+
+/** The lead an earlier attempt created, if Capillary has it. */
+function findEarlier(org: CapillaryOrg, lead: Lead, context: CapillaryContext) {
+  const marker = submissionMarker(lead);
+  const createdOn = Date.parse(capillaryDate(lead.receivedAt));
+  return findAmongRecentLeads<CapillaryListedLead>({
+    maxPages: Math.ceil(org.settings.lookupLimit / LOOKUP_PAGE),
+    async readPage(index) {
+      const query = `/v2/leads?type=${org.settings.type}&sortBy=createdon&sortOrder=DESC&limit=${LOOKUP_PAGE}&offset=${index * LOOKUP_PAGE}`;
+      const answer = await call(org, context, { method: 'GET', url: joinUrl(org.baseUrl, query) });
+      if ('kind' in answer) return answer;
+      if (!isSuccess(answer)) return outcomeOf(answer, 'lead search', false);
+      const items = (field(answer.body, 'data') ?? []) as CapillaryListedLead[];
+      return { items, more: items.length === LOOKUP_PAGE };
+    },
+    isEarlierAttempt: (item) => item.followUpDetails?.some((followUp) => followUp.notes?.includes(marker)) ?? false,
+    predatesSubmission: (item) => Date.parse(item.createdOn ?? '') < createdOn,
+  });
+}
+
+export const capillary = defineDestination({
+  type: 'capillary',
+  options: CapillaryOptions,
+  secrets: CAPILLARY_SECRETS,
+  // Capillary rate-limits per org without a published figure: no pace is declared, its 429s are honoured.
+  prepare(settings): Checked<CapillaryOrg> {
+    const basic = Boolean(settings.tillIdEnv || settings.passwordEnv);
+    const oauth = Boolean(settings.oauthKeyEnv || settings.oauthSecretEnv);
+    if (basic === oauth || (basic && !(settings.tillIdEnv && settings.passwordEnv)) || (oauth && !(settings.oauthKeyEnv && settings.oauthSecretEnv))) {
+      return {
+        ok: false,
+        problems: ['tillIdEnv: name the auth secrets: either tillIdEnv and passwordEnv (Basic auth) or oauthKeyEnv and oauthSecretEnv (OAuth), not both'],
+      };
+    }
+    return { ok: true, value: { settings, basic, baseUrl: settings.baseUrl ?? `https://${settings.cluster}.api.capillarytech.com` } };
+  },
+  async deliver(lead, context, org) {
+    if (context.uncertain) {
+      const earlier = await findEarlier(org, lead, context);
+      if ('outcome' in earlier) return earlier.outcome;
+      if (earlier.found) return { kind: 'exists', remoteId: String(earlier.found.id) };
+    }
+    const body = capillaryBody(lead, mergeMapping(CAPILLARY_MAPPING, context.mapping), org.settings);
+    if (!body.identifier) return { kind: 'failed', reason: 'capillary: the lead has no email or phone to name the customer by' };
+    const answer = await call(org, context, { method: 'POST', url: joinUrl(org.baseUrl, '/v2/leads'), json: body });
+    if ('kind' in answer) return answer;
+    const id = field(answer.body, 'id');
+    if ((answer.status === 200 || answer.status === 201) && id !== undefined) return { kind: 'delivered', remoteId: String(id) };
+    // A 201 without a lead is a refusal spelled out in errors[]: sending it again changes nothing.
+    if (answer.status === 201) return { kind: 'failed', reason: `capillary lead: partial failure without a lead: ${errorsDetail(answer)}` };
+    return outcomeOf(answer, 'lead', true);
+  },
+});

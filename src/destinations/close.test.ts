@@ -5,7 +5,7 @@ import { type CloseLead, startCloseFake } from './fakes/close.ts';
 
 testDestination({
   type: 'close',
-  factory: close,
+  adapter: close,
   startFake: startCloseFake,
   mapping: { 'attribution.utm_source': 'cf_UtmSource1234', 'attribution.utm_campaign': 'custom.cf_UtmCampaign5678' },
   expectStored(stored, lead) {

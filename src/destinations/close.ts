@@ -12,18 +12,19 @@
  * that, and nothing past that lead is newer whether Close sorts by creation or by update.
  */
 import * as z from 'zod/mini';
-import { afterCommit, classify, field, isSuccess, joinUrl, send } from './http.ts';
+import { afterCommit, classify, field, isSuccess, joinUrl, type SendContext, send, type VendorAnswer } from './http.ts';
 import { findAmongRecentLeads } from './recent-leads.ts';
 import { leadNote, mapLead, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
-import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
-import type { DeliveryContext, DeliveryOutcome } from './types.ts';
+import { defineDestination } from './define.ts';
+import type { DeliveryOutcome } from './types.ts';
 import type { Lead } from '../schema/lead.ts';
+import { envName } from '../schema/problems.ts';
 
 export const CloseOptions = z.strictObject({
   /** @default "https://api.close.com" */
   baseUrl: z._default(z.url(), 'https://api.close.com'),
-  /** Environment variable holding the API key (Settings > Developer > API keys). */
-  apiKeyEnv: envName,
+  /** Environment variable holding the API key (Settings > Developer > API keys). Required. */
+  apiKeyEnv: envName('CLOSE_API_KEY'),
   /** `status_id` of new leads. @default the organization's first status */
   statusId: z.optional(z.string()),
   /**
@@ -33,6 +34,7 @@ export const CloseOptions = z.strictObject({
    */
   lookupPages: z._default(z.int().check(z.minimum(1), z.maximum(1000)), 100),
 });
+type CloseSettings = z.infer<typeof CloseOptions>;
 
 /** The fields of a listed lead the lookup reads. */
 interface CloseListedLead {
@@ -82,70 +84,59 @@ export function closeBody(lead: Lead, mapping: Mapping, statusId?: string): Reco
   return body;
 }
 
-export function close(options: Record<string, unknown>, deps: SecretDeps): Built {
-  const parsed = parseOptions(CloseOptions, options);
-  if (!parsed.ok) return parsed;
-  const settings = parsed.value;
-  const missing = missingSecrets(deps, { apiKeyEnv: settings.apiKeyEnv });
-  if (missing.length) return { ok: false, problems: missing };
-
-  const outcomeOf = (answer: Awaited<ReturnType<typeof send>>, what: string, creates: boolean): DeliveryOutcome => {
-    const errors = field(answer.body, 'errors');
-    const fieldErrors = field(answer.body, 'field-errors');
-    const error = field(answer.body, 'error');
-    const detail = [
-      Array.isArray(errors) && errors.length ? JSON.stringify(errors) : '',
-      fieldErrors ? JSON.stringify(fieldErrors) : '',
-      typeof error === 'string' ? error : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    return classify(answer, `close ${what}`, creates, detail);
-  };
-
-  /** The lead an earlier attempt created, if Close has it. */
-  function findEarlier(lead: Lead, context: DeliveryContext, authorization: string) {
-    const marker = submissionMarker(lead);
-    const receivedSince = Date.parse(lead.receivedAt) - CLOCK_SKEW_MS;
-    return findAmongRecentLeads<CloseListedLead>({
-      maxPages: settings.lookupPages,
-      async readPage(index) {
-        const query = `/api/v1/lead/?_limit=${LOOKUP_PAGE}&_skip=${index * LOOKUP_PAGE}&_fields=id,description,date_updated`;
-        const answer = await send(context, { method: 'GET', url: joinUrl(settings.baseUrl, query), headers: { Authorization: authorization } });
-        if (!isSuccess(answer)) return outcomeOf(answer, 'lead list', false);
-        return { items: (field(answer.body, 'data') ?? []) as CloseListedLead[], more: field(answer.body, 'has_more') === true };
-      },
-      isEarlierAttempt: (item) => item.description?.includes(marker) ?? false,
-      predatesSubmission: (item) => Date.parse(item.date_updated ?? '') < receivedSince,
-    });
-  }
-
-  return {
-    ok: true,
-    value: {
-      type: 'close',
-      // Close publishes its limits per organization in the RateLimit header, not as one number: no pace is declared, the header is honoured.
-      async deliver(lead, context) {
-        const apiKey = context.secret(settings.apiKeyEnv);
-        if (!apiKey) return { kind: 'failed', reason: `close: the environment variable ${settings.apiKeyEnv} is not set` };
-        const authorization = `Basic ${btoa(`${apiKey}:`)}`;
-        if (context.uncertain) {
-          const earlier = await findEarlier(lead, context, authorization);
-          if ('outcome' in earlier) return earlier.outcome;
-          if (earlier.found?.id) return { kind: 'exists', remoteId: earlier.found.id };
-        }
-        const body = closeBody(lead, mergeMapping(CLOSE_MAPPING, context.mapping), settings.statusId);
-        const answer = await send(context, {
-          method: 'POST',
-          url: joinUrl(settings.baseUrl, '/api/v1/lead/'),
-          headers: { Authorization: authorization },
-          json: body,
-        });
-        const id = field(answer.body, 'id');
-        if (isSuccess(answer) && typeof id === 'string') return { kind: 'delivered', remoteId: id };
-        if (isSuccess(answer)) return afterCommit({ kind: 'retry', reason: 'close lead: a success without a lead id' });
-        return outcomeOf(answer, 'lead', true);
-      },
-    },
-  };
+function outcomeOf(answer: VendorAnswer, what: string, creates: boolean): DeliveryOutcome {
+  const errors = field(answer.body, 'errors');
+  const fieldErrors = field(answer.body, 'field-errors');
+  const error = field(answer.body, 'error');
+  const detail = [
+    Array.isArray(errors) && errors.length ? JSON.stringify(errors) : '',
+    fieldErrors ? JSON.stringify(fieldErrors) : '',
+    typeof error === 'string' ? error : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return classify(answer, `close ${what}`, creates, detail);
 }
+
+/** The lead an earlier attempt created, if Close has it. */
+function findEarlier(lead: Lead, context: SendContext, settings: CloseSettings, authorization: string) {
+  const marker = submissionMarker(lead);
+  const receivedSince = Date.parse(lead.receivedAt) - CLOCK_SKEW_MS;
+  return findAmongRecentLeads<CloseListedLead>({
+    maxPages: settings.lookupPages,
+    async readPage(index) {
+      const query = `/api/v1/lead/?_limit=${LOOKUP_PAGE}&_skip=${index * LOOKUP_PAGE}&_fields=id,description,date_updated`;
+      const answer = await send(context, { method: 'GET', url: joinUrl(settings.baseUrl, query), headers: { Authorization: authorization } });
+      if (!isSuccess(answer)) return outcomeOf(answer, 'lead list', false);
+      return { items: (field(answer.body, 'data') ?? []) as CloseListedLead[], more: field(answer.body, 'has_more') === true };
+    },
+    isEarlierAttempt: (item) => item.description?.includes(marker) ?? false,
+    predatesSubmission: (item) => Date.parse(item.date_updated ?? '') < receivedSince,
+  });
+}
+
+export const close = defineDestination({
+  type: 'close',
+  options: CloseOptions,
+  secrets: ['apiKeyEnv'],
+  // Close publishes its limits per organization in the RateLimit header, not as one number: no pace is declared, the header is honoured.
+  async deliver(lead, context, settings) {
+    const authorization = `Basic ${btoa(`${context.secrets.apiKey}:`)}`;
+    if (context.uncertain) {
+      const earlier = await findEarlier(lead, context, settings, authorization);
+      if ('outcome' in earlier) return earlier.outcome;
+      if (earlier.found?.id) return { kind: 'exists', remoteId: earlier.found.id };
+    }
+    const body = closeBody(lead, mergeMapping(CLOSE_MAPPING, context.mapping), settings.statusId);
+    const answer = await send(context, {
+      method: 'POST',
+      url: joinUrl(settings.baseUrl, '/api/v1/lead/'),
+      headers: { Authorization: authorization },
+      json: body,
+    });
+    const id = field(answer.body, 'id');
+    if (isSuccess(answer) && typeof id === 'string') return { kind: 'delivered', remoteId: id };
+    if (isSuccess(answer)) return afterCommit({ kind: 'retry', reason: 'close lead: a success without a lead id' });
+    return outcomeOf(answer, 'lead', true);
+  },
+});

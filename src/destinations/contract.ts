@@ -1,18 +1,21 @@
 /**
  * The one contract every destination keeps, run against the adapter and a fake of its vendor
  * (in the spirit of unstorage's `testDriver`): each adapter's test file is a call to
- * `testDestination` with its factory, its fake, and how its vendor stores a lead.
+ * `testDestination` with its adapter (made by `defineDestination`), its fake, and how its vendor
+ * stores a lead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PARAM_LENGTH } from '../schema/attribution-keys.ts';
+import type { DestinationAdapter } from './define.ts';
 import type { FakeVendor } from './fakes/server.ts';
-import type { Built, SecretDeps } from './options.ts';
+import type { DestinationDeps } from './index.ts';
 import type { DeliveryContext, DeliveryOutcome, Destination } from './types.ts';
 import type { Lead } from '../schema/lead.ts';
+import { namedSecrets } from '../schema/problems.ts';
 
 export interface DestinationSubject<Fake extends FakeVendor = FakeVendor> {
   type: string;
-  factory: (options: Record<string, unknown>, deps: SecretDeps) => Built;
+  adapter: DestinationAdapter<DestinationDeps>;
   startFake: () => Promise<Fake>;
   /** The form's mapping the contract delivers with (custom fields, overrides). */
   mapping?: Record<string, string>;
@@ -91,7 +94,7 @@ export function testDestination<Fake extends FakeVendor>(subject: DestinationSub
     afterAll(() => fake.close());
 
     function build(env: Record<string, string>): Destination {
-      const built = subject.factory(fake.options, { secret: (name) => env[name] });
+      const built = subject.adapter(fake.options, { secret: (name) => env[name] });
       if (!built.ok) throw new Error(built.problems.join('\n'));
       expect(built.value.type).toBe(subject.type);
       return built.value;
@@ -197,10 +200,39 @@ export function testDestination<Fake extends FakeVendor>(subject: DestinationSub
     });
 
     it('reports a missing secret at start-up, naming the variable', () => {
-      const built = subject.factory(fake.options, { secret: () => undefined });
+      const built = subject.adapter(fake.options, { secret: () => undefined });
       expect(built.ok).toBe(false);
       const names = Object.keys(fake.env);
       expect((built as { problems: string[] }).problems.join('\n')).toContain(names[0]);
+      const [key, name] = namedSecrets(fake.options, subject.adapter.secrets)[0]!;
+      expect((built as { problems: string[] }).problems).toContain(
+        `${key}: the environment variable ${name} is not set; set it to the secret before starting the relay`,
+      );
+    });
+
+    it('declares as its secrets exactly the options that name the credentials', () => {
+      expect(subject.adapter.type).toBe(subject.type);
+      const named = namedSecrets(fake.options, subject.adapter.secrets).map(([, name]) => name);
+      expect(named.sort()).toEqual(Object.keys(fake.env).sort());
+    });
+
+    it('fails an attempt whose secret is gone by delivery time, naming the variable, and calls nobody', async () => {
+      const before = fake.requests.length;
+      const outcome = await deliver(sampleLead(), { env: {} });
+      const [, name] = namedSecrets(fake.options, subject.adapter.secrets)[0]!;
+      expect(outcome).toEqual({ kind: 'failed', reason: `${subject.type}: the environment variable ${name} is not set` });
+      expect(fake.requests.length).toBe(before);
+    });
+
+    it('names a misspelt option together with the option probably meant', () => {
+      const [key] = namedSecrets(fake.options, subject.adapter.secrets)[0]!;
+      const misspelt = key.replace(/Env$/, 'env');
+      const { [key]: value, ...rest } = fake.options;
+      const built = subject.adapter({ ...rest, [misspelt]: value }, {});
+      expect(built.ok).toBe(false);
+      expect((built as { problems: string[] }).problems).toContain(
+        `(options): unknown key(s) "${misspelt}" (did you mean "${key}"?); remove them or check their spelling`,
+      );
     });
   });
 }

@@ -34,6 +34,6 @@ it('a missing secret stops start-up with the destination, the option and the var
   });
   expect(built).toEqual({
     ok: false,
-    problems: ['destinations.close: apiKeyEnv: the environment variable CLOSE_API_KEY is not set; set it to the secret (never write the secret in the config)'],
+    problems: ['destinations.close.apiKeyEnv: the environment variable CLOSE_API_KEY is not set; set it to the secret before starting the relay'],
   });
 });

@@ -24,8 +24,11 @@ export interface VendorRequest {
   rawBody?: string;
 }
 
+/** What `send` needs of an attempt's context: the network, the pacer and the timeout. */
+export type SendContext = Pick<DeliveryContext, 'fetch' | 'pace' | 'signal'>;
+
 /** Paces, then sends one request to the vendor. Never throws: a lost request comes back as status 0. */
-export async function send(context: DeliveryContext, request: VendorRequest): Promise<VendorAnswer> {
+export async function send(context: SendContext, request: VendorRequest): Promise<VendorAnswer> {
   await context.pace();
   try {
     const response = await context.fetch(request.url, {

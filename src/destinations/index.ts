@@ -1,9 +1,11 @@
 /**
  * The registry of destination adapters. Runtime entries build destinations through it; the relay
- * core receives the built ones and never imports an adapter itself.
+ * core receives the built ones and never imports an adapter itself. A new CRM is its own file
+ * (made with `defineDestination`, define.ts) and one line in `ADAPTERS`.
  */
 import type { Checked } from '../schema/checked.ts';
-import type { DestinationConfig } from '../relay/config.ts';
+import { within } from '../schema/problems.ts';
+import type { SecretDeps } from './define.ts';
 import { sandbox, type SandboxInbox } from './sandbox.ts';
 import type { Destination, DestinationFactory } from './types.ts';
 import { webhook } from './webhook.ts';
@@ -13,30 +15,28 @@ import { close } from './close.ts';
 import { capillary } from './capillary.ts';
 import { pipedrive } from './pipedrive.ts';
 
-export interface DestinationDeps {
+/** What the runtime gives every factory: `secret` (see SecretDeps) and, where it has one, the sandbox's inbox. */
+export interface DestinationDeps extends SecretDeps {
   sandboxInbox?: SandboxInbox;
-  /**
-   * Reads a secret from the environment. When given, each factory checks at start-up that the
-   * variables its options name are set, so a missing one stops the relay with its name.
-   */
-  secret?: (name: string) => string | undefined;
 }
 
-export const destinationFactories: Record<string, DestinationFactory<DestinationDeps>> = {
-  sandbox,
-  webhook,
-  bitrix24,
-  leadsquared,
-  close,
-  capillary,
-  pipedrive,
-};
+/** One configuration entry under `destinations`: the adapter's `type` and its own options. */
+export interface DestinationEntry {
+  type: string;
+  [option: string]: unknown;
+}
+
+/** Every adapter the relay ships, each named by its own `type`. */
+const ADAPTERS: readonly (DestinationFactory<DestinationDeps> & { type: string })[] = [sandbox, webhook, bitrix24, leadsquared, close, capillary, pipedrive];
+
+/** The adapters by type. Passed to `parseConfig`, it also tells which options of each type are secrets. */
+export const destinationFactories: Record<string, DestinationFactory<DestinationDeps>> = Object.fromEntries(ADAPTERS.map((adapter) => [adapter.type, adapter]));
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);
 
 /** Builds every configured destination, or lists what is wrong with their options. */
 export function createDestinations(
-  configs: Record<string, DestinationConfig>,
+  configs: Record<string, DestinationEntry>,
   deps: DestinationDeps,
   /** The adapters to build from; a runtime may add its own (a private CRM, a test double). */
   factories: Record<string, DestinationFactory<DestinationDeps>> = destinationFactories,
@@ -51,7 +51,7 @@ export function createDestinations(
     }
     const built = factory(options, deps);
     if (built.ok) destinations.set(name, built.value);
-    else problems.push(...built.problems.map((problem) => `destinations.${name}: ${problem}`));
+    else problems.push(...within(`destinations.${name}`, built.problems));
   }
   return problems.length ? { ok: false, problems } : { ok: true, value: destinations };
 }

@@ -24,7 +24,7 @@ function expectStored(stored: unknown, lead: ReturnType<typeof sampleLead>) {
   expect(record.Notes).toContain(`leadform submission ${lead.id}`);
 }
 
-testDestination({ type: 'leadsquared', factory: leadsquared, startFake: startLeadSquaredFake, mapping: { 'attribution.gclid': 'mx_GCLID' }, expectStored });
+testDestination({ type: 'leadsquared', adapter: leadsquared, startFake: startLeadSquaredFake, mapping: { 'attribution.gclid': 'mx_GCLID' }, expectStored });
 
 const context = (env: Record<string, string>, uncertain = false): DeliveryContext => ({
   fetch,

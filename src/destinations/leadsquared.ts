@@ -9,8 +9,9 @@
 import * as z from 'zod/mini';
 import { classify, field, isSuccess, joinUrl, send } from './http.ts';
 import { leadNote, mapLead, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
-import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
+import { defineDestination } from './define.ts';
 import type { Lead } from '../schema/lead.ts';
+import { envName } from '../schema/problems.ts';
 
 export const LeadSquaredOptions = z.strictObject({
   /**
@@ -19,10 +20,10 @@ export const LeadSquaredOptions = z.strictObject({
    * @default "https://api.leadsquared.com"
    */
   baseUrl: z._default(z.url(), 'https://api.leadsquared.com'),
-  /** Environment variable holding the access key. */
-  accessKeyEnv: envName,
-  /** Environment variable holding the secret key. */
-  secretKeyEnv: envName,
+  /** Environment variable holding the access key. Required. */
+  accessKeyEnv: envName('LSQ_ACCESS_KEY'),
+  /** Environment variable holding the secret key. Required. */
+  secretKeyEnv: envName('LSQ_SECRET_KEY'),
   /**
    * `createOrUpdate` (find-or-create, safe to retry) or `create` (a returning visitor's lead is
    * refused, as LeadSquared refuses a second lead with the same email or phone). @default "createOrUpdate"
@@ -63,52 +64,40 @@ export function leadSquaredBody(lead: Lead, mapping: Mapping, noteAttribute: str
   return [...mapped].map(([Attribute, Value]) => ({ Attribute, Value }));
 }
 
-export function leadsquared(options: Record<string, unknown>, deps: SecretDeps): Built {
-  const parsed = parseOptions(LeadSquaredOptions, options);
-  if (!parsed.ok) return parsed;
-  const settings = parsed.value;
-  const missing = missingSecrets(deps, { accessKeyEnv: settings.accessKeyEnv, secretKeyEnv: settings.secretKeyEnv });
-  if (missing.length) return { ok: false, problems: missing };
-  const method = settings.operation === 'create' ? 'Lead.Create' : 'Lead.CreateOrUpdate';
-  return {
-    ok: true,
-    value: {
-      type: 'leadsquared',
-      // The documented limit is 25 calls in 5 s; stay under it with room for the account's other integrations.
-      pace: { calls: 20, perMs: 5000 },
-      async deliver(lead, context) {
-        const accessKey = context.secret(settings.accessKeyEnv);
-        const secretKey = context.secret(settings.secretKeyEnv);
-        if (!accessKey || !secretKey)
-          return { kind: 'failed', reason: `leadsquared: the environment variable ${accessKey ? settings.secretKeyEnv : settings.accessKeyEnv} is not set` };
-        const body = leadSquaredBody(lead, mergeMapping(LEADSQUARED_MAPPING, context.mapping), settings.noteAttribute);
-        if (settings.operation === 'createOrUpdate') body.push({ Attribute: 'SearchBy', Value: settings.searchBy });
-        const answer = await send(context, {
-          method: 'POST',
-          url: joinUrl(settings.baseUrl, `/v2/LeadManagement.svc/${method}${settings.operation === 'createOrUpdate' ? '?postUpdatedLead=false' : ''}`),
-          headers: { 'x-LSQ-AccessKey': accessKey, 'x-LSQ-SecretKey': secretKey },
-          json: body,
-        });
-        const id = field(answer.body, 'Message', 'Id');
-        const remoteId = typeof id === 'string' ? id : undefined;
-        if (isSuccess(answer) && field(answer.body, 'Status') === 'Success') {
-          // An update after an uncertain attempt is that attempt's lead found again.
-          return { kind: context.uncertain && field(answer.body, 'Message', 'IsCreated') === false ? 'exists' : 'delivered', remoteId };
-        }
-        const exception = String(field(answer.body, 'ExceptionType') ?? '');
-        if (exception === 'MXDuplicateEntryException') {
-          // After an uncertain attempt the duplicate is most likely that attempt's lead. On a first
-          // attempt it is a returning visitor, whom Lead.Create cannot add: a dead letter says so.
-          if (context.uncertain) return { kind: 'exists' };
-          return {
-            kind: 'failed',
-            reason:
-              'leadsquared Lead.Create: a lead with this email address or phone number already exists (MXDuplicateEntryException); the option "operation": "createOrUpdate" updates it instead',
-          };
-        }
-        // A 429 from LeadSquared carries no Retry-After: the backoff decides.
-        return classify(answer, `leadsquared ${method}`, true, [exception, field(answer.body, 'ExceptionMessage')].filter(Boolean).join(' '));
-      },
-    },
-  };
-}
+export const leadsquared = defineDestination({
+  type: 'leadsquared',
+  options: LeadSquaredOptions,
+  secrets: ['accessKeyEnv', 'secretKeyEnv'],
+  // The documented limit is 25 calls in 5 s; stay under it with room for the account's other integrations.
+  pace: { calls: 20, perMs: 5000 },
+  async deliver(lead, context, settings) {
+    const method = settings.operation === 'create' ? 'Lead.Create' : 'Lead.CreateOrUpdate';
+    const body = leadSquaredBody(lead, mergeMapping(LEADSQUARED_MAPPING, context.mapping), settings.noteAttribute);
+    if (settings.operation === 'createOrUpdate') body.push({ Attribute: 'SearchBy', Value: settings.searchBy });
+    const answer = await send(context, {
+      method: 'POST',
+      url: joinUrl(settings.baseUrl, `/v2/LeadManagement.svc/${method}${settings.operation === 'createOrUpdate' ? '?postUpdatedLead=false' : ''}`),
+      headers: { 'x-LSQ-AccessKey': context.secrets.accessKey, 'x-LSQ-SecretKey': context.secrets.secretKey },
+      json: body,
+    });
+    const id = field(answer.body, 'Message', 'Id');
+    const remoteId = typeof id === 'string' ? id : undefined;
+    if (isSuccess(answer) && field(answer.body, 'Status') === 'Success') {
+      // An update after an uncertain attempt is that attempt's lead found again.
+      return { kind: context.uncertain && field(answer.body, 'Message', 'IsCreated') === false ? 'exists' : 'delivered', remoteId };
+    }
+    const exception = String(field(answer.body, 'ExceptionType') ?? '');
+    if (exception === 'MXDuplicateEntryException') {
+      // After an uncertain attempt the duplicate is most likely that attempt's lead. On a first
+      // attempt it is a returning visitor, whom Lead.Create cannot add: a dead letter says so.
+      if (context.uncertain) return { kind: 'exists' };
+      return {
+        kind: 'failed',
+        reason:
+          'leadsquared Lead.Create: a lead with this email address or phone number already exists (MXDuplicateEntryException); the option "operation": "createOrUpdate" updates it instead',
+      };
+    }
+    // A 429 from LeadSquared carries no Retry-After: the backoff decides.
+    return classify(answer, `leadsquared ${method}`, true, [exception, field(answer.body, 'ExceptionMessage')].filter(Boolean).join(' '));
+  },
+});

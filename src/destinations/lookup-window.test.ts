@@ -14,13 +14,13 @@ import { sampleLead } from './contract.ts';
 import { startCapillaryFake } from './fakes/capillary.ts';
 import { startCloseFake } from './fakes/close.ts';
 import type { FakeVendor } from './fakes/server.ts';
-import type { Built, SecretDeps } from './options.ts';
-import type { DeliveryContext, Destination } from './types.ts';
+import type { SecretDeps } from './define.ts';
+import type { DeliveryContext, Destination, DestinationFactory } from './types.ts';
 
 const fakes: FakeVendor[] = [];
 afterAll(() => Promise.all(fakes.map((fake) => fake.close())));
 
-type Factory = (options: Record<string, unknown>, deps: SecretDeps) => Built;
+type Factory = DestinationFactory<SecretDeps>;
 
 function context(env: Record<string, string>, uncertain: boolean, timeoutMs = 5000): DeliveryContext {
   return { fetch, secret: (name) => env[name], attempt: uncertain ? 2 : 1, uncertain, signal: AbortSignal.timeout(timeoutMs), pace: async () => {} };

@@ -25,7 +25,7 @@ function expectStored(stored: unknown, lead: Lead, fake: PipedriveFake) {
 
 testDestination({
   type: 'pipedrive',
-  factory: pipedrive,
+  adapter: pipedrive,
   startFake: () => startPipedriveFake(),
   mapping: { 'attribution.utm_source': UTM_SOURCE_KEY },
   expectStored,

@@ -9,15 +9,16 @@
 import * as z from 'zod/mini';
 import { afterCommit, classify, field, isSuccess, joinUrl, send, type VendorAnswer } from './http.ts';
 import { leadNote, leadTitle, mapLead, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
-import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
-import type { DeliveryContext, DeliveryOutcome } from './types.ts';
+import { type AdapterContext, defineDestination } from './define.ts';
+import type { DeliveryOutcome } from './types.ts';
 import type { Lead } from '../schema/lead.ts';
+import { envName } from '../schema/problems.ts';
 
 export const PipedriveOptions = z.strictObject({
   /** The API host; a company domain (`https://acme.pipedrive.com`) works too. @default "https://api.pipedrive.com" */
   baseUrl: z._default(z.url(), 'https://api.pipedrive.com'),
-  /** Environment variable holding the API token (Settings > Personal preferences > API). */
-  apiTokenEnv: envName,
+  /** Environment variable holding the API token (Settings > Personal preferences > API). Required. */
+  apiTokenEnv: envName('PIPEDRIVE_API_TOKEN'),
   /** `owner_id` of new leads, persons and organizations. @default the token's user */
   ownerId: z.optional(z.int()),
   /** Lead label UUIDs to put on every lead. @default none */
@@ -32,31 +33,22 @@ type PipedriveSettings = z.infer<typeof PipedriveOptions>;
 export const PIPEDRIVE_MAPPING: Mapping = { email: 'person.email', phone: 'person.phone', company: 'organization.name' };
 const STRUCTURAL = /^(person|organization)\./;
 
-export function pipedrive(options: Record<string, unknown>, deps: SecretDeps): Built {
-  const parsed = parseOptions(PipedriveOptions, options);
-  if (!parsed.ok) return parsed;
-  const settings = parsed.value;
-  const missing = missingSecrets(deps, { apiTokenEnv: settings.apiTokenEnv });
-  if (missing.length) return { ok: false, problems: missing };
-  return {
-    ok: true,
-    value: {
-      type: 'pipedrive',
-      // Burst limits are per 2-second window (20 requests on the smallest plan); one delivery makes 3 to 6 calls.
-      pace: { calls: 10, perMs: 2000 },
-      deliver: (lead, context) => deliverToPipedrive(lead, context, settings),
-    },
-  };
-}
+export const pipedrive = defineDestination({
+  type: 'pipedrive',
+  options: PipedriveOptions,
+  secrets: ['apiTokenEnv'],
+  // Burst limits are per 2-second window (20 requests on the smallest plan); one delivery makes 3 to 6 calls.
+  pace: { calls: 10, perMs: 2000 },
+  deliver: deliverToPipedrive,
+});
 
 function outcomeOf(answer: VendorAnswer, what: string, creates: boolean): DeliveryOutcome {
   const error = field(answer.body, 'error');
   return classify(answer, `pipedrive ${what}`, creates, typeof error === 'string' ? error : undefined);
 }
 
-async function deliverToPipedrive(lead: Lead, context: DeliveryContext, settings: PipedriveSettings): Promise<DeliveryOutcome> {
-  const token = context.secret(settings.apiTokenEnv);
-  if (!token) return { kind: 'failed', reason: `pipedrive: the environment variable ${settings.apiTokenEnv} is not set` };
+async function deliverToPipedrive(lead: Lead, context: AdapterContext<{ apiToken: string }>, settings: PipedriveSettings): Promise<DeliveryOutcome> {
+  const token = context.secrets.apiToken;
   const call = (method: 'GET' | 'POST', path: string, json?: unknown) =>
     send(context, { method, url: joinUrl(settings.baseUrl, path), headers: { 'x-api-token': token }, json });
   const mapping = mergeMapping(PIPEDRIVE_MAPPING, context.mapping);

@@ -23,7 +23,10 @@ export type DeliveryOutcome =
 export interface DeliveryContext {
   /** The outbound fetch: injected so that tests and runtimes choose the network. */
   fetch: typeof fetch;
-  /** Reads a secret from the environment by the name the configuration gives. */
+  /**
+   * Reads a secret from the environment by the name the configuration gives. An adapter made with
+   * `defineDestination` never calls it: its declared secrets arrive read, as `context.secrets`.
+   */
   secret(name: string): string | undefined;
   /** 1 for the first attempt. */
   attempt: number;
@@ -48,12 +51,26 @@ export interface Destination {
    * limit, so that delivery paces itself under it instead of bouncing off it. An attempt may make
    * several calls (find, then create): `deliver` counts them by calling `context.pace()`.
    */
-  readonly pace?: { calls: number; perMs: number } | undefined;
+  readonly pace?: Pace | undefined;
   deliver(lead: Lead, context: DeliveryContext): Promise<DeliveryOutcome>;
 }
 
+/** At most `calls` calls to the vendor in any window of `perMs` milliseconds. */
+export interface Pace {
+  calls: number;
+  perMs: number;
+}
+
 /**
- * Builds a destination from its configuration entry. Returns problems (`key: what; fix`) instead
- * of throwing, so a bad configuration stops start-up with a clear message.
+ * Builds a destination from its configuration entry. Returns problems (`key: what; fix`, keys
+ * relative to the options) instead of throwing, so a bad configuration stops start-up with a clear
+ * message. `defineDestination` (define.ts) makes one from an adapter's definition.
  */
-export type DestinationFactory<Deps = unknown> = (options: Record<string, unknown>, deps: Deps) => Checked<Destination>;
+export type DestinationFactory<Deps = unknown> = ((options: Record<string, unknown>, deps: Deps) => Checked<Destination>) & {
+  /**
+   * The option keys that name an environment variable holding a secret (`apiTokenEnv`): the
+   * configuration checks each one names a variable, and that the variable is set.
+   * @default none
+   */
+  readonly secrets?: readonly string[] | undefined;
+};

@@ -5,7 +5,7 @@ import { signWebhook, webhook } from './webhook.ts';
 
 testDestination({
   type: 'webhook',
-  factory: webhook,
+  adapter: webhook,
   startFake: startWebhookFake,
   mapping: { email: 'contact_email', 'attribution.utm_source': 'source' },
   expectStored(stored, lead) {

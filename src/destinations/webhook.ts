@@ -7,19 +7,26 @@
 import * as z from 'zod/mini';
 import { classify, isSuccess, send } from './http.ts';
 import { mapLead, mergeMapping } from './mapping.ts';
-import { envName, missingSecrets, parseOptions, type Built, type SecretDeps } from './options.ts';
+import { defineDestination } from './define.ts';
 import type { Lead } from '../schema/lead.ts';
+import { envName } from '../schema/problems.ts';
 
 export const WebhookOptions = z.strictObject({
-  /** Where the lead is POSTed. */
+  /**
+   * Where the lead is POSTed. This or `baseUrl` is required.
+   * @default `baseUrl`
+   */
   url: z.optional(z.url({ protocol: /^https?$/ })),
-  /** Accepted in place of `url`, like the CRM adapters' option; `url` wins. */
+  /**
+   * Accepted in place of `url`, like the CRM adapters' option; `url` wins.
+   * @default none
+   */
   baseUrl: z.optional(z.url({ protocol: /^https?$/ })),
   /**
    * The environment variable holding the signing secret: `whsec_` + base64 (as Standard Webhooks
-   * libraries issue them) or any other string, used as UTF-8 bytes.
+   * libraries issue them) or any other string, used as UTF-8 bytes. Required.
    */
-  secretEnv: envName,
+  secretEnv: envName('LEADFORM_WEBHOOK_SECRET'),
   /**
    * Most calls per window, if the receiver has a limit.
    * @default no pacing
@@ -35,42 +42,35 @@ export interface WebhookPayload {
   data: Lead & { mapped?: Record<string, string> };
 }
 
-export function webhook(options: Record<string, unknown>, deps: SecretDeps): Built {
-  const parsed = parseOptions(WebhookOptions, options);
-  if (!parsed.ok) return parsed;
-  const { secretEnv, pace } = parsed.value;
-  const url = parsed.value.url ?? parsed.value.baseUrl;
-  if (!url) return { ok: false, problems: ['url: missing; add the address that receives the leads, e.g. "https://hooks.example.com/leads"'] };
-  const missing = missingSecrets(deps, { secretEnv });
-  if (missing.length) return { ok: false, problems: missing };
-  return {
-    ok: true,
-    value: {
-      type: 'webhook',
-      pace,
-      async deliver(lead, context) {
-        const secret = context.secret(secretEnv);
-        if (!secret) return { kind: 'failed', reason: `webhook: the environment variable ${secretEnv} is not set` };
-        const mapped = context.mapping ? Object.fromEntries(mapLead(lead, mergeMapping({}, context.mapping))) : undefined;
-        const payload: WebhookPayload = { type: 'lead.created', timestamp: lead.receivedAt, data: { ...lead, ...(mapped ? { mapped } : {}) } };
-        const body = JSON.stringify(payload);
-        const timestamp = Math.floor(Date.now() / 1000).toString();
-        const signature = await signWebhook(secret, lead.id, timestamp, body);
-        const answer = await send(context, {
-          method: 'POST',
-          url,
-          headers: { 'Content-Type': 'application/json', 'webhook-id': lead.id, 'webhook-timestamp': timestamp, 'webhook-signature': signature },
-          rawBody: body,
-        });
-        // The same webhook-id on every attempt: a receiver that dedupes on it makes a resend after a
-        // lost answer safe, so an uncertain attempt needs no lookup here.
-        if (isSuccess(answer)) return { kind: 'delivered', remoteId: lead.id };
-        if (answer.status === 409) return { kind: 'exists', remoteId: lead.id };
-        return classify(answer, 'webhook', true);
-      },
-    },
-  };
-}
+export const webhook = defineDestination({
+  type: 'webhook',
+  options: WebhookOptions,
+  secrets: ['secretEnv'],
+  pace: (options) => options.pace,
+  prepare(options) {
+    const url = options.url ?? options.baseUrl;
+    if (!url) return { ok: false, problems: ['url: missing; add the address that receives the leads, e.g. "https://hooks.example.com/leads"'] };
+    return { ok: true, value: { url } };
+  },
+  async deliver(lead, context, { url }) {
+    const mapped = context.mapping ? Object.fromEntries(mapLead(lead, mergeMapping({}, context.mapping))) : undefined;
+    const payload: WebhookPayload = { type: 'lead.created', timestamp: lead.receivedAt, data: { ...lead, ...(mapped ? { mapped } : {}) } };
+    const body = JSON.stringify(payload);
+    const timestamp = Math.floor(Date.now() / 1000).toString();
+    const signature = await signWebhook(context.secrets.secret, lead.id, timestamp, body);
+    const answer = await send(context, {
+      method: 'POST',
+      url,
+      headers: { 'Content-Type': 'application/json', 'webhook-id': lead.id, 'webhook-timestamp': timestamp, 'webhook-signature': signature },
+      rawBody: body,
+    });
+    // The same webhook-id on every attempt: a receiver that dedupes on it makes a resend after a
+    // lost answer safe, so an uncertain attempt needs no lookup here.
+    if (isSuccess(answer)) return { kind: 'delivered', remoteId: lead.id };
+    if (answer.status === 409) return { kind: 'exists', remoteId: lead.id };
+    return classify(answer, 'webhook', true);
+  },
+});
 
 /** The secret's key bytes: a `whsec_` secret is base64 after its prefix. */
 export function webhookKey(secret: string): Uint8Array {

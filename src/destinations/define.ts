@@ -1,0 +1,116 @@
+/**
+ * The one shape of a destination adapter. An adapter states what it is (its `type`), what it
+ * takes (a zod/mini schema of its options), which options name secrets, how fast it may call its
+ * vendor, and how it delivers one lead; `defineDestination` turns that into the factory the
+ * registry (index.ts) lists. Everything adapters share happens here, once:
+ *
+ * - the options are parsed, every problem worded `key: what is wrong; the fix` (with the key
+ *   probably meant for a misspelt one) by src/schema/problems.ts;
+ * - at start-up, each declared secret's variable must be set, when the runtime can read them;
+ * - at delivery, the declared secrets are read and handed to `deliver` ready to use, and a
+ *   variable unset by then fails the attempt with one reason, the same for every adapter.
+ */
+import type * as z from 'zod/mini';
+import type { Checked } from '../schema/checked.ts';
+import type { Lead } from '../schema/lead.ts';
+import { missingSecrets, namedSecrets, parseChecked, secretNotSet } from '../schema/problems.ts';
+import type { DeliveryContext, DeliveryOutcome, Destination, DestinationFactory, Pace } from './types.ts';
+
+/** What a factory receives besides its options: `secret` lets it report an unset variable at start-up. */
+export interface SecretDeps {
+  /**
+   * Reads a secret from the environment. Without it (a runtime that binds secrets later, the
+   * Worker build) nothing is looked up at start-up, and delivery reports a missing one instead.
+   * @default none
+   */
+  secret?: ((name: string) => string | undefined) | undefined;
+}
+
+type OptionKey<Options> = Extract<keyof Options, string>;
+
+/** The options that can name a secret: a key ending in `Env` whose value is a string. */
+export type SecretKey<Options> = {
+  [K in OptionKey<Options>]: K extends `${string}Env` ? (NonNullable<Options[K]> extends string ? K : never) : never;
+}[OptionKey<Options>];
+
+/**
+ * The secrets `deliver` receives, read from the environment, each named as its option without
+ * `Env` (`apiTokenEnv` → `secrets.apiToken`). An optional option that is not configured gives
+ * undefined.
+ */
+export type Secrets<Options, Keys extends SecretKey<Options>> = {
+  readonly [K in Keys as K extends `${infer Secret}Env` ? Secret : never]: undefined extends Options[K] ? string | undefined : string;
+};
+
+/** What `deliver` is given: the delivery context with the secrets already read, instead of a way to read them. */
+export type AdapterContext<S> = Omit<DeliveryContext, 'secret'> & { readonly secrets: S };
+
+export interface DestinationDefinition<Options, Keys extends SecretKey<Options>, Settings, Deps> {
+  /** The name a configuration's `"type"` gives the adapter, e.g. "pipedrive". */
+  type: string;
+  /** The options' schema: a zod/mini strict object, each option with JSDoc and its `@default`. */
+  options: z.core.$ZodType<Options>;
+  /** The option keys that name an environment variable holding a secret, e.g. `['apiTokenEnv']`. */
+  secrets: readonly Keys[];
+  /**
+   * The most calls to the vendor in a window (see `Destination.pace`), or how to find it in the
+   * options.
+   * @default no pacing
+   */
+  pace?: Pace | ((options: Options) => Pace | undefined);
+  /**
+   * Runs once per configured destination after its options parsed: checks across options that a
+   * schema cannot express, and anything built once (a cache, a host). Its value is `deliver`'s
+   * `settings`.
+   * @default the parsed options
+   */
+  prepare?(options: Options, deps: Deps): Checked<Settings>;
+  /** Delivers one lead: the vendor's answer classified as a `DeliveryOutcome`, never thrown. */
+  deliver(lead: Lead, context: AdapterContext<Secrets<Options, Keys>>, settings: Settings): Promise<DeliveryOutcome>;
+}
+
+/** A factory made by `defineDestination`, which also tells its type and its secret options. */
+export type DestinationAdapter<Deps = SecretDeps> = DestinationFactory<Deps> & {
+  readonly type: string;
+  readonly secrets: readonly string[];
+};
+
+export function defineDestination<
+  Options extends Record<string, unknown>,
+  Keys extends SecretKey<Options> = never,
+  Settings = Options,
+  Deps extends SecretDeps = SecretDeps,
+>(definition: DestinationDefinition<Options, Keys, Settings, Deps>): DestinationAdapter<Deps> {
+  const { type } = definition;
+  const secrets: readonly string[] = definition.secrets;
+  const factory = (input: Record<string, unknown>, deps: Deps): Checked<Destination> => {
+    const parsed = parseChecked(definition.options, input);
+    if (!parsed.ok) return parsed;
+    const options = parsed.value;
+    const prepared: Checked<Settings> = definition.prepare ? definition.prepare(options, deps) : { ok: true, value: options as unknown as Settings };
+    if (!prepared.ok) return prepared;
+    const unset = deps.secret ? missingSecrets(options, secrets, deps.secret) : [];
+    if (unset.length) return { ok: false, problems: unset };
+    const settings = prepared.value;
+    const named = namedSecrets(options, secrets);
+    const pace = typeof definition.pace === 'function' ? definition.pace(options) : definition.pace;
+    return {
+      ok: true,
+      value: {
+        type,
+        ...(pace ? { pace } : {}),
+        async deliver(lead, { secret, ...context }) {
+          const values: Record<string, string> = {};
+          for (const [key, name] of named) {
+            const value = secret(name);
+            // Unchecked at start-up (no `deps.secret`) or unset since: this attempt cannot authenticate.
+            if (!value) return { kind: 'failed', reason: `${type}: ${secretNotSet(name)}` };
+            values[key.slice(0, -'Env'.length)] = value;
+          }
+          return definition.deliver(lead, { ...context, secrets: values as Secrets<Options, Keys> }, settings);
+        },
+      },
+    };
+  };
+  return Object.assign(factory, { type, secrets });
+}
