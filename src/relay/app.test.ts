@@ -173,15 +173,14 @@ describe('GET /v1/widget/attribution.js', () => {
     const relay = createRelay({
       config: { ...config, forms: { contact: form, other: { ...config.forms.contact! } } },
       outbox: store,
-      widgetAsset: async (file) =>
-        new Response(file === 'attribution.js' ? CAPTURE_MODULE : 'other', { headers: { 'Content-Type': 'text/javascript', 'Content-Length': '33' } }),
+      readAsset: async (path) => (path === 'widget/attribution.js' ? CAPTURE_MODULE : 'other'),
     });
     return relay.request('http://relay.test/v1/widget/attribution.js');
   };
 
   it('carries the consent rule when one form of the configuration requires consent', async () => {
     const response = await serve(true);
-    expect(response.headers.get('Content-Type')).toBe('text/javascript');
+    expect(response.headers.get('Content-Type')).toBe('text/javascript; charset=utf-8');
     expect(response.headers.get('Content-Length')).toBeNull();
     expect(await response.text()).toBe(`${CAPTURE_MODULE}\nvar LEADFORM_CONSENT_REQUIRED = true;\n`);
   });

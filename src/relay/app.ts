@@ -1,8 +1,9 @@
 /**
  * The relay core: one Web-standard fetch handler (a Hono app). Everything that differs between
- * runtimes (the outbox store, the widget's files, the clock, ids, outbound fetch, secrets, the
- * rate limiter, logging) is passed in, so the same core runs on Node, on Cloudflare Workers
- * and in tests through `app.request(...)`. The accept path itself is `acceptSubmission`
+ * runtimes (the outbox store, reading the built files, the clock, ids, outbound fetch, secrets,
+ * the rate limiter, logging) is passed in, so the same core runs on Node, on Cloudflare Workers
+ * and in tests through `app.request(...)`; what a served file's answer carries is decided here
+ * (`assets.ts`), for every runtime. The accept path itself is `acceptSubmission`
  * (`accept/`), which knows no HTTP; its route here only turns a Request into its input and its
  * outcome into a Response.
  */
@@ -13,6 +14,7 @@ import { JSON_TYPE } from './accept/content-type.ts';
 import { findForm, unknownForm } from './accept/form.ts';
 import { allowedOrigin, corsHeaders, PREFLIGHT_HEADERS } from './accept/origin.ts';
 import { adminRoutes } from './admin.ts';
+import { type AssetBytes, assetResponse, type ReadAsset, readServedAsset, serveAsset } from './assets.ts';
 import { publicDefinition, type RelayConfig } from './config.ts';
 import { embedPage } from './embed-page.ts';
 import { internalError, RelayError } from './errors.ts';
@@ -24,8 +26,12 @@ import { turnstileVerifier } from './turnstile.ts';
 export interface RelayDeps {
   config: RelayConfig;
   outbox: RelayOutbox;
-  /** Serves a built widget file (`leadform.js`, `form.js`, …) or null when there is none. */
-  widgetAsset?: (file: string) => Promise<Response | null>;
+  /**
+   * Reads a built file by its path under the build (`widget/form.js`, `admin/index.html`), or null
+   * when it is not built. Only the bytes: the core sets what the answer carries.
+   * @default nothing built
+   */
+  readAsset?: ReadAsset;
   /** @default Date.now */
   now?: () => number;
   /** @default crypto.randomUUID */
@@ -61,8 +67,6 @@ export interface RelayDeps {
    * @default Web Crypto
    */
   sha256?: (text: string) => string | Promise<string>;
-  /** Serves the built admin page's files (`index.html`, …) or null when there is none. */
-  adminAsset?: (file: string) => Promise<Response | null>;
 }
 
 type Env = { Variables: { requestStarted: number } };
@@ -121,7 +125,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     return c.json({ status: 'ok', outbox: { ...stats, oldestPendingAgeMs } });
   });
 
-  app.route('/', adminRoutes({ config, outbox, now, log, token: deps.adminToken, asset: deps.adminAsset }));
+  app.route('/', adminRoutes({ config, outbox, now, log, token: deps.adminToken, asset: (file) => serveAsset(deps.readAsset, 'admin', file) }));
 
   app.get('/v1/leadform.js', (c) => serveWidgetFile(c, 'leadform.js'));
   app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(js|css|map)}', (c) => serveWidgetFile(c, c.req.param('file')));
@@ -177,9 +181,9 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   }
 
   async function serveWidgetFile(c: Context<Env>, file: string): Promise<Response> {
-    const response = await deps.widgetAsset?.(file);
-    if (!response) return c.json({ error: 'not_found', message: `The widget file ${file} is not built; run npm run build.` }, 404);
-    return file === 'attribution.js' && consentRequired ? attributionWithConsent(response) : response;
+    const body = await readServedAsset(deps.readAsset, 'widget', file);
+    if (body === null) return c.json({ error: 'not_found', message: `The widget file ${file} is not built; run npm run build.` }, 404);
+    return assetResponse('widget', file, file === 'attribution.js' && consentRequired ? withConsentRule(body) : body);
   }
 
   return app;
@@ -190,10 +194,8 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
  * `LEADFORM_CONSENT_REQUIRED` in widget/attribution.ts): a module-level `var`, assigned before the loader
  * calls into the module.
  */
-async function attributionWithConsent(response: Response): Promise<Response> {
-  const headers = new Headers(response.headers);
-  headers.delete('Content-Length');
-  return new Response(`${await response.text()}\nvar LEADFORM_CONSENT_REQUIRED = true;\n`, { status: response.status, headers });
+function withConsentRule(module: AssetBytes): string {
+  return `${typeof module === 'string' ? module : new TextDecoder().decode(module)}\nvar LEADFORM_CONSENT_REQUIRED = true;\n`;
 }
 
 export async function sha256(text: string): Promise<string> {

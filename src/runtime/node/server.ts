@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDestinations, destinationFactories, type DestinationDeps } from '../../destinations/index.ts';
 import type { DestinationFactory } from '../../destinations/types.ts';
@@ -24,13 +24,6 @@ import { memoryRateLimiter } from '../../relay/rate-limit.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-};
 
 export interface NodeRelayOptions {
   /** The configuration, already read from its file. */
@@ -86,13 +79,10 @@ const stdoutLog = bufferedJsonLog(
 );
 process.once('exit', () => stdoutLog.flush());
 
-/** A file of the build (`dist/widget/…`, `dist/admin/…`), or null when it is not built. */
-async function builtFile(folder: string, file: string, headers: Record<string, string>): Promise<Response | null> {
-  const type = CONTENT_TYPES[extname(file)];
-  if (!type) return null;
+/** A file of the build by its path under `dist/` (`widget/form.js`, `admin/index.html`), or null when it is not built. */
+async function builtFile(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
   try {
-    const body = await readFile(join(ROOT, 'dist', folder, file));
-    return new Response(body, { headers: { 'Content-Type': type, ...headers } });
+    return await readFile(join(ROOT, 'dist', path));
   } catch {
     return null;
   }
@@ -194,8 +184,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       },
       adminToken: env.LEADFORM_ADMIN_TOKEN,
       ...(options.turnstileVerifyUrl ? { turnstileVerifyUrl: options.turnstileVerifyUrl } : {}),
-      widgetAsset: (file) => builtFile('widget', file, { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' }),
-      adminAsset: (file) => builtFile('admin', file, { 'Cache-Control': 'no-cache' }),
+      readAsset: builtFile,
     }),
   );
 

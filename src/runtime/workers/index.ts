@@ -8,6 +8,7 @@ import assets from 'leadform:assets';
 import { Hono } from 'hono';
 import { renderInboxPage } from '../../destinations/sandbox-page.ts';
 import { createRelay } from '../../relay/app.ts';
+import { serveAsset } from '../../relay/assets.ts';
 import { jsonLog } from '../../relay/log.ts';
 import type { RateLimiter } from '../../relay/rate-limit.ts';
 import { durableOutbox } from './durable-outbox.ts';
@@ -16,16 +17,9 @@ import { config, type Env, missingSecrets, secretFrom } from './shared.ts';
 export { OutboxObject } from './outbox-object.ts';
 export { RateLimiterObject } from './rate-limiter-object.ts';
 
-const TYPES: Record<string, string> = {
-  js: 'text/javascript; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-  html: 'text/html; charset=utf-8',
-};
-
-function bundled(path: string, headers: Record<string, string>): Response | null {
-  const body = assets[path];
-  if (body === undefined) return null;
-  return new Response(body, { headers: { 'Content-Type': TYPES[path.split('.').pop()!] ?? 'application/octet-stream', ...headers } });
+/** A file `npm run build:worker` bundled in, by its path under the build, or null when there is none. */
+async function bundled(path: string): Promise<string | null> {
+  return assets[path] ?? null;
 }
 
 function durableRateLimiter(env: Env): RateLimiter {
@@ -50,7 +44,7 @@ function appFor(env: Env): Hono {
   } else {
     const sandbox = Object.entries(config.destinations).find(([, d]) => d.type === 'sandbox')?.[0];
     const inbox = (limit: number) => (sandbox ? env.OUTBOX.get(env.OUTBOX.idFromName(sandbox)).inbox(limit) : Promise.resolve([]));
-    app.get('/', (c) => bundled('public/index.html', {}) ?? c.notFound());
+    app.get('/', async (c) => (await serveAsset(bundled, 'demo', 'index.html')) ?? c.notFound());
     app.get('/sandbox/inbox', async (c) => c.html(renderInboxPage(await inbox(200))));
     app.get('/sandbox/inbox.json', async (c) => c.json(await inbox(1000)));
     app.route(
@@ -64,8 +58,7 @@ function appFor(env: Env): Hono {
         clientIp: (request) => request.headers.get('CF-Connecting-IP'),
         adminToken: env.LEADFORM_ADMIN_TOKEN,
         ...(env.LEADFORM_TURNSTILE_VERIFY_URL ? { turnstileVerifyUrl: env.LEADFORM_TURNSTILE_VERIFY_URL } : {}),
-        widgetAsset: async (file) => bundled(`widget/${file}`, { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' }),
-        adminAsset: async (file) => bundled(`admin/${file}`, { 'Cache-Control': 'no-cache' }),
+        readAsset: bundled,
       }),
     );
   }
