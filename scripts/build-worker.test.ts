@@ -20,4 +20,5 @@ it('refuses to build a Worker whose destination options an adapter refuses, nami
   expect(built.ok).toBe(false);
   if (built.ok) return;
   expect(built.problems.join('\n')).toMatch(/destinations\.crm: .*apiTokenenv/);
+  expect(built.problems).toContain('destinations.crm: unknown key(s) "apiTokenenv" (did you mean "apiTokenEnv"?); remove them or check their spelling');
 });

@@ -9,7 +9,7 @@ import { build, type Plugin } from 'esbuild';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDestinations, DESTINATION_TYPES } from '../src/destinations/index.ts';
+import { createDestinations, destinationFactories } from '../src/destinations/index.ts';
 import type { SandboxInbox } from '../src/destinations/sandbox.ts';
 import { parseConfig } from '../src/relay/config.ts';
 
@@ -36,8 +36,9 @@ export async function buildWorker(options: WorkerBuildOptions = {}): Promise<Wor
   } catch (error) {
     return { ok: false, problems: [`${(error as Error).message}; set LEADFORM_CONFIG to a readable JSON file`] };
   }
-  // Secrets are bound at deploy time, so only the file itself is checked here.
-  const parsed = parseConfig(config, DESTINATION_TYPES);
+  // Secrets are bound at deploy time, so only the file itself is checked here: each secret named
+  // by a variable (the adapters in the registry declare which options are secrets), none inline.
+  const parsed = parseConfig(config, destinationFactories);
   if (!parsed.ok) return parsed;
   // Each adapter checks its own options now, not in a Durable Object after the deploy, where a typo
   // would fail every request. No `secret` is given, so none is looked up; the inbox is never used.

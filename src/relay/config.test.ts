@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DESTINATION_TYPES } from '../destinations/index.ts';
+import { DESTINATION_TYPES, destinationFactories } from '../destinations/index.ts';
 import { parseConfig, publicDefinition, secretNames } from './config.ts';
 
 const demo = JSON.parse(readFileSync(new URL('../../leadform.config.json', import.meta.url), 'utf8'));
@@ -122,16 +122,39 @@ describe('parseConfig strictness and secrets', () => {
     const withSecrets = {
       ...demo,
       forms: { ...demo.forms, guarded: { ...demo.forms.contact, turnstile: { siteKey: 'site', secretEnv: 'TURNSTILE_SECRET_KEY' } } },
-      destinations: { ...demo.destinations, crm: { type: 'sandbox', apiTokenEnv: 'CRM_TOKEN' } },
+      destinations: { ...demo.destinations, crm: { type: 'pipedrive', apiTokenEnv: 'CRM_TOKEN' } },
     };
-    const missing = parseConfig(withSecrets, DESTINATION_TYPES, {});
+    const missing = parseConfig(withSecrets, destinationFactories, {});
     expect(!missing.ok && missing.problems).toEqual([
       'destinations.crm.apiTokenEnv: the environment variable CRM_TOKEN is not set; set it to the secret before starting the relay',
       'forms.guarded.turnstile.secretEnv: the environment variable TURNSTILE_SECRET_KEY is not set; set it to the Turnstile secret key before starting the relay',
     ]);
-    const present = parseConfig(withSecrets, DESTINATION_TYPES, { CRM_TOKEN: 't', TURNSTILE_SECRET_KEY: 's' });
+    const present = parseConfig(withSecrets, destinationFactories, { CRM_TOKEN: 't', TURNSTILE_SECRET_KEY: 's' });
     expect(present.ok).toBe(true);
-    if (present.ok) expect(secretNames(present.value).sort()).toEqual(['CRM_TOKEN', 'TURNSTILE_SECRET_KEY']);
+    if (present.ok) expect(secretNames(present.value, destinationFactories).sort()).toEqual(['CRM_TOKEN', 'TURNSTILE_SECRET_KEY']);
+  });
+
+  it('takes the secrets from what each adapter declares, not from how an option is spelt', () => {
+    const config = {
+      ...demo,
+      destinations: {
+        ...demo.destinations,
+        // The sandbox declares no secret: an option that merely ends in "Env" names none.
+        inbox: { type: 'sandbox', apiTokenEnv: 'UNSET_TOKEN' },
+        crm: { type: 'pipedrive', apiTokenEnv: 'not a name' },
+        // Bitrix24 declares webhookUrlEnv, so its URL written inline is a secret in the file.
+        portal: { type: 'bitrix24', webhookUrl: 'https://acme.bitrix24.com/rest/1/code/' },
+      },
+    };
+    const result = parseConfig(config, destinationFactories, {});
+    expect(!result.ok && result.problems).toEqual([
+      'destinations.crm.apiTokenEnv: expected the name of an environment variable, e.g. "CRM_API_TOKEN"',
+      'destinations.portal.webhookUrl: secrets are never written in the file; put the value in an environment variable and name it with "webhookUrlEnv"',
+    ]);
+    const inboxOnly = { ...demo, destinations: { ...demo.destinations, inbox: { type: 'sandbox', apiTokenEnv: 'UNSET_TOKEN' } } };
+    const parsed = parseConfig(inboxOnly, destinationFactories, {});
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) expect(secretNames(parsed.value, destinationFactories)).toEqual([]);
   });
 
   it('fills limits and retention defaults', () => {

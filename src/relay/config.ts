@@ -9,6 +9,17 @@
 import type { Checked } from '../schema/checked.ts';
 import * as z from 'zod/mini';
 import { FieldDefinition, FieldOption, FormDefinition, Theme } from '../schema/form.ts';
+import {
+  declaredSecrets,
+  type DestinationTypes,
+  envName,
+  FILE_ROOT,
+  missingSecret,
+  namedSecrets,
+  parseChecked,
+  secretOptionProblems,
+  typeNames,
+} from '../schema/problems.ts';
 
 /** `"self"` stands for the relay's own origin, so the demo page works wherever it is served. */
 const Origin = z.string().check(
@@ -16,9 +27,6 @@ const Origin = z.string().check(
     message: 'an origin is "self", "*" or scheme://host[:port] with no path, e.g. "https://www.example.com"',
   }),
 );
-
-/** An environment variable's name, e.g. `"PIPEDRIVE_API_TOKEN"`: secrets are never written inline. */
-const EnvName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { message: 'name an environment variable, e.g. "PIPEDRIVE_API_TOKEN"' }));
 
 /**
  * The public schema strips unknown keys, which would hide a typo ("requird": true) in the file:
@@ -40,7 +48,7 @@ export const TurnstileConfig = z.strictObject({
   /** The widget's public site key (Cloudflare dashboard → Turnstile). */
   siteKey: z.string().check(z.minLength(1)),
   /** The environment variable holding the secret key, e.g. `"TURNSTILE_SECRET_KEY"`. */
-  secretEnv: EnvName,
+  secretEnv: envName('TURNSTILE_SECRET_KEY'),
 });
 
 export const FormConfig = z.strictObject({
@@ -134,41 +142,25 @@ export type ConfigResult = Checked<RelayConfig>;
  */
 export function parseConfig(
   input: unknown,
-  knownDestinationTypes?: readonly string[],
+  /**
+   * The destination types the relay has adapters for. Given with the secrets each declares (the
+   * registry of factories), the file's secrets are checked here too: named by variable, set in `env`.
+   */
+  destinationTypes?: DestinationTypes,
   /** When given, every secret the file names must be set in it. */
   env?: Record<string, string | undefined>,
 ): ConfigResult {
-  const parsed = RelayConfig.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(file)'}: ${explain(issue)}`),
-    };
-  }
-  const config = parsed.data;
+  const parsed = parseChecked(RelayConfig, input, FILE_ROOT);
+  if (!parsed.ok) return parsed;
+  const config = parsed.value;
   const problems: string[] = [];
   const destinationNames = Object.keys(config.destinations);
+  const knownTypes = destinationTypes && typeNames(destinationTypes);
   for (const [name, destination] of Object.entries(config.destinations)) {
-    if (knownDestinationTypes && !knownDestinationTypes.includes(destination.type)) {
-      problems.push(`destinations.${name}.type: "${destination.type}" is not a destination type; use one of ${knownDestinationTypes.join(', ')}`);
+    if (knownTypes && !knownTypes.includes(destination.type)) {
+      problems.push(`destinations.${name}.type: "${destination.type}" is not a destination type; use one of ${knownTypes.join(', ')}`);
     }
-    for (const [key, value] of Object.entries(destination)) {
-      const at = `destinations.${name}.${key}`;
-      if (INLINE_SECRET.test(key)) {
-        problems.push(`${at}: secrets are never written in the file; put the value in an environment variable and name it with "${key}Env"`);
-      } else if (key.endsWith('Env')) {
-        if (typeof value !== 'string' || !EnvName.safeParse(value).success) {
-          problems.push(
-            `${at}: expected the name of an environment variable, e.g. "${name.toUpperCase().replace(/\W/g, '_')}_${key
-              .slice(0, -3)
-              .replace(/[A-Z]/g, (c) => `_${c}`)
-              .toUpperCase()}"`,
-          );
-        } else if (env && !env[value]) {
-          problems.push(`${at}: the environment variable ${value} is not set; set it to the secret before starting the relay`);
-        }
-      }
-    }
+    problems.push(...secretOptionProblems(`destinations.${name}`, name, destination, declaredSecrets(destinationTypes, destination.type), env));
   }
   for (const [formId, form] of Object.entries(config.forms)) {
     const at = `forms.${formId}`;
@@ -178,9 +170,7 @@ export function parseConfig(
       );
     }
     if (form.turnstile && env && !env[form.turnstile.secretEnv]) {
-      problems.push(
-        `${at}.turnstile.secretEnv: the environment variable ${form.turnstile.secretEnv} is not set; set it to the Turnstile secret key before starting the relay`,
-      );
+      problems.push(missingSecret(`${at}.turnstile.secretEnv`, form.turnstile.secretEnv, 'the Turnstile secret key'));
     }
     const seen = new Set<string>();
     form.fields.forEach((field, index) => {
@@ -211,83 +201,17 @@ function fieldProblems(field: FieldDefinition, at: string): string[] {
   return problems;
 }
 
-/** Option names that hold a secret when written inline (`apiToken`), not by env var (`apiTokenEnv`). */
-const INLINE_SECRET = /(token|secret|password|apikey|accesskey|secretkey|webhookcode)$/i;
-
-/** Every secret the configuration names: the environment variables the relay needs at start-up. */
-export function secretNames(config: RelayConfig): string[] {
+/**
+ * Every secret the configuration names: the environment variables the relay needs at start-up.
+ * A destination's are the options its type declares as secrets (`destinationTypes`, the registry).
+ */
+export function secretNames(config: RelayConfig, destinationTypes: DestinationTypes): string[] {
   const names = new Set<string>();
   for (const destination of Object.values(config.destinations)) {
-    for (const [key, value] of Object.entries(destination)) if (key.endsWith('Env') && typeof value === 'string') names.add(value);
+    for (const [, name] of namedSecrets(destination, declaredSecrets(destinationTypes, destination.type))) names.add(name);
   }
   for (const form of Object.values(config.forms)) if (form.turnstile) names.add(form.turnstile.secretEnv);
   return [...names];
-}
-
-function explain(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${issue.expected}${issue.input === undefined ? ', but it is missing; add it' : `, got ${typeof issue.input}; change the value`}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'unrecognized_keys': {
-      const known = knownKeys(issue.path);
-      const hints = issue.keys.map((key) => {
-        const near = closest(key, known);
-        return near ? `"${key}" (did you mean "${near}"?)` : `"${key}"`;
-      });
-      return `unknown key(s) ${hints.join(', ')}; remove them or check their spelling`;
-    }
-    default:
-      return issue.message;
-  }
-}
-
-/** The keys the schema allows at `path`, found by walking the schemas alongside the input. */
-function knownKeys(path: readonly PropertyKey[]): string[] {
-  let schema: z.core.$ZodType = RelayConfig;
-  for (const key of path) {
-    schema = unwrap(schema);
-    const def = schema._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; valueType?: z.core.$ZodType; element?: z.core.$ZodType };
-    if (def.type === 'object' && def.shape) schema = def.shape[String(key)] ?? schema;
-    else if (def.type === 'record' && def.valueType) schema = def.valueType;
-    else if (def.type === 'array' && def.element) schema = def.element;
-    else return [];
-  }
-  const def = unwrap(schema)._zod.def as { type: string; shape?: Record<string, unknown> };
-  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
-}
-
-function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
-  let current = schema;
-  for (;;) {
-    const def = current._zod.def as { type: string; innerType?: z.core.$ZodType };
-    if (!def.innerType || !['optional', 'default', 'prefault', 'nullable'].includes(def.type)) return current;
-    current = def.innerType;
-  }
-}
-
-/** The known key nearest to a typo, when it is near enough to be the one meant. */
-function closest(key: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** The form definition the widget may see: everything but origins, destination and mapping. */

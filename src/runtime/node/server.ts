@@ -92,7 +92,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const env = options.env ?? process.env;
   const secret = (name: string) => env[name];
   const factories = { ...destinationFactories, ...options.extraDestinations };
-  const parsed = parseConfig(options.config, Object.keys(factories), env);
+  const parsed = parseConfig(options.config, factories, env);
   if (!parsed.ok) return parsed;
   const { value: config } = parsed;
   const log = options.log ?? stdoutLog;

@@ -4,7 +4,7 @@
  */
 import configFile from 'leadform:config';
 import type { DurableObjectNamespace } from 'cloudflare:workers';
-import { DESTINATION_TYPES } from '../../destinations/index.ts';
+import { destinationFactories } from '../../destinations/index.ts';
 import { parseConfig, type RelayConfig, secretNames } from '../../relay/config.ts';
 import type { OutboxObject } from './outbox-object.ts';
 import type { RateLimiterObject } from './rate-limiter-object.ts';
@@ -23,7 +23,7 @@ export interface Env {
 }
 
 // The file was validated when the bundle was built; parsing again fills in the defaults.
-const parsed = parseConfig(configFile, DESTINATION_TYPES);
+const parsed = parseConfig(configFile, destinationFactories);
 if (!parsed.ok) throw new Error(`leadform: the bundled configuration is invalid:\n${parsed.problems.join('\n')}`);
 export const config: RelayConfig = parsed.value;
 
@@ -35,7 +35,11 @@ export function secretFrom(env: Env): (name: string) => string | undefined {
   };
 }
 
-/** The secrets the configuration names that are not bound: a deploy missing `wrangler secret put`. */
+/**
+ * The secrets the configuration names that are not bound: a deploy missing `wrangler secret put`.
+ * Which options are secrets, each adapter declares; the Turnstile secret key is the relay's own.
+ */
 export function missingSecrets(env: Env): string[] {
-  return secretNames(config).filter((name) => !secretFrom(env)(name));
+  const read = secretFrom(env);
+  return secretNames(config, destinationFactories).filter((name) => !read(name));
 }
