@@ -136,7 +136,7 @@ export class MemoryOutbox implements Outbox {
 
   async replay(id: string, now: number): Promise<boolean> {
     const entry = this.entries.get(id);
-    if (!entry || entry.state !== 'dead' || entry.lead === null) return false;
+    if (entry?.state !== 'dead' || entry.lead === null) return false;
     Object.assign(entry, { state: 'pending', attempts: 0, nextAttemptAt: now, updatedAt: now, replayedAt: now, claimedBy: null });
     return true;
   }
