@@ -10,12 +10,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDestinations, destinationFactories } from '../src/destinations/index.ts';
-import type { SandboxInbox } from '../src/destinations/sandbox.ts';
 import { parseConfig } from '../src/relay/config.ts';
+import { CHECK_ONLY_SQL } from '../src/storage/sql-driver.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-const UNUSED_INBOX: SandboxInbox = { add: async () => 'added', list: async () => [] };
 
 export interface WorkerBuildOptions {
   /** @default $LEADFORM_CONFIG or ./leadform.config.json */
@@ -41,8 +39,8 @@ export async function buildWorker(options: WorkerBuildOptions = {}): Promise<Wor
   const parsed = parseConfig(config, destinationFactories);
   if (!parsed.ok) return parsed;
   // Each adapter checks its own options now, not in a Durable Object after the deploy, where a typo
-  // would fail every request. No `secret` is given, so none is looked up; the inbox is never used.
-  const adapters = createDestinations(parsed.value.destinations, { sandboxInbox: UNUSED_INBOX });
+  // would fail every request. No `secret` is given, so none is looked up; nothing is stored.
+  const adapters = createDestinations(parsed.value.destinations, { sql: CHECK_ONLY_SQL });
   if (!adapters.ok) return adapters;
 
   const assets: Record<string, string> = {};

@@ -14,6 +14,7 @@ import type * as z from 'zod/mini';
 import type { Checked } from '../schema/checked.ts';
 import type { Lead } from '../schema/lead.ts';
 import { missingSecrets, namedSecrets, parseChecked, secretNotSet } from '../schema/problems.ts';
+import type { SqlDriver } from '../storage/sql-driver.ts';
 import type { DeliveryContext, DeliveryOutcome, Destination, DestinationFactory, Pace } from './types.ts';
 
 /** What a factory receives besides its options: `secret` lets it report an unset variable at start-up. */
@@ -24,6 +25,16 @@ export interface SecretDeps {
    * @default none
    */
   secret?: ((name: string) => string | undefined) | undefined;
+}
+
+/** What the runtime gives every factory: its secrets and, for destinations that keep state, storage. */
+export interface DestinationDeps extends SecretDeps {
+  /**
+   * The relay's own SQLite (its file on Node, the destination's Durable Object on Workers), where
+   * a destination that keeps state of its own (the sandbox inbox) creates its tables.
+   * @default none
+   */
+  sql?: SqlDriver | undefined;
 }
 
 type OptionKey<Options> = Extract<keyof Options, string>;
@@ -67,10 +78,16 @@ export interface DestinationDefinition<Options, Keys extends SecretKey<Options>,
   prepare?(options: Options, deps: Deps): Checked<Settings>;
   /** Delivers one lead: the vendor's answer classified as a `DeliveryOutcome`, never thrown. */
   deliver(lead: Lead, context: AdapterContext<Secrets<Options, Keys>>, settings: Settings): Promise<DeliveryOutcome>;
+  /**
+   * Pages the destination serves itself under the path prefix `at` (the sandbox's inbox under
+   * "/sandbox/"), made from its settings.
+   * @default none
+   */
+  pages?: { at: string; serve(settings: Settings): (request: Request) => Response | Promise<Response> };
 }
 
 /** A factory made by `defineDestination`, which also tells its type and its secret options. */
-export type DestinationAdapter<Deps = SecretDeps> = DestinationFactory<Deps> & {
+export type DestinationAdapter<Deps = DestinationDeps> = DestinationFactory<Deps> & {
   readonly type: string;
   readonly secrets: readonly string[];
 };
@@ -79,7 +96,7 @@ export function defineDestination<
   Options extends Record<string, unknown>,
   Keys extends SecretKey<Options> = never,
   Settings = Options,
-  Deps extends SecretDeps = SecretDeps,
+  Deps extends DestinationDeps = DestinationDeps,
 >(definition: DestinationDefinition<Options, Keys, Settings, Deps>): DestinationAdapter<Deps> {
   const { type } = definition;
   const secrets: readonly string[] = definition.secrets;
@@ -99,6 +116,7 @@ export function defineDestination<
       value: {
         type,
         ...(pace ? { pace } : {}),
+        ...(definition.pages ? { pages: definition.pages.serve(settings) } : {}),
         async deliver(lead, { secret, ...context }) {
           const values: Record<string, string> = {};
           for (const [key, name] of named) {
@@ -112,5 +130,5 @@ export function defineDestination<
       },
     };
   };
-  return Object.assign(factory, { type, secrets });
+  return Object.assign(factory, { type, secrets, ...(definition.pages ? { pagesAt: definition.pages.at } : {}) });
 }

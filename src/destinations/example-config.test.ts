@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { parseConfig } from '../relay/config.ts';
+import { CHECK_ONLY_SQL } from '../storage/sql-driver.ts';
 import { createDestinations, DESTINATION_TYPES } from './index.ts';
 
 const example = JSON.parse(readFileSync(new URL('../../examples/leadform.config.example.json', import.meta.url), 'utf8'));
@@ -12,7 +13,7 @@ it('the example configuration parses, builds every destination type, and holds n
   expect([...types].sort()).toEqual([...DESTINATION_TYPES].sort());
   const named = new Set<string>();
   const built = createDestinations(parsed.value.destinations, {
-    sandboxInbox: { add: async () => 'added', list: async () => [] },
+    sql: CHECK_ONLY_SQL,
     secret: (name) => {
       named.add(name);
       return 'set';
@@ -29,7 +30,7 @@ it('a missing secret stops start-up with the destination, the option and the var
   const parsed = parseConfig(example, DESTINATION_TYPES);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const built = createDestinations(parsed.value.destinations, {
-    sandboxInbox: { add: async () => 'added', list: async () => [] },
+    sql: CHECK_ONLY_SQL,
     secret: (name) => (name === 'CLOSE_API_KEY' ? undefined : 'set'),
   });
   expect(built).toEqual({

@@ -5,8 +5,8 @@
  */
 import type { Checked } from '../schema/checked.ts';
 import { within } from '../schema/problems.ts';
-import type { SecretDeps } from './define.ts';
-import { sandbox, type SandboxInbox } from './sandbox.ts';
+import type { DestinationDeps } from './define.ts';
+import { sandbox } from './sandbox.ts';
 import type { Destination, DestinationFactory } from './types.ts';
 import { webhook } from './webhook.ts';
 import { bitrix24 } from './bitrix24.ts';
@@ -15,10 +15,7 @@ import { close } from './close.ts';
 import { capillary } from './capillary.ts';
 import { pipedrive } from './pipedrive.ts';
 
-/** What the runtime gives every factory: `secret` (see SecretDeps) and, where it has one, the sandbox's inbox. */
-export interface DestinationDeps extends SecretDeps {
-  sandboxInbox?: SandboxInbox;
-}
+export type { DestinationDeps } from './define.ts';
 
 /** One configuration entry under `destinations`: the adapter's `type` and its own options. */
 export interface DestinationEntry {

@@ -1,5 +1,14 @@
-/** The sandbox inbox as an HTML page: the newest leads first, every value escaped. */
-import type { InboxItem } from './sandbox.ts';
+/** The sandbox inbox's pages: the newest leads first, as HTML (every value escaped) and as JSON. */
+import { Hono } from 'hono';
+import type { InboxItem, SandboxInbox } from './sandbox.ts';
+
+/** `GET /sandbox/inbox` (the page a newcomer opens) and `GET /sandbox/inbox.json` (for scripts and tests). */
+export function sandboxRoutes(inbox: SandboxInbox): Hono {
+  const app = new Hono();
+  app.get('/sandbox/inbox', async (c) => c.html(renderInboxPage(await inbox.list(200))));
+  app.get('/sandbox/inbox.json', async (c) => c.json(await inbox.list(1000)));
+  return app;
+}
 
 const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 

@@ -1,11 +1,14 @@
 /**
- * The sandbox inbox: the default destination of the demo. It keeps delivered leads in the
- * relay's own store and lists them at `/sandbox/inbox`, so a newcomer sees a lead arrive with no
- * CRM account. Not for production: it stores personal data with no retention of its own.
+ * The sandbox inbox: the default destination of the demo. It keeps delivered leads in a table of
+ * its own in the relay's SQLite (sandbox-store.ts) and lists them at `/sandbox/inbox`
+ * (sandbox-page.ts), so a newcomer sees a lead arrive with no CRM account. Not for production: it
+ * stores personal data with no retention of its own.
  */
 import * as z from 'zod/mini';
-import { defineDestination, type SecretDeps } from './define.ts';
 import type { Lead } from '../schema/lead.ts';
+import { defineDestination } from './define.ts';
+import { sandboxRoutes } from './sandbox-page.ts';
+import { sqlSandboxInbox } from './sandbox-store.ts';
 
 export interface InboxItem {
   lead: Lead;
@@ -13,7 +16,7 @@ export interface InboxItem {
   deliveredAt: number;
 }
 
-/** Where the sandbox keeps what it receives; each runtime provides one. */
+/** Where the sandbox keeps what it receives. */
 export interface SandboxInbox {
   /** Stores the lead once: a second call with the same lead id changes nothing. */
   add(lead: Lead, now: number): Promise<'added' | 'exists'>;
@@ -25,11 +28,15 @@ export const sandbox = defineDestination({
   // The sandbox takes no options; a plain (not strict) object accepts and ignores any, as it always has.
   options: z.object({}),
   secrets: [],
-  prepare(_options, deps: SecretDeps & { sandboxInbox?: SandboxInbox | undefined }) {
-    const inbox = deps.sandboxInbox;
-    if (!inbox) return { ok: false, problems: ['the sandbox destination needs a runtime with a sandbox inbox (Node)'] };
-    return { ok: true, value: inbox };
+  prepare(_options, deps): { ok: true; value: SandboxInbox } | { ok: false; problems: string[] } {
+    if (!deps.sql)
+      return {
+        ok: false,
+        problems: ["type: the sandbox keeps its inbox in the relay's SQLite, and this runtime gives destinations none; use another destination type"],
+      };
+    return { ok: true, value: sqlSandboxInbox(deps.sql) };
   },
+  pages: { at: '/sandbox/', serve: (inbox) => sandboxRoutes(inbox).fetch },
   async deliver(lead, _context, inbox) {
     const result = await inbox.add(lead, Date.now());
     return { kind: result === 'added' ? 'delivered' : 'exists', remoteId: lead.id };

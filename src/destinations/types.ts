@@ -53,6 +53,11 @@ export interface Destination {
    */
   readonly pace?: Pace | undefined;
   deliver(lead: Lead, context: DeliveryContext): Promise<DeliveryOutcome>;
+  /**
+   * Serves the pages this destination has of its own (the sandbox: its inbox), under its type's
+   * `pagesAt` prefix. The runtime mounts it where the destination's state lives.
+   */
+  pages?(request: Request): Response | Promise<Response>;
 }
 
 /** At most `calls` calls to the vendor in any window of `perMs` milliseconds. */
@@ -73,4 +78,10 @@ export type DestinationFactory<Deps = unknown> = ((options: Record<string, unkno
    * @default none
    */
   readonly secrets?: readonly string[] | undefined;
+  /**
+   * The path prefix under which a destination of this type serves its `pages`, e.g. "/sandbox/",
+   * known before any is built: the Worker routes those paths to the destination's Durable Object.
+   * @default no pages
+   */
+  readonly pagesAt?: string | undefined;
 };

@@ -27,3 +27,9 @@ export interface SqlDriver {
 export function relaxedTransaction<T>(sql: SqlDriver, fn: () => T): T {
   return sql.relaxedTransaction ? sql.relaxedTransaction(fn) : sql.transaction(fn);
 }
+
+/**
+ * A driver that stores nothing, for building destinations only to check their options where no
+ * database exists yet (the Worker build): a destination that keeps state finds it, and writes nowhere.
+ */
+export const CHECK_ONLY_SQL: SqlDriver = { exec() {}, all: () => [], run: () => 0, transaction: (fn) => fn() };

@@ -14,8 +14,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDestinations, destinationFactories, type DestinationDeps } from '../../destinations/index.ts';
 import type { DestinationFactory } from '../../destinations/types.ts';
-import { renderInboxPage } from '../../destinations/sandbox-page.ts';
-import { sqlSandboxInbox } from '../../destinations/sandbox-store.ts';
 import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
 import { deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
@@ -106,8 +104,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       problems: [`LEADFORM_DATA_DIR: cannot keep the outbox in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`],
     };
   }
-  const inbox = sqlSandboxInbox(store.sql);
-  const built = createDestinations(config.destinations, { sandboxInbox: inbox, secret }, factories);
+  const built = createDestinations(config.destinations, { sql: store.sql, secret }, factories);
   if (!built.ok) {
     store.close();
     return built;
@@ -166,8 +163,11 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const app = new Hono();
   app.get('/', serveStatic({ root: join(ROOT, 'public'), path: 'index.html' }));
   app.get('/demo/*', serveStatic({ root: join(ROOT, 'public'), rewriteRequestPath: (path) => path.replace(/^\/demo/, '') }));
-  app.get('/sandbox/inbox', async (c) => c.html(renderInboxPage(await inbox.list(200))));
-  app.get('/sandbox/inbox.json', async (c) => c.json(await inbox.list(1000)));
+  // Pages a destination serves itself (the sandbox's inbox), under its type's prefix.
+  for (const [name, destination] of built.value) {
+    const at = factories[config.destinations[name]!.type]?.pagesAt;
+    if (at && destination.pages) app.all(`${at}*`, (c) => destination.pages!(c.req.raw));
+  }
   app.route(
     '/',
     createRelay({

@@ -6,7 +6,7 @@
  */
 import assets from 'leadform:assets';
 import { Hono } from 'hono';
-import { renderInboxPage } from '../../destinations/sandbox-page.ts';
+import { destinationFactories } from '../../destinations/index.ts';
 import { createRelay } from '../../relay/app.ts';
 import { serveAsset } from '../../relay/assets.ts';
 import { jsonLog } from '../../relay/log.ts';
@@ -42,11 +42,12 @@ function appFor(env: Env): Hono {
       ),
     );
   } else {
-    const sandbox = Object.entries(config.destinations).find(([, d]) => d.type === 'sandbox')?.[0];
-    const inbox = (limit: number) => (sandbox ? env.OUTBOX.get(env.OUTBOX.idFromName(sandbox)).inbox(limit) : Promise.resolve([]));
     app.get('/', async (c) => (await serveAsset(bundled, 'demo', 'index.html')) ?? c.notFound());
-    app.get('/sandbox/inbox', async (c) => c.html(renderInboxPage(await inbox(200))));
-    app.get('/sandbox/inbox.json', async (c) => c.json(await inbox(1000)));
+    // Pages a destination serves itself (the sandbox's inbox) come from its Durable Object, where its state is.
+    for (const [name, entry] of Object.entries(config.destinations)) {
+      const at = destinationFactories[entry.type]?.pagesAt;
+      if (at) app.all(`${at}*`, (c) => env.OUTBOX.get(env.OUTBOX.idFromName(name)).page(name, c.req.raw));
+    }
     app.route(
       '/',
       createRelay({

@@ -6,8 +6,6 @@
  */
 import { DurableObject, type DurableObjectState } from 'cloudflare:workers';
 import { createDestinations } from '../../destinations/index.ts';
-import type { SandboxInbox } from '../../destinations/sandbox.ts';
-import { sqlSandboxInbox } from '../../destinations/sandbox-store.ts';
 import { type DeliveryDeps, deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
 import { jsonLog } from '../../relay/log.ts';
 import type { AcceptInput, DeliveryState } from '../../relay/outbox.ts';
@@ -20,14 +18,13 @@ const ALARM_BUDGET_MS = 20_000;
 
 export class OutboxObject extends DurableObject<Env> {
   private readonly outbox: SqlOutbox;
-  private readonly sandbox: SandboxInbox;
   private readonly deliveryDeps: DeliveryDeps;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.outbox = new SqlOutbox(durableSqlDriver(ctx.storage), { takeOverAfterMs: config.delivery.timeoutMs });
-    this.sandbox = sqlSandboxInbox(this.outbox.sql);
-    const built = createDestinations(config.destinations, { sandboxInbox: this.sandbox, secret: secretFrom(env) });
+    // Destinations that keep state of their own (the sandbox inbox) keep it beside this outbox.
+    const built = createDestinations(config.destinations, { sql: this.outbox.sql, secret: secretFrom(env) });
     if (!built.ok) throw new Error(`leadform: destinations are misconfigured:\n${built.problems.join('\n')}`);
     this.deliveryDeps = {
       config,
@@ -76,9 +73,10 @@ export class OutboxObject extends DurableObject<Env> {
     return this.outbox.stats();
   }
 
-  /** The sandbox destination's inbox, when this object's destination is the sandbox. */
-  inbox(limit: number) {
-    return this.sandbox.list(limit);
+  /** A page of destination `name`'s own (see `Destination.pages`), served where its state is: here. */
+  async page(name: string, request: Request): Promise<Response> {
+    const pages = this.deliveryDeps.destinations.get(name)?.pages;
+    return pages ? pages(request) : Response.json({ error: 'not_found', message: `Destination "${name}" serves no pages.` }, { status: 404 });
   }
 
   /** Delivers what is due, erases expired payloads, and sets the alarm for what is left. */
