@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../runtime/node/sqlite-store.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createRelay } from './app.ts';
 import { parseConfig } from './config.ts';
+import { MemoryOutbox } from './memory-outbox.ts';
 
 const config = (() => {
   const result = parseConfig({
@@ -26,21 +23,15 @@ const config = (() => {
   return result.value;
 })();
 
-let dir: string;
-let store: SqliteStore;
+let store: MemoryOutbox;
 let app: ReturnType<typeof createRelay>;
 let accepted: string[];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'leadform-app-'));
-  store = new SqliteStore({ file: join(dir, 'test.sqlite') });
+  store = new MemoryOutbox();
   accepted = [];
   let n = 0;
   app = createRelay({ config, outbox: store, newId: () => `lead-${++n}`, onAccepted: (d) => accepted.push(d) });
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const valid = { fields: { name: 'Ada', email: 'ada@example.com' }, meta: { fillMs: 5000 } };
@@ -109,6 +100,20 @@ describe('POST /v1/forms/:id/submissions', () => {
     expect(body.message.length).toBeGreaterThan(10);
     expect((await store.stats()).pending).toBe(0);
   });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'answers 404 for a form id every object inherits (%s), on every form route',
+    async (id) => {
+      const answers = [
+        await post(valid, {}, id),
+        await app.request(`http://relay.test/v1/forms/${id}/submissions`, { method: 'OPTIONS', headers: { Origin: 'https://shop.example' } }),
+        await app.request(`http://relay.test/v1/forms/${id}`),
+        await app.request(`http://relay.test/v1/forms/${id}/embed`),
+      ];
+      expect(answers.map((answer) => answer.status)).toEqual([404, 404, 404, 404]);
+      for (const answer of answers) expect(((await answer.json()) as { error: string }).error).toBe('unknown_form');
+    },
+  );
 
   it('sends CORS headers to allowed origins only', async () => {
     const allowed = await post(valid, { Origin: 'https://shop.example' });
