@@ -11,7 +11,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { type AcceptDeps, type AcceptOutcome, acceptSubmission, type SubmissionInput } from './accept/index.ts';
 import { JSON_TYPE } from './accept/content-type.ts';
-import { findForm, unknownForm } from './accept/form.ts';
+import { findForm, formOf, unknownForm } from './accept/form.ts';
 import { allowedOrigin, corsHeaders, PREFLIGHT_HEADERS } from './accept/origin.ts';
 import { adminRoutes } from './admin.ts';
 import { type AssetBytes, assetResponse, type ReadAsset, readServedAsset, serveAsset } from './assets.ts';
@@ -130,7 +130,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   app.get('/v1/leadform.js', (c) => serveWidgetFile(c, 'leadform.js'));
   app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(js|css|map)}', (c) => serveWidgetFile(c, c.req.param('file')));
 
-  app.get('/v1/forms/:formId/embed', (c) => embedPage(c.req.param('formId'), config.forms[c.req.param('formId')], c.req.raw));
+  app.get('/v1/forms/:formId/embed', (c) => embedPage(c.req.param('formId'), formOf(config.forms, c.req.param('formId')), c.req.raw));
 
   app.get('/v1/forms/:formId', async (c) => {
     const formId = c.req.param('formId');

@@ -18,8 +18,7 @@ export function frameAncestors(allowedOrigins: readonly string[]): string {
 }
 
 export function embedPage(formId: string, form: FormConfig | undefined, request: Request): Response {
-  if (!form || !Array.isArray(form.fields))
-    throw new RelayError('unknown_form', 404, `There is no form "${formId.slice(0, 64)}"; check the form id in the iframe's src.`);
+  if (!form) throw new RelayError('unknown_form', 404, `There is no form "${formId.slice(0, 64)}"; check the form id in the iframe's src.`);
   // The page's language: the form's own, else the browser's first preference (the iframe has no
   // host page whose <html lang> it could follow).
   const preferred = request.headers.get('Accept-Language')?.split(',')[0]?.split(';')[0]?.trim();

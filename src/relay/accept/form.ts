@@ -3,8 +3,16 @@ import type { FormConfig } from '../config.ts';
 import { passed, type Refusable, RelayError, refused } from '../errors.ts';
 
 export function findForm(forms: Readonly<Record<string, FormConfig>>, formId: string): Refusable<FormConfig> {
-  const form = forms[formId];
+  const form = formOf(forms, formId);
   return form ? passed(form) : refused(unknownForm(formId));
+}
+
+/**
+ * The form with this id, if the configuration declares one. Own keys only: an id such as
+ * "constructor" or "__proto__" names something every object inherits, never a form.
+ */
+export function formOf(forms: Readonly<Record<string, FormConfig>>, formId: string): FormConfig | undefined {
+  return Object.hasOwn(forms, formId) ? forms[formId] : undefined;
 }
 
 export function unknownForm(formId: string): RelayError {
