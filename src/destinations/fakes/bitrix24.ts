@@ -1,6 +1,6 @@
 /**
- * A fake Bitrix24 portal answering its inbound webhook as the b24restdocs pages in
- * /work/shared/crm/bitrix24 say: `crm.lead.add` (fields as documented, multifields as
+ * A fake Bitrix24 portal answering its inbound webhook as Bitrix24's REST documentation
+ * (b24restdocs) says: `crm.lead.add` (fields as documented, multifields as
  * `[{VALUE, VALUE_TYPE}]`, 200 `{result: ID, time}`), `crm.lead.list` with `filter[=FIELD]`,
  * `NO_AUTH_FOUND` (401) for a wrong webhook code, the leaky bucket (burst 50, 2 per second)
  * answered 503 `QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT` (429) and `time.operating_reset_at`.
@@ -64,7 +64,7 @@ export async function startBitrix24Fake(): Promise<FakeVendor & { leads: Bitrix2
     const match = request.path.match(/^\/rest\/(\d+)\/([^/]+)\/([a-z.]+?)(?:\.json)?$/);
     if (!match) return { status: 404, json: { error: 'ERROR_METHOD_NOT_FOUND', error_description: 'Method not found!' } };
     const [, , code, method] = match;
-    // Leaky bucket, counted per request before anything else (limits.md).
+    // Leaky bucket, counted per request before anything else (the documentation's page on limits).
     const now = Date.now();
     bucket = Math.max(0, bucket - ((now - drainedAt) / 1000) * 2);
     drainedAt = now;

@@ -1,5 +1,6 @@
 /**
- * A fake Capillary org answering as /work/shared/crm/capillary and the README say: `POST
+ * A fake Capillary org answering as Capillary's Add Lead (v2) and leads API references and the
+ * README say: `POST
  * /v2/leads` (leadFor required; type SKU|BRAND|CATEGORY|CUSTOM; userId or idType EMAIL|MOBILE +
  * identifier, a new identifier creating a customer), `GET /v2/leads` search with type, userId,
  * sortBy (createdon, lastUpdatedOn), sortOrder, limit, offset; answers carrying `errors[]`/`warnings[]`; 201 for a partial failure

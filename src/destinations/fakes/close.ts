@@ -1,5 +1,5 @@
 /**
- * A fake Close organization answering as /work/shared/crm/close says: `POST /api/v1/lead/`
+ * A fake Close organization answering as Close's API reference documents it: `POST /api/v1/lead/`
  * (Basic auth with the API key as user and an empty password, 401 otherwise; 200 with the Lead
  * object; 400 `{errors, field-errors}`), `GET /api/v1/lead/` with `_limit`, `_skip`, `_fields`
  * (newest first, as Close's lead list shows them), and a `RateLimit: limit=N, remaining=N,

@@ -1,5 +1,5 @@
 /**
- * A fake LeadSquared account answering as /work/shared/crm/leadsquared and the README say:
+ * A fake LeadSquared account answering as LeadSquared's Lead.Create reference and the README say:
  * `Lead.Create` and `Lead.CreateOrUpdate` (with `SearchBy`) under /v2/LeadManagement.svc, keys
  * in `x-LSQ-AccessKey`/`x-LSQ-SecretKey` or the query string (401 otherwise), an array of
  * `{Attribute, Value}` with at least one of FirstName, LastName, EmailAddress, Phone (400

@@ -1,7 +1,8 @@
 /**
- * A fake Pipedrive company answering as /work/shared/crm/pipedrive says, and validating every
- * request against Pipedrive's own OpenAPI documents (v1 `addLead`, `addNote`, `getLeads`,
- * `getNotes`; v2 `searchPersons`, `addPerson`, `searchOrganization`, `addOrganization`): a request
+ * A fake Pipedrive company answering as Pipedrive's API reference says, and validating every
+ * request against the operations cut from Pipedrive's own OpenAPI documents (./specs: v1
+ * `addLead`, `addNote`, `getLeads`, `getNotes`; v2 `searchPersons`, `addPerson`,
+ * `searchOrganization`, `addOrganization`): a request
  * the schema refuses gets Pipedrive's 400 `{success: false, error, error_info}`. Auth is the
  * `x-api-token` header (401 otherwise). Rate limits are token based: each operation costs its
  * `x-token-cost` from the spec against a daily budget, and requests count against a 2-second

@@ -1,7 +1,8 @@
 /**
  * The plumbing every fake vendor shares: a real HTTP server on port 0, requests parsed once,
  * a log of what arrived, and faults queued by the tests. Each vendor file decides what its
- * endpoints answer, as that vendor's documents in /work/shared/crm say.
+ * endpoints answer, as that vendor's own documentation says (the README's section on each CRM
+ * sums up what delivery relies on).
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
