@@ -5,6 +5,7 @@
  * `NO_AUTH_FOUND` (401) for a wrong webhook code, the leaky bucket (burst 50, 2 per second)
  * answered 503 `QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT` (429) and `time.operating_reset_at`.
  */
+import type { Expect, FakeProfile, LeadValues } from './profile.ts';
 import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer } from './server.ts';
 
 /** The fields crm.lead.add documents; Bitrix24 ignores any other key except custom `UF_` ones. */
@@ -24,7 +25,9 @@ export type Bitrix24Lead = Record<string, unknown> & { ID: string };
 
 export const BITRIX24_WEBHOOK_CODE = 'k3x9w2testcode';
 
-export async function startBitrix24Fake(): Promise<FakeVendor & { leads: Bitrix24Lead[] }> {
+export type Bitrix24Fake = FakeVendor & { leads: Bitrix24Lead[] };
+
+export async function startBitrix24Fake(): Promise<Bitrix24Fake> {
   const faults: Fault[] = [];
   const leads: Bitrix24Lead[] = [];
   let bucket = 0;
@@ -111,3 +114,42 @@ export async function startBitrix24Fake(): Promise<FakeVendor & { leads: Bitrix2
     close: server.close,
   };
 }
+
+/**
+ * Where the adapter's default mapping puts a lead in Bitrix24: the name split into NAME and
+ * LAST_NAME, the company title, the last touch in the UTM_ fields, leadform as the originator, the
+ * message in COMMENTS. For the browser test and the contract's `expectStored` alike.
+ */
+export function expectBitrix24LeadPlaced(expect: Expect, stored: unknown, lead: LeadValues): void {
+  const record = stored as Bitrix24Lead;
+  const last = lead.attribution?.last;
+  const [first, ...rest] = String(lead.fields.name).split(' ');
+  expect(record).toMatchObject({
+    NAME: first,
+    LAST_NAME: rest.join(' '),
+    COMPANY_TITLE: lead.fields.company,
+    UTM_SOURCE: last?.utm_source,
+    UTM_MEDIUM: last?.utm_medium,
+    UTM_CAMPAIGN: last?.utm_campaign,
+    ORIGINATOR_ID: 'leadform',
+  });
+  expect(record.COMMENTS).toContain(String(lead.fields.message));
+}
+
+export const bitrix24Fake: FakeProfile<Bitrix24Fake> = {
+  start: startBitrix24Fake,
+  // The adapter's only address is the inbound webhook URL, a secret: the proxy goes in there.
+  reachedThrough: (fake, url) => ({
+    options: fake.options,
+    env: { BITRIX24_WEBHOOK_URL: fake.env.BITRIX24_WEBHOOK_URL!.replace(fake.url, url) },
+  }),
+  chaos: {
+    share: 0.06,
+    looksBeforeCreate: true,
+    isCreate: (method, path) => method === 'POST' && /crm\.lead\.add(\.json)?$/.test(path),
+    // The operation-time reset falls up to 10 minutes away (the documentation's page on limits):
+    // honouring it would outlast a bounded run, so this vendor meets the leaky bucket's 503 only.
+    without: ['vendor:rateLimited:reset'],
+  },
+  browser: { expectArrived: expectBitrix24LeadPlaced },
+};

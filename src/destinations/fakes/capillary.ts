@@ -8,6 +8,7 @@
  * customer; Basic `TILL_ID:md5(PASSWORD)` or an OAuth token from `/v3/oauth/token/generate`.
  */
 import { createHash } from 'node:crypto';
+import type { Expect, FakeProfile, LeadValues } from './profile.ts';
 import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer } from './server.ts';
 
 export interface CapillaryLead {
@@ -31,7 +32,9 @@ export const CAPILLARY_OAUTH = { key: 'cap-client-key', secret: 'cap-client-secr
 const EXTENDED_FIELDS = new Set(['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'company', 'trial_status']);
 const TYPES = ['SKU', 'BRAND', 'CATEGORY', 'CUSTOM'];
 
-export async function startCapillaryFake(): Promise<FakeVendor & { leads: CapillaryLead[]; tokens: Map<string, number>; failNextWith(status: 521): void }> {
+export type CapillaryFake = FakeVendor & { leads: CapillaryLead[]; tokens: Map<string, number>; failNextWith(status: 521): void };
+
+export async function startCapillaryFake(): Promise<CapillaryFake> {
   const faults: Fault[] = [];
   const leads: CapillaryLead[] = [];
   const customers = new Map<string, number>();
@@ -124,3 +127,35 @@ export async function startCapillaryFake(): Promise<FakeVendor & { leads: Capill
     close: server.close,
   };
 }
+
+/**
+ * Where the adapter's default mapping puts a lead in Capillary: a lead for the configured
+ * `leadFor`, its customer identified by email, the message in the first follow-up's notes. For the
+ * browser test and the contract's `expectStored` alike.
+ */
+export function expectCapillaryLeadPlaced(expect: Expect, stored: unknown, lead: LeadValues): void {
+  const record = stored as CapillaryLead;
+  expect(record).toMatchObject({ leadFor: 'Website enquiry', idType: 'EMAIL', identifier: lead.fields.email });
+  expect(record.followUpDetails[0]!.notes).toContain(String(lead.fields.message));
+}
+
+export const capillaryFake: FakeProfile<CapillaryFake> = {
+  start: startCapillaryFake,
+  reachedThrough: (fake, url) => ({ options: { ...fake.options, baseUrl: url }, env: fake.env }),
+  chaos: {
+    share: 0.24,
+    looksBeforeCreate: true,
+    isCreate: (method, path) => method === 'POST' && path === '/v2/leads',
+    // Capillary's answer to a concurrent action on the same customer, which no other vendor gives.
+    own: { 'vendor:521': { weight: 1, inject: (fake) => fake.failNextWith(521) } },
+  },
+  browser: {
+    // Two of the org's extended fields (EXTENDED_FIELDS), so the campaign lands in fields of its own.
+    mapping: { 'attribution.utm_source': 'utm_source', 'attribution.utm_campaign': 'utm_campaign' },
+    expectArrived(expect, stored, lead) {
+      expectCapillaryLeadPlaced(expect, stored, lead);
+      const last = lead.attribution?.last;
+      expect(stored).toMatchObject({ extendedFields: { utm_source: last?.utm_source, utm_campaign: last?.utm_campaign } });
+    },
+  },
+};

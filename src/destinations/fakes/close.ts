@@ -6,6 +6,7 @@
  * reset=S` header on every answer, 429 once the window is spent. The docs give the header but
  * not the numbers; this fake allows 50 calls a second.
  */
+import type { Expect, FakeProfile, LeadValues } from './profile.ts';
 import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer, WindowLimit } from './server.ts';
 
 export type CloseLead = Record<string, unknown> & {
@@ -40,7 +41,9 @@ function fieldErrors(body: unknown): Record<string, string> | undefined {
   return Object.keys(errors).length ? errors : undefined;
 }
 
-export async function startCloseFake(): Promise<FakeVendor & { leads: CloseLead[] }> {
+export type CloseFake = FakeVendor & { leads: CloseLead[] };
+
+export async function startCloseFake(): Promise<CloseFake> {
   const faults: Fault[] = [];
   const leads: CloseLead[] = [];
   const limit = new WindowLimit(WINDOW.calls, WINDOW.perMs);
@@ -104,3 +107,30 @@ export async function startCloseFake(): Promise<FakeVendor & { leads: CloseLead[
     close: server.close,
   };
 }
+
+/**
+ * Where the adapter's default mapping puts a lead in Close: the company names the lead, the person
+ * is its one contact, the message is in the description. For the browser test and the contract's
+ * `expectStored` alike.
+ */
+export function expectCloseLeadPlaced(expect: Expect, stored: unknown, lead: LeadValues): void {
+  const record = stored as CloseLead;
+  expect(record).toMatchObject({ name: lead.fields.company, contacts: [{ name: lead.fields.name, emails: [{ email: lead.fields.email }] }] });
+  expect(record.description).toContain(String(lead.fields.message));
+}
+
+/** The custom field the browser test maps the campaign's source to (Close sets custom fields by their id). */
+const UTM_SOURCE_FIELD = 'cf_UtmSource1234';
+
+export const closeFake: FakeProfile<CloseFake> = {
+  start: startCloseFake,
+  reachedThrough: (fake, url) => ({ options: { ...fake.options, baseUrl: url }, env: fake.env }),
+  chaos: { share: 0.32, looksBeforeCreate: true, isCreate: (method, path) => method === 'POST' && path === '/api/v1/lead/' },
+  browser: {
+    mapping: { 'attribution.utm_source': UTM_SOURCE_FIELD },
+    expectArrived(expect, stored, lead) {
+      expectCloseLeadPlaced(expect, stored, lead);
+      expect(stored).toMatchObject({ [`custom.${UTM_SOURCE_FIELD}`]: lead.attribution?.last?.utm_source });
+    },
+  },
+};

@@ -6,6 +6,7 @@
  * otherwise), EmailAddress and Phone unique (HTTP 500 `MXDuplicateEntryException`), and 429
  * past 25 calls in 5 s with no Retry-After.
  */
+import type { Expect, FakeProfile, LeadValues } from './profile.ts';
 import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer, WindowLimit } from './server.ts';
 
 /** The account's lead metadata: standard schema names; custom fields are any `mx_` name. */
@@ -21,7 +22,9 @@ export type LeadSquaredLead = Record<string, string> & { ProspectID: string };
 export const LSQ_ACCESS_KEY = 'u$r1d3f8c9e0testaccess';
 export const LSQ_SECRET_KEY = 'f00dcafe0123456789testsecret';
 
-export async function startLeadSquaredFake(): Promise<FakeVendor & { leads: LeadSquaredLead[] }> {
+export type LeadSquaredFake = FakeVendor & { leads: LeadSquaredLead[] };
+
+export async function startLeadSquaredFake(): Promise<LeadSquaredFake> {
   const faults: Fault[] = [];
   const leads: LeadSquaredLead[] = [];
   const limit = new WindowLimit(25, 5000);
@@ -83,3 +86,30 @@ export async function startLeadSquaredFake(): Promise<FakeVendor & { leads: Lead
     close: server.close,
   };
 }
+
+/**
+ * Where the adapter's default mapping puts a lead in LeadSquared: the standard name, email and
+ * company fields, the last touch in Source, SourceMedium and SourceCampaign, the message in Notes.
+ * For the browser test and the contract's `expectStored` alike.
+ */
+export function expectLeadSquaredLeadPlaced(expect: Expect, stored: unknown, lead: LeadValues): void {
+  const record = stored as LeadSquaredLead;
+  const last = lead.attribution?.last;
+  expect(record).toMatchObject({
+    FirstName: String(lead.fields.name).split(' ')[0],
+    EmailAddress: lead.fields.email,
+    Company: lead.fields.company,
+    Source: last?.utm_source,
+    SourceMedium: last?.utm_medium,
+    SourceCampaign: last?.utm_campaign,
+  });
+  expect(record.Notes).toContain(String(lead.fields.message));
+}
+
+export const leadSquaredFake: FakeProfile<LeadSquaredFake> = {
+  start: startLeadSquaredFake,
+  reachedThrough: (fake, url) => ({ options: { ...fake.options, baseUrl: url }, env: fake.env }),
+  // Both LeadSquared methods create (or update) a lead.
+  chaos: { share: 0.13, looksBeforeCreate: true, isCreate: (method) => method === 'POST' },
+  browser: { expectArrived: expectLeadSquaredLeadPlaced },
+};

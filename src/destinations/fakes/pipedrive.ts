@@ -11,6 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadOpenApi, requestProblems } from './openapi.ts';
+import type { Expect, FakeProfile, LeadValues } from './profile.ts';
 import { type Fault, type FakeRequest, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer, WindowLimit } from './server.ts';
 
 /** The operations this fake serves, cut unchanged from Pipedrive's specs by scripts/extract-openapi.ts. */
@@ -231,3 +232,35 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
     close: server.close,
   };
 }
+
+/**
+ * Where the adapter's default mapping puts a lead in Pipedrive: a lead from the API linked to the
+ * visitor as a person with their email, the company as an organization, and a note on the lead
+ * with the message and the last touch. For the browser test and the contract's `expectStored` alike.
+ */
+export function expectPipedriveLeadPlaced(expect: Expect, stored: unknown, lead: LeadValues, fake: PipedriveFake): void {
+  const record = stored as PipedriveLead;
+  const last = lead.attribution?.last;
+  expect(record).toMatchObject({ source_name: 'API' });
+  expect(fake.people.find((person) => person.id === record.person_id)).toMatchObject({ name: lead.fields.name, emails: [{ value: lead.fields.email }] });
+  expect(fake.organizations.map((org) => org.name)).toContain(lead.fields.company);
+  const note = fake.notes.find((item) => item.lead_id === record.id)!.content;
+  expect(note).toContain(String(lead.fields.message));
+  expect(note).toContain(`utm_source=${last?.utm_source}, utm_medium=${last?.utm_medium}, utm_campaign=${last?.utm_campaign}`);
+}
+
+/** A lead custom field of the fake company (Pipedrive names custom fields by a 40-character key). */
+const UTM_CAMPAIGN_FIELD = '9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c';
+
+export const pipedriveFake: FakeProfile<PipedriveFake> = {
+  start: () => startPipedriveFake(),
+  reachedThrough: (fake, url) => ({ options: { ...fake.options, baseUrl: url }, env: fake.env }),
+  chaos: { share: 0.05, looksBeforeCreate: true, isCreate: (method, path) => method === 'POST' && path === '/v1/leads' },
+  browser: {
+    mapping: { 'attribution.utm_campaign': UTM_CAMPAIGN_FIELD },
+    expectArrived(expect, stored, lead, fake) {
+      expectPipedriveLeadPlaced(expect, stored, lead, fake);
+      expect(stored).toMatchObject({ [UTM_CAMPAIGN_FIELD]: lead.attribution?.last?.utm_campaign });
+    },
+  },
+};

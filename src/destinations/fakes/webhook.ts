@@ -4,6 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { webhookKey } from '../webhook.ts';
+import type { Expect, FakeProfile, LeadValues } from './profile.ts';
 import { type Fault, type FakeVendor, HANG, nextFault, startFakeServer } from './server.ts';
 
 export const WEBHOOK_SECRET = `whsec_${Buffer.from('leadform-test-signing-key-32bytes').toString('base64')}`;
@@ -13,7 +14,9 @@ export interface ReceivedWebhook {
   payload: { type: string; data: { id: string; fields: Record<string, unknown>; attribution?: unknown; mapped?: Record<string, string> } };
 }
 
-export async function startWebhookFake(): Promise<FakeVendor & { received: ReceivedWebhook[] }> {
+export type WebhookFake = FakeVendor & { received: ReceivedWebhook[] };
+
+export async function startWebhookFake(): Promise<WebhookFake> {
   const faults: Fault[] = [];
   const received: ReceivedWebhook[] = [];
   const key = Buffer.from(webhookKey(WEBHOOK_SECRET));
@@ -54,3 +57,22 @@ export async function startWebhookFake(): Promise<FakeVendor & { received: Recei
     close: server.close,
   };
 }
+
+/** What a receiver gets: the fields as the visitor sent them, and the attribution. For the browser test and the contract alike. */
+export function expectWebhookLeadPlaced(expect: Expect, stored: unknown, lead: LeadValues): void {
+  const { payload } = stored as ReceivedWebhook;
+  expect(payload.data.fields).toMatchObject(lead.fields);
+  expect(JSON.stringify(payload.data.attribution)).toContain(String(lead.attribution?.last?.utm_campaign));
+}
+
+export const webhookFake: FakeProfile<WebhookFake> = {
+  start: startWebhookFake,
+  reachedThrough: (fake, url) => ({ options: { ...fake.options, url: `${url}/hooks/leads` }, env: fake.env }),
+  chaos: {
+    share: 0.2,
+    // The receiver keeps one record per webhook-id, so a resend is no copy; the relay never looks.
+    looksBeforeCreate: false,
+    isCreate: (method) => method === 'POST',
+  },
+  browser: { expectArrived: expectWebhookLeadPlaced },
+};
