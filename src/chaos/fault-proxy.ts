@@ -12,10 +12,11 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Fault } from '../destinations/fakes/server.ts';
+import type { OwnFault, VendorFault } from '../destinations/fakes/profile.ts';
 
 export type NetworkFault = 'resetBefore' | 'hangBefore' | 'gateway502' | 'slow' | 'resetAfter' | 'gateway504After';
-export type ChaosFault = NetworkFault | `vendor:${Fault['kind']}${'' | ':reset'}` | 'vendor:521';
+/** A network fault the proxy plays itself, or a vendor's own answer it has the fake give (`vendor:…`). */
+export type ChaosFault = NetworkFault | VendorFault | OwnFault;
 
 export interface FaultPlan {
   /** Share of calls that meet some fault, in [0, 1]. */
