@@ -9,9 +9,10 @@
  * (default 200; 0 skips workerd), CHAOS_WORKERS_KILLS (default 3), CHAOS_WORKERS_PORT (default 8843), LEADFORM_CHAOS_REPORT (a file to write {passed, failed} to).
  */
 import { writeFileSync } from 'node:fs';
-import { runNodeChaos } from '../src/chaos/node.ts';
+import { nodeRuntime } from '../src/chaos/node.ts';
+import { runChaos } from '../src/chaos/runner.ts';
 import { type ChaosSummary, printSummary } from '../src/chaos/scenario.ts';
-import { runWorkersChaos } from '../src/chaos/workers.ts';
+import { workersRuntime } from '../src/chaos/workers.ts';
 
 const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`chaos seed ${seed} (CHAOS_SEED=${seed} repeats its fault draws)`);
@@ -21,12 +22,14 @@ let crashed: string | undefined;
 try {
   const nodeLeads = Number(process.env.CHAOS_LEADS ?? 1200);
   if (nodeLeads > 0)
-    summaries.push(await runNodeChaos({ count: nodeLeads, kills: Number(process.env.CHAOS_KILLS ?? 8), seed, port: Number(process.env.CHAOS_PORT ?? 8842) }));
+    summaries.push(
+      await runChaos(nodeRuntime, { count: nodeLeads, kills: Number(process.env.CHAOS_KILLS ?? 8), seed, port: Number(process.env.CHAOS_PORT ?? 8842) }),
+    );
   if (nodeLeads > 0) printSummary(summaries.at(-1)!);
   const workersLeads = Number(process.env.CHAOS_WORKERS_LEADS ?? 200);
   if (workersLeads > 0) {
     summaries.push(
-      await runWorkersChaos({
+      await runChaos(workersRuntime, {
         count: workersLeads,
         kills: Number(process.env.CHAOS_WORKERS_KILLS ?? 3),
         seed: seed + 1,
