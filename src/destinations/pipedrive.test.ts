@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { sampleLead, testDestination } from './contract.ts';
-import { PIPEDRIVE_SPECS, type PipedriveFake, type PipedriveLead, startPipedriveFake } from './fakes/pipedrive.ts';
+import { PIPEDRIVE_ROUTES, PIPEDRIVE_SPEC_SHA256, PIPEDRIVE_SPECS, type PipedriveFake, type PipedriveLead, startPipedriveFake } from './fakes/pipedrive.ts';
 import { pipedrive } from './pipedrive.ts';
 import type { DeliveryContext } from './types.ts';
 import type { Lead } from '../schema/lead.ts';
@@ -114,18 +115,21 @@ it('the fake answers 429 with x-ratelimit-reset past its burst window, and the a
   }
 });
 
-const upstream = '/work/shared/crm/pipedrive';
-it.skipIf(!existsSync(upstream))("the extracted schemas are the vendor's, unchanged", () => {
+it("the in-repo Pipedrive schemas are the copies checked against the vendor's documents, and hold every operation the fake serves at its token cost", () => {
+  type Spec = { servers: { url: string }[]; paths: Record<string, Record<string, { operationId?: string; 'x-token-cost'?: number }>> };
   for (const [version, file] of Object.entries(PIPEDRIVE_SPECS)) {
-    const full = parse(readFileSync(`${upstream}/openapi-${version}.yaml`, 'utf8'), { maxAliasCount: -1 }) as {
-      paths: Record<string, Record<string, { requestBody?: unknown; parameters?: unknown }>>;
-    };
-    const cut = parse(readFileSync(file, 'utf8')) as typeof full;
-    for (const [path, item] of Object.entries(cut.paths)) {
-      for (const [method, operation] of Object.entries(item)) {
-        expect(operation.requestBody).toEqual(full.paths[path]![method]!.requestBody);
-        expect(operation.parameters).toEqual(full.paths[path]![method]!.parameters);
-      }
-    }
+    // Line endings as committed, whatever a checkout made of them.
+    const text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+    expect(createHash('sha256').update(text).digest('hex'), file).toBe(PIPEDRIVE_SPEC_SHA256[version as keyof typeof PIPEDRIVE_SPECS]);
+  }
+  for (const [route, { spec, operationId, cost }] of Object.entries(PIPEDRIVE_ROUTES)) {
+    const document = parse(readFileSync(PIPEDRIVE_SPECS[spec], 'utf8')) as Spec;
+    const base = new URL(document.servers[0]!.url).pathname;
+    const served = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, operation]) => operation.operationId === operationId)
+        .map(([method, operation]) => ({ route: `${method.toUpperCase()} ${base}${path}`, cost: operation['x-token-cost'] })),
+    );
+    expect(served).toEqual([{ route, cost }]);
   }
 });
