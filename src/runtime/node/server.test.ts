@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { startNodeRelay } from './server.ts';
@@ -139,4 +140,23 @@ it('refuses to start on a port in use, or with a data folder it cannot write, na
     await first.value.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+it('closes while a browser holds a connection it opened ahead of need and never used, answering the request under way', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadform-node-close-'));
+  const started = await startNodeRelay({ config, port: 0, hostname: '127.0.0.1', dataDir, log: () => {}, env: {} });
+  if (!started.ok) throw new Error(started.problems.join('\n'));
+  const { port } = new URL(started.value.url);
+  // A preconnected socket: open, and silent.
+  const idle = createConnection({ host: '127.0.0.1', port: Number(port) });
+  await new Promise((done) => idle.once('connect', done));
+  // A keep-alive connection between two requests is quiet too.
+  const health = await fetch(`${started.value.url}/healthz`);
+  expect(health.status).toBe(200);
+  const closing = started.value.close().then(() => 'closed' as const);
+  const waited = await Promise.race([closing, new Promise((done) => setTimeout(() => done('still open after 3 s'), 3000))]);
+  idle.destroy();
+  await closing;
+  rmSync(dataDir, { recursive: true, force: true });
+  expect(waited).toBe('closed');
 });

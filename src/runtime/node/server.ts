@@ -9,7 +9,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDestinations, destinationFactories, type DestinationDeps } from '../../destinations/index.ts';
@@ -203,6 +204,20 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     return { ok: false, problems: [`PORT: ${why}; set PORT to a free port`] };
   }
   const server = listening;
+  // Connections serving no request right now: a keep-alive one between requests, or one a
+  // browser opened ahead of need (Chromium preconnects) that has sent nothing yet. Node's
+  // close() waits for these, and stops timing out one that never sent a request.
+  const quiet = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    quiet.add(socket);
+    socket.once('close', () => quiet.delete(socket));
+  });
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    quiet.delete(request.socket);
+    response.once('finish', () => {
+      if (!request.socket.destroyed) quiet.add(request.socket);
+    });
+  });
   const timer = setInterval(kick, options.pollMs ?? 1000);
   const retentionTimer = setInterval(sweep, options.retentionSweepMs ?? 3_600_000);
   kick();
@@ -222,7 +237,10 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
         stopping = true;
         clearInterval(timer);
         clearInterval(retentionTimer);
-        await new Promise<void>((done) => server.close(() => done()));
+        const closed = new Promise<void>((done) => server.close(() => done()));
+        // Requests under way still get their answers; a quiet connection would hold close() until the client let go.
+        for (const socket of quiet) socket.destroy();
+        await closed;
         await Promise.all([...loops.values()].map((loop) => loop.running));
         store.close();
       },
