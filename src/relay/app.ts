@@ -67,6 +67,8 @@ export interface RelayDeps {
    * @default Web Crypto
    */
   sha256?: (text: string) => string | Promise<string>;
+  /** The storage's own state (a file deleted under it, a full disk), which /healthz reports with a 503. @default always ok */
+  health?: () => { status: 'ok' } | { status: 'degraded' | 'unavailable'; reason: string };
 }
 
 type Env = { Variables: { requestStarted: number } };
@@ -120,6 +122,13 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
 
   app.get('/healthz', async (c) => {
+    const storage = deps.health?.() ?? { status: 'ok' };
+    if (storage.status !== 'ok') {
+      // The depth is told when the store can still be read; the answer is 503 either way.
+      const stats = await outbox.stats().catch(() => null);
+      const depth = stats && { ...stats, oldestPendingAgeMs: stats.oldestPendingAt === null ? null : now() - stats.oldestPendingAt };
+      return c.json({ status: storage.status, reason: storage.reason, ...(depth ? { outbox: depth } : {}) }, 503);
+    }
     const stats = await outbox.stats();
     const oldestPendingAgeMs = stats.oldestPendingAt === null ? null : now() - stats.oldestPendingAt;
     return c.json({ status: 'ok', outbox: { ...stats, oldestPendingAgeMs } });

@@ -20,7 +20,7 @@ import { parseConfig } from '../../relay/config.ts';
 import { deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
 import { bufferedJsonLog, type Log } from '../../relay/log.ts';
 import { memoryRateLimiter } from '../../relay/rate-limit.ts';
-import { SqliteStore } from './sqlite-store.ts';
+import { SqliteStore, StoreFileProblem } from './sqlite-store.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -98,8 +98,10 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const dataDir = resolve(options.dataDir ?? '.leadform');
   let store: SqliteStore;
   try {
-    store = new SqliteStore({ file: join(dataDir, 'leadform.sqlite'), takeOverAfterMs: config.delivery.timeoutMs });
+    store = new SqliteStore({ file: join(dataDir, 'leadform.sqlite'), takeOverAfterMs: config.delivery.timeoutMs, log });
   } catch (error) {
+    // A damaged outbox, or a missing one where one existed: the problem names the file and the fix.
+    if (error instanceof StoreFileProblem) return { ok: false, problems: [error.message] };
     return {
       ok: false,
       problems: [`LEADFORM_DATA_DIR: cannot keep the outbox in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`],
@@ -186,6 +188,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       adminToken: env.LEADFORM_ADMIN_TOKEN,
       ...(options.turnstileVerifyUrl ? { turnstileVerifyUrl: options.turnstileVerifyUrl } : {}),
       readAsset: builtFile,
+      health: () => store.health(),
     }),
   );
 
