@@ -10,7 +10,7 @@ import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 8799);
 /** The admin token the relay under test is started with (e2e/admin.spec.ts signs in with it). */
-export const E2E_ADMIN_TOKEN = 'e2e-admin-token-not-secret';
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-not-secret-0123456789';
 const found = await findChromium();
 
 export default defineConfig({

@@ -72,7 +72,7 @@ test('the admin page says so when the token is wrong', async ({ page }) => {
 test('an operator replays a dead letter from the admin page and it is delivered', async ({ page }) => {
   const fake = await startWebhookFake();
   fake.inject({ kind: 'invalid' });
-  const token = 'replay-test-admin-token';
+  const token = 'replay-test-admin-token-0123456789';
   const relay = await startOwnRelay(
     {
       forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'hook' } },

@@ -97,7 +97,7 @@ export async function runChaos(runtime: ChaosRuntime, options: ChaosOptions): Pr
       config: chaosConfig(vendors, DELIVERY),
       secrets: Object.assign({}, ...vendors.map((vendor) => vendor.env)),
       port: options.port,
-      adminToken: `chaos-admin-token-${runtime.folder}-${options.seed}`,
+      adminToken: `chaos-admin-token-not-secret-${runtime.folder}-${options.seed}`,
       random,
     });
     const relay = harness;

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the relay on Node with the configuration named by $LEADFORM_CONFIG
- * (default ./leadform.config.json), listening on $PORT (default 8787), keeping its data in
- * $LEADFORM_DATA_DIR (default ./.leadform).
+ * (default ./leadform.config.json), listening on $HOST (default 0.0.0.0, every interface) and
+ * $PORT (default 8787), keeping its data in $LEADFORM_DATA_DIR (default ./.leadform).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,6 +27,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) stop([`PORT: "${process
 const started = await startNodeRelay({
   config,
   port,
+  // An empty HOST is unset, as the shell's `HOST= npm start` means.
+  ...(process.env.HOST ? { hostname: process.env.HOST } : {}),
   dataDir: process.env.LEADFORM_DATA_DIR ?? '.leadform',
   trustProxy: process.env.LEADFORM_TRUST_PROXY === '1',
 });

@@ -29,7 +29,7 @@ export interface NodeRelayOptions {
   config: unknown;
   /** @default 8787 */
   port?: number;
-  /** All interfaces by default, so a phone on the same network can open the demo. @default "0.0.0.0" */
+  /** All interfaces by default, so a phone on the same network can open the demo. @default "0.0.0.0" ($HOST for `npm start`) */
   hostname?: string;
   /** Folder of the SQLite file. @default "./.leadform" */
   dataDir?: string;
@@ -78,6 +78,17 @@ const stdoutLog = bufferedJsonLog(
 );
 process.once('exit', () => stdoutLog.flush());
 
+/** The shortest admin token taken: shorter ones can be guessed against the API. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/** An admin token too short to keep the admin API safe; unset or empty turns the API off instead. */
+function adminTokenProblems(token: string | undefined): string[] {
+  if (!token || token.length >= MIN_ADMIN_TOKEN_LENGTH) return [];
+  return [
+    `LEADFORM_ADMIN_TOKEN: ${token.length} characters is too short to keep the admin API safe from guessing; set it to at least ${MIN_ADMIN_TOKEN_LENGTH} random characters (openssl rand -hex 32), or unset it to turn the admin API off`,
+  ];
+}
+
 /** A file of the build by its path under `dist/` (`widget/form.js`, `admin/index.html`), or null when it is not built. */
 async function builtFile(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
   try {
@@ -92,7 +103,9 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const secret = (name: string) => env[name];
   const factories = { ...destinationFactories, ...options.extraDestinations };
   const parsed = parseConfig(options.config, factories, env);
-  if (!parsed.ok) return parsed;
+  const tokenProblems = adminTokenProblems(env.LEADFORM_ADMIN_TOKEN);
+  if (!parsed.ok) return { ok: false, problems: [...parsed.problems, ...tokenProblems] };
+  if (tokenProblems.length) return { ok: false, problems: tokenProblems };
   const { value: config } = parsed;
   const log = options.log ?? stdoutLog;
   const dataDir = resolve(options.dataDir ?? '.leadform');
@@ -200,6 +213,14 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   });
   if (listening instanceof Error) {
     store.close();
+    if (listening.code === 'EADDRNOTAVAIL' || listening.code === 'ENOTFOUND' || listening.code === 'EAI_AGAIN') {
+      return {
+        ok: false,
+        problems: [
+          `HOST: cannot listen on ${hostname} (${listening.code}); set HOST to an address of this machine (0.0.0.0 for every interface, 127.0.0.1 for this machine only)`,
+        ],
+      };
+    }
     const why =
       listening.code === 'EADDRINUSE'
         ? `port ${port} is in use (another leadform, or another server)`

@@ -1,0 +1,54 @@
+/** `npm start`'s entry as a process: the settings it takes from the environment. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { ROOT } from './server.ts';
+
+const children: ChildProcess[] = [];
+const folders: string[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** Starts the entry and gives back the port it listens on, or what it printed when it stopped. */
+function startEntry(env: Record<string, string>): Promise<{ port: number } | { exit: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadform-entry-'));
+  folders.push(dataDir);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/index.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, PORT: '0', LEADFORM_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  let printed = '';
+  return new Promise((done) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      const port = /demo at http:\/\/localhost:(\d+)\//.exec(printed)?.[1];
+      if (port) done({ port: Number(port) });
+    });
+    child.once('exit', () => done({ exit: printed }));
+  });
+}
+
+const reaches = (host: string, port: number) =>
+  fetch(`http://${host}:${port}/healthz`).then(
+    (response) => response.status,
+    () => 'refused',
+  );
+
+it('listens on $HOST', async () => {
+  const started = await startEntry({ HOST: '127.0.0.2' });
+  if (!('port' in started)) throw new Error(started.exit);
+  expect(await reaches('127.0.0.2', started.port)).toBe(200);
+  expect(await reaches('127.0.0.1', started.port)).toBe('refused');
+}, 30_000);
+
+it('stops with the fix when $HOST is not an address of this machine', async () => {
+  const started = await startEntry({ HOST: '192.0.2.1' });
+  expect(started).toEqual({ exit: expect.stringContaining('HOST: cannot listen on 192.0.2.1') });
+  if ('exit' in started) expect(started.exit).toContain('set HOST to an address of this machine');
+}, 30_000);
