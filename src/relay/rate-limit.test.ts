@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryRateLimiter, takeToken } from './rate-limit.ts';
+import { addressKey, memoryRateLimiter, takeToken } from './rate-limit.ts';
 
 const rule = { requests: 3, perSeconds: 60 };
 
@@ -15,6 +15,43 @@ describe('takeToken', () => {
     expect(refused.decision).toEqual({ ok: false, retryAfterMs: 20_000 });
     expect(takeToken(refused.bucket, rule, 19_999).decision.ok).toBe(false);
     expect(takeToken(refused.bucket, rule, 20_000).decision.ok).toBe(true);
+  });
+});
+
+describe('takeToken with a reserve', () => {
+  it('leaves the reserve in the bucket, and says when a token above it refills', () => {
+    const bucket = { tokens: 3, at: 0 };
+    expect(takeToken(bucket, { ...rule, reserve: 2 }, 0).decision).toEqual({ ok: true });
+    expect(takeToken({ tokens: 2.5, at: 0 }, { ...rule, reserve: 2 }, 0).decision).toEqual({ ok: false, retryAfterMs: 10_000 });
+    // A take without a reserve may still spend it.
+    expect(takeToken({ tokens: 2.5, at: 0 }, rule, 0).decision).toEqual({ ok: true });
+  });
+});
+
+describe('addressKey', () => {
+  it('keeps an IPv4 address, also written IPv4-mapped', () => {
+    expect(addressKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(addressKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(addressKey('::FFFF:cb00:7107')).toBe('203.0.113.7');
+  });
+
+  it('gives every address of one IPv6 /64 the same key, however it is written', () => {
+    const key = '2001:db8:1:2::/64';
+    for (const address of [
+      '2001:db8:1:2::1',
+      '2001:0DB8:0001:0002:aaaa:bbbb:cccc:dddd',
+      '[2001:db8:1:2::9]',
+      'fe80::1%eth0'.replace('fe80::', '2001:db8:1:2::'),
+    ]) {
+      expect(addressKey(address), address).toBe(key);
+    }
+    expect(addressKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('2001:db8::')).toBe('2001:db8:0:0::/64');
+  });
+
+  it('keeps what is not an address as it came', () => {
+    for (const text of ['unknown', '2001:db8::1::2', '1:2:3:4:5:6:7:8:9', '::ffff:300.1.1.1', 'g::1']) expect(addressKey(text)).toBe(text);
   });
 });
 

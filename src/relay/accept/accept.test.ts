@@ -164,19 +164,35 @@ describe('acceptSubmission: the order of the checks', () => {
     expect(calls).toEqual([]);
   });
 
-  it('asks Turnstile before the rate limits: a refused token spends no rate token', async () => {
-    const { deps, calls } = fakes({ turnstile: [{ ok: false, kind: 'refused', codes: ['invalid-input-response'] }], refuseRate: ['ip:203.0.113.7'] });
+  it("takes the address's token before reading the body, and answers a limited address 429 without reading it", async () => {
+    const { deps, calls } = fakes({ refuseRate: ['ip:203.0.113.7'] });
+    const { body, reads } = arriving('{"fields": not json');
+    const error = refusal(await acceptSubmission(input({ body, clientIp: '203.0.113.7' }), deps));
+    expect([error.code, error.status, error.message]).toEqual(['rate_limited', 429, expect.stringContaining('this address')]);
+    expect(reads).toEqual([]);
+    expect(calls).toEqual(['rate ip:203.0.113.7']);
+  });
+
+  it("asks Turnstile before the form's limit: a refused token costs the address's token, not the form's", async () => {
+    const { deps, calls } = fakes({ turnstile: [{ ok: false, kind: 'refused', codes: ['invalid-input-response'] }] });
     const body = JSON.stringify({ ...valid, meta: { turnstile: 'bot-token' } });
     const error = refusal(await acceptSubmission(input({ formId: 'guarded', body, clientIp: '203.0.113.7' }), deps));
     expect([error.code, error.status]).toEqual(['captcha_failed', 403]);
-    expect(calls).toEqual(['turnstile', 'log submission.captcha_failed']);
+    expect(calls).toEqual(['rate ip:203.0.113.7', 'turnstile', 'log submission.captcha_failed']);
   });
 
-  it('takes the per-address limit, then the per-form one, then stores, logs and hands the lead on', async () => {
+  it("takes the per-address limit, then the address's first-submission share and the per-form one, then stores, logs and hands the lead on", async () => {
     const { deps, calls, stored } = fakes();
     const outcome = await acceptSubmission(input({ clientIp: '203.0.113.7', idempotencyKey: 'k1' }), deps);
     expect(outcome).toMatchObject({ ok: true, value: { id: 'lead-1', outcome: 'stored', answer: { status: 202, body: { id: 'lead-1' } } } });
-    expect(calls).toEqual(['rate ip:203.0.113.7', 'rate form:contact', 'outbox.accept', 'log submission.accepted', 'onAccepted inbox']);
+    expect(calls).toEqual([
+      'rate ip:203.0.113.7',
+      'rate form:contact@ip:203.0.113.7',
+      'rate form:contact',
+      'outbox.accept',
+      'log submission.accepted',
+      'onAccepted inbox',
+    ]);
     expect(stored[0]).toMatchObject({
       destination: 'inbox',
       idempotencyKey: 'k1',
@@ -186,12 +202,12 @@ describe('acceptSubmission: the order of the checks', () => {
 });
 
 describe('acceptSubmission: bots', () => {
-  it('answers the honeypot as accepted and stores nothing, asking neither Turnstile nor the rate limiter', async () => {
+  it("answers the honeypot as accepted and stores nothing, asking neither Turnstile nor the form's limit (the address's token is spent)", async () => {
     const { deps, calls } = fakes();
     const body = JSON.stringify({ ...valid, meta: { fillMs: 5000, hp: 'https://spam.example' } });
     const outcome = await acceptSubmission(input({ formId: 'guarded', body, clientIp: '203.0.113.7' }), deps);
     expect(outcome).toMatchObject({ ok: true, value: { id: 'lead-1', outcome: 'dropped', answer: { status: 202 } } });
-    expect(calls).toEqual(['log submission.dropped']);
+    expect(calls).toEqual(['rate ip:203.0.113.7', 'log submission.dropped']);
   });
 
   it('drops a form filled faster than a person could, and names that reason over the honeypot', async () => {
@@ -217,7 +233,7 @@ describe('acceptSubmission: Turnstile', () => {
     // The same body with a fresh token: the token is not part of what makes two bodies the same.
     const retry = await acceptSubmission(guarded('token-2', { clientIp: '203.0.113.7' }), deps);
     expect(retry).toMatchObject({ ok: true, value: { id: 'lead-1', outcome: 'replayed', answer: { status: 202, body: { id: 'lead-1' } } } });
-    expect(calls).toEqual(['turnstile', 'outbox.findByIdempotencyKey']);
+    expect(calls).toEqual(['rate ip:203.0.113.7', 'turnstile', 'outbox.findByIdempotencyKey']);
     expect(stored).toHaveLength(1);
   });
 

@@ -2,7 +2,9 @@
  * The accept path of `POST /v1/forms/{id}/submissions` as one function of the request's facts,
  * with no HTTP: each step below is one concern, in the order the relay checks them, and each
  * answers with a value or a refusal. The first refusal is the answer; a bot's submission is
- * answered as if accepted and stops before anything is stored.
+ * answered as if accepted and stops before anything is stored. The address's rate limit comes
+ * before the body is read, so every request past the origin check costs its sender, whatever
+ * follows; the form's comes after everything else, so only a good submission spends it.
  */
 import type { FormConfig, RelayConfig } from '../config.ts';
 import { internalError, passed, type Refusable, RelayError } from '../errors.ts';
@@ -17,7 +19,7 @@ import { findForm } from './form.ts';
 import { idempotencyKey, type Sha256, submissionHash } from './idempotency.ts';
 import { allowedOrigin } from './origin.ts';
 import { parseBody } from './parse.ts';
-import { takeRateLimits } from './rate.ts';
+import { takeAddressLimit, takeFormLimit } from './rate.ts';
 import { validBody } from './schema.ts';
 import { spamReason } from './spam.ts';
 import { storeLead } from './store.ts';
@@ -103,6 +105,8 @@ async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput,
   const { formId } = input;
   const { forms, limits } = deps.config;
 
+  const perAddress = await takeAddressLimit(input.clientIp, limits, deps.rateLimiter);
+  if (!perAddress.ok) return perAddress;
   const encoding = bodyEncoding(input.contentType);
   if (!encoding.ok) return encoding;
   const raw = await readBody(input.body, deps.maxBodyBytes ?? limits.maxBodyBytes);
@@ -133,8 +137,8 @@ async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput,
     if (earlier.value !== null) return acceptedAs(earlier.value, 'replayed');
   }
 
-  const limited = await takeRateLimits({ formId, form, clientIp: input.clientIp }, limits, deps.rateLimiter);
-  if (!limited.ok) return limited;
+  const perForm = await takeFormLimit({ formId, form, clientIp: input.clientIp }, limits, deps.rateLimiter);
+  if (!perForm.ok) return perForm;
 
   const stored = await storeLead({ id, formId, form, submission: submission.value, idempotencyKey: key.value, bodyHash, receivedAt: deps.now() }, deps.outbox);
   if (!stored.ok) return stored;

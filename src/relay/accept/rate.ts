@@ -1,31 +1,61 @@
-/** The rate limits: one bucket per visitor's address, then one per form over all visitors. */
+/**
+ * The rate limits, in two steps. The address's own budget is taken first, by every request that
+ * names a form from an allowed origin, before its body is read: a refused, malformed, invalid or
+ * bot's submission costs its sender as much as a good one, so an address cannot probe for free,
+ * and a limited address costs the relay nothing more. The form's budget over all visitors is
+ * taken last, only by a submission that passed everything else; a quarter of it is kept for each
+ * address's first submission in the form's window, so a few addresses sending all they may cannot
+ * spend it all and lock out the next visitor: that takes as many addresses as the reserve holds.
+ *
+ * An address is bucketed as `addressKey` says: an IPv6 address by its /64.
+ */
 import type { FormConfig, Limits, RateRule } from '../config.ts';
 import { passed, type Refusable, RelayError, refused } from '../errors.ts';
-import type { RateLimiter } from '../rate-limit.ts';
+import { addressKey, type RateLimiter, type TakeRule } from '../rate-limit.ts';
 
-export interface RateFacts {
+/** The part of a form's budget only an address's first submission in the form's window may spend. */
+export const FIRST_SUBMISSION_SHARE = 0.25;
+
+/** Takes a token from the address's bucket, over all forms; null (an address the runtime does not know) is not limited. */
+export async function takeAddressLimit(clientIp: string | null, limits: Limits, rateLimiter: RateLimiter): Promise<Refusable<void>> {
+  if (!clientIp) return passed(undefined);
+  return take(rateLimiter, `ip:${addressKey(clientIp)}`, limits.perIp, 'this address');
+}
+
+export interface FormRateFacts {
   formId: string;
   form: FormConfig;
-  /** Null (an address the runtime does not know) skips the per-address limit. */
+  /** Null (an address the runtime does not know) counts as a first submission. */
   clientIp: string | null;
 }
 
-/** Takes a token from each bucket in turn; a refusal by the first leaves the second untouched. */
-export async function takeRateLimits({ formId, form, clientIp }: RateFacts, limits: Limits, rateLimiter: RateLimiter): Promise<Refusable<void>> {
+/**
+ * Takes a token from the form's bucket. The address's first submission in the form's window may
+ * spend the whole bucket; any later one only what is above the reserve.
+ */
+export async function takeFormLimit({ formId, form, clientIp }: FormRateFacts, limits: Limits, rateLimiter: RateLimiter): Promise<Refusable<void>> {
+  const rule = form.rateLimit ?? limits.perForm;
+  let reserve = 0;
   if (clientIp) {
-    const perIp = await take(rateLimiter, `ip:${clientIp}`, limits.perIp, 'this address');
-    if (!perIp.ok) return perIp;
+    const first = await rateLimiter.take(`form:${formId}@ip:${addressKey(clientIp)}`, { requests: 1, perSeconds: rule.perSeconds });
+    if (!first.ok) reserve = Math.floor(rule.requests * FIRST_SUBMISSION_SHARE);
   }
-  return take(rateLimiter, `form:${formId}`, form.rateLimit ?? limits.perForm, 'this form');
+  return take(rateLimiter, `form:${formId}`, reserve ? { ...rule, reserve } : rule, 'this form');
 }
 
-async function take(rateLimiter: RateLimiter, key: string, rule: RateRule, who: string): Promise<Refusable<void>> {
+async function take(rateLimiter: RateLimiter, key: string, rule: TakeRule, who: string): Promise<Refusable<void>> {
   const decision = await rateLimiter.take(key, rule);
   if (decision.ok) return passed(undefined);
-  const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-  return refused(
-    new RelayError('rate_limited', 429, `Too many submissions from ${who} (at most ${rule.requests} per ${rule.perSeconds} s); try again in ${seconds} s.`, {
-      retryAfterSeconds: seconds,
-    }),
+  return refused(tooMany(who, rule, decision.retryAfterMs));
+}
+
+/** The 429 every rate limit answers with: who is limited, the rule, and when to retry. */
+export function tooMany(who: string, rule: RateRule, retryAfterMs: number): RelayError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new RelayError(
+    'rate_limited',
+    429,
+    `Too many submissions from ${who} (at most ${rule.requests} per ${rule.perSeconds} s); try again in ${seconds} s.`,
+    { retryAfterSeconds: seconds },
   );
 }
