@@ -87,7 +87,7 @@ export const FormDefinition = z.object({
   /** @default "Thank you! We'll be in touch." in the visitor's locale */
   successMessage: z.optional(LocalizedText),
   /** Where the visitor goes after a successful submit; also the answer to a no-JavaScript post. */
-  redirectUrl: z.optional(z.url()),
+  redirectUrl: z.optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. "https://www.example.com/thanks"' })),
   /** @default the page's `<html lang>`, then the browser's language */
   locale: z.optional(z.string().check(z.maxLength(35))),
   /** Messages per locale overriding the built-in catalogue: `{"de": {"success": "Danke!"}}`. */

@@ -16,11 +16,36 @@ export interface AnswerFacts {
   url: string;
 }
 
+/**
+ * An HTML form post goes to the form's `redirectUrl` (an http(s) URL, as the configuration
+ * checks), else back to the page it came from, marked `leadform=sent` so that page can say so.
+ * The Referer is only followed to an http(s) page of one of the form's `allowedOrigins` (`"self"`:
+ * the relay's own): anything else (`javascript:`, `data:`, `//evil.example`, a foreign site) would
+ * make the relay an open redirect, and goes to the relay's own `/?leadform=sent` instead, the
+ * same page a post without a Referer gets.
+ */
 export function acceptAnswer(form: FormConfig, { id, htmlForm, referer, url }: AnswerFacts): AcceptAnswer {
   if (!htmlForm) return { status: 202, body: { id } };
-  // Back to the thank-you page if the form has one, else to the page the form was on, marked so
-  // that page can say the lead was sent.
-  const target = new URL(form.redirectUrl ?? referer ?? '/', url);
-  if (!form.redirectUrl) target.searchParams.set('leadform', 'sent');
-  return { status: 303, location: target.toString() };
+  if (form.redirectUrl && isHttp(new URL(form.redirectUrl))) return { status: 303, location: new URL(form.redirectUrl).toString() };
+  const back = (referer !== null && pageOfForm(form, referer, url)) || new URL('/', url);
+  back.searchParams.set('leadform', 'sent');
+  return { status: 303, location: back.toString() };
+}
+
+function isHttp(target: URL): boolean {
+  return target.protocol === 'https:' || target.protocol === 'http:';
+}
+
+/** The Referer as a URL when it is an http(s) page the form may be on, else null. */
+function pageOfForm(form: FormConfig, referer: string, url: string): URL | null {
+  let page: URL;
+  try {
+    page = new URL(referer, url);
+  } catch {
+    return null;
+  }
+  if (!isHttp(page) || page.username !== '' || page.password !== '') return null;
+  const self = new URL(url).origin;
+  const allowed = form.allowedOrigins.some((entry) => entry === '*' || entry === page.origin || (entry === 'self' && page.origin === self));
+  return allowed ? page : null;
 }

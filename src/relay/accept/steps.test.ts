@@ -160,4 +160,42 @@ describe('acceptAnswer', () => {
     });
     expect(acceptAnswer(form, facts)).toEqual({ status: 303, location: 'https://relay.example/?leadform=sent' });
   });
+
+  it("follows the Referer only to an http(s) page of one of the form's allowed origins", () => {
+    const to = (referer: string, allowedOrigins = form.allowedOrigins) => acceptAnswer({ ...form, allowedOrigins }, { ...facts, referer });
+    expect(to('https://shop.example/contact')).toEqual({ status: 303, location: 'https://shop.example/contact?leadform=sent' });
+    expect(to('https://relay.example/demo/')).toEqual({ status: 303, location: 'https://relay.example/demo/?leadform=sent' });
+    expect(to('https://anyone.example/page', ['*'])).toEqual({ status: 303, location: 'https://anyone.example/page?leadform=sent' });
+    const home = { status: 303, location: 'https://relay.example/?leadform=sent' };
+    for (const referer of [
+      'javascript:alert(document.cookie)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      '//evil.example/phish',
+      '\\\\evil.example/phish',
+      '/\\evil.example/phish',
+      'https://evil.example/phish',
+      'https://shop.example.evil.example/',
+      'http://shop.example/contact',
+      'https://user:pass@shop.example/',
+      'ftp://shop.example/',
+      'http://[not a url',
+    ]) {
+      expect(to(referer), referer).toEqual(home);
+    }
+    // Without "self", the relay's own pages are foreign too: the answer is still the relay's page.
+    expect(to('https://relay.example/elsewhere', ['https://shop.example'])).toEqual(home);
+  });
+
+  it("goes to the form's redirectUrl, an http(s) URL by the configuration's rule", () => {
+    const thanks = { ...form, redirectUrl: 'https://shop.example/thanks' };
+    expect(acceptAnswer(thanks, { ...facts, referer: 'javascript:alert(1)' })).toEqual({ status: 303, location: 'https://shop.example/thanks' });
+    for (const redirectUrl of ['javascript:alert(1)', 'data:text/html,hi', 'ftp://shop.example/x', '//evil.example/']) {
+      const parsed = parseConfig({
+        forms: { contact: { fields: [{ name: 'email', type: 'email' }], destination: 'inbox', redirectUrl } },
+        destinations: { inbox: { type: 'sandbox' } },
+      });
+      expect(!parsed.ok && parsed.problems, redirectUrl).toEqual([expect.stringMatching(/^forms\.contact\.redirectUrl: an http\(s\) URL/)]);
+    }
+  });
 });
