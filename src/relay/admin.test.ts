@@ -80,3 +80,68 @@ describe('admin API', () => {
     expect(body.forms).toEqual([{ id: 'f', title: 'Contact', destination: 'crm', destinationType: 'test', allowedOrigins: ['self'] }]);
   });
 });
+
+describe('failed admin authentications', () => {
+  /** A relay on a frozen clock that takes the client's address from a test header and keeps its log lines. */
+  function watched() {
+    let time = 1_700_000_000_000;
+    const lines: Record<string, unknown>[] = [];
+    const app = createRelay({
+      config,
+      outbox: store,
+      adminToken: TOKEN,
+      now: () => time,
+      log: (event, fields) => void lines.push({ event, ...fields }),
+      clientIp: (request) => request.headers.get('X-Test-Ip'),
+      readAsset: async (path) => (path === 'admin/index.html' ? '<!doctype html><title>admin</title>' : null),
+    });
+    const call = (ip: string, authorization?: string, path = '/v1/admin/submissions?state=dead') =>
+      app.request(`http://relay.test${path}`, { headers: { 'X-Test-Ip': ip, ...(authorization ? { Authorization: authorization } : {}) } });
+    return { app, call, lines, pass: (ms: number) => void (time += ms) };
+  }
+
+  it('are logged as admin.unauthorized with the path and the address, never the token sent', async () => {
+    const { call, lines } = watched();
+    expect((await call('198.51.100.4', 'Bearer guess-number-one')).status).toBe(401);
+    expect((await call('198.51.100.4')).status).toBe(401);
+    expect(lines.filter((line) => line.event === 'admin.unauthorized')).toEqual([
+      { event: 'admin.unauthorized', path: '/v1/admin/submissions', address: '198.51.100.4' },
+      { event: 'admin.unauthorized', path: '/v1/admin/submissions', address: '198.51.100.4' },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('guess-number-one');
+    expect((await call('198.51.100.4', `Bearer ${TOKEN}`)).status).toBe(200);
+    expect(JSON.stringify(lines)).not.toContain(TOKEN);
+  });
+
+  it('slow an address down: after 10 it is answered 429 with Retry-After, even with the token; other addresses are not', async () => {
+    const { call, lines, pass } = watched();
+    for (let i = 0; i < 10; i++) expect((await call('198.51.100.4', `Bearer guess-${i}`)).status).toBe(401);
+    const blocked = await call('198.51.100.4', `Bearer ${TOKEN}`);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('Retry-After'))).toBe(60);
+    expect(await blocked.json()).toEqual({ error: 'rate_limited', message: expect.stringContaining('failed admin authentications') });
+    expect(lines.at(-1)).toEqual({ event: 'admin.unauthorized', path: '/v1/admin/submissions', address: '198.51.100.4', blocked: true });
+    // Another address with the token gets in.
+    expect((await call('198.51.100.5', `Bearer ${TOKEN}`)).status).toBe(200);
+    pass(60_000);
+    expect((await call('198.51.100.4', `Bearer ${TOKEN}`)).status).toBe(200);
+  });
+
+  it('share one budget across an IPv6 /64', async () => {
+    const { call } = watched();
+    for (let i = 0; i < 10; i++) await call(`2001:db8:1:2::${i + 1}`, 'Bearer guess');
+    expect((await call('2001:db8:1:2:ffff::1', `Bearer ${TOKEN}`)).status).toBe(429);
+    expect((await call('2001:db8:1:3::1', `Bearer ${TOKEN}`)).status).toBe(200);
+  });
+});
+
+describe('the admin page', () => {
+  it('is sent with a strict Content-Security-Policy', async () => {
+    const app = createRelay({ config, outbox: store, adminToken: TOKEN, readAsset: async (path) => (path === 'admin/index.html' ? '<!doctype html>' : null) });
+    const page = await app.request('http://relay.test/admin');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('Content-Security-Policy')).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+  });
+});

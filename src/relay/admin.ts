@@ -3,12 +3,18 @@
  * form's embed snippets. Everything under `/v1/admin/` needs `Authorization: Bearer
  * $LEADFORM_ADMIN_TOKEN`; with no token configured the admin API is off (503) rather than open.
  * The page itself (`/admin`) holds no data and asks for the token in the browser.
+ *
+ * A request without the right token is logged (`admin.unauthorized`: the path and the client's
+ * address, never what it sent), and an address that has failed `ADMIN_FAILURES.requests` times
+ * within its window is answered 429 with Retry-After, whatever it sends, until the window lets it
+ * try again.
  */
 import { Hono } from 'hono';
-import type { RelayConfig } from './config.ts';
+import type { RateRule, RelayConfig } from './config.ts';
 import { RelayError } from './errors.ts';
 import type { Log } from './log.ts';
 import type { DeliveryState, OutboxEntry, RelayOutbox } from './outbox.ts';
+import { addressKey, type Bucket, perMs, refilled, takeToken } from './rate-limit.ts';
 
 export interface AdminDeps {
   config: RelayConfig;
@@ -18,7 +24,20 @@ export interface AdminDeps {
   /** The bearer token; undefined or empty turns the admin API off. */
   token: string | undefined;
   asset?: ((file: string) => Promise<Response | null>) | undefined;
+  /** The client's address as the runtime knows it, for the log and the failure limit. @default no address */
+  clientIp?: ((request: Request, env: unknown) => string | null | undefined) | undefined;
 }
+
+/**
+ * Failed authentications one address may make: 10, refilled over 10 minutes; past them it is
+ * answered 429 until one more fits. A 256-bit token is out of reach either way; this keeps a
+ * guesser from hammering the relay, and the log says who tried.
+ */
+export const ADMIN_FAILURES: RateRule = { requests: 10, perSeconds: 600 };
+
+/** The Content-Security-Policy of the admin page: its script and its fetches, the style element its script inserts, nothing else. */
+export const ADMIN_PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const STATES: readonly DeliveryState[] = ['pending', 'delivered', 'dead'];
 
@@ -43,17 +62,16 @@ export interface AdminSubmission {
 export function adminRoutes(deps: AdminDeps): Hono {
   const { config, outbox, now, log } = deps;
   const app = new Hono();
-  const expected = deps.token ? digest(deps.token) : null;
+  const gate = bearerGate(deps.token, { log, now });
 
   app.use('/v1/admin/*', async (c, next) => {
-    if (!expected) {
+    if (!deps.token) {
       throw new RelayError('admin_disabled', 503, 'The admin API is off; set LEADFORM_ADMIN_TOKEN to a long random value and restart the relay.');
     }
-    const header = c.req.header('Authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match || !equalDigests(await digest(match[1]!), await expected)) {
-      c.header('WWW-Authenticate', 'Bearer realm="leadform admin"');
-      throw new RelayError('unauthorized', 401, 'Send Authorization: Bearer <LEADFORM_ADMIN_TOKEN> to use the admin API.');
+    const refusal = await gate.check(c.req.header('Authorization'), deps.clientIp?.(c.req.raw, c.env) ?? null, c.req.path);
+    if (refusal) {
+      if (refusal.status === 401) c.header('WWW-Authenticate', 'Bearer realm="leadform admin"');
+      throw refusal;
     }
     c.header('Cache-Control', 'no-store');
     await next();
@@ -101,7 +119,13 @@ export function adminRoutes(deps: AdminDeps): Hono {
   );
 
   const page = async (file: string) => (await deps.asset?.(file)) ?? null;
-  app.get('/admin', async (c) => (await page('index.html')) ?? c.json({ error: 'not_found', message: 'The admin page is not built; run npm run build.' }, 404));
+  app.get('/admin', async (c) => {
+    const built = await page('index.html');
+    if (!built) return c.json({ error: 'not_found', message: 'The admin page is not built; run npm run build.' }, 404);
+    const answer = new Response(built.body, built);
+    answer.headers.set('Content-Security-Policy', ADMIN_PAGE_CSP);
+    return answer;
+  });
   app.get('/admin/', (c) => c.redirect('/admin', 301));
   app.get('/admin/:file{[A-Za-z0-9._-]+\\.(js|css)}', async (c) => (await page(c.req.param('file'))) ?? c.notFound());
 
@@ -122,6 +146,63 @@ function toAdmin(entry: OutboxEntry): AdminSubmission {
     nextAttemptAt: entry.state === 'pending' ? new Date(entry.nextAttemptAt).toISOString() : null,
     remoteId: entry.remoteId,
     lead: entry.lead,
+  };
+}
+
+/** Checks a bearer token, counting each address's failures. */
+export interface BearerGate {
+  /**
+   * Null when `authorization` (the header as sent) carries the token; else the refusal: 401, or
+   * 429 with Retry-After once `address` has failed too often (then even the right token waits).
+   */
+  check(authorization: string | undefined, address: string | null, path: string): Promise<RelayError | null>;
+}
+
+export interface BearerGateOptions {
+  log: Log;
+  now: () => number;
+  /** @default ADMIN_FAILURES */
+  failures?: RateRule;
+  /** What a refused request is told to send. @default the admin API's sentence */
+  hint?: string;
+  /** Addresses whose failures are remembered at most; the least recently failed go first. @default 10000 */
+  maxAddresses?: number;
+}
+
+/**
+ * The admin token's check, for the admin API and for every page that shows personal data (see
+ * pages-guard.ts). An unset `token` lets nothing through. Failures are kept in this instance's
+ * memory (one Worker isolate's, on Workers), by address as the rate limits bucket them: an IPv6
+ * address by its /64.
+ */
+export function bearerGate(token: string | undefined, options: BearerGateOptions): BearerGate {
+  const expected = token ? digest(token) : null;
+  const rule = options.failures ?? ADMIN_FAILURES;
+  const maxAddresses = options.maxAddresses ?? 10_000;
+  const hint = options.hint ?? 'Send Authorization: Bearer <LEADFORM_ADMIN_TOKEN> to use the admin API.';
+  const failures = new Map<string, Bucket>();
+  return {
+    async check(authorization, address, path) {
+      const key = address ? addressKey(address) : 'unknown';
+      const now = options.now();
+      const tokens = refilled(failures.get(key), rule, now);
+      if (tokens < 1) {
+        options.log('admin.unauthorized', { path, address, blocked: true });
+        const seconds = Math.max(1, Math.ceil((1 - tokens) / perMs(rule) / 1000));
+        return new RelayError('rate_limited', 429, `Too many failed admin authentications from this address; try again in ${seconds} s.`, {
+          retryAfterSeconds: seconds,
+        });
+      }
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+      if (expected && match && equalDigests(await digest(match[1]!), await expected)) return null;
+      const failed = takeToken(failures.get(key), rule, now).bucket;
+      // Re-inserting moves the address to the end, so the Map's order is least recently failed first.
+      failures.delete(key);
+      failures.set(key, failed);
+      if (failures.size > maxAddresses) failures.delete(failures.keys().next().value!);
+      options.log('admin.unauthorized', { path, address });
+      return new RelayError('unauthorized', 401, hint);
+    },
   };
 }
 

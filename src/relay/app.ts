@@ -134,7 +134,10 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     return c.json({ status: 'ok', outbox: { ...stats, oldestPendingAgeMs } });
   });
 
-  app.route('/', adminRoutes({ config, outbox, now, log, token: deps.adminToken, asset: (file) => serveAsset(deps.readAsset, 'admin', file) }));
+  app.route(
+    '/',
+    adminRoutes({ config, outbox, now, log, token: deps.adminToken, clientIp: deps.clientIp, asset: (file) => serveAsset(deps.readAsset, 'admin', file) }),
+  );
 
   app.get('/v1/leadform.js', (c) => serveWidgetFile(c, 'leadform.js'));
   app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(js|css|map)}', (c) => serveWidgetFile(c, c.req.param('file')));
