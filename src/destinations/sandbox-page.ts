@@ -2,12 +2,44 @@
 import { Hono } from 'hono';
 import type { InboxItem, SandboxInbox } from './sandbox.ts';
 
-/** `GET /sandbox/inbox` (the page a newcomer opens) and `GET /sandbox/inbox.json` (for scripts and tests). */
+/**
+ * `GET /sandbox/inbox` (the page a newcomer opens) and `GET /sandbox/inbox.json` (for scripts and
+ * tests). They list personal data: the runtimes mount them behind the pages guard
+ * (src/relay/pages-guard.ts). The page runs no script and loads nothing; its one style element is
+ * allowed by its hash.
+ */
 export function sandboxRoutes(inbox: SandboxInbox): Hono {
   const app = new Hono();
-  app.get('/sandbox/inbox', async (c) => c.html(renderInboxPage(await inbox.list(200))));
-  app.get('/sandbox/inbox.json', async (c) => c.json(await inbox.list(1000)));
+  app.get('/sandbox/inbox', async (c) => {
+    c.header('Content-Security-Policy', await inboxPageCsp());
+    c.header('Cache-Control', 'no-store');
+    return c.html(renderInboxPage(await inbox.list(200)));
+  });
+  app.get('/sandbox/inbox.json', async (c) => {
+    c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    c.header('Cache-Control', 'no-store');
+    return c.json(await inbox.list(1000));
+  });
   return app;
+}
+
+const INBOX_STYLE = `
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 52rem; padding: 1.5rem; color: #111827; }
+  .lead { border: 1px solid #d1d5db; border-radius: 8px; padding: 1rem; margin: 1rem 0; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: .75rem 0; }
+  dt { font-weight: 600; } dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+  .tag { display: inline-block; background: #eef2ff; border-radius: 4px; padding: 0 .4rem; margin: .1rem 0; }
+`;
+
+let inboxCsp: Promise<string> | undefined;
+
+/** `default-src 'none'` with the inbox page's style element by its SHA-256, computed once. */
+export function inboxPageCsp(): Promise<string> {
+  inboxCsp ??= crypto.subtle.digest('SHA-256', new TextEncoder().encode(INBOX_STYLE)).then((digest) => {
+    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    return `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+  });
+  return inboxCsp;
 }
 
 const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -40,13 +72,7 @@ export function renderInboxPage(items: InboxItem[]): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>leadform · sandbox inbox</title>
-<style>
-  body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 52rem; padding: 1.5rem; color: #111827; }
-  .lead { border: 1px solid #d1d5db; border-radius: 8px; padding: 1rem; margin: 1rem 0; }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: .75rem 0; }
-  dt { font-weight: 600; } dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-  .tag { display: inline-block; background: #eef2ff; border-radius: 4px; padding: 0 .4rem; margin: .1rem 0; }
-</style>
+<style>${INBOX_STYLE}</style>
 </head>
 <body>
 <h1>Sandbox inbox</h1>

@@ -85,6 +85,12 @@ export function acceptPathSuite(runtime: string, start: (context: SuiteContext) 
       expect(body.message.length).toBeGreaterThan(15);
       return body;
     };
+    /**
+     * The sandbox's inbox as JSON. It shows personal data: Node serves it to this test's loopback
+     * connection as it is; workerd has no loopback client, so there it takes the admin token.
+     */
+    const loopback = runtime === 'node';
+    const inboxJson = () => (loopback ? relay.request('/sandbox/inbox.json') : admin('/sandbox/inbox.json'));
     /** The name of every lead the admin API lists, in any state, once per submission id. */
     const allNames = async () => {
       // By id: a lead delivered between two of these lists shows in both.
@@ -261,7 +267,7 @@ export function acceptPathSuite(runtime: string, start: (context: SuiteContext) 
       const response = await post('contact', body);
       const { id } = (await response.json()) as { id: string };
       const inboxed = await waitFor(async () => {
-        const inbox = (await (await relay.request('/sandbox/inbox.json')).json()) as { lead: { id: string; fields: { name: string } } }[];
+        const inbox = (await (await inboxJson()).json()) as { lead: { id: string; fields: { name: string } } }[];
         return inbox.find((item) => item.lead.id === id);
       }, 'delivery to the sandbox inbox');
       expect(inboxed.lead.fields.name).toBe(body.fields.name);
@@ -278,6 +284,19 @@ export function acceptPathSuite(runtime: string, start: (context: SuiteContext) 
       await expectError(await admin('/v1/admin/submissions/nope/replay', { method: 'POST' }), 404, 'not_found');
       const forms = (await (await admin('/v1/admin/forms')).json()) as { forms: { id: string }[] };
       expect(forms.forms.map((f) => f.id)).toEqual(['contact', 'guarded', 'limited']);
+    });
+
+    it("keeps the sandbox's pages, which show personal data, from a client that is neither loopback nor holds the admin token", async () => {
+      const plain = await relay.request('/sandbox/inbox.json');
+      if (loopback) expect(plain.status).toBe(200);
+      else {
+        const body = await expectError(plain, 401, 'unauthorized');
+        expect(body.message).toContain('Authorization: Bearer');
+        expect((await relay.request(`/sandbox/inbox.json?token=${ADMIN_TOKEN}`)).status).toBe(401);
+      }
+      const page = await admin('/sandbox/inbox');
+      expect(page.status).toBe(200);
+      expect(page.headers.get('Content-Security-Policy')).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*';/);
     });
 
     // Last: it spends this address's whole allowance.

@@ -19,6 +19,7 @@ import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
 import { deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
 import { bufferedJsonLog, type Log } from '../../relay/log.ts';
+import { guardPages, isLoopback } from '../../relay/pages-guard.ts';
 import { memoryRateLimiter } from '../../relay/rate-limit.ts';
 import { SqliteStore, StoreFileProblem } from './sqlite-store.ts';
 
@@ -179,10 +180,17 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const app = new Hono();
   app.get('/', serveStatic({ root: join(ROOT, 'public'), path: 'index.html' }));
   app.get('/demo/*', serveStatic({ root: join(ROOT, 'public'), rewriteRequestPath: (path) => path.replace(/^\/demo/, '') }));
-  // Pages a destination serves itself (the sandbox's inbox), under its type's prefix.
+  // Pages a destination serves itself (the sandbox's inbox), under its type's prefix, behind the
+  // pages guard: they may show personal data, so only a loopback client (not through a proxy) or
+  // the admin token gets them.
   for (const [name, destination] of built.value) {
     const at = factories[config.destinations[name]!.type]?.pagesAt;
-    if (at && destination.pages) app.all(`${at}*`, (c) => destination.pages!(c.req.raw));
+    if (!at || !destination.pages) continue;
+    const pages = guardPages((request) => destination.pages!(request), { token: env.LEADFORM_ADMIN_TOKEN, log, loopbackSuffices: true });
+    app.all(`${at}*`, (c) => {
+      const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? null;
+      return pages(c.req.raw, { address: socket, loopback: !options.trustProxy && isLoopback(socket) });
+    });
   }
   app.route(
     '/',

@@ -10,6 +10,7 @@ import { destinationFactories } from '../../destinations/index.ts';
 import { createRelay } from '../../relay/app.ts';
 import { serveAsset } from '../../relay/assets.ts';
 import { jsonLog } from '../../relay/log.ts';
+import { guardPages } from '../../relay/pages-guard.ts';
 import type { RateLimiter } from '../../relay/rate-limit.ts';
 import { durableOutbox } from './durable-outbox.ts';
 import { config, type Env, missingSecrets, secretFrom } from './shared.ts';
@@ -43,10 +44,18 @@ function appFor(env: Env): Hono {
     );
   } else {
     app.get('/', async (c) => (await serveAsset(bundled, 'demo', 'index.html')) ?? c.notFound());
-    // Pages a destination serves itself (the sandbox's inbox) come from its Durable Object, where its state is.
+    // Pages a destination serves itself (the sandbox's inbox) come from its Durable Object, where
+    // its state is, behind the pages guard: they may show personal data, and a Worker has no
+    // loopback client, so only the admin token gets them.
     for (const [name, entry] of Object.entries(config.destinations)) {
       const at = destinationFactories[entry.type]?.pagesAt;
-      if (at) app.all(`${at}*`, (c) => env.OUTBOX.get(env.OUTBOX.idFromName(name)).page(name, c.req.raw));
+      if (!at) continue;
+      const pages = guardPages((request) => env.OUTBOX.get(env.OUTBOX.idFromName(name)).page(name, request), {
+        token: env.LEADFORM_ADMIN_TOKEN,
+        log: jsonLog,
+        loopbackSuffices: false,
+      });
+      app.all(`${at}*`, (c) => pages(c.req.raw, { address: c.req.header('CF-Connecting-IP') ?? null, loopback: false }));
     }
     app.route(
       '/',
