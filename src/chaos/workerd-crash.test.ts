@@ -17,7 +17,7 @@ import { startWebhookFake } from '../destinations/fakes/webhook.ts';
 import { miniflareOptions } from '../runtime/workers/miniflare-options.ts';
 import { workerdChildren } from './workers.ts';
 
-const TOKEN = 'workerd-crash-admin-token-0c4e';
+const TOKEN = 'workerd-crash-admin-token-0c4e-not-secret';
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -13,7 +13,7 @@ import { buildWorker } from '../../../scripts/build-worker.ts';
 import { startWebhookFake } from '../../destinations/fakes/webhook.ts';
 import { miniflareOptions } from './miniflare-options.ts';
 
-const TOKEN = 'workers-admin-token';
+const TOKEN = 'workers-admin-token-not-secret-0123456789';
 let fake: Awaited<ReturnType<typeof startWebhookFake>>;
 let mf: Miniflare;
 let dir: string;

@@ -13,7 +13,7 @@ import { jsonLog } from '../../relay/log.ts';
 import { guardPages } from '../../relay/pages-guard.ts';
 import type { RateLimiter } from '../../relay/rate-limit.ts';
 import { durableOutbox } from './durable-outbox.ts';
-import { config, type Env, missingSecrets, secretFrom } from './shared.ts';
+import { adminTokenProblem, config, type Env, missingSecrets, secretFrom } from './shared.ts';
 
 export { OutboxObject } from './outbox-object.ts';
 export { RateLimiterObject } from './rate-limiter-object.ts';
@@ -34,14 +34,16 @@ function appFor(env: Env): Hono {
   if (built?.env === env) return built.app;
   const app = new Hono();
   const missing = missingSecrets(env);
-  if (missing.length) {
-    jsonLog('relay.misconfigured', { missingSecrets: missing.join(',') });
-    app.all('*', (c) =>
-      c.json(
-        { error: 'misconfigured', message: `The relay is missing secret(s) ${missing.join(', ')}; run wrangler secret put for each, then redeploy.` },
-        503,
-      ),
-    );
+  const tokenProblem = adminTokenProblem(env);
+  if (missing.length || tokenProblem) {
+    jsonLog('relay.misconfigured', { missingSecrets: missing.join(','), ...(tokenProblem ? { adminToken: 'too short' } : {}) });
+    const message = [
+      missing.length ? `The relay is missing secret(s) ${missing.join(', ')}; run wrangler secret put for each, then redeploy.` : null,
+      tokenProblem,
+    ]
+      .filter(Boolean)
+      .join(' ');
+    app.all('*', (c) => c.json({ error: 'misconfigured', message }, 503));
   } else {
     app.get('/', async (c) => (await serveAsset(bundled, 'demo', 'index.html')) ?? c.notFound());
     // Pages a destination serves itself (the sandbox's inbox) come from its Durable Object, where

@@ -35,6 +35,19 @@ export function secretFrom(env: Env): (name: string) => string | undefined {
   };
 }
 
+/** The shortest admin token taken, as on Node: a shorter one can be guessed against the admin API. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/** Why the bound admin token cannot be used (too short), or null; unset or empty turns the admin API off instead. */
+export function adminTokenProblem(env: Env): string | null {
+  const token = env.LEADFORM_ADMIN_TOKEN;
+  if (typeof token !== 'string' || token === '' || token.length >= MIN_ADMIN_TOKEN_LENGTH) return null;
+  return (
+    `LEADFORM_ADMIN_TOKEN is ${token.length} characters, too short to keep the admin API safe from guessing; set one of at least ${MIN_ADMIN_TOKEN_LENGTH} random characters ` +
+    '(openssl rand -hex 32 | npx wrangler secret put LEADFORM_ADMIN_TOKEN), or delete it to turn the admin API off, then redeploy.'
+  );
+}
+
 /**
  * The secrets the configuration names that are not bound: a deploy missing `wrangler secret put`.
  * Which options are secrets, each adapter declares; the Turnstile secret key is the relay's own.
