@@ -3,6 +3,7 @@ import type { Destination, DeliveryOutcome } from '../destinations/types.ts';
 import type { Lead } from '../schema/lead.ts';
 import { parseConfig } from './config.ts';
 import { backoffMs, createPacer, deliverDue, eraseExpiredPayloads } from './delivery.ts';
+import type { LogFields } from './log.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 
 const config = (() => {
@@ -168,6 +169,99 @@ describe('deliverDue', () => {
     await deliverDue(deps(destination));
     expect(calls).toEqual([{ id: 'a', attempt: 1, uncertain: true }]);
     expect(await store.get('a')).toMatchObject({ state: 'delivered', remoteId: 'R1' });
+  });
+});
+
+describe('attempts whose outcome is unknown', () => {
+  const accept = (id: string) => store.accept({ lead: lead(id), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+  /** Lets the attempts under way reach the vendor call they will never come back from. */
+  const settle = () => new Promise((done) => setTimeout(done, 0));
+
+  it('counts an attempt as it starts, so a lead whose every attempt stops the relay ends a dead letter instead of being taken over for ever', async () => {
+    await accept('a');
+    const calls: number[] = [];
+    // Each call "kills the process": it never returns, and nothing after it runs.
+    const deadly: Destination = {
+      type: 'test',
+      deliver: (_lead, context) => {
+        calls.push(context.attempt);
+        return new Promise(() => {});
+      },
+    };
+    for (let restart = 0; restart < config.delivery.maxAttempts + 2; restart++) {
+      store = new MemoryOutbox({ storage: store.storage, takeOverAfterMs: config.delivery.timeoutMs });
+      void deliverDue(deps(deadly));
+      await settle();
+      clock += config.delivery.timeoutMs;
+    }
+    expect(calls).toEqual([1, 2, 3]);
+    const dead = await store.get('a');
+    expect(dead).toMatchObject({ state: 'dead', attempts: 3, uncertain: true });
+    expect(dead?.lastError).toMatch(/^gave up after 3 attempts: the relay stopped during the last of them/);
+    // A replay starts the count afresh, and its attempt looks for the lead first.
+    expect(await store.replay('a', clock)).toBe(true);
+    const { destination, calls: replayed } = scripted({ kind: 'exists', remoteId: 'R1' });
+    await deliverDue(deps(destination));
+    expect(replayed).toEqual([{ id: 'a', attempt: 1, uncertain: true }]);
+    expect(await store.get('a')).toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+
+  it('keeps the counted attempts of a lead that once stopped the relay, and dead-letters it at the last as before', async () => {
+    await accept('a');
+    const first = store;
+    const deadly: Destination = { type: 'test', deliver: () => new Promise(() => {}) };
+    void deliverDue(deps(deadly));
+    await settle();
+    store = new MemoryOutbox({ storage: first.storage, takeOverAfterMs: config.delivery.timeoutMs });
+    clock += config.delivery.timeoutMs;
+    const { destination, calls } = scripted({ kind: 'retry', reason: 'HTTP 503' }, { kind: 'retry', reason: 'HTTP 502' });
+    for (let i = 0; i < 3; i++) {
+      await deliverDue(deps(destination));
+      clock += 10_000;
+    }
+    expect(calls.map((c) => [c.attempt, c.uncertain])).toEqual([
+      [2, true],
+      [3, true],
+    ]);
+    expect(await store.get('a')).toMatchObject({ state: 'dead', attempts: 3, lastError: 'gave up after 3 attempts: HTTP 502' });
+  });
+
+  it('leaves a lead whose outcome could not be recorded claimed and uncertain, says so, and looks for it before creating it again', async () => {
+    await accept('a');
+    const lines: [string, LogFields | undefined][] = [];
+    const flaky = new MemoryOutbox({ storage: store.storage });
+    flaky.record = async () => {
+      throw new Error('SQLITE_IOERR: disk I/O error');
+    };
+    const { destination, calls } = scripted({ kind: 'delivered', remoteId: 'R1' }, { kind: 'exists', remoteId: 'R1' });
+    await expect(deliverDue({ ...deps(destination), outbox: flaky, log: (event, fields) => lines.push([event, fields]) })).rejects.toThrow('disk I/O error');
+    expect(await flaky.get('a')).toMatchObject({ state: 'pending', attempts: 1, lastError: null });
+    expect(lines).toEqual([
+      ['delivery.record_failed', expect.objectContaining({ id: 'a', outcome: 'delivered', error: expect.stringContaining('disk I/O error') })],
+    ]);
+    // The process that holds the claim wakes for it when its lease runs out, not in a busy loop before.
+    expect(flaky.nextDueAt()).toBe(clock + 60_001);
+    // Another process (or this one, after the lease) takes it up as uncertain: the adapter looks first.
+    store = new MemoryOutbox({ storage: store.storage, takeOverAfterMs: config.delivery.timeoutMs });
+    clock += config.delivery.timeoutMs;
+    await deliverDue(deps(destination));
+    expect(calls.map((c) => [c.attempt, c.uncertain])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(await store.get('a')).toMatchObject({ state: 'delivered', attempts: 2, remoteId: 'R1' });
+  });
+
+  it('does not call the vendor when the attempt cannot be counted first', async () => {
+    await accept('a');
+    const flaky = new MemoryOutbox({ storage: store.storage });
+    flaky.start = async () => {
+      throw new Error('SQLITE_FULL: database or disk is full');
+    };
+    const { destination, calls } = scripted();
+    await expect(deliverDue({ ...deps(destination), outbox: flaky })).rejects.toThrow('disk is full');
+    expect(calls).toEqual([]);
+    expect(await store.get('a')).toMatchObject({ state: 'pending', attempts: 0 });
   });
 });
 

@@ -4,7 +4,7 @@
  * vendor said so); an entry that keeps failing, or grows too old, becomes a dead letter that an
  * admin can replay.
  */
-import type { Destination } from '../destinations/types.ts';
+import type { DeliveryOutcome, Destination } from '../destinations/types.ts';
 import type { DeliveryPolicy, RelayConfig } from './config.ts';
 import { type Log, silentLog } from './log.ts';
 import type { AttemptRecord, Outbox, OutboxEntry } from './outbox.ts';
@@ -85,7 +85,7 @@ export function backoffMs(attempt: number, policy: DeliveryPolicy, random: () =>
 export function nextRecord(
   entry: Pick<OutboxEntry, 'createdAt' | 'replayedAt' | 'uncertain'>,
   attempt: number,
-  outcome: Awaited<ReturnType<Destination['deliver']>>,
+  outcome: DeliveryOutcome,
   policy: DeliveryPolicy,
   now: number,
   random: () => number,
@@ -114,7 +114,14 @@ export function nextRecord(
   }
 }
 
-/** Runs one attempt for one entry and records it. */
+/**
+ * Runs one attempt for one entry and records it. The attempt is counted (`Outbox.start`) before
+ * the vendor is called; should that write fail, the vendor is not called. An entry whose attempts
+ * were all counted yet is still pending lost the outcome of its last one (the relay stopped
+ * during it): it becomes a dead letter without another call. Should recording the end fail, the
+ * error is logged and thrown, and the entry stays claimed: the attempt that takes it up again
+ * looks for the lead before creating it.
+ */
 export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<AttemptRecord> {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? silentLog;
@@ -122,7 +129,20 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
   const attemptNumber = entry.attempts + 1;
   const destination = deps.destinations.get(entry.destination);
   const started = now();
-  let outcome: Awaited<ReturnType<Destination['deliver']>>;
+  const fields = { id: entry.id, form: entry.formId, destination: entry.destination, attempt: attemptNumber };
+  if (entry.attempts >= policy.maxAttempts) {
+    const before = entry.lastError === null ? '' : ` (the attempt before it: ${entry.lastError})`;
+    const record: AttemptRecord = {
+      state: 'dead',
+      error: `gave up after ${entry.attempts} attempts: the relay stopped during the last of them, before its outcome was recorded${before}`,
+      uncertain: entry.uncertain,
+    };
+    await recordEnd(entry, record, deps);
+    log('delivery.attempt', { ...fields, attempt: entry.attempts, outcome: 'interrupted', state: record.state, ms: now() - started });
+    return record;
+  }
+  await deps.outbox.start(entry.id, started);
+  let outcome: DeliveryOutcome;
   if (!entry.lead) {
     outcome = { kind: 'failed', reason: 'the payload was erased by retention before delivery' };
   } else if (!destination) {
@@ -147,18 +167,32 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
     }
   }
   const record = nextRecord(entry, attemptNumber, outcome, policy, now(), deps.random ?? Math.random);
-  await deps.outbox.record(entry.id, record, now());
+  await recordEnd(entry, record, deps, outcome.kind);
   log('delivery.attempt', {
-    id: entry.id,
-    form: entry.formId,
-    destination: entry.destination,
-    attempt: attemptNumber,
+    ...fields,
     outcome: outcome.kind,
     state: record.state,
     ms: now() - started,
     ...(record.state === 'pending' ? { retryInMs: record.nextAttemptAt - now() } : {}),
   });
   return record;
+}
+
+/** Records an attempt's end; a failure is logged and thrown, leaving the entry claimed (so uncertain). */
+async function recordEnd(entry: OutboxEntry, record: AttemptRecord, deps: DeliveryDeps, outcome = 'interrupted'): Promise<void> {
+  try {
+    await deps.outbox.record(entry.id, record, (deps.now ?? Date.now)());
+  } catch (error) {
+    (deps.log ?? silentLog)('delivery.record_failed', {
+      id: entry.id,
+      destination: entry.destination,
+      outcome,
+      state: record.state,
+      error: describeError(error),
+      next: 'the lead stays claimed; its next attempt looks for it at the vendor before creating it',
+    });
+    throw error;
+  }
 }
 
 /**

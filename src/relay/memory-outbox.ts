@@ -106,11 +106,16 @@ export class MemoryOutbox implements Outbox {
     });
   }
 
+  async start(id: string, _now: number): Promise<void> {
+    const entry = this.entries.get(id);
+    if (entry?.state === 'pending') entry.attempts += 1;
+  }
+
   async record(id: string, record: AttemptRecord, now: number): Promise<void> {
     const entry = this.entries.get(id);
     if (!entry) return;
+    // The attempt was counted when it started (`start`).
     entry.state = record.state;
-    entry.attempts += 1;
     entry.nextAttemptAt = record.state === 'pending' ? record.nextAttemptAt : now;
     entry.lastError = record.state === 'delivered' ? null : record.error;
     // Uncertainty only grows, as in SqlOutbox.
@@ -165,7 +170,12 @@ export class MemoryOutbox implements Outbox {
     let next: number | null = null;
     for (const entry of this.entries.values()) {
       if (entry.state !== 'pending') continue;
-      const at = entry.claimedBy === null ? entry.nextAttemptAt : Math.max(entry.nextAttemptAt, entry.claimedAt! + this.takeOverAfterMs);
+      // By the rules of `due`: this process takes its own claim back only once the lease ran out.
+      const leaseEnd = entry.claimedAt! + this.claimLeaseMs + 1;
+      const at =
+        entry.claimedBy === null
+          ? entry.nextAttemptAt
+          : Math.max(entry.nextAttemptAt, entry.claimedBy === this.processId ? leaseEnd : Math.min(entry.claimedAt! + this.takeOverAfterMs, leaseEnd));
       next = Math.min(at, next ?? Number.POSITIVE_INFINITY);
     }
     return next;

@@ -12,6 +12,10 @@ export interface OutboxEntry {
   formId: string;
   destination: string;
   state: DeliveryState;
+  /**
+   * The attempts made: each is counted as it starts (`start`), before its vendor call, so one
+   * during which the relay stopped counts too. Zero again after a replay.
+   */
   attempts: number;
   /** Epoch milliseconds: when the entry was accepted. */
   createdAt: number;
@@ -78,7 +82,19 @@ export interface Outbox {
    * those of `destination` when it is given.
    */
   due(now: number, limit: number, destination?: string): Promise<OutboxEntry[]>;
-  /** Records the end of one attempt (the attempt count goes up by one). */
+  /**
+   * Counts one attempt of a claimed entry as begun; called before its vendor call. A process that
+   * dies during the attempt (or cannot record its end) leaves it counted, so a lead whose attempt
+   * stops the relay every time still runs out of attempts instead of being taken over for ever.
+   * The write need not reach the disk at once (see `SqlOutbox.start`): it must only outlive the
+   * process.
+   */
+  start(id: string, now: number): Promise<void>;
+  /**
+   * Records the end of one attempt and releases the claim; the attempt was counted by `start`.
+   * Should this write fail, the entry stays claimed, and the attempt that takes it up again treats
+   * it as uncertain (it looks for the lead before creating it).
+   */
   record(id: string, record: AttemptRecord, now: number): Promise<void>;
   list(state: DeliveryState, limit: number): Promise<OutboxEntry[]>;
   get(id: string): Promise<OutboxEntry | null>;
@@ -89,7 +105,8 @@ export interface Outbox {
   erasePayloads(deliveredBefore: number): Promise<number>;
   /**
    * The earliest time a pending entry may be attempted, or null when none is pending: its next
-   * attempt, or for an entry another process claimed, the end of that claim's take-over wait.
+   * attempt, or for an entry another process claimed, the end of that claim's take-over wait; for
+   * one this process claimed and never recorded (its record failed), the end of the claim's lease.
    */
   nextDueAt(): number | null;
   /** The destinations that have leads waiting, configured or not. */

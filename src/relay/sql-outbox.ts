@@ -167,6 +167,17 @@ export class SqlOutbox implements Outbox {
   }
 
   /**
+   * Counting an attempt as it starts need not wait for the disk either: in WAL mode the commit is
+   * in the log file (the operating system's, if not yet the disk's) before this returns, so it
+   * outlives the process however it dies, which is what the count is for: a lead whose attempt
+   * kills the relay every time still runs out of attempts. Only a power cut before the next
+   * durable commit can lose it, and then that lead gets one attempt more. No fsync per vendor call.
+   */
+  async start(id: string, _now: number): Promise<void> {
+    relaxedTransaction(this.sql, () => this.sql.run("UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND state = 'pending'", id));
+  }
+
+  /**
    * Recording an attempt need not wait for the disk: the entry's claim was made durable before
    * the attempt, so if a crash loses this record the entry comes back claimed by a dead process,
    * which the next attempt treats as uncertain (it looks the lead up before creating it). And
@@ -180,7 +191,8 @@ export class SqlOutbox implements Outbox {
     this.sql.run(
       // Uncertainty only grows: once an attempt may have reached the vendor, every later attempt
       // looks first, a replay of the dead letter included.
-      `UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+      // The attempt was counted when it started (`start`).
+      `UPDATE outbox SET state = ?, next_attempt_at = ?, last_error = ?,
          uncertain = MAX(uncertain, ?), remote_id = COALESCE(?, remote_id), updated_at = ?, claimed_by = NULL, claimed_at = NULL
        WHERE id = ?`,
       record.state,
@@ -230,11 +242,17 @@ export class SqlOutbox implements Outbox {
     return this.sql.run("UPDATE outbox SET lead = NULL WHERE state = 'delivered' AND lead IS NOT NULL AND updated_at < ?", deliveredBefore);
   }
 
-  /** The earliest time a pending entry is due, or null when none is pending. */
+  /** The earliest time a pending entry is due (by the rules of `due`), or null when none is pending. */
   nextDueAt(): number | null {
     const [row] = this.sql.all<{ next: number | null }>(
-      "SELECT MIN(CASE WHEN claimed_by IS NULL THEN next_attempt_at ELSE MAX(next_attempt_at, claimed_at + ?) END) AS next FROM outbox WHERE state = 'pending'",
+      `SELECT MIN(CASE WHEN claimed_by IS NULL THEN next_attempt_at
+                       WHEN claimed_by = ? THEN MAX(next_attempt_at, claimed_at + ?)
+                       ELSE MAX(next_attempt_at, MIN(claimed_at + ?, claimed_at + ?)) END) AS next
+       FROM outbox WHERE state = 'pending'`,
+      this.processId,
+      this.claimLeaseMs + 1,
       this.takeOverAfterMs,
+      this.claimLeaseMs + 1,
     );
     return row?.next ?? null;
   }

@@ -93,15 +93,18 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
       expect((await outbox.due(T0 + 10_000, 10, 'crm')).map((e) => ({ id: e.id, uncertain: e.uncertain }))).toEqual([{ id: 'future', uncertain: false }]);
     });
 
-    it('records each attempt: counts it, waits until the next, keeps the error, and delivers with the remote id', async () => {
+    it('records each attempt: counts it as it starts, waits until the next, keeps the error, and delivers with the remote id', async () => {
       await accept('a');
       const [claimed] = await outbox.due(T0, 1);
       expect(claimed).toMatchObject({ id: 'a', attempts: 0, uncertain: false });
+      await outbox.start('a', T0);
+      expect(await outbox.get('a')).toMatchObject({ state: 'pending', attempts: 1 });
       await outbox.record('a', { state: 'pending', nextAttemptAt: T0 + 500, error: 'HTTP 503', uncertain: false }, T0 + 10);
       expect(await outbox.get('a')).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: T0 + 500, lastError: 'HTTP 503', uncertain: false });
       expect(await outbox.due(T0 + 499, 10)).toEqual([]);
       expect(await outbox.nextDueAt()).toBe(T0 + 500);
       expect((await outbox.due(T0 + 500, 10)).map((e) => e.attempts)).toEqual([1]);
+      await outbox.start('a', T0 + 500);
       await outbox.record('a', { state: 'delivered', remoteId: 'R-7' }, T0 + 600);
       expect(await outbox.get('a')).toMatchObject({ state: 'delivered', attempts: 2, lastError: null, remoteId: 'R-7' });
       expect(await outbox.stats()).toEqual({ pending: 0, delivered: 1, dead: 0, oldestPendingAt: null });
@@ -111,8 +114,10 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
     it('never forgets that an attempt may have reached the vendor', async () => {
       await accept('a');
       await outbox.due(T0, 1);
+      await outbox.start('a', T0);
       await outbox.record('a', { state: 'pending', nextAttemptAt: T0, error: 'timed out', uncertain: true }, T0);
       await outbox.due(T0, 1);
+      await outbox.start('a', T0);
       await outbox.record('a', { state: 'pending', nextAttemptAt: T0, error: 'HTTP 429', uncertain: false }, T0);
       expect(await outbox.get('a')).toMatchObject({ uncertain: true, attempts: 2 });
       await outbox.due(T0, 1);
@@ -175,18 +180,55 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
     it('gives another process an entry a dead one claimed only after the take-over wait, as uncertain', async () => {
       await accept('a');
       await accept('b');
-      expect((await outbox.due(T0, 1)).map((e) => e.id)).toEqual(['a']); // claimed, then the process dies
+      expect((await outbox.due(T0, 1)).map((e) => e.id)).toEqual(['a']);
+      await outbox.start('a', T0); // the attempt starts, then the process dies
       const restarted = await subject.reopen();
       expect((await restarted.due(T0, 10)).map((e) => e.id)).toEqual(['b']);
       await restarted.record('b', { state: 'delivered', remoteId: null }, T0);
       expect(await restarted.due(T0 + CONTRACT_OPTIONS.takeOverAfterMs - 1, 10)).toEqual([]);
       expect(await restarted.nextDueAt()).toBe(T0 + CONTRACT_OPTIONS.takeOverAfterMs);
       const taken = await restarted.due(T0 + CONTRACT_OPTIONS.takeOverAfterMs, 10);
-      expect(taken.map((e) => ({ id: e.id, uncertain: e.uncertain }))).toEqual([{ id: 'a', uncertain: true }]);
+      // The attempt the process died in counts: the taken-over entry has used one.
+      expect(taken.map((e) => ({ id: e.id, uncertain: e.uncertain, attempts: e.attempts }))).toEqual([{ id: 'a', uncertain: true, attempts: 1 }]);
+      await restarted.start('a', T0 + 2_000);
       // The store keeps what the record says: carrying the uncertainty on is the delivery loop's part.
       await restarted.record('a', { state: 'pending', nextAttemptAt: T0, error: 'HTTP 503', uncertain: false }, T0 + 2_000);
-      expect(await outbox.get('a')).toMatchObject({ attempts: 1, uncertain: false });
+      expect(await outbox.get('a')).toMatchObject({ attempts: 2, uncertain: false });
       expect((await outbox.due(T0 + 2_000, 10))[0]).toMatchObject({ id: 'a', uncertain: false });
+    });
+
+    it('keeps counting the attempts of an entry whose every attempt stops its process, so they run out', async () => {
+      await accept('a');
+      let process = outbox;
+      for (let crash = 0; crash < 3; crash++) {
+        const at = T0 + crash * CONTRACT_OPTIONS.takeOverAfterMs;
+        const [claimed] = await process.due(at, 1);
+        expect(claimed).toMatchObject({ id: 'a', attempts: crash, uncertain: crash > 0 });
+        await process.start('a', at); // then the process dies before it records the attempt
+        process = await subject.reopen();
+      }
+      expect(await process.get('a')).toMatchObject({ state: 'pending', attempts: 3 });
+      // A replay counts afresh; starting an entry that is not pending counts nothing.
+      await process.due(T0 + 3 * CONTRACT_OPTIONS.takeOverAfterMs, 1);
+      await process.record('a', { state: 'dead', error: 'gave up after 3 attempts', uncertain: true }, T0 + 3_000);
+      await process.start('a', T0 + 3_000);
+      expect(await process.get('a')).toMatchObject({ state: 'dead', attempts: 3, uncertain: true });
+      expect(await process.replay('a', T0 + 4_000)).toBe(true);
+      expect(await process.get('a')).toMatchObject({ state: 'pending', attempts: 0, uncertain: true });
+    });
+
+    it('wakes for its own claim whose record failed when the lease runs out, not before', async () => {
+      await accept('a');
+      await outbox.due(T0, 1);
+      await outbox.start('a', T0); // the vendor is called, then recording the outcome fails
+      expect(await outbox.nextDueAt()).toBe(T0 + CONTRACT_OPTIONS.claimLeaseMs + 1);
+      expect(await outbox.due(T0 + CONTRACT_OPTIONS.claimLeaseMs, 1)).toEqual([]);
+      expect((await outbox.due(T0 + CONTRACT_OPTIONS.claimLeaseMs + 1, 1))[0]).toMatchObject({ id: 'a', uncertain: true, attempts: 1 });
+      // Another process may take it over after the take-over wait.
+      await accept('b');
+      await outbox.due(T0, 1);
+      const other = await subject.reopen();
+      expect(await other.nextDueAt()).toBe(T0 + CONTRACT_OPTIONS.takeOverAfterMs);
     });
 
     it('takes back its own claim once the lease has run out, as uncertain', async () => {

@@ -82,7 +82,14 @@ export class OutboxObject extends DurableObject<Env> {
   /** Delivers what is due, erases expired payloads, and sets the alarm for what is left. */
   async alarm(): Promise<void> {
     const started = Date.now();
-    while (Date.now() - started < ALARM_BUDGET_MS && (await deliverDue(this.deliveryDeps, 25)) > 0);
+    try {
+      while (Date.now() - started < ALARM_BUDGET_MS && (await deliverDue(this.deliveryDeps, 25)) > 0);
+    } catch (error) {
+      // An attempt could not be counted or recorded (delivery logged which): its lead stays
+      // claimed, so its next attempt looks before it creates, and the alarm set below comes back
+      // for it when the claim's lease ends (see `nextDueAt`).
+      jsonLog('delivery.loop_error', { error: error instanceof Error ? error.message : String(error) });
+    }
     await eraseExpiredPayloads(this.deliveryDeps);
     await this.scheduleNextAlarm();
   }
