@@ -8,7 +8,9 @@
  *   probably meant for a misspelt one) by src/schema/problems.ts;
  * - at start-up, each declared secret's variable must be set, when the runtime can read them;
  * - at delivery, the declared secrets are read and handed to `deliver` ready to use, and a
- *   variable unset by then fails the attempt with one reason, the same for every adapter.
+ *   variable unset by then fails the attempt with one reason, the same for every adapter;
+ * - the built destination names the variables it reads (`secretNames`), whose values delivery
+ *   scrubs from every vendor answer it records or logs.
  */
 import type * as z from 'zod/mini';
 import type { Checked } from '../schema/checked.ts';
@@ -116,6 +118,7 @@ export function defineDestination<
       value: {
         type,
         ...(pace ? { pace } : {}),
+        ...(named.length ? { secretNames: named.map(([, name]) => name) } : {}),
         ...(definition.pages ? { pages: definition.pages.serve(settings) } : {}),
         async deliver(lead, { secret, ...context }) {
           const values: Record<string, string> = {};

@@ -52,6 +52,13 @@ export interface Destination {
    * several calls (find, then create): `deliver` counts them by calling `context.pace()`.
    */
   readonly pace?: Pace | undefined;
+  /**
+   * The environment variables this destination reads its secrets from. Delivery reads them as
+   * `deliver` does and scrubs their values from whatever the vendor answered before it is recorded
+   * or logged, so a vendor that echoes the request cannot put a token into the outbox.
+   * @default none
+   */
+  readonly secretNames?: readonly string[] | undefined;
   deliver(lead: Lead, context: DeliveryContext): Promise<DeliveryOutcome>;
   /**
    * Serves the pages this destination has of its own (the sandbox: its inbox), under its type's

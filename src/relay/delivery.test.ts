@@ -1,8 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import { defineDestination } from '../destinations/define.ts';
+import { classify, send } from '../destinations/http.ts';
 import type { Destination, DeliveryOutcome } from '../destinations/types.ts';
 import type { Lead } from '../schema/lead.ts';
 import { parseConfig } from './config.ts';
-import { backoffMs, createPacer, deliverDue, eraseExpiredPayloads } from './delivery.ts';
+import { backoffMs, createPacer, deliverDue, eraseExpiredPayloads, scrubSecrets } from './delivery.ts';
 import type { LogFields } from './log.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 
@@ -262,6 +265,66 @@ describe('attempts whose outcome is unknown', () => {
     await expect(deliverDue({ ...deps(destination), outbox: flaky })).rejects.toThrow('disk is full');
     expect(calls).toEqual([]);
     expect(await store.get('a')).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+});
+
+describe('secrets in what a vendor answers', () => {
+  const TOKEN = 's3cr3t+t0k/en=Zq9';
+  /** An adapter as the real ones are made, sending its token in the URL, two headers and the body. */
+  const echoing = defineDestination({
+    type: 'echo',
+    options: z.strictObject({ apiTokenEnv: z.string() }),
+    secrets: ['apiTokenEnv'],
+    async deliver(l, context) {
+      const token = context.secrets.apiToken;
+      const answer = await send(context, {
+        method: 'POST',
+        url: `https://crm.test/v1/leads?api_token=${encodeURIComponent(token)}`,
+        headers: { Authorization: `Basic ${btoa(`${token}:`)}`, 'X-Api-Token': token },
+        json: { lead: l.id, token },
+      });
+      return classify(answer, 'echo lead', true, JSON.stringify(answer.body));
+    },
+  });
+  /** A vendor that answers with the request it was sent: all of it, or a long prefix then the URL. */
+  const echo: typeof fetch = async (url, init) => {
+    const request = { url: String(url), headers: init?.headers, body: init?.body };
+    const id = (JSON.parse(String(init?.body)) as { lead: string }).lead;
+    if (id === 'refused') throw new TypeError(`fetch failed: getaddrinfo ENOTFOUND ${String(url)}`);
+    const body = id === 'cut' ? { detail: `${'x'.repeat(282)}${encodeURIComponent(TOKEN)}` } : id === 'all' ? request : { url: request.url };
+    return Response.json(body, { status: id === 'all' ? 400 : 500 });
+  };
+
+  it('scrubs the token from the last error, the admin list and the logs, in every form the vendor echoes it', async () => {
+    const built = echoing({ apiTokenEnv: 'CRM_TOKEN' }, {});
+    if (!built.ok) throw new Error(built.problems.join('\n'));
+    expect(built.value.secretNames).toEqual(['CRM_TOKEN']);
+    for (const id of ['all', 'url', 'cut', 'refused']) await store.accept({ lead: lead(id), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    const logged: string[] = [];
+    await deliverDue({
+      ...deps(built.value),
+      fetch: echo,
+      secret: (name) => (name === 'CRM_TOKEN' ? TOKEN : undefined),
+      log: (event, fields) => logged.push(JSON.stringify([event, fields])),
+    });
+    const entries = [...(await store.list('dead', 10)), ...(await store.list('pending', 10))];
+    expect(entries).toHaveLength(4);
+    const forms = [TOKEN, encodeURIComponent(TOKEN), btoa(`${TOKEN}:`), TOKEN.slice(0, 8), encodeURIComponent(TOKEN).slice(0, 8)];
+    for (const entry of entries) {
+      expect(entry.lastError, entry.id).toContain('[secret CRM_TOKEN]');
+      for (const form of forms) expect(entry.lastError, entry.id).not.toContain(form);
+    }
+    // The answer still says what went wrong, around the token.
+    expect((await store.get('url'))?.lastError).toBe('echo lead: HTTP 500 {"url":"https://crm.test/v1/leads?api_token=[secret CRM_TOKEN]"}');
+    expect((await store.get('refused'))?.lastError).toContain('connection failed (fetch failed: getaddrinfo ENOTFOUND https://crm.test/');
+    for (const line of logged) for (const form of forms) expect(line).not.toContain(form);
+  });
+
+  it('scrubs a bearer token the vendor issued, and leaves text without secrets as it is', () => {
+    expect(scrubSecrets('HTTP 401 {"echo":"Authorization: Bearer eyJhbGciOi.J9x_y-z"}', [])).toBe('HTTP 401 {"echo":"Authorization: Bearer [secret]"}');
+    expect(scrubSecrets('close lead: HTTP 400 email is invalid', [['CLOSE_API_KEY', 'api_7Hh2kLq']])).toBe('close lead: HTTP 400 email is invalid');
+    // Too short to be a credential: scrubbing it would erase ordinary words.
+    expect(scrubSecrets('HTTP 400 the lead', [['SHORT', 'the']])).toBe('HTTP 400 the lead');
   });
 });
 

@@ -75,6 +75,70 @@ function pacerFor(name: string, destination: Destination | undefined, deps: Deli
   return pacer;
 }
 
+/** Secrets shorter than this are not scrubbed: they would erase ordinary words, and no real credential is so short. */
+const MIN_SCRUBBED_LENGTH = 4;
+
+/** The forms a secret takes in a request a vendor may echo: as it is, in a URL or a form, in JSON. */
+function secretForms(value: string): string[] {
+  const url = encodeURIComponent(value);
+  return [...new Set([value, url, url.replace(/%20/g, '+'), JSON.stringify(value).slice(1, -1)])];
+}
+
+function decodeBase64(run: string): string | null {
+  const clean = run.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  try {
+    return atob(clean.slice(0, clean.length - (clean.length % 4)));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `text` without the values of `secrets` (pairs of the variable's name and its value): each one,
+ * in each form a vendor may echo it (plain, URL-encoded, JSON-escaped), base64 that carries one
+ * (HTTP Basic credentials), a bearer token (one the vendor issued, which no configured value
+ * names), and the start of one cut off where the text was truncated ("…"), becomes
+ * `[secret NAME]`.
+ */
+export function scrubSecrets(text: string, secrets: readonly (readonly [name: string, value: string])[]): string {
+  const scrubbed = secrets.filter(([, value]) => value.length >= MIN_SCRUBBED_LENGTH);
+  let out = text;
+  for (const [name, value] of scrubbed) for (const form of secretForms(value)) out = out.split(form).join(`[secret ${name}]`);
+  out = out.replace(/[A-Za-z0-9+/_-]{8,}={0,2}/g, (run) => {
+    const decoded = decodeBase64(run);
+    const found = decoded === null ? undefined : scrubbed.find(([, value]) => decoded.includes(value));
+    return found ? `[secret ${found[0]}]` : run;
+  });
+  out = out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, '$1[secret]');
+  if (out.endsWith('…')) {
+    const body = out.slice(0, -1);
+    for (const [name, value] of scrubbed) {
+      for (const form of secretForms(value)) {
+        for (let n = Math.min(form.length - 1, body.length); n >= MIN_SCRUBBED_LENGTH; n--) {
+          if (body.endsWith(form.slice(0, n))) return `${body.slice(0, -n)}[secret ${name}]…`;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The outcome with every secret scrubbed from what the vendor answered (its reason, its id). */
+function scrubOutcome(outcome: DeliveryOutcome, secrets: readonly (readonly [string, string])[]): DeliveryOutcome {
+  if (outcome.kind === 'retry' || outcome.kind === 'failed') return { ...outcome, reason: scrubSecrets(outcome.reason, secrets) };
+  return outcome.remoteId === undefined ? outcome : { ...outcome, remoteId: scrubSecrets(outcome.remoteId, secrets) };
+}
+
+/** The secrets `destination` reads, each as its variable's name and value, to scrub from answers. */
+function secretsOf(destination: Destination | undefined, deps: DeliveryDeps): [name: string, value: string][] {
+  const read = deps.secret;
+  if (!destination?.secretNames || !read) return [];
+  return destination.secretNames.flatMap((name) => {
+    const value = read(name);
+    return value ? [[name, value] as [string, string]] : [];
+  });
+}
+
 /** Full jitter: a uniform wait in [0, min(cap, base · 2^(attempt-1))). */
 export function backoffMs(attempt: number, policy: DeliveryPolicy, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
@@ -128,6 +192,7 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
   const policy = deps.config.delivery;
   const attemptNumber = entry.attempts + 1;
   const destination = deps.destinations.get(entry.destination);
+  const secrets = secretsOf(destination, deps);
   const started = now();
   const fields = { id: entry.id, form: entry.formId, destination: entry.destination, attempt: attemptNumber };
   if (entry.attempts >= policy.maxAttempts) {
@@ -166,8 +231,10 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
       outcome = { kind: 'retry', reason, uncertain: true };
     }
   }
+  // Before anything is recorded or logged: a vendor that echoes the request echoes its secrets.
+  outcome = scrubOutcome(outcome, secrets);
   const record = nextRecord(entry, attemptNumber, outcome, policy, now(), deps.random ?? Math.random);
-  await recordEnd(entry, record, deps, outcome.kind);
+  await recordEnd(entry, record, deps, outcome.kind, secrets);
   log('delivery.attempt', {
     ...fields,
     outcome: outcome.kind,
@@ -179,7 +246,13 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
 }
 
 /** Records an attempt's end; a failure is logged and thrown, leaving the entry claimed (so uncertain). */
-async function recordEnd(entry: OutboxEntry, record: AttemptRecord, deps: DeliveryDeps, outcome = 'interrupted'): Promise<void> {
+async function recordEnd(
+  entry: OutboxEntry,
+  record: AttemptRecord,
+  deps: DeliveryDeps,
+  outcome = 'interrupted',
+  secrets: readonly (readonly [string, string])[] = [],
+): Promise<void> {
   try {
     await deps.outbox.record(entry.id, record, (deps.now ?? Date.now)());
   } catch (error) {
@@ -188,7 +261,7 @@ async function recordEnd(entry: OutboxEntry, record: AttemptRecord, deps: Delive
       destination: entry.destination,
       outcome,
       state: record.state,
-      error: describeError(error),
+      error: scrubSecrets(describeError(error), secrets),
       next: 'the lead stays claimed; its next attempt looks for it at the vendor before creating it',
     });
     throw error;
