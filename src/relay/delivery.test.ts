@@ -398,6 +398,30 @@ describe('pacing', () => {
     expect(order.indexOf('f3')).toBeLessThan(order.indexOf('s3'));
     expect((await store.stats()).delivered).toBe(8);
   });
+
+  it('paces a restarted process by the calls the one before it made, kept in the outbox', async () => {
+    for (let i = 0; i < 4; i++) await store.accept({ lead: lead(`l${i}`), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    const starts: number[] = [];
+    const paced: Destination = {
+      type: 'test',
+      pace: { calls: 2, perMs: 1000 },
+      async deliver(_l, context) {
+        await context.pace();
+        starts.push(clock);
+        return { kind: 'delivered' };
+      },
+    };
+    const sleep = async (ms: number) => {
+      clock += ms;
+    };
+    // The first process makes two calls, a full window, then stops.
+    await deliverDue({ ...deps(paced), pacers: new Map(), sleep }, 2);
+    clock += 100;
+    // Restarted: its pacers start empty, yet its first call waits until the window has room.
+    store = new MemoryOutbox({ storage: store.storage });
+    await deliverDue({ ...deps(paced), pacers: new Map(), sleep });
+    expect(starts).toEqual([1_000, 1_000, 2_000, 2_000]);
+  });
 });
 
 describe('retention', () => {

@@ -21,8 +21,10 @@ export interface DeliveryDeps {
   log?: Log;
   /**
    * Each destination's pacer, kept between passes so its window carries over; created on first
-   * use from `Destination.pace`. Pass the same Map to every pass.
-   * @default a new Map per pass (no pacing across passes)
+   * use from `Destination.pace`, with the window the outbox kept (`Outbox.callStarts`), so a
+   * restarted process, or a pass with a new Map, waits as the one before would have. Pass the
+   * same Map to every pass, which then reads the outbox once per destination.
+   * @default a new Map per pass
    */
   pacers?: Map<string, Pacer>;
   /** @default setTimeout */
@@ -43,20 +45,42 @@ export interface Pacer {
 
 const realSleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
+/** Where a pacer keeps its window between processes: the outbox (`callStarts`, `keepCallStarts`). */
+export interface PaceMemory {
+  load(): Promise<readonly number[]>;
+  keep(starts: readonly number[]): Promise<void>;
+}
+
 /**
  * A sliding-window pacer: it remembers the start of the last `calls` calls and lets the next one
  * go only once the oldest of them is `perMs` old. Unlike a token bucket refilled at the average
- * rate, it never lets a burst through that the vendor's own window would refuse.
+ * rate, it never lets a burst through that the vendor's own window would refuse. With `memory`,
+ * it starts from the window kept there and keeps each new start in it, so a restart does not
+ * begin with an empty window and burst past the vendor's limit. Pacing is best effort: a memory
+ * that fails to load or keep leaves the pacer working on what it holds itself.
  */
-export function createPacer(pace: { calls: number; perMs: number }, now: () => number = Date.now, sleep = realSleep): Pacer {
+export function createPacer(pace: { calls: number; perMs: number }, now: () => number = Date.now, sleep = realSleep, memory?: PaceMemory): Pacer {
   const starts: number[] = [];
+  let restored: Promise<void> | undefined;
+  const restore = async () => {
+    try {
+      const at = now();
+      // Only starts still inside the window; none from the future (a clock set back since).
+      const kept = (await memory!.load()).filter((start) => Number.isFinite(start) && start > at - pace.perMs && start <= at);
+      starts.unshift(...kept.sort((a, b) => a - b).slice(-pace.calls));
+    } catch {
+      // Start from an empty window, as without memory.
+    }
+  };
   return {
     async wait() {
+      if (memory) await (restored ??= restore());
       for (;;) {
         const at = now();
         while (starts.length > 0 && starts[0]! <= at - pace.perMs) starts.shift();
         if (starts.length < pace.calls) {
           starts.push(at);
+          await memory?.keep(starts).catch(() => {});
           return;
         }
         await sleep(starts[0]! + pace.perMs - at);
@@ -71,7 +95,10 @@ function pacerFor(name: string, destination: Destination | undefined, deps: Deli
   if (!destination?.pace) return unpaced;
   const pacers = deps.pacers ?? (deps.pacers = new Map());
   let pacer = pacers.get(name);
-  if (!pacer) pacers.set(name, (pacer = createPacer(destination.pace, deps.now ?? Date.now, deps.sleep ?? realSleep)));
+  if (!pacer) {
+    const memory: PaceMemory = { load: () => deps.outbox.callStarts(name), keep: (starts) => deps.outbox.keepCallStarts(name, starts) };
+    pacers.set(name, (pacer = createPacer(destination.pace, deps.now ?? Date.now, deps.sleep ?? realSleep, memory)));
+  }
   return pacer;
 }
 

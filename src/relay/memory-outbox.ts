@@ -22,10 +22,12 @@ interface StoredEntry extends Omit<OutboxEntry, 'lead'> {
 /** What two instances share to act as two processes on one store. */
 export interface MemoryOutboxStorage {
   entries: Map<string, StoredEntry>;
+  /** Each destination's latest call starts, as `keepCallStarts` kept them. */
+  callStarts: Map<string, number[]>;
 }
 
 export function memoryOutboxStorage(): MemoryOutboxStorage {
-  return { entries: new Map() };
+  return { entries: new Map(), callStarts: new Map() };
 }
 
 export class MemoryOutbox implements Outbox {
@@ -191,6 +193,14 @@ export class MemoryOutbox implements Outbox {
       if (entry.state === 'delivered' && entry.lead !== null) oldest = Math.min(entry.updatedAt, oldest ?? Number.POSITIVE_INFINITY);
     }
     return oldest;
+  }
+
+  async callStarts(destination: string): Promise<number[]> {
+    return [...(this.storage.callStarts.get(destination) ?? [])];
+  }
+
+  async keepCallStarts(destination: string, starts: readonly number[]): Promise<void> {
+    this.storage.callStarts.set(destination, [...starts]);
   }
 }
 

@@ -113,6 +113,18 @@ export interface Outbox {
   pendingDestinations(): string[];
   /** When the oldest delivered payload still kept was delivered, or null when none is kept. */
   oldestDeliveredPayloadAt(): number | null;
+  /**
+   * Pacing across restarts: the starts (epoch milliseconds) of the latest calls to `destination`'s
+   * vendor, as `keepCallStarts` last kept them, oldest first; empty when none were kept.
+   */
+  callStarts(destination: string): Promise<number[]>;
+  /**
+   * Keeps the starts of the latest calls to `destination`'s vendor (the pacer's window), replacing
+   * those kept before, so a restarted process waits as this one would have. Called before each
+   * paced call, so cheap: the write need not reach the disk at once, and a crash may lose the
+   * last few starts (the vendor then sees at most that many calls too many in one window).
+   */
+  keepCallStarts(destination: string, starts: readonly number[]): Promise<void>;
 }
 
 /** How a store shares its leads between processes (a file on Node, a Durable Object on Workers). */

@@ -47,6 +47,9 @@ export const OUTBOX_SCHEMA = [
   )`,
   'CREATE UNIQUE INDEX IF NOT EXISTS outbox_idempotency ON outbox (form_id, idempotency_key) WHERE idempotency_key IS NOT NULL',
   'CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at)',
+  // The starts of the latest calls to each destination's vendor, as a JSON array: the pacer's
+  // window, so a restarted process paces as the one before it did.
+  'CREATE TABLE IF NOT EXISTS pacing (destination TEXT PRIMARY KEY, starts TEXT NOT NULL)',
 ];
 
 /**
@@ -266,6 +269,22 @@ export class SqlOutbox implements Outbox {
   oldestDeliveredPayloadAt(): number | null {
     const [row] = this.sql.all<{ at: number | null }>("SELECT MIN(updated_at) AS at FROM outbox WHERE state = 'delivered' AND lead IS NOT NULL");
     return row?.at ?? null;
+  }
+
+  async callStarts(destination: string): Promise<number[]> {
+    const [row] = this.sql.all<{ starts: string }>('SELECT starts FROM pacing WHERE destination = ?', destination);
+    return row ? (JSON.parse(row.starts) as number[]) : [];
+  }
+
+  /** Relaxed, like `record`: a crash may lose the last starts kept, never an acknowledged lead. */
+  async keepCallStarts(destination: string, starts: readonly number[]): Promise<void> {
+    relaxedTransaction(this.sql, () =>
+      this.sql.run(
+        'INSERT INTO pacing (destination, starts) VALUES (?, ?) ON CONFLICT (destination) DO UPDATE SET starts = excluded.starts',
+        destination,
+        JSON.stringify(starts),
+      ),
+    );
   }
 }
 

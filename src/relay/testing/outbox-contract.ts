@@ -231,6 +231,17 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
       expect(await other.nextDueAt()).toBe(T0 + CONTRACT_OPTIONS.takeOverAfterMs);
     });
 
+    it("keeps each destination's latest call starts, as a second process finds them", async () => {
+      expect(await outbox.callStarts('crm')).toEqual([]);
+      await outbox.keepCallStarts('crm', [T0, T0 + 10]);
+      await outbox.keepCallStarts('hook', [T0 + 5]);
+      await outbox.keepCallStarts('crm', [T0 + 10, T0 + 20, T0 + 30]);
+      const restarted = await subject.reopen();
+      expect(await restarted.callStarts('crm')).toEqual([T0 + 10, T0 + 20, T0 + 30]);
+      expect(await restarted.callStarts('hook')).toEqual([T0 + 5]);
+      expect(await restarted.callStarts('other')).toEqual([]);
+    });
+
     it('takes back its own claim once the lease has run out, as uncertain', async () => {
       await accept('a');
       await outbox.due(T0, 1);
