@@ -171,9 +171,10 @@ export class SqliteStore extends SqlOutbox {
   }
 
   override async accept(input: AcceptInput): Promise<AcceptResult> {
-    this.refuseUnlessAvailable();
+    if (this.state.status === 'unavailable') throw this.unavailable();
     const result = await this.guard(() => super.accept(input));
-    // Committed, but to a file the next start may not read: no 202 for it.
+    // Checked once it is committed, just before the 202: a lead committed to a file the next
+    // start will not read gets no 202.
     this.refuseUnlessAvailable();
     if (result.kind === 'stored' && this.state.status === 'degraded') this.enter({ status: 'ok' });
     return result;

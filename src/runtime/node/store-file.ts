@@ -17,13 +17,9 @@ export class StoreFileProblem extends Error {
 /** The marker beside the database, written once the database was first created. */
 export const markerOf = (file: string) => `${file}.created`;
 
+/** The file's stats, or null when nothing is at the path (checked on every submission: no exception thrown for that). */
 function statOrNull(path: string): Stats | null {
-  try {
-    return statSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  return statSync(path, { throwIfNoEntry: false }) ?? null;
 }
 
 const restoreFix = (file: string) =>
