@@ -3,7 +3,8 @@
  * vanished outbox, and while running it stops answering 202 (503 `storage_unavailable`, /healthz
  * 503) when its file is deleted or replaced or its disk is full, resuming once space returns.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -181,5 +182,45 @@ describe('while running', () => {
     await expect.poll(async () => (await health(relay)).status, { timeout: 3000 }).toBe(200);
     expect((await submit(relay, 'x'.repeat(10_000))).status).toBe(202);
     expect(events.some((e) => e.event === 'storage.recovered')).toBe(true);
+  });
+
+  // A real full disk where this process may mount one (root with the right to mount): a tiny tmpfs.
+  const mountable = (() => {
+    const probe = mkdtempSync(join(tmpdir(), 'leadform-mount-probe-'));
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]).status === 0;
+    if (mounted) spawnSync('umount', [probe]);
+    rmSync(probe, { recursive: true, force: true });
+    return mounted;
+  })();
+
+  it.skipIf(!mountable)('answers 503 on a disk that is really full (tmpfs) and resumes once a file is deleted', async () => {
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dataDir]).status).toBe(0);
+    let relay: NodeRelay | undefined;
+    try {
+      relay = await running();
+      expect((await submit(relay)).status).toBe(202);
+      // Fill every byte left.
+      const filler = join(dataDir, 'filler');
+      for (const chunk of [65_536, 4096, 512]) {
+        try {
+          for (;;) appendFileSync(filler, Buffer.alloc(chunk));
+        } catch (error) {
+          expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+        }
+      }
+      const full = await submit(relay, 'x'.repeat(10_000));
+      expect(full.status).toBe(503);
+      expect(full.headers.get('Retry-After')).toMatch(/^\d+$/);
+      expect(await full.json()).toMatchObject({ error: 'storage_unavailable' });
+      expect(await health(relay)).toMatchObject({ status: 503, body: { status: 'degraded' } });
+
+      unlinkSync(filler);
+      await expect.poll(async () => (await health(relay!)).status, { timeout: 3000 }).toBe(200);
+      expect((await submit(relay, 'x'.repeat(10_000))).status).toBe(202);
+      expect((await relay.store.stats()).pending + (await relay.store.stats()).delivered).toBe(2);
+    } finally {
+      if (relay) await stopped(relay);
+      spawnSync('umount', [dataDir]);
+    }
   });
 });
