@@ -181,11 +181,11 @@ export class SqliteStore extends SqlOutbox {
   }
 
   override due(now: number, limit: number, destination?: string): Promise<OutboxEntry[]> {
-    return this.guard(() => super.due(now, limit, destination));
+    return this.guard(() => super.due(now, limit, destination), false);
   }
 
   override record(id: string, record: AttemptRecord, now: number): Promise<void> {
-    return this.guard(() => super.record(id, record, now));
+    return this.guard(() => super.record(id, record, now), false);
   }
 
   override replay(id: string, now: number): Promise<boolean> {
@@ -193,7 +193,7 @@ export class SqliteStore extends SqlOutbox {
   }
 
   override erasePayloads(deliveredBefore: number): Promise<number> {
-    return this.guard(() => super.erasePayloads(deliveredBefore));
+    return this.guard(() => super.erasePayloads(deliveredBefore), false);
   }
 
   close(): void {
@@ -202,15 +202,19 @@ export class SqliteStore extends SqlOutbox {
     this.db.close();
   }
 
-  /** Runs a write; a storage failure makes the store degraded and is answered 503 `storage_unavailable`. */
-  private async guard<T>(write: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a write; a storage failure makes the store degraded. A request's write (`answered`) is
+   * then refused with 503 `storage_unavailable`; the delivery loop's gets SQLite's own error, which
+   * its log names.
+   */
+  private async guard<T>(write: () => Promise<T>, answered = true): Promise<T> {
     try {
       return await write();
     } catch (error) {
       const reason = storageFailure(error, this.file);
       if (reason === null) throw error;
       if (this.state.status === 'ok') this.enter({ status: 'degraded', reason });
-      throw this.unavailable(error);
+      throw answered ? this.unavailable(error) : error;
     }
   }
 
