@@ -322,6 +322,7 @@ describe('secrets in what a vendor answers', () => {
 
   it('scrubs a bearer token the vendor issued, and leaves text without secrets as it is', () => {
     expect(scrubSecrets('HTTP 401 {"echo":"Authorization: Bearer eyJhbGciOi.J9x_y-z"}', [])).toBe('HTTP 401 {"echo":"Authorization: Bearer [secret]"}');
+    expect(scrubSecrets('HTTP 401 Bearer authentication required', [])).toBe('HTTP 401 Bearer authentication required');
     expect(scrubSecrets('close lead: HTTP 400 email is invalid', [['CLOSE_API_KEY', 'api_7Hh2kLq']])).toBe('close lead: HTTP 400 email is invalid');
     // Too short to be a credential: scrubbing it would erase ordinary words.
     expect(scrubSecrets('HTTP 400 the lead', [['SHORT', 'the']])).toBe('HTTP 400 the lead');

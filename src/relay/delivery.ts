@@ -131,12 +131,15 @@ export function scrubSecrets(text: string, secrets: readonly (readonly [name: st
   const scrubbed = secrets.filter(([, value]) => value.length >= MIN_SCRUBBED_LENGTH);
   let out = text;
   for (const [name, value] of scrubbed) for (const form of secretForms(value)) out = out.split(form).join(`[secret ${name}]`);
-  out = out.replace(/[A-Za-z0-9+/_-]{8,}={0,2}/g, (run) => {
-    const decoded = decodeBase64(run);
-    const found = decoded === null ? undefined : scrubbed.find(([, value]) => decoded.includes(value));
-    return found ? `[secret ${found[0]}]` : run;
-  });
-  out = out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, '$1[secret]');
+  if (scrubbed.length > 0) {
+    out = out.replace(/[A-Za-z0-9+/_-]{8,}={0,2}/g, (run) => {
+      const decoded = decodeBase64(run);
+      const found = decoded === null ? undefined : scrubbed.find(([, value]) => decoded.includes(value));
+      return found ? `[secret ${found[0]}]` : run;
+    });
+  }
+  // A token has a digit or a sign in it, which a word after "Bearer" (authentication) has not.
+  out = out.replace(/\b(Bearer\s+)(?=[A-Za-z]*[0-9._~+/-])[A-Za-z0-9._~+/-]{8,}=*/gi, '$1[secret]');
   if (out.endsWith('…')) {
     const body = out.slice(0, -1);
     for (const [name, value] of scrubbed) {
