@@ -184,6 +184,14 @@ export class SqliteStore extends SqlOutbox {
     return this.guard(() => super.due(now, limit, destination), false);
   }
 
+  override start(id: string, now: number): Promise<void> {
+    return this.guard(() => super.start(id, now), false);
+  }
+
+  override keepCallStarts(destination: string, starts: readonly number[]): Promise<void> {
+    return this.guard(() => super.keepCallStarts(destination, starts), false);
+  }
+
   override record(id: string, record: AttemptRecord, now: number): Promise<void> {
     return this.guard(() => super.record(id, record, now), false);
   }
