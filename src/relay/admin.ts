@@ -16,6 +16,9 @@ import type { Log } from './log.ts';
 import type { DeliveryState, OutboxEntry, RelayOutbox } from './outbox.ts';
 import { addressKey, type Bucket, perMs, refilled, takeToken } from './rate-limit.ts';
 
+/** The shortest admin token a runtime takes: a shorter one can be guessed against the API. Each runtime words its own fix. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
 export interface AdminDeps {
   config: RelayConfig;
   outbox: RelayOutbox;

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDestinations, destinationFactories, type DestinationDeps } from '../../destinations/index.ts';
 import type { DestinationFactory } from '../../destinations/types.ts';
+import { MIN_ADMIN_TOKEN_LENGTH } from '../../relay/admin.ts';
 import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
 import { deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
@@ -78,9 +79,6 @@ const stdoutLog = bufferedJsonLog(
   (flush) => setImmediate(flush),
 );
 process.once('exit', () => stdoutLog.flush());
-
-/** The shortest admin token taken: shorter ones can be guessed against the API. */
-export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /** An admin token too short to keep the admin API safe; unset or empty turns the API off instead. */
 function adminTokenProblems(token: string | undefined): string[] {

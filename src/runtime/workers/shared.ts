@@ -5,6 +5,7 @@
 import configFile from 'leadform:config';
 import type { DurableObjectNamespace } from 'cloudflare:workers';
 import { destinationFactories } from '../../destinations/index.ts';
+import { MIN_ADMIN_TOKEN_LENGTH } from '../../relay/admin.ts';
 import { parseConfig, type RelayConfig, secretNames } from '../../relay/config.ts';
 import type { OutboxObject } from './outbox-object.ts';
 import type { RateLimiterObject } from './rate-limiter-object.ts';
@@ -34,9 +35,6 @@ export function secretFrom(env: Env): (name: string) => string | undefined {
     return typeof value === 'string' ? value : undefined;
   };
 }
-
-/** The shortest admin token taken, as on Node: a shorter one can be guessed against the admin API. */
-export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /** Why the bound admin token cannot be used (too short), or null; unset or empty turns the admin API off instead. */
 export function adminTokenProblem(env: Env): string | null {
