@@ -3,12 +3,16 @@
  * documents it (https://developers.cloudflare.com/turnstile/get-started/server-side-validation/):
  * form-encoded `secret`, `response`, optional `remoteip` and `idempotency_key`; JSON
  * `{success, "error-codes", challenge_ts, hostname}`. A token is good once, except that a check
- * repeated with the same idempotency_key gets the first answer again.
+ * repeated with the same idempotency_key gets the first answer again. That key must be a UUID
+ * (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex): any other value is a malformed request
+ * (`bad-request`), as siteverify treats a parameter of the wrong form.
  *
  * Tokens that start with "pass" are ones a person earned; any other token is refused.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface FakeTurnstile {
   url: string;
@@ -41,6 +45,7 @@ export async function startFakeTurnstile(secret: string): Promise<FakeTurnstile>
       if (!check.secret) return refuse('missing-input-secret');
       if (check.secret !== secret) return refuse('invalid-input-secret');
       if (!check.response) return refuse('missing-input-response');
+      if (check.idempotencyKey !== null && !UUID.test(check.idempotencyKey)) return refuse('bad-request');
       if (!check.response.startsWith('pass')) return refuse('invalid-input-response');
       if (spent.has(check.response)) {
         const key = spent.get(check.response);
