@@ -91,6 +91,10 @@ export function capillaryBody(lead: Lead, mapping: Mapping, settings: CapillaryS
   const email = mapped.get('identifier.EMAIL');
   const mobile = mapped.get('identifier.MOBILE');
   const extendedFields = Object.fromEntries([...mapped].filter(([target]) => !target.startsWith('identifier.')));
+  // A lead names its customer by one identifier (`idType` + `identifier`) and has no field of
+  // its own for a second one: with an email, the phone is not sent as the customer's mobile, so it
+  // is not placed and goes to the notes (or to an extended field the form's mapping names).
+  if (email) mapped.delete('identifier.MOBILE');
   const placed = placedFields(lead, mapping, mapped);
   return {
     type: settings.type,

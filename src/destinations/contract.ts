@@ -81,6 +81,14 @@ export function extremeLead(): Lead {
   };
 }
 
+/** Every string anywhere in these records. */
+function textsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(textsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(textsIn);
+  return [];
+}
+
 export function testDestination<Fake extends FakeVendor>(subject: DestinationSubject<Fake>): void {
   describe(`${subject.type}: destination contract`, () => {
     let fake: Fake;
@@ -130,6 +138,20 @@ export function testDestination<Fake extends FakeVendor>(subject: DestinationSub
       expect(stored).toHaveLength(1);
       subject.expectStored(stored[0], lead, fake);
       expect(paced).toBe(fake.requests.length - before);
+    });
+
+    it('every field the form collected reaches the vendor, in a mapped field or the note', async () => {
+      const lead = sampleLead();
+      expect(await deliver(lead)).toMatchObject({ kind: 'delivered' });
+      const [stored] = fake.leadsWithEmail(String(lead.fields.email));
+      const kept = textsIn([stored, ...(fake.linkedTo?.(stored) ?? [])]);
+      const holds = (value: string) => kept.some((text) => text.includes(value));
+      for (const name of ['name', 'email', 'phone', 'company', 'message']) {
+        const value = String(lead.fields[name]);
+        // A name may be kept split into first and last name.
+        const found = holds(value) || (name === 'name' && value.split(' ').every(holds));
+        expect(found, `${subject.type} keeps no trace of the form's ${name} (${value})`).toBe(true);
+      }
     });
 
     it('treats a body the vendor refuses (400-type) as a permanent failure', async () => {

@@ -238,6 +238,12 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
       const ids = new Set(people.filter((person) => person.emails.some((e) => e.value === email)).map((person) => person.id));
       return leads.filter((lead) => lead.person_id !== null && ids.has(lead.person_id));
     },
+    linkedTo(stored) {
+      const lead = stored as PipedriveLead;
+      const person = people.find((item) => item.id === lead.person_id);
+      const organizationIds = new Set([lead.organization_id, person?.org_id]);
+      return [person, ...organizations.filter((org) => organizationIds.has(org.id)), ...notes.filter((note) => note.lead_id === lead.id)].filter(Boolean);
+    },
     inject(fault) {
       faults.push(fault);
       return fault.kind === 'rateLimited' && fault.withReset ? 7000 : undefined;

@@ -53,6 +53,12 @@ export interface FakeVendor {
   /** The leads the vendor holds whose email is this one. */
   leadsWithEmail(email: string): unknown[];
   /**
+   * The records the vendor keeps beside one of those leads and links to it (its person,
+   * organization, notes), for a check of everything the vendor holds about a visitor.
+   * @default none: the lead's record holds it all
+   */
+  linkedTo?(lead: unknown): unknown[];
+  /**
    * Queues a fault for the next call that creates a lead. For a rate limit with reset, returns
    * the wait the vendor announces, in milliseconds.
    */
