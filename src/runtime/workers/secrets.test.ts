@@ -1,7 +1,8 @@
 /**
  * The Workers bundle with the example configuration (every destination type) in workerd: it
  * loads with every adapter, refuses to accept leads while a secret the configuration names is
- * not bound, and serves once all are.
+ * not bound or the admin token is too short to keep the admin API safe, and serves once all is
+ * well.
  */
 import { Miniflare } from 'miniflare';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +39,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function worker(bindings: Record<string, string>) {
+function worker(bindings: Record<string, string>) {
   const mf = new Miniflare({
     ...miniflareOptions(script, bindings),
     handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => {
@@ -52,7 +53,7 @@ async function worker(bindings: Record<string, string>) {
 
 it('refuses to accept leads while a named secret is missing, naming it, and serves once all are bound', async () => {
   const { CLOSE_API_KEY: _close, LSQ_SECRET_KEY: _lsq, ...some } = SECRETS;
-  const missing = await worker(some);
+  const missing = worker(some);
   const refused = await missing('/v1/forms/demo');
   expect(refused.status).toBe(503);
   expect(await refused.json()).toEqual({
@@ -60,9 +61,22 @@ it('refuses to accept leads while a named secret is missing, naming it, and serv
     message: 'The relay is missing secret(s) CLOSE_API_KEY, LSQ_SECRET_KEY; run wrangler secret put for each, then redeploy.',
   });
 
-  const complete = await worker(SECRETS);
+  const complete = worker(SECRETS);
   const health = await complete('/healthz');
   expect(health.status).toBe(200);
   expect(((await health.json()) as { outbox: { pending: number } }).outbox.pending).toBe(0);
   expect((await complete('/v1/forms/sales-pipedrive')).status).toBe(200);
+}, 60_000);
+
+it('refuses to serve with an admin token shorter than 32 characters, naming it and the fix, and serves with a long one', async () => {
+  const short = worker({ ...SECRETS, LEADFORM_ADMIN_TOKEN: 'short-admin-token' });
+  const refused = await short('/v1/forms/demo');
+  expect(refused.status).toBe(503);
+  expect(await refused.json()).toEqual({
+    error: 'misconfigured',
+    message:
+      'LEADFORM_ADMIN_TOKEN is 17 characters, too short to keep the admin API safe from guessing; set one of at least 32 random characters (openssl rand -hex 32 | npx wrangler secret put LEADFORM_ADMIN_TOKEN), or delete it to turn the admin API off, then redeploy.',
+  });
+  const long = worker({ ...SECRETS, LEADFORM_ADMIN_TOKEN: 'a'.repeat(32) });
+  expect((await long('/v1/forms/demo')).status).toBe(200);
 }, 60_000);
