@@ -8,10 +8,12 @@
  * a concurrent action on the same customer, retried later.
  *
  * After an uncertain attempt the adapter looks first with the documented lead search
- * (`GET /v2/leads?type=…&sortBy=createdon&sortOrder=DESC&limit=100&offset=…`) for a lead whose
- * notes carry the submission marker, page by page until the leads are older than the submission's
- * `createdOn` (the relay sends its own receipt time, so an earlier attempt's lead sorts exactly
- * there). The customer's `userId`, which `GET /v2/leads?userId=` would need, is unknown until a
+ * (`GET /v2/leads?type=…&sortBy=createdon&sortOrder=DESC&limit=…`) for a lead whose notes carry
+ * the submission marker, reading the newest 100, then 200, 400… until the leads are older than the
+ * submission's `createdOn` (the relay sends its own receipt time, so an earlier attempt's lead
+ * sorts exactly there). The search's `offset` cannot page through that sorted list: it leaves out
+ * the first leads in the order they were created, whatever the sort, so each read widens `limit`
+ * instead. The customer's `userId`, which `GET /v2/leads?userId=` would need, is unknown until a
  * create has answered.
  */
 import * as z from 'zod/mini';
@@ -155,15 +157,20 @@ async function call(org: CapillaryOrg, context: CapillaryContext, request: Omit<
 function findEarlier(org: CapillaryOrg, lead: Lead, context: CapillaryContext) {
   const marker = submissionMarker(lead);
   const createdOn = Date.parse(capillaryDate(lead.receivedAt));
+  const { lookupLimit } = org.settings;
+  // Read `index` asks for the newest LOOKUP_PAGE × 2^index leads (at most lookupLimit) and looks
+  // at those the reads before it did not reach.
+  const limitOf = (index: number) => (index < 0 ? 0 : Math.min(LOOKUP_PAGE * 2 ** index, lookupLimit));
   return findAmongRecentLeads<CapillaryListedLead>({
-    maxPages: Math.ceil(org.settings.lookupLimit / LOOKUP_PAGE),
+    maxPages: 1 + Math.max(0, Math.ceil(Math.log2(lookupLimit / LOOKUP_PAGE))),
     async readPage(index) {
-      const query = `/v2/leads?type=${org.settings.type}&sortBy=createdon&sortOrder=DESC&limit=${LOOKUP_PAGE}&offset=${index * LOOKUP_PAGE}`;
+      const limit = limitOf(index);
+      const query = `/v2/leads?type=${org.settings.type}&sortBy=createdon&sortOrder=DESC&limit=${limit}`;
       const answer = await call(org, context, { method: 'GET', url: joinUrl(org.baseUrl, query) });
       if ('kind' in answer) return answer;
       if (!isSuccess(answer)) return outcomeOf(answer, 'lead search', false);
-      const items = (field(answer.body, 'data') ?? []) as CapillaryListedLead[];
-      return { items, more: items.length === LOOKUP_PAGE };
+      const listed = (field(answer.body, 'data') ?? []) as CapillaryListedLead[];
+      return { items: listed.slice(limitOf(index - 1)), more: listed.length === limit && limit < lookupLimit };
     },
     isEarlierAttempt: (item) => item.followUpDetails?.some((followUp) => followUp.notes?.includes(marker)) ?? false,
     predatesSubmission: (item) => Date.parse(item.createdOn ?? '') < createdOn,

@@ -2,8 +2,9 @@
  * A fake Capillary org answering as Capillary's Add Lead (v2) and leads API references and the
  * README say: `POST
  * /v2/leads` (leadFor required; type SKU|BRAND|CATEGORY|CUSTOM; userId or idType EMAIL|MOBILE +
- * identifier, a new identifier creating a customer), `GET /v2/leads` search with type, userId,
- * sortBy (createdon, lastUpdatedOn), sortOrder, limit, offset; answers carrying `errors[]`/`warnings[]`; 201 for a partial failure
+ * identifier, a new identifier creating a customer), `GET /v2/leads` search (`searchLeads` below:
+ * type, userId, status, substatus, orgSourceId, sortBy, sortOrder, limit, offset as the Search Lead
+ * section defines them); answers carrying `errors[]`/`warnings[]`; 201 for a partial failure
  * (the lead stored, an unknown extended field refused); 521 for a concurrent action on the same
  * customer; Basic `TILL_ID:md5(PASSWORD)` or an OAuth token from `/v3/oauth/token/generate`.
  */
@@ -60,16 +61,9 @@ export async function startCapillaryFake(): Promise<CapillaryFake> {
     if (!authorized) return fail(401, 401, 'Invalid credentials or expired token');
     if (request.path !== '/v2/leads') return fail(404, 404, 'Not found');
     if (request.method === 'GET') {
-      const q = request.query;
-      let found = leads.filter(
-        (lead) => (!q.get('type') || q.get('type') === 'ALL' || lead.type === q.get('type')) && (!q.get('userId') || String(lead.userId) === q.get('userId')),
-      );
-      // Unsorted, the search lists leads in the order they were created; `offset` skips that many rows of the result.
-      const sortKey = q.get('sortBy') === 'createdon' ? 'createdOn' : q.get('sortBy') === 'lastUpdatedOn' ? 'lastUpdatedOn' : undefined;
-      if (sortKey) found = [...found].sort((a, b) => Date.parse(String(a[sortKey] ?? a.createdOn)) - Date.parse(String(b[sortKey] ?? b.createdOn)));
-      if (q.get('sortOrder') === 'DESC') found = [...found].reverse();
-      const offset = Number(q.get('offset') ?? 0);
-      return { status: 200, json: { data: found.slice(offset, offset + Number(q.get('limit') ?? 10)), warnings: [], errors: [] } };
+      const found = searchLeads(leads, request.query);
+      if (typeof found === 'string') return fail(400, 1510, found);
+      return { status: 200, json: { data: found, warnings: [], errors: [] } };
     }
     if (request.method !== 'POST') return fail(405, 405, 'Method not allowed');
     const forced = statuses.shift();
@@ -98,6 +92,8 @@ export async function startCapillaryFake(): Promise<CapillaryFake> {
       leadFor: body.leadFor,
       status: String(body.status ?? 'OPEN'),
       createdOn: String(body.createdOn ?? new Date().toISOString()),
+      // Set by Capillary when the lead is written (the Add Lead sample answers it), unless the body gives it.
+      lastUpdatedOn: String(body.lastUpdatedOn ?? new Date().toISOString()),
       extendedFields: Object.fromEntries(Object.entries(extended).filter(([name]) => EXTENDED_FIELDS.has(name))),
       followUpDetails: ((body.followUpDetails ?? []) as { notes?: string }[]).map((followUp) => ({ ...followUp, id: ++followUps, leadId: id, userId })),
     };
@@ -126,6 +122,56 @@ export async function startCapillaryFake(): Promise<CapillaryFake> {
     },
     close: server.close,
   };
+}
+
+const SORT_KEYS: Readonly<Record<string, 'createdOn' | 'lastUpdatedOn'>> = { createdon: 'createdOn', lastupdatedon: 'lastUpdatedOn' };
+const STATUSES = ['OPEN', 'WON', 'LOST', 'ON_HOLD', 'DELETED'];
+
+/**
+ * The Search Lead call (`GET /v2/leads`), as its section of the leads reference defines each
+ * parameter, or the reason a parameter is refused:
+ * - `type` (SKU, CATEGORY, BRAND, CUSTOM; ALL, as its sample request sends, or none: every type),
+ *   `userId`, `status`, `substatus` and `orgSourceId` filter;
+ * - `offset` "fetches leads > the offset number", the offset being "the position of the lead in
+ *   the db record", "assigned based on the sequence of creation": it leaves out the first `offset`
+ *   leads the filters match in the order they were created, whatever the sort, and does not page through a sorted
+ *   list (default 0);
+ * - `sortBy` sorts by `createdon` or `lastUpdatedOn` (without it, leads come in the order they were
+ *   created), `sortOrder` ascending (`ASC`, the default) or descending (`DESC`), ties in the order
+ *   of creation (reversed by `DESC`);
+ * - `limit` bounds the leads answered (10 when absent, as in the sample request).
+ */
+export function searchLeads(leads: readonly CapillaryLead[], q: URLSearchParams): CapillaryLead[] | string {
+  const type = q.get('type');
+  if (type && type !== 'ALL' && !TYPES.includes(type)) return `Invalid lead type: ${type}`;
+  const status = q.get('status');
+  if (status && !STATUSES.includes(status)) return `Invalid lead status: ${status}`;
+  const sortBy = q.get('sortBy');
+  const sortKey = sortBy === null ? undefined : SORT_KEYS[sortBy.toLowerCase()];
+  if (sortBy !== null && !sortKey) return `Invalid sortBy: ${sortBy} (createdon or lastUpdatedOn)`;
+  const sortOrder = (q.get('sortOrder') ?? 'ASC').toUpperCase();
+  if (sortOrder !== 'ASC' && sortOrder !== 'DESC') return `Invalid sortOrder: ${q.get('sortOrder')} (ASC or DESC)`;
+  const number = (name: string, fallback: number) => {
+    const text = q.get(name);
+    return text === null ? fallback : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  };
+  const offset = number('offset', 0);
+  const limit = number('limit', 10);
+  if (Number.isNaN(offset) || Number.isNaN(limit)) return 'offset and limit must be whole numbers';
+  const matches = (lead: CapillaryLead) =>
+    (!type || type === 'ALL' || lead.type === type) &&
+    (!q.get('userId') || String(lead.userId) === q.get('userId')) &&
+    (!status || lead.status === status) &&
+    (!q.get('substatus') || lead.subStatus === q.get('substatus')) &&
+    (!q.get('orgSourceId') || String(lead.orgSourceId ?? -1) === q.get('orgSourceId'));
+  // `leads` is in the order of creation: the record numbers the offset counts.
+  let found = leads.filter(matches).slice(offset);
+  if (sortKey) {
+    const at = (lead: CapillaryLead) => Date.parse(String(lead[sortKey] ?? lead.createdOn));
+    found = [...found].sort((a, b) => at(a) - at(b));
+  }
+  if (sortOrder === 'DESC') found = [...found].reverse();
+  return found.slice(0, limit);
 }
 
 /**
