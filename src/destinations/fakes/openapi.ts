@@ -106,7 +106,9 @@ export function requestProblems(operation: OpenApiOperation, query: URLSearchPar
     const schema = parameter.schema ?? {};
     if (schema.type === 'integer' && !/^-?\d+$/.test(value)) problems.push(`query parameter ${parameter.name} must be an integer`);
     if (schema.type === 'boolean' && !['true', 'false', '0', '1'].includes(value)) problems.push(`query parameter ${parameter.name} must be a boolean`);
-    if (Array.isArray(schema.enum) && !value.split(',').every((part) => (schema.enum as unknown[]).includes(part))) {
+    if (schema.type === 'number' && !Number.isFinite(Number(value))) problems.push(`query parameter ${parameter.name} must be a number`);
+    // A query string is text: an enum of numbers (`pinned_to_lead_flag`: 0, 1) is matched as their text.
+    if (Array.isArray(schema.enum) && !value.split(',').every((part) => (schema.enum as unknown[]).some((option) => String(option) === part))) {
       problems.push(`query parameter ${parameter.name} must be one of ${(schema.enum as unknown[]).join(', ')}`);
     }
   }

@@ -7,7 +7,10 @@
  * `x-api-token` header (401 otherwise). Rate limits are token based: each operation costs its
  * `x-token-cost` from the spec against a daily budget, and requests count against a 2-second
  * burst window; past either, 429 with `x-ratelimit-limit`, `x-ratelimit-remaining` and
- * `x-ratelimit-reset` (seconds).
+ * `x-ratelimit-reset` (seconds). The searches and lists honour every parameter their operation
+ * documents (fields, exact_match, limit and cursor; the notes' filters, dates, sort, start and
+ * limit), answering the pagination Pipedrive adds: `additional_data.next_cursor` for v2 searches,
+ * `additional_data.pagination` for v1 lists.
  */
 import { fileURLToPath } from 'node:url';
 import { loadOpenApi, requestProblems } from './openapi.ts';
@@ -44,6 +47,7 @@ export interface PipedrivePerson {
 export interface PipedriveOrganization {
   id: number;
   name: string;
+  address?: string | null;
 }
 export interface PipedriveLead {
   id: string;
@@ -60,6 +64,104 @@ export interface PipedriveNote {
   content: string;
   lead_id: string | null;
   pinned_to_lead_flag: boolean;
+  user_id?: number;
+  deal_id?: number | null;
+  person_id?: number | null;
+  org_id?: number | null;
+  project_id?: number | null;
+  task_id?: number | null;
+  pinned_to_deal_flag?: boolean;
+  pinned_to_person_flag?: boolean;
+  pinned_to_organization_flag?: boolean;
+  pinned_to_project_flag?: boolean;
+  pinned_to_task_flag?: boolean;
+  add_time?: string;
+  update_time?: string;
+}
+
+/** The user the fake's API token belongs to: the author of what the API adds. */
+const TOKEN_USER_ID = 13_540_546;
+const NOTE_LINKS = ['user_id', 'deal_id', 'person_id', 'org_id', 'project_id', 'task_id'] as const;
+const NOTE_PINS = ['lead', 'deal', 'person', 'organization', 'project', 'task'] as const;
+const NOTE_SORT_FIELDS = new Set(['id', 'user_id', 'deal_id', 'person_id', 'org_id', 'content', 'add_time', 'update_time']);
+
+/** Pipedrive's time format, `YYYY-MM-DD HH:MM:SS` in UTC. */
+const pipedriveTime = (date = new Date()) => date.toISOString().slice(0, 19).replace('T', ' ');
+
+/**
+ * A v2 search's `term`, `exact_match`, `limit` and `cursor` (an opaque marker of the first item of
+ * the next page), as searchPersons and searchOrganization document them. Matches `values` of each
+ * candidate against the term: the whole value, not case sensitive, with exact_match; else a part.
+ */
+function searchPage<T>(q: URLSearchParams, candidates: readonly T[], values: (candidate: T) => string[]): { found: T[]; nextCursor: string | null } | string {
+  const term = q.get('term') ?? '';
+  const exact = q.get('exact_match') === 'true';
+  if (term.length < (exact ? 1 : 2)) return `term: the search term must be at least ${exact ? 1 : 2} characters long`;
+  const limit = q.get('limit') === null ? 100 : Number(q.get('limit'));
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) return 'limit: must be between 1 and 500';
+  let start = 0;
+  const cursor = q.get('cursor');
+  if (cursor !== null) {
+    start = Number(
+      Buffer.from(cursor, 'base64url')
+        .toString('utf8')
+        .replace(/^offset:/, ''),
+    );
+    if (!Number.isInteger(start) || start < 0) return 'cursor: not a cursor this search gave';
+  }
+  const wanted = term.toLowerCase();
+  const matches = (value: string) => (exact ? value.toLowerCase() === wanted : value.toLowerCase().includes(wanted));
+  const all = candidates.filter((candidate) => values(candidate).some(matches));
+  const found = all.slice(start, start + limit);
+  return { found, nextCursor: start + limit < all.length ? Buffer.from(`offset:${start + limit}`).toString('base64url') : null };
+}
+
+/** The `fields` a v2 search looks in: the comma-separated list given, else all the operation names. */
+function searchFields(q: URLSearchParams, all: readonly string[]): string[] | string {
+  const fields = q.get('fields')?.split(',') ?? [...all];
+  const unknown = fields.filter((name) => !all.includes(name));
+  return unknown.length ? `fields: ${unknown.join(', ')} is not one of ${all.join(', ')}` : fields;
+}
+
+/** getNotes: its filters, date range, `updated_since`, `sort`, then `start` and `limit`; or why a parameter is refused. */
+function listNotes(notes: readonly PipedriveNote[], q: URLSearchParams): { page: PipedriveNote[]; pagination: Record<string, unknown> } | string {
+  let found = notes.filter((note) => {
+    for (const link of ['lead_id', ...NOTE_LINKS] as const) {
+      const wanted = q.get(link);
+      if (wanted !== null && String(note[link] ?? '') !== wanted) return false;
+    }
+    for (const pin of NOTE_PINS) {
+      const wanted = q.get(`pinned_to_${pin}_flag`);
+      if (wanted !== null && Number(Boolean(note[`pinned_to_${pin}_flag`])) !== Number(wanted)) return false;
+    }
+    const day = (note.add_time ?? '').slice(0, 10);
+    if (q.get('start_date') && day < q.get('start_date')!) return false;
+    if (q.get('end_date') && day > q.get('end_date')!) return false;
+    const since = q.get('updated_since');
+    if (since && Date.parse(`${(note.update_time ?? '').replace(' ', 'T')}Z`) < Date.parse(since)) return false;
+    return true;
+  });
+  const sort = q.get('sort');
+  if (sort) {
+    const keys = sort.split(',').map((part) => part.trim().split(/\s+/));
+    const bad = keys.find(([name, mode]) => !NOTE_SORT_FIELDS.has(name!) || (mode !== undefined && !/^(ASC|DESC)$/i.test(mode)));
+    if (bad) return `sort: ${bad.join(' ')} is not a field of ${[...NOTE_SORT_FIELDS].join(', ')} with ASC or DESC`;
+    found = [...found].sort((a, b) => {
+      for (const [name, mode] of keys) {
+        const x = (a as unknown as Record<string, unknown>)[name!] ?? '';
+        const y = (b as unknown as Record<string, unknown>)[name!] ?? '';
+        const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+        if (order) return mode?.toUpperCase() === 'DESC' ? -order : order;
+      }
+      return 0;
+    });
+  }
+  const start = Number(q.get('start') ?? 0);
+  const limit = Number(q.get('limit') ?? 100);
+  if (!Number.isInteger(start) || start < 0 || !Number.isInteger(limit) || limit < 1 || limit > 500) return 'start and limit: start from 0, limit 1 to 500';
+  const page = found.slice(start, start + limit);
+  const more = start + limit < found.length;
+  return { page, pagination: { start, limit, more_items_in_collection: more, ...(more ? { next_start: start + limit } : {}) } };
 }
 
 /** The operations this fake serves, by `METHOD /path`, with the tokens each costs (the spec's `x-token-cost`). */
@@ -114,21 +216,30 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
     switch (`${request.method} ${request.path}`) {
       case 'GET /api/v2/persons/search': {
         // `fields` limits where the term is looked for (all of them by default), as the schema says.
-        const term = q.get('term')!.toLowerCase();
-        const fields = q.get('fields')?.split(',') ?? ['email', 'phone', 'name'];
-        const matches = (value: string) => (q.get('exact_match') === 'true' ? value.toLowerCase() === term : value.toLowerCase().includes(term));
-        const found = people.filter(
-          (person) =>
-            (fields.includes('email') && person.emails.some((email) => matches(email.value))) ||
-            (fields.includes('phone') && person.phones.some((phone) => matches(phone.value))) ||
-            (fields.includes('name') && matches(person.name)),
+        const fields = searchFields(q, ['custom_fields', 'email', 'notes', 'phone', 'name']);
+        if (typeof fields === 'string') return failure(400, `Validation failed: ${fields}`);
+        const organizationId = q.get('organization_id');
+        const result = searchPage(
+          q,
+          people.filter((person) => organizationId === null || String(person.org_id) === organizationId),
+          (person) => [
+            ...(fields.includes('email') ? person.emails.map((email) => email.value) : []),
+            ...(fields.includes('phone') ? person.phones.map((phone) => phone.value) : []),
+            ...(fields.includes('name') ? [person.name] : []),
+            ...(fields.includes('notes') ? notes.filter((note) => note.person_id === person.id).map((note) => note.content) : []),
+          ],
         );
-        return ok(200, {
-          items: found.slice(0, Number(q.get('limit') ?? 100)).map((person) => ({
-            result_score: 1,
-            item: { id: person.id, type: 'person', name: person.name, emails: person.emails.map((e) => e.value), phones: person.phones.map((p) => p.value) },
-          })),
-        });
+        if (typeof result === 'string') return failure(400, `Validation failed: ${result}`);
+        return ok(
+          200,
+          {
+            items: result.found.map((person) => ({
+              result_score: 1,
+              item: { id: person.id, type: 'person', name: person.name, emails: person.emails.map((e) => e.value), phones: person.phones.map((p) => p.value) },
+            })),
+          },
+          { next_cursor: result.nextCursor },
+        );
       }
       case 'POST /api/v2/persons': {
         const person: PipedrivePerson = {
@@ -142,15 +253,24 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
         return ok(200, person);
       }
       case 'GET /api/v2/organizations/search': {
-        const term = q.get('term')!.toLowerCase();
-        return ok(200, {
-          items: organizations
-            .filter((org) => org.name.toLowerCase() === term)
-            .map((org) => ({ result_score: 1, item: { id: org.id, type: 'organization', name: org.name } })),
-        });
+        // Name, address and the organization's notes, as `fields` says (all of them by default); it has no custom fields.
+        const fields = searchFields(q, ['address', 'custom_fields', 'notes', 'name']);
+        if (typeof fields === 'string') return failure(400, `Validation failed: ${fields}`);
+        const result = searchPage(q, organizations, (org) => [
+          ...(fields.includes('name') ? [org.name] : []),
+          ...(fields.includes('address') && org.address ? [org.address] : []),
+          ...(fields.includes('notes') ? notes.filter((note) => note.org_id === org.id).map((note) => note.content) : []),
+        ]);
+        if (typeof result === 'string') return failure(400, `Validation failed: ${result}`);
+        return ok(
+          200,
+          { items: result.found.map((org) => ({ result_score: 1, item: { id: org.id, type: 'organization', name: org.name, address: org.address ?? null } })) },
+          { next_cursor: result.nextCursor },
+        );
       }
       case 'POST /api/v2/organizations': {
-        const organization = { id: organizations.length + 1, name: String(body.name) };
+        const address = (body.address as { value?: string } | undefined)?.value;
+        const organization = { id: organizations.length + 1, name: String(body.name), address: address ?? null };
         organizations.push(organization);
         return ok(200, organization);
       }
@@ -182,18 +302,33 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
         if (fault?.kind === 'commitThenHang') return HANG;
         return ok(201, lead);
       }
-      case 'GET /v1/notes':
-        return ok(
-          200,
-          notes.filter((note) => !q.get('lead_id') || note.lead_id === q.get('lead_id')),
-        );
+      case 'GET /v1/notes': {
+        const listed = listNotes(notes, q);
+        if (typeof listed === 'string') return failure(400, `Validation failed: ${listed}`);
+        return ok(200, listed.page, { pagination: listed.pagination });
+      }
       case 'POST /v1/notes': {
         if (body.lead_id !== undefined && !leads.some((lead) => lead.id === body.lead_id)) return failure(400, 'Lead not found');
+        const now = pipedriveTime();
+        const link = (name: string) => (typeof body[name] === 'number' ? (body[name] as number) : null);
         const note: PipedriveNote = {
           id: notes.length + 1,
           content: String(body.content),
           lead_id: (body.lead_id as string) ?? null,
           pinned_to_lead_flag: body.pinned_to_lead_flag === 1,
+          user_id: typeof body.user_id === 'number' ? body.user_id : TOKEN_USER_ID,
+          deal_id: link('deal_id'),
+          person_id: link('person_id'),
+          org_id: link('org_id'),
+          project_id: link('project_id'),
+          task_id: link('task_id'),
+          pinned_to_deal_flag: body.pinned_to_deal_flag === 1,
+          pinned_to_person_flag: body.pinned_to_person_flag === 1,
+          pinned_to_organization_flag: body.pinned_to_organization_flag === 1,
+          pinned_to_project_flag: body.pinned_to_project_flag === 1,
+          pinned_to_task_flag: body.pinned_to_task_flag === 1,
+          add_time: typeof body.add_time === 'string' ? body.add_time : now,
+          update_time: now,
         };
         notes.push(note);
         return ok(200, note);
