@@ -1,19 +1,24 @@
 /**
- * The README's Workers deploy path, run as an operator runs it: `npx wrangler deploy --dry-run`
- * against the repository's wrangler.toml, which builds the widget, the admin page and the Worker
- * itself (its `[build]` command) and then bundles what it would upload. wrangler is pinned in
- * package.json at the last release that runs on the Node versions `engines` allows (>= 20.19).
+ * The README's Workers deploy path: `npx wrangler deploy --dry-run` with the repository's
+ * wrangler.toml, bundling what it would upload. wrangler is pinned in package.json at the last
+ * release that runs on the Node versions `engines` allows (>= 20.19).
+ *
+ * The file's `[build]` command (`npm run build && npm run build:worker`) would rewrite dist/ while
+ * other test files read it, so this test builds the Worker into its own folder with the same
+ * `buildWorker` and hands wrangler the same file with only `main` pointing there and `[build]` left
+ * out: the bindings, migrations and settings wrangler checks are the repository's own.
  *
  * It needs no account and no network: no Cloudflare credentials are passed, metrics and the update
  * check (the banner's) are off, and a preload refuses every connection that leaves the machine and
  * writes it down, so a wrangler that started to reach out would fail this test.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
+import { buildWorker } from './build-worker.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'leadform-wrangler-'));
@@ -38,7 +43,22 @@ net.Socket.prototype.connect = function (...args) {
 };
 `;
 
-it('npx wrangler deploy --dry-run builds and bundles the Worker from wrangler.toml, on this Node, offline and without an account', () => {
+/** The repository's wrangler.toml, its Worker built into `dir`, without the `[build]` step. */
+async function wranglerConfig(): Promise<string> {
+  const built = await buildWorker({ outFile: join(dir, 'worker', 'index.js') });
+  if (!built.ok) throw new Error(built.problems.join('\n'));
+  const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
+  const withoutBuild = toml.replace(/^\[build\]\n(?:[^\n[]+\n)*/m, '');
+  expect(withoutBuild).not.toBe(toml);
+  const pointed = withoutBuild.replace(/^main = .*$/m, `main = ${JSON.stringify(built.value)}`);
+  expect(pointed).toContain(built.value);
+  const file = join(dir, 'wrangler.toml');
+  writeFileSync(file, pointed);
+  return file;
+}
+
+it('npx wrangler deploy --dry-run bundles the Worker with the repository wrangler.toml, on this Node, offline and without an account', async () => {
+  const config = await wranglerConfig();
   const preload = join(dir, 'no-network.mjs');
   const networkLog = join(dir, 'network.log');
   const outdir = join(dir, 'out');
@@ -49,7 +69,7 @@ it('npx wrangler deploy --dry-run builds and bundles the Worker from wrangler.to
     // Nothing of an account reaches wrangler, and nothing of this test run's own Node options.
     if (value !== undefined && !/^(CLOUDFLARE_|CF_)/.test(key) && key !== 'NODE_OPTIONS' && !key.startsWith('VITEST')) env[key] = value;
   }
-  const run = spawnSync('npx', ['--no-install', 'wrangler', 'deploy', '--dry-run', '--outdir', outdir], {
+  const run = spawnSync('npx', ['--no-install', 'wrangler', 'deploy', '--dry-run', '--config', config, '--outdir', outdir], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 240_000,
@@ -78,5 +98,4 @@ it('npx wrangler deploy --dry-run builds and bundles the Worker from wrangler.to
   const source = readFileSync(bundle, 'utf8');
   expect(source).toMatch(/OutboxObject/);
   expect(source).toMatch(/RateLimiterObject/);
-  expect(existsSync(join(ROOT, 'dist/worker/index.js'))).toBe(true);
 }, 300_000);
