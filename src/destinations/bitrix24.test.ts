@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { bitrix24 } from './bitrix24.ts';
-import { sampleLead, testDestination } from './contract.ts';
+import { sampleLead, testContext, testDestination } from './contract.ts';
 import { type Bitrix24Lead, startBitrix24Fake } from './fakes/bitrix24.ts';
 
 testDestination({
@@ -53,15 +53,7 @@ it('a form mapping overrides a default and an empty target drops it', async () =
     const built = bitrix24(fake.options, { secret: (name) => fake.env[name] });
     if (!built.ok) throw new Error(built.problems.join());
     const lead = sampleLead();
-    const outcome = await built.value.deliver(lead, {
-      fetch,
-      secret: (name) => fake.env[name],
-      attempt: 1,
-      uncertain: false,
-      signal: AbortSignal.timeout(5000),
-      pace: async () => {},
-      mapping: { company: 'UF_CRM_COMPANY', 'attribution.utm_term': '' },
-    });
+    const outcome = await built.value.deliver(lead, testContext(fake.env, { mapping: { company: 'UF_CRM_COMPANY', 'attribution.utm_term': '' } }));
     expect(outcome.kind).toBe('delivered');
     const [stored] = fake.leadsWithEmail(String(lead.fields.email)) as Bitrix24Lead[];
     expect(stored).toMatchObject({ UF_CRM_COMPANY: lead.fields.company });

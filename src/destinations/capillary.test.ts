@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { capillary } from './capillary.ts';
-import { sampleLead, testDestination } from './contract.ts';
+import { sampleLead, testContext, testDestination } from './contract.ts';
 import { CAPILLARY_OAUTH, type CapillaryLead, startCapillaryFake } from './fakes/capillary.ts';
 import type { DeliveryContext } from './types.ts';
 
@@ -27,16 +27,7 @@ testDestination({
   },
 });
 
-const context = (env: Record<string, string>, extra: Partial<DeliveryContext> = {}): DeliveryContext => ({
-  fetch,
-  secret: (name) => env[name],
-  attempt: 1,
-  uncertain: false,
-  signal: AbortSignal.timeout(5000),
-  pace: async () => {},
-  mapping,
-  ...extra,
-});
+const context = (env: Record<string, string>, extra: Partial<DeliveryContext> = {}): DeliveryContext => testContext(env, { mapping, ...extra });
 
 it('with OAuth, caches the token and renews it once on a 401', async () => {
   const fake = await startCapillaryFake();

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { close } from './close.ts';
-import { sampleLead, testDestination } from './contract.ts';
+import { sampleLead, testContext, testDestination } from './contract.ts';
 import { type CloseLead, startCloseFake } from './fakes/close.ts';
 
 testDestination({
@@ -28,7 +28,7 @@ it('after a 504 the next attempt finds the lead instead of posting it again', as
     const built = close(fake.options, {});
     if (!built.ok) throw new Error(built.problems.join());
     const lead = sampleLead();
-    const context = { fetch, secret: (name: string) => fake.env[name], attempt: 2, uncertain: true, signal: AbortSignal.timeout(5000), pace: async () => {} };
+    const context = testContext(fake.env, { attempt: 2, uncertain: true });
     // Many leads arrived after ours: the lookup pages through them.
     await built.value.deliver(lead, { ...context, uncertain: false });
     for (let i = 0; i < 120; i += 1) fake.leads.push({ id: `lead_other${i}`, contacts: [], description: 'another lead' });
@@ -51,14 +51,7 @@ it('past the window the fake answers 429 with its RateLimit header, and the adap
     const authorization = `Basic ${btoa(`${fake.env.CLOSE_API_KEY}:`)}`;
     await Promise.all(Array.from({ length: 50 }, () => fetch(`${fake.url}/api/v1/lead/?_limit=1`, { headers: { Authorization: authorization } })));
     const lead = sampleLead();
-    const outcome = await built.value.deliver(lead, {
-      fetch,
-      secret: (name) => fake.env[name],
-      attempt: 1,
-      uncertain: false,
-      signal: AbortSignal.timeout(5000),
-      pace: async () => {},
-    });
+    const outcome = await built.value.deliver(lead, testContext(fake.env));
     expect(outcome).toMatchObject({ kind: 'retry', reason: expect.stringContaining('429') });
     expect((outcome as { afterMs: number }).afterMs).toBeGreaterThan(0);
     expect((outcome as { afterMs: number }).afterMs).toBeLessThanOrEqual(1000);

@@ -89,6 +89,15 @@ function textsIn(value: unknown): string[] {
   return [];
 }
 
+/**
+ * A delivery context for an adapter's own tests: secrets read from `env`, a first attempt that
+ * need not look before it creates, no pacing, and a 5 s timeout; `overrides` win.
+ */
+export function testContext(env: Record<string, string>, overrides: Partial<DeliveryContext> & { timeoutMs?: number } = {}): DeliveryContext {
+  const { timeoutMs = 5000, ...rest } = overrides;
+  return { fetch, secret: (name) => env[name], attempt: 1, uncertain: false, signal: AbortSignal.timeout(timeoutMs), pace: async () => {}, ...rest };
+}
+
 export function testDestination<Fake extends FakeVendor>(subject: DestinationSubject<Fake>): void {
   describe(`${subject.type}: destination contract`, () => {
     let fake: Fake;
@@ -109,19 +118,14 @@ export function testDestination<Fake extends FakeVendor>(subject: DestinationSub
     }
 
     function context(overrides: Partial<DeliveryContext> & { timeoutMs?: number; env?: Record<string, string> } = {}): DeliveryContext {
-      const env = overrides.env ?? fake.env;
-      return {
-        fetch,
-        secret: (name) => env[name],
-        attempt: 1,
-        uncertain: false,
-        signal: AbortSignal.timeout(overrides.timeoutMs ?? 5000),
+      const { env = fake.env, ...rest } = overrides;
+      return testContext(env, {
         pace: async () => {
           paced += 1;
         },
         mapping: subject.mapping,
-        ...overrides,
-      };
+        ...rest,
+      });
     }
 
     async function deliver(lead: Lead, overrides?: Parameters<typeof context>[0], target = destination): Promise<DeliveryOutcome> {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { sampleLead, testDestination } from './contract.ts';
+import { sampleLead, testContext, testDestination } from './contract.ts';
 import { type LeadSquaredLead, startLeadSquaredFake } from './fakes/leadsquared.ts';
 import { leadsquared } from './leadsquared.ts';
 import type { DeliveryContext } from './types.ts';
@@ -26,15 +26,8 @@ function expectStored(stored: unknown, lead: ReturnType<typeof sampleLead>) {
 
 testDestination({ type: 'leadsquared', adapter: leadsquared, startFake: startLeadSquaredFake, mapping: { 'attribution.gclid': 'mx_GCLID' }, expectStored });
 
-const context = (env: Record<string, string>, uncertain = false): DeliveryContext => ({
-  fetch,
-  secret: (name) => env[name],
-  attempt: uncertain ? 2 : 1,
-  uncertain,
-  signal: AbortSignal.timeout(5000),
-  pace: async () => {},
-  mapping: { 'attribution.gclid': 'mx_GCLID' },
-});
+const context = (env: Record<string, string>, uncertain = false): DeliveryContext =>
+  testContext(env, { attempt: uncertain ? 2 : 1, uncertain, mapping: { 'attribution.gclid': 'mx_GCLID' } });
 
 it('with Lead.Create, a retry after a lost answer reads the duplicate exception as "exists"', async () => {
   const fake = await startLeadSquaredFake();

@@ -10,7 +10,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { capillary } from './capillary.ts';
 import { close } from './close.ts';
-import { sampleLead } from './contract.ts';
+import { sampleLead, testContext } from './contract.ts';
 import { startCapillaryFake } from './fakes/capillary.ts';
 import { startCloseFake } from './fakes/close.ts';
 import type { FakeVendor } from './fakes/server.ts';
@@ -23,7 +23,7 @@ afterAll(() => Promise.all(fakes.map((fake) => fake.close())));
 type Factory = DestinationFactory<SecretDeps>;
 
 function context(env: Record<string, string>, uncertain: boolean, timeoutMs = 5000): DeliveryContext {
-  return { fetch, secret: (name) => env[name], attempt: uncertain ? 2 : 1, uncertain, signal: AbortSignal.timeout(timeoutMs), pace: async () => {} };
+  return testContext(env, { attempt: uncertain ? 2 : 1, uncertain, timeoutMs });
 }
 
 function build(fake: FakeVendor, factory: Factory): Destination {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { sampleLead, testDestination } from './contract.ts';
+import { sampleLead, testContext, testDestination } from './contract.ts';
 import { PIPEDRIVE_ROUTES, PIPEDRIVE_SPEC_SHA256, PIPEDRIVE_SPECS, type PipedriveFake, type PipedriveLead, startPipedriveFake } from './fakes/pipedrive.ts';
 import { pipedrive } from './pipedrive.ts';
 import type { DeliveryContext } from './types.ts';
@@ -32,15 +32,7 @@ testDestination({
   expectStored,
 });
 
-const context = (fake: PipedriveFake, extra: Partial<DeliveryContext> = {}): DeliveryContext => ({
-  fetch,
-  secret: (name) => fake.env[name],
-  attempt: 1,
-  uncertain: false,
-  signal: AbortSignal.timeout(5000),
-  pace: async () => {},
-  ...extra,
-});
+const context = (fake: PipedriveFake, extra: Partial<DeliveryContext> = {}): DeliveryContext => testContext(fake.env, extra);
 
 it('links a returning person instead of creating another, and adds the missing note after a lost answer', async () => {
   const fake = await startPipedriveFake();
