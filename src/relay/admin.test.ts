@@ -75,6 +75,41 @@ describe('admin API', () => {
     expect(await again.json()).toMatchObject({ error: 'not_replayable', message: expect.stringContaining('pending') });
   });
 
+  it('pages a list newest first: a Link to the next page while more remain, the body a list', async () => {
+    const at = Date.UTC(2026, 10, 1);
+    for (let i = 0; i < 5; i++) {
+      const entry = { ...lead(`p${i}`), receivedAt: new Date(at + i).toISOString() };
+      await store.accept({ lead: entry, destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    }
+    const app = relay(TOKEN);
+    const seen: string[] = [];
+    let path: string | null = '/v1/admin/submissions?state=pending&limit=2';
+    const links: (string | null)[] = [];
+    while (path) {
+      const response = await get(app, path, TOKEN);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { id: string }[];
+      seen.push(...body.map((entry) => entry.id));
+      const link = response.headers.get('Link');
+      links.push(link);
+      path = link ? /^<([^>]+)>; rel="next"$/.exec(link)![1]! : null;
+    }
+    expect(seen).toEqual(['p4', 'p3', 'p2', 'p1', 'p0']);
+    expect(links).toHaveLength(3);
+    expect(links[0]).toMatch(/^<\/v1\/admin\/submissions\?state=pending&limit=2&cursor=[A-Za-z0-9_-]+>; rel="next"$/);
+    expect(links[2]).toBeNull();
+  });
+
+  it('refuses a malformed cursor with 400 bad_request naming it', async () => {
+    const app = relay(TOKEN);
+    const b64url = (text: string) => btoa(text).replace(/=+$/, '');
+    for (const cursor of ['not*base64', '', b64url('no-comma'), b64url('12x,id'), b64url('12,'), b64url('-1,id'), 'a'.repeat(2000)]) {
+      const response = await get(app, `/v1/admin/submissions?state=dead&cursor=${encodeURIComponent(cursor)}`, TOKEN);
+      expect(response.status, cursor).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'bad_request', message: expect.stringContaining('cursor') });
+    }
+  });
+
   it('lists the forms for the embed snippets, without secrets', async () => {
     const body = (await (await get(relay(TOKEN), '/v1/admin/forms', TOKEN)).json()) as { forms: unknown[] };
     expect(body.forms).toEqual([{ id: 'f', title: 'Contact', destination: 'crm', destinationType: 'test', allowedOrigins: ['self'] }]);

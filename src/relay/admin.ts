@@ -13,7 +13,7 @@ import { Hono } from 'hono';
 import type { RateRule, RelayConfig } from './config.ts';
 import { RelayError } from './errors.ts';
 import type { Log } from './log.ts';
-import type { DeliveryState, OutboxEntry, RelayOutbox } from './outbox.ts';
+import { type DeliveryState, decodeCursor, type OutboxEntry, type RelayOutbox } from './outbox.ts';
 import { addressKey, type Bucket, perMs, refilled, takeToken } from './rate-limit.ts';
 
 /** The shortest admin token a runtime takes: a shorter one can be guessed against the API. Each runtime words its own fix. */
@@ -89,8 +89,17 @@ export function adminRoutes(deps: AdminDeps): Hono {
     if (!Number.isInteger(limitParam) || limitParam < 1 || limitParam > 1000) {
       throw new RelayError('bad_request', 400, 'limit must be a whole number from 1 to 1000.');
     }
-    const entries = await outbox.list(state, limitParam);
-    return c.json(entries.map(toAdmin));
+    const cursor = c.req.query('cursor');
+    if (cursor !== undefined && decodeCursor(cursor) === null) {
+      throw new RelayError('bad_request', 400, 'cursor is not one this list sent; follow the Link header of the page before, or leave it out.');
+    }
+    const page = await outbox.list(state, limitParam, cursor);
+    // The next page, as RFC 8288 links it; the body stays the list itself.
+    if (page.next !== null) {
+      const next = new URLSearchParams({ state, limit: String(limitParam), cursor: page.next });
+      c.header('Link', `</v1/admin/submissions?${next}>; rel="next"`);
+    }
+    return c.json(page.entries.map(toAdmin));
   });
 
   app.post('/v1/admin/submissions/:id/replay', async (c) => {

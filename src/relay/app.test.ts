@@ -143,7 +143,7 @@ describe('POST /v1/forms/:id/submissions', () => {
     });
     expect(response.status).toBe(303);
     expect(response.headers.get('Location')).toBe('http://relay.test/contact.html?leadform=sent');
-    const [entry] = await store.list('pending', 10);
+    const [entry] = (await store.list('pending', 10)).entries;
     expect(entry?.lead?.fields).toEqual({ name: 'Ada', email: 'ada@example.com', news: true });
   });
 });

@@ -307,7 +307,7 @@ describe('secrets in what a vendor answers', () => {
       secret: (name) => (name === 'CRM_TOKEN' ? TOKEN : undefined),
       log: (event, fields) => logged.push(JSON.stringify([event, fields])),
     });
-    const entries = [...(await store.list('dead', 10)), ...(await store.list('pending', 10))];
+    const entries = [...(await store.list('dead', 10)).entries, ...(await store.list('pending', 10)).entries];
     expect(entries).toHaveLength(4);
     const forms = [TOKEN, encodeURIComponent(TOKEN), btoa(`${TOKEN}:`), TOKEN.slice(0, 8), encodeURIComponent(TOKEN).slice(0, 8)];
     for (const entry of entries) {

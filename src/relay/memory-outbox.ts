@@ -7,7 +7,22 @@
  * has its own claims, and one sees the entries the other claimed and never recorded.
  */
 import type { Lead } from '../schema/lead.ts';
-import type { AcceptInput, AcceptResult, AttemptRecord, DeliveryState, KeyLookup, Outbox, OutboxEntry, OutboxOptions, OutboxStats } from './outbox.ts';
+import {
+  type AcceptInput,
+  type AcceptResult,
+  type AttemptRecord,
+  type DeliveryState,
+  decodeCursor,
+  encodeCursor,
+  isAfter,
+  type KeyLookup,
+  newestFirst,
+  type Outbox,
+  type OutboxEntry,
+  type OutboxOptions,
+  type OutboxPage,
+  type OutboxStats,
+} from './outbox.ts';
 
 interface StoredEntry extends Omit<OutboxEntry, 'lead'> {
   idempotencyKey: string | null;
@@ -128,12 +143,13 @@ export class MemoryOutbox implements Outbox {
     entry.claimedAt = null;
   }
 
-  async list(state: DeliveryState, limit: number): Promise<OutboxEntry[]> {
-    return [...this.entries.values()]
-      .filter((entry) => entry.state === state)
-      .sort((a, b) => b.createdAt - a.createdAt)
-      .slice(0, limit)
-      .map((entry) => toEntry(entry, false));
+  async list(state: DeliveryState, limit: number, cursor?: string): Promise<OutboxPage> {
+    const after = cursor === undefined ? null : decodeCursor(cursor);
+    if (cursor !== undefined && after === null) throw new Error('outbox: a malformed list cursor');
+    const following = [...this.entries.values()].filter((entry) => entry.state === state && (after === null || isAfter(entry, after))).sort(newestFirst);
+    const entries = following.slice(0, limit).map((entry) => toEntry(entry, false));
+    const last = entries.at(-1);
+    return { entries, next: following.length > limit && last ? encodeCursor(last) : null };
   }
 
   async get(id: string): Promise<OutboxEntry | null> {

@@ -66,6 +66,54 @@ export interface OutboxStats {
   oldestPendingAt: number | null;
 }
 
+/** A page of `Outbox.list`. */
+export interface OutboxPage {
+  entries: OutboxEntry[];
+  /** The cursor of the next page, or null when no entry follows this page. */
+  next: string | null;
+}
+
+/** A position in a list: the last entry of a page, which the next page starts after. */
+export interface ListPosition {
+  createdAt: number;
+  id: string;
+}
+
+/** The opaque cursor of a position: base64url of `createdAt,id`. */
+export function encodeCursor(position: ListPosition): string {
+  const bytes = new TextEncoder().encode(`${position.createdAt},${position.id}`);
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
+/** The position a cursor names, or null when it is not one `encodeCursor` made. */
+export function decodeCursor(cursor: string): ListPosition | null {
+  if (!/^[A-Za-z0-9_-]{1,1400}$/.test(cursor)) return null;
+  let text: string;
+  try {
+    const binary = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  } catch {
+    return null;
+  }
+  const match = /^(0|[1-9][0-9]{0,15}),(.+)$/s.exec(text);
+  if (!match) return null;
+  const createdAt = Number(match[1]);
+  return Number.isSafeInteger(createdAt) ? { createdAt, id: match[2]! } : null;
+}
+
+/** The order of `Outbox.list`: newest first, then by id, descending. Negative when `a` comes first. */
+export function newestFirst(a: ListPosition, b: ListPosition): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** Whether `entry` comes after `position` in that order. */
+export function isAfter(entry: ListPosition, position: ListPosition): boolean {
+  return newestFirst(position, entry) < 0;
+}
+
 /** What the outbox knows of an Idempotency-Key already used. */
 export interface KeyLookup {
   id: string;
@@ -96,7 +144,12 @@ export interface Outbox {
    * it as uncertain (it looks for the lead before creating it).
    */
   record(id: string, record: AttemptRecord, now: number): Promise<void>;
-  list(state: DeliveryState, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * A page of the entries in `state`, newest first (by `createdAt`, then by `id`, both
+   * descending): up to `limit` after `cursor` (the `next` of the page before; none for the first).
+   * A cursor names a position, not an offset, so entries accepted meanwhile shift no page.
+   */
+  list(state: DeliveryState, limit: number, cursor?: string): Promise<OutboxPage>;
   get(id: string): Promise<OutboxEntry | null>;
   /** Puts a dead entry back to pending, due now, with its attempt count reset. */
   replay(id: string, now: number): Promise<boolean>;

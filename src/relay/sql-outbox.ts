@@ -5,7 +5,20 @@
  */
 import type { Lead } from '../schema/lead.ts';
 import { relaxedTransaction, type SqlDriver } from '../storage/sql-driver.ts';
-import type { AcceptInput, OutboxOptions, AcceptResult, AttemptRecord, DeliveryState, KeyLookup, Outbox, OutboxEntry, OutboxStats } from './outbox.ts';
+import {
+  type AcceptInput,
+  type AcceptResult,
+  type AttemptRecord,
+  type DeliveryState,
+  decodeCursor,
+  encodeCursor,
+  type KeyLookup,
+  type Outbox,
+  type OutboxEntry,
+  type OutboxOptions,
+  type OutboxPage,
+  type OutboxStats,
+} from './outbox.ts';
 
 interface Row {
   id: string;
@@ -47,6 +60,9 @@ export const OUTBOX_SCHEMA = [
   )`,
   'CREATE UNIQUE INDEX IF NOT EXISTS outbox_idempotency ON outbox (form_id, idempotency_key) WHERE idempotency_key IS NOT NULL',
   'CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at)',
+  // The admin list, newest first, and the oldest pending entry for /healthz: both read the
+  // index from one end instead of sorting or counting the table.
+  'CREATE INDEX IF NOT EXISTS outbox_state_created ON outbox (state, created_at DESC, id DESC)',
   // The starts of the latest calls to each destination's vendor, as a JSON array: the pacer's
   // window, so a restarted process paces as the one before it did.
   'CREATE TABLE IF NOT EXISTS pacing (destination TEXT PRIMARY KEY, starts TEXT NOT NULL)',
@@ -61,6 +77,37 @@ const ADDED_COLUMNS: [name: string, type: string][] = [['replayed_at', 'INTEGER'
 function addMissingColumns(sql: SqlDriver): void {
   const present = new Set(sql.all<{ name: string }>("SELECT name FROM pragma_table_info('outbox')").map((column) => column.name));
   for (const [name, type] of ADDED_COLUMNS) if (!present.has(name)) sql.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
+}
+
+/**
+ * How many entries each state holds, kept by triggers in the same transaction as the write that
+ * moves an entry (an accept, a record, a replay, a delete), so `stats()` reads three rows instead
+ * of counting the table. A file written before the table existed gets it on open, counted once.
+ */
+const STATE_COUNTS = [
+  'CREATE TABLE outbox_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL)',
+  "INSERT INTO outbox_counts (state, n) VALUES ('pending', 0), ('delivered', 0), ('dead', 0)",
+  `INSERT INTO outbox_counts (state, n) SELECT state, COUNT(*) FROM outbox GROUP BY state
+     ON CONFLICT (state) DO UPDATE SET n = excluded.n`,
+  `CREATE TRIGGER IF NOT EXISTS outbox_counts_insert AFTER INSERT ON outbox BEGIN
+     INSERT INTO outbox_counts (state, n) VALUES (NEW.state, 1) ON CONFLICT (state) DO UPDATE SET n = n + 1;
+   END`,
+  `CREATE TRIGGER IF NOT EXISTS outbox_counts_delete AFTER DELETE ON outbox BEGIN
+     UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
+   END`,
+  `CREATE TRIGGER IF NOT EXISTS outbox_counts_update AFTER UPDATE OF state ON outbox WHEN OLD.state IS NOT NEW.state BEGIN
+     UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
+     INSERT INTO outbox_counts (state, n) VALUES (NEW.state, 1) ON CONFLICT (state) DO UPDATE SET n = n + 1;
+   END`,
+];
+
+function addStateCounts(sql: SqlDriver): void {
+  const present = () => sql.all("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox_counts'").length > 0;
+  if (present()) return;
+  // Asked again inside the transaction, so two processes opening one file at once count it once.
+  sql.transaction(() => {
+    if (!present()) for (const statement of STATE_COUNTS) sql.run(statement);
+  });
 }
 
 export interface SqlOutboxOptions extends OutboxOptions {
@@ -87,6 +134,7 @@ export class SqlOutbox implements Outbox {
   ) {
     for (const statement of OUTBOX_SCHEMA) sql.exec(statement);
     addMissingColumns(sql);
+    addStateCounts(sql);
     this.claimLeaseMs = options.claimLeaseMs ?? 60_000;
     this.takeOverAfterMs = options.takeOverAfterMs ?? 0;
   }
@@ -208,8 +256,22 @@ export class SqlOutbox implements Outbox {
     );
   }
 
-  async list(state: DeliveryState, limit: number): Promise<OutboxEntry[]> {
-    return this.sql.all<Row>('SELECT * FROM outbox WHERE state = ? ORDER BY created_at DESC LIMIT ?', state, limit).map((row) => toEntry(row, false));
+  async list(state: DeliveryState, limit: number, cursor?: string): Promise<OutboxPage> {
+    const after = cursor === undefined ? null : decodeCursor(cursor);
+    if (cursor !== undefined && after === null) throw new Error('outbox: a malformed list cursor');
+    // One more than the page, to tell whether another page follows.
+    const rows = after
+      ? this.sql.all<Row>(
+          'SELECT * FROM outbox WHERE state = ? AND (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?',
+          state,
+          after.createdAt,
+          after.id,
+          limit + 1,
+        )
+      : this.sql.all<Row>('SELECT * FROM outbox WHERE state = ? ORDER BY created_at DESC, id DESC LIMIT ?', state, limit + 1);
+    const entries = rows.slice(0, limit).map((row) => toEntry(row, false));
+    const last = entries.at(-1);
+    return { entries, next: rows.length > limit && last ? encodeCursor(last) : null };
   }
 
   async get(id: string): Promise<OutboxEntry | null> {
@@ -229,15 +291,14 @@ export class SqlOutbox implements Outbox {
     return changed === 1;
   }
 
+  /** From the counts the triggers keep, and the oldest pending entry from the end of its index. */
   async stats(): Promise<OutboxStats> {
     const stats: OutboxStats = { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null };
-    const rows = this.sql.all<{ state: DeliveryState; n: number; oldest: number }>(
-      'SELECT state, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY state',
-    );
-    for (const row of rows) {
-      stats[row.state] = row.n;
-      if (row.state === 'pending') stats.oldestPendingAt = row.oldest;
+    for (const row of this.sql.all<{ state: DeliveryState; n: number }>('SELECT state, n FROM outbox_counts')) {
+      if (row.state in stats) stats[row.state] = row.n;
     }
+    const [oldest] = this.sql.all<{ at: number | null }>("SELECT MIN(created_at) AS at FROM outbox WHERE state = 'pending'");
+    stats.oldestPendingAt = oldest?.at ?? null;
     return stats;
   }
 

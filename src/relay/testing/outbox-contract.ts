@@ -132,10 +132,71 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
       for (const [i, id] of ['a', 'b', 'c'].entries()) await accept(id, { at: T0 + i });
       await outbox.due(T0 + 10, 1);
       await outbox.record('a', { state: 'dead', error: 'HTTP 401' }, T0 + 10);
-      expect((await outbox.list('pending', 10)).map((e) => e.id)).toEqual(['c', 'b']);
-      expect((await outbox.list('pending', 1)).map((e) => e.id)).toEqual(['c']);
-      expect(await outbox.list('dead', 10)).toMatchObject([{ id: 'a', lastError: 'HTTP 401', lead: lead('a', T0) }]);
-      expect(await outbox.list('delivered', 10)).toEqual([]);
+      expect(await outbox.list('pending', 10)).toMatchObject({ entries: [{ id: 'c' }, { id: 'b' }], next: null });
+      expect((await outbox.list('pending', 1)).entries.map((e) => e.id)).toEqual(['c']);
+      expect(await outbox.list('dead', 10)).toEqual({
+        entries: [expect.objectContaining({ id: 'a', lastError: 'HTTP 401', lead: lead('a', T0) })],
+        next: null,
+      });
+      expect(await outbox.list('delivered', 10)).toEqual({ entries: [], next: null });
+    });
+
+    it('pages a list with a cursor: each entry once, ties on the time by id, stable while leads arrive', async () => {
+      // Three accepted in the same millisecond, so only the id orders them.
+      for (const [id, at] of [
+        ['e1', T0 + 1],
+        ['t-a', T0 + 2],
+        ['t-c', T0 + 2],
+        ['t-b', T0 + 2],
+        ['e3', T0 + 3],
+        ['e0', T0],
+      ] as const)
+        await accept(id, { at });
+      await accept('other', { at: T0 + 2, destination: 'hook' });
+      await outbox.due(T0 + 10, 1, 'hook');
+      await outbox.record('other', { state: 'dead', error: 'HTTP 400' }, T0 + 10);
+      const first = await outbox.list('pending', 2);
+      expect(first.entries.map((e) => e.id)).toEqual(['e3', 't-c']);
+      expect(first.next).toEqual(expect.any(String));
+      // Leads accepted after the first page, newer and older, shift none of the pages that follow.
+      await accept('newest', { at: T0 + 50 });
+      await accept('older-tie', { at: T0 + 2 });
+      const second = await outbox.list('pending', 2, first.next!);
+      expect(second.entries.map((e) => e.id)).toEqual(['t-b', 't-a']);
+      const third = await outbox.list('pending', 2, second.next!);
+      expect(third.entries.map((e) => e.id)).toEqual(['older-tie', 'e1']);
+      const last = await outbox.list('pending', 2, third.next!);
+      expect(last).toMatchObject({ entries: [{ id: 'e0' }], next: null });
+      // A page that ends exactly at the last entry says no page follows.
+      expect((await outbox.list('pending', 8)).next).toBeNull();
+      expect((await outbox.list('pending', 7)).next).toEqual(expect.any(String));
+      expect((await outbox.list('dead', 1)).entries.map((e) => e.id)).toEqual(['other']);
+    });
+
+    it('keeps its counts right through dead letters, replays and deliveries, across a reopen', async () => {
+      for (const id of ['a', 'b', 'c', 'd']) await accept(id);
+      await accept('e', { at: T0 + 5 });
+      await outbox.due(T0, 10);
+      for (const id of ['a', 'b']) await outbox.start(id, T0);
+      await outbox.record('a', { state: 'dead', error: 'HTTP 400' }, T0 + 10);
+      await outbox.record('b', { state: 'dead', error: 'HTTP 400' }, T0 + 10);
+      await outbox.record('c', { state: 'delivered', remoteId: 'R' }, T0 + 10);
+      // An attempt recorded pending again, and a start on a dead letter, move no count.
+      await outbox.record('d', { state: 'pending', nextAttemptAt: T0 + 20, error: 'HTTP 503', uncertain: false }, T0 + 10);
+      await outbox.start('a', T0 + 10);
+      expect(await outbox.stats()).toEqual({ pending: 2, delivered: 1, dead: 2, oldestPendingAt: T0 });
+      const restarted = await subject.reopen();
+      expect(await restarted.stats()).toEqual({ pending: 2, delivered: 1, dead: 2, oldestPendingAt: T0 });
+      expect(await restarted.replay('a', T0 + 30)).toBe(true);
+      expect(await restarted.replay('a', T0 + 30)).toBe(false);
+      expect(await restarted.stats()).toEqual({ pending: 3, delivered: 1, dead: 1, oldestPendingAt: T0 });
+      await restarted.due(T0 + 30, 10);
+      for (const id of ['a', 'd']) await restarted.record(id, { state: 'delivered', remoteId: null }, T0 + 40);
+      await restarted.record('e', { state: 'dead', error: 'HTTP 422' }, T0 + 40);
+      await restarted.erasePayloads(T0 + 50);
+      expect(await restarted.stats()).toEqual({ pending: 0, delivered: 3, dead: 2, oldestPendingAt: null });
+      expect(await (await subject.reopen()).stats()).toEqual({ pending: 0, delivered: 3, dead: 2, oldestPendingAt: null });
+      expect(await outbox.stats()).toEqual({ pending: 0, delivered: 3, dead: 2, oldestPendingAt: null });
     });
 
     it('replays a dead letter only: due at once, its attempts counted afresh from the replay', async () => {

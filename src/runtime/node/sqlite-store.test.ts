@@ -36,7 +36,6 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'leadform-sql-outbox-'));
   db = openDurableDatabase(join(dir, 'outbox.sqlite'));
   const driver = betterSqliteDriver(db);
-  commits = 0;
   const counting: SqlDriver = {
     ...driver,
     transaction: (fn) => {
@@ -45,6 +44,8 @@ beforeEach(() => {
     },
   };
   outbox = new SqlOutbox(counting, { batch: (flush) => setImmediate(flush) });
+  // Only the accepts' commits: opening a new file commits its state counts first.
+  commits = 0;
 });
 afterEach(() => {
   db.close();
@@ -76,7 +77,7 @@ describe('group commit', () => {
     db.exec("CREATE TRIGGER refuse BEFORE INSERT ON outbox WHEN NEW.id = 'bad' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     const results = await Promise.allSettled([accept('ok'), accept('bad'), accept('fine')]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect((await outbox.list('pending', 10)).map((e) => e.id).sort()).toEqual(['fine', 'ok']);
+    expect((await outbox.list('pending', 10)).entries.map((e) => e.id).sort()).toEqual(['fine', 'ok']);
   });
 
   it('gives an accept that arrives after a batch its own commit', async () => {
@@ -87,7 +88,7 @@ describe('group commit', () => {
 });
 
 describe('a database file written by an earlier version', () => {
-  it('gains the columns added since, and its dead letters still replay', async () => {
+  it('gains the columns and state counts added since, and its dead letters still replay', async () => {
     const file = join(dir, 'earlier.sqlite');
     const earlier = openDurableDatabase(file);
     // The outbox table as the first release created it, before replayed_at.
@@ -101,16 +102,30 @@ describe('a database file written by an earlier version', () => {
       .prepare(`INSERT INTO outbox (id, form_id, destination, body_hash, state, attempts, created_at, next_attempt_at, updated_at, last_error, lead)
         VALUES ('old', 'f', 'crm', 'h', 'dead', 6, 1000, 1000, 1000, 'HTTP 503', ?)`)
       .run(JSON.stringify(lead('old')));
+    const row = earlier.prepare(`INSERT INTO outbox (id, form_id, destination, body_hash, state, created_at, next_attempt_at, updated_at, lead)
+        VALUES (?, 'f', 'crm', 'h', ?, ?, ?, ?, '{}')`);
+    for (const [id, state, at] of [
+      ['p1', 'pending', 3000],
+      ['p2', 'pending', 2000],
+      ['d1', 'delivered', 1500],
+      ['d2', 'delivered', 1600],
+    ] as const)
+      row.run(id, state, at, at, at);
     earlier.close();
 
     const reopened = openDurableDatabase(file);
     try {
       const upgraded = new SqlOutbox(betterSqliteDriver(reopened));
+      // Its state counts are built on open, from the rows already there.
+      expect(await upgraded.stats()).toEqual({ pending: 2, delivered: 2, dead: 1, oldestPendingAt: 2000 });
       expect(await upgraded.get('old')).toMatchObject({ state: 'dead', replayedAt: null, lastError: 'HTTP 503' });
       expect(await upgraded.replay('old', 5000)).toBe(true);
       expect(await upgraded.get('old')).toMatchObject({ state: 'pending', attempts: 0, replayedAt: 5000 });
-      // Opening it again finds every column present and changes nothing.
-      expect(await new SqlOutbox(betterSqliteDriver(reopened)).get('old')).toMatchObject({ replayedAt: 5000 });
+      expect(await upgraded.stats()).toEqual({ pending: 3, delivered: 2, dead: 0, oldestPendingAt: 1000 });
+      // Opening it again finds every column and the counts present and changes nothing.
+      const again = new SqlOutbox(betterSqliteDriver(reopened));
+      expect(await again.get('old')).toMatchObject({ replayedAt: 5000 });
+      expect(await again.stats()).toEqual({ pending: 3, delivered: 2, dead: 0, oldestPendingAt: 1000 });
     } finally {
       reopened.close();
     }

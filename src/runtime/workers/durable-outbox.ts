@@ -3,7 +3,7 @@
  * lead's destination; admin queries ask every destination's object and merge the answers.
  */
 import type { RelayConfig } from '../../relay/config.ts';
-import type { OutboxEntry, OutboxStats, RelayOutbox } from '../../relay/outbox.ts';
+import { encodeCursor, newestFirst, type OutboxEntry, type OutboxStats, type RelayOutbox } from '../../relay/outbox.ts';
 import type { Env } from './shared.ts';
 
 export function durableOutbox(env: Env, config: RelayConfig): RelayOutbox {
@@ -14,12 +14,15 @@ export function durableOutbox(env: Env, config: RelayConfig): RelayOutbox {
   return {
     accept: (input) => object(input.destination).accept(input),
     findByIdempotencyKey: (formId, key) => object(destinationOf(formId)).findByIdempotencyKey(formId, key),
-    async list(state, limit) {
-      const lists = await Promise.all(all().map((o) => o.list(state, limit)));
-      return lists
-        .flat()
-        .sort((a: OutboxEntry, b: OutboxEntry) => b.createdAt - a.createdAt)
-        .slice(0, limit);
+    // Each object's page after the cursor holds every entry of the merged page that it has: the
+    // merge keeps the first `limit`, and its last entry's position is a cursor for every object.
+    async list(state, limit, cursor) {
+      const pages = await Promise.all(all().map((o) => o.list(state, limit, cursor)));
+      const merged = pages.flatMap((page) => page.entries as OutboxEntry[]).sort(newestFirst);
+      const entries = merged.slice(0, limit);
+      const last = entries.at(-1);
+      const more = merged.length > limit || pages.some((page) => page.next !== null);
+      return { entries, next: more && last ? encodeCursor(last) : null };
     },
     async get(id) {
       const found = await Promise.all(all().map((o) => o.get(id)));

@@ -55,8 +55,8 @@ export class OutboxObject extends DurableObject<Env> {
     return this.outbox.findByIdempotencyKey(formId, key);
   }
 
-  list(state: DeliveryState, limit: number) {
-    return this.outbox.list(state, limit);
+  list(state: DeliveryState, limit: number, cursor?: string) {
+    return this.outbox.list(state, limit, cursor);
   }
 
   get(id: string) {
