@@ -108,7 +108,24 @@ const MIN_SCRUBBED_LENGTH = 4;
 /** The forms a secret takes in a request a vendor may echo: as it is, in a URL or a form, in JSON. */
 function secretForms(value: string): string[] {
   const url = encodeURIComponent(value);
-  return [...new Set([value, url, url.replace(/%20/g, '+'), JSON.stringify(value).slice(1, -1)])];
+  return [...new Set([value, url, url.replace(/%20/g, '+'), JSON.stringify(value).slice(1, -1), ...urlSecretParts(value)])];
+}
+
+/**
+ * A secret that is a URL (Bitrix24's inbound webhook) is sent with another host when `baseUrl`
+ * overrides it, or with its host's case changed: its path, and each long segment of it (the
+ * token), are the secret too.
+ */
+function urlSecretParts(value: string): string[] {
+  let path: string;
+  try {
+    path = new URL(value).pathname;
+  } catch {
+    return [];
+  }
+  const parts = path.length >= 8 && path !== '/' ? [path.replace(/\/$/, '')] : [];
+  for (const segment of path.split('/')) if (segment.length >= 8) parts.push(segment);
+  return parts;
 }
 
 function decodeBase64(run: string): string | null {
@@ -229,7 +246,7 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
     const before = entry.lastError === null ? '' : ` (the attempt before it: ${entry.lastError})`;
     const record: AttemptRecord = {
       state: 'dead',
-      error: `gave up after ${entry.attempts} attempts: the relay stopped during the last of them, before its outcome was recorded${before}`,
+      error: `gave up after ${entry.attempts} attempts: the relay stopped during the last of them, before its outcome was recorded, or could not record it; it may have reached the vendor, so a replay looks before it creates${before}`,
       uncertain: entry.uncertain,
     };
     await recordEnd(entry, record, deps);
@@ -311,14 +328,18 @@ export async function deliverDue(deps: DeliveryDeps, limit = 50, destination?: s
     if (list) list.push(entry);
     else byDestination.set(entry.destination, [entry]);
   }
+  // An attempt that fails to start or record (a storage error) must not strand the rest of the
+  // batch, claimed for a whole lease: the others are attempted, then the first failure is thrown.
+  const failures: unknown[] = [];
   await Promise.all(
     [...byDestination.values()].map(async (list) => {
       for (const entry of list) {
         if (deps.stopping?.()) return;
-        await attempt(entry, deps);
+        await attempt(entry, deps).catch((error: unknown) => failures.push(error));
       }
     }),
   );
+  if (failures.length > 0) throw failures[0];
   return entries.length;
 }
 
