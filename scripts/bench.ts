@@ -6,6 +6,8 @@
  * - the Workers bundle, gzipped;
  * - the relay's accept rate and p50/p99 latency beside the raw durable SQLite insert rate, from
  *   `scripts/bench-relay.ts` (run as it is, its output read);
+ * - /healthz's stats and the admin list's first and a deep page over a million outbox rows, from
+ *   `scripts/bench-outbox.ts` (likewise);
  * - delivery throughput to each vendor with a documented rate limit, as a share of that limit.
  *
  * Options (environment): those of bench-widget (BENCH_RUNS, default 5 here) and bench-relay.
@@ -92,6 +94,19 @@ function relayFigures(): void {
   row('relay ÷ raw', ratio ?? (Number(accepted) / Number(raw)).toFixed(2), 'accepts per second over one-row durable inserts per second');
 }
 
+/** `scripts/bench-outbox.ts`, run as it is: /healthz's stats and the admin list over a million rows. */
+function outboxFigures(): void {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench-outbox.ts')], { cwd: ROOT, encoding: 'utf8', env: process.env });
+  const out = run.stdout ?? '';
+  const count = /rows: (\d+)/.exec(out)?.[1];
+  const figures = [...out.matchAll(/^ {2}(healthz stats|admin list, [^:]+): ([\d.]+ ms)/gm)];
+  if (!count || !figures.length) {
+    row('outbox at scale', 'not measured', `bench-outbox printed no figures (exit ${run.status}): ${(run.stderr ?? '').slice(0, 200)}`);
+    return;
+  }
+  for (const [, measure, value] of figures) row(`${measure} (SQLite, ${count} rows, median)`, value!, 'target 10 ms');
+}
+
 /**
  * Delivery to each vendor that documents its limit: leads queued at once, delivered through the
  * real adapter to its fake, the calls timed as they arrive. The share is the sustained rate over
@@ -172,6 +187,7 @@ try {
   widgetFigures();
   await workersBundle();
   relayFigures();
+  outboxFigures();
   await deliveryFigures();
 } finally {
   rmSync(work, { recursive: true, force: true });
