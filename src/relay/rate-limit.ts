@@ -9,9 +9,11 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
 
 /**
  * A rule as one take applies it: `reserve` tokens at the bottom of the bucket this take may not
- * spend (the share of a form's budget kept for visitors it has not seen yet). @default reserve 0
+ * spend (the share of a form's budget kept for visitors it has not seen yet); `refund` gives back
+ * the token an earlier take spent on a request that in the end was not let through.
+ * @default reserve 0, no refund
  */
-export type TakeRule = RateRule & { reserve?: number | undefined };
+export type TakeRule = RateRule & { reserve?: number | undefined; refund?: boolean | undefined };
 
 export interface RateLimiter {
   /**
@@ -34,6 +36,7 @@ export interface Bucket {
  */
 export function takeToken(bucket: Bucket | undefined, rule: TakeRule, now: number): { decision: RateDecision; bucket: Bucket } {
   const tokens = refilled(bucket, rule, now);
+  if (rule.refund) return { decision: { ok: true }, bucket: { tokens: Math.min(rule.requests, tokens + 1), at: now } };
   const floor = 1 + Math.max(0, rule.reserve ?? 0);
   if (tokens >= floor) return { decision: { ok: true }, bucket: { tokens: tokens - 1, at: now } };
   return { decision: { ok: false, retryAfterMs: Math.ceil((floor - tokens) / perMs(rule)) }, bucket: { tokens, at: now } };

@@ -8,6 +8,7 @@ import { createRelay } from '../app.ts';
 import { parseConfig } from '../config.ts';
 import { MemoryOutbox } from '../memory-outbox.ts';
 import { memoryRateLimiter } from '../rate-limit.ts';
+import { takeFormLimit } from './rate.ts';
 
 const config = (() => {
   const parsed = parseConfig({
@@ -122,4 +123,18 @@ describe('rate limits under abuse', () => {
     expect((await post('2001:db8:1:2:abcd::9', valid)).status).toBe(429);
     expect((await post('2001:db8:1:3::1', valid)).status).toBe(202);
   });
+});
+
+it('keeps a refused first submission a first one, so its retry at the time the 429 names gets in', async () => {
+  let time = 0;
+  const rateLimiter = memoryRateLimiter({ now: () => time });
+  const form = { ...config.forms.contact!, rateLimit: { requests: 4, perSeconds: 60 } };
+  const submit = (clientIp: string) => takeFormLimit({ formId: 'contact', form, clientIp }, config.limits, rateLimiter);
+  for (const host of [1, 2, 3, 4]) expect((await submit(`198.51.100.${host}`)).ok).toBe(true);
+  const refused = await submit('203.0.113.7');
+  expect(refused.ok).toBe(false);
+  const wait = refused.ok ? 0 : refused.error.extra.retryAfterSeconds!;
+  expect(wait).toBe(15);
+  time += wait * 1000;
+  expect((await submit('203.0.113.7')).ok).toBe(true);
 });

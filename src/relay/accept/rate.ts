@@ -35,12 +35,14 @@ export interface FormRateFacts {
  */
 export async function takeFormLimit({ formId, form, clientIp }: FormRateFacts, limits: Limits, rateLimiter: RateLimiter): Promise<Refusable<void>> {
   const rule = form.rateLimit ?? limits.perForm;
-  let reserve = 0;
-  if (clientIp) {
-    const first = await rateLimiter.take(`form:${formId}@ip:${addressKey(clientIp)}`, { requests: 1, perSeconds: rule.perSeconds });
-    if (!first.ok) reserve = Math.floor(rule.requests * FIRST_SUBMISSION_SHARE);
-  }
-  return take(rateLimiter, `form:${formId}`, reserve ? { ...rule, reserve } : rule, 'this form');
+  const seen = clientIp ? `form:${formId}@ip:${addressKey(clientIp)}` : null;
+  const seenRule = { requests: 1, perSeconds: rule.perSeconds };
+  const first = seen === null || (await rateLimiter.take(seen, seenRule)).ok;
+  const reserve = first ? 0 : Math.floor(rule.requests * FIRST_SUBMISSION_SHARE);
+  const taken = await take(rateLimiter, `form:${formId}`, reserve ? { ...rule, reserve } : rule, 'this form');
+  // A first submission the form refused stays a first one: its retry, at the time the 429 names, may spend the reserve.
+  if (!taken.ok && first && seen !== null) await rateLimiter.take(seen, { ...seenRule, refund: true });
+  return taken;
 }
 
 async function take(rateLimiter: RateLimiter, key: string, rule: TakeRule, who: string): Promise<Refusable<void>> {
