@@ -32,6 +32,14 @@ describe('guardPages', () => {
     expect(JSON.stringify(await response.json())).toContain('ada@example.com');
   });
 
+  it('refuses a request a proxy on this machine forwarded, though its socket is loopback, unless it has the token', async () => {
+    const { get } = guarded(true);
+    for (const header of ['X-Forwarded-For', 'Forwarded', 'X-Real-IP', 'Via']) {
+      expect((await get(local, { [header]: header === 'Forwarded' ? 'for=198.51.100.4' : '198.51.100.4' })).status).toBe(401);
+    }
+    expect((await get(local, { 'X-Forwarded-For': '198.51.100.4', Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+  });
+
   it('refuses anyone else without the admin token, logging it, and never takes a token in the URL', async () => {
     const { get, lines } = guarded(true);
     for (const response of [

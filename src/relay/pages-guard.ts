@@ -6,7 +6,9 @@
  * up in logs, histories and Referers.
  *
  * On Node a loopback socket suffices (the demo opened in a browser on the same machine); behind a
- * reverse proxy every socket is the proxy's, so there only the token does. Workers have no
+ * reverse proxy every socket is the proxy's, so there only the token does, and a request that a
+ * proxy forwarded (it carries Forwarded, X-Forwarded-For, X-Real-IP or Via) is never taken for a
+ * local one, even with LEADFORM_TRUST_PROXY unset and the proxy on the same machine. Workers have no
  * loopback: only the token. Failed tokens are logged and slowed as the admin API's are.
  */
 import { bearerGate } from './admin.ts';
@@ -39,7 +41,7 @@ export function guardPages(pages: Pages, options: PagesGuardOptions): (request: 
     : 'This page shows personal data: send Authorization: Bearer <LEADFORM_ADMIN_TOKEN>.';
   const gate = bearerGate(options.token, { log: options.log, now: options.now ?? Date.now, hint });
   return async (request, client) => {
-    if (options.loopbackSuffices && client.loopback) return pages(request);
+    if (options.loopbackSuffices && client.loopback && !forwarded(request)) return pages(request);
     const refusal = await gate.check(request.headers.get('Authorization') ?? undefined, client.address, new URL(request.url).pathname);
     if (!refusal) return pages(request);
     const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
@@ -48,6 +50,13 @@ export function guardPages(pages: Pages, options: PagesGuardOptions): (request: 
     return Response.json(refusal.toJSON(), { status: refusal.status, headers });
   };
 }
+
+/** Whether a proxy handed this request on: a local socket then says nothing of the visitor. */
+function forwarded(request: Request): boolean {
+  return FORWARDING_HEADERS.some((name) => request.headers.has(name));
+}
+
+const FORWARDING_HEADERS = ['Forwarded', 'X-Forwarded-For', 'X-Real-IP', 'Via'];
 
 /** 127.0.0.0/8, ::1, and either written IPv4-mapped (`::ffff:127.0.0.1`). */
 export function isLoopback(address: string | null | undefined): boolean {
