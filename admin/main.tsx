@@ -19,10 +19,15 @@ const TOKEN_KEY = 'leadform-admin-token';
 const relay = location.origin;
 
 async function api<T>(token: string, path: string, init: RequestInit = {}): Promise<T> {
+  return (await apiPage<T>(token, path, init)).body;
+}
+
+/** An admin call's body, and the path of the next page when its `Link` header names one. */
+async function apiPage<T>(token: string, path: string, init: RequestInit = {}): Promise<{ body: T; next: string | null }> {
   const response = await fetch(path, { ...init, headers: { Authorization: `Bearer ${token}` } });
   const body = (await response.json().catch(() => ({}))) as T & { message?: string };
   if (!response.ok) throw new Error(body.message ?? `HTTP ${response.status}`);
-  return body;
+  return { body, next: /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('Link') ?? '')?.[1] ?? null };
 }
 
 // The page's state lives in signals: components read them, and reading subscribes, so a change
@@ -31,6 +36,8 @@ const token = signal(sessionStorage.getItem(TOKEN_KEY) ?? '');
 const draft = signal('');
 const state = signal<State>('dead');
 const rows = signal<Submission[] | null>(null);
+/** The path of the list's next page, while more remain. */
+const nextPage = signal<string | null>(null);
 const forms = signal<FormInfo[]>([]);
 const error = signal<string | null>(null);
 const notice = signal<string | null>(null);
@@ -40,13 +47,31 @@ async function load(): Promise<void> {
   error.value = null;
   try {
     const [list, formList] = await Promise.all([
-      api<Submission[]>(token.value, `/v1/admin/submissions?state=${state.value}`),
+      apiPage<Submission[]>(token.value, `/v1/admin/submissions?state=${state.value}`),
       api<{ forms: FormInfo[] }>(token.value, '/v1/admin/forms'),
     ]);
-    rows.value = list;
+    rows.value = list.body;
+    nextPage.value = list.next;
     forms.value = formList.forms;
   } catch (e) {
     rows.value = null;
+    nextPage.value = null;
+    error.value = (e as Error).message;
+  }
+}
+
+/** Appends the next page of the list, as its `Link` header named it. */
+async function more(): Promise<void> {
+  const path = nextPage.value;
+  const shown = state.value;
+  if (!path) return;
+  try {
+    const page = await apiPage<Submission[]>(token.value, path);
+    // Another state was chosen meanwhile: its own first page is shown instead.
+    if (state.value !== shown) return;
+    rows.value = [...(rows.value ?? []), ...page.body];
+    nextPage.value = page.next;
+  } catch (e) {
     error.value = (e as Error).message;
   }
 }
@@ -173,6 +198,11 @@ function App() {
               ))}
             </tbody>
           </table>
+        )}
+        {rows.value && nextPage.value && (
+          <button type="button" onClick={() => void more()}>
+            More
+          </button>
         )}
       </section>
       <section aria-labelledby="embeds">
