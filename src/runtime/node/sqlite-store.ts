@@ -174,8 +174,12 @@ export class SqliteStore extends SqlOutbox {
     if (this.state.status === 'unavailable') throw this.unavailable();
     const result = await this.guard(() => super.accept(input));
     // Checked once it is committed, just before the 202: a lead committed to a file the next
-    // start will not read gets no 202.
-    this.refuseUnlessAvailable();
+    // start will not read gets no 202, and is withdrawn from it, so that this process does not
+    // deliver the lead the visitor is told to send again.
+    if (this.health().status === 'unavailable') {
+      if (result.kind === 'stored') this.sql.run('DELETE FROM outbox WHERE id = ? AND attempts = 0 AND claimed_by IS NULL', result.id);
+      throw this.unavailable();
+    }
     if (result.kind === 'stored' && this.state.status === 'degraded') this.enter({ status: 'ok' });
     return result;
   }
@@ -224,10 +228,6 @@ export class SqliteStore extends SqlOutbox {
       if (this.state.status === 'ok') this.enter({ status: 'degraded', reason });
       throw answered ? this.unavailable(error) : error;
     }
-  }
-
-  private refuseUnlessAvailable(): void {
-    if (this.health().status === 'unavailable') throw this.unavailable();
   }
 
   private unavailable(cause?: unknown): RelayError {

@@ -145,9 +145,13 @@ describe('while running', () => {
     expect((await submit(relay)).status).toBe(202);
     change();
     const refused = await submit(relay);
+    const refusedEmail = `p${sent}@example.com`;
     expect(refused.status).toBe(503);
     expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/);
     expect(await refused.json()).toMatchObject({ error: 'storage_unavailable' });
+    // Told nothing was stored, the visitor sends it again later: this process must not deliver it meanwhile.
+    await new Promise((done) => setTimeout(done, 300));
+    expect(JSON.stringify(await (await fetch(`${relay.url}/sandbox/inbox.json`)).json())).not.toContain(refusedEmail);
     const healthz = await health(relay);
     expect(healthz.status).toBe(503);
     expect(healthz.body.status).toBe('unavailable');
