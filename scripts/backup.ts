@@ -8,7 +8,7 @@
  * `$LEADFORM_DATA_DIR/leadform.sqlite`.
  */
 import Database from 'better-sqlite3';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Checked } from '../src/schema/checked.ts';
@@ -59,7 +59,19 @@ export async function backupOutbox(dataDir: string, target: string): Promise<Che
     return { ok: false, problems: [`FILE: the copy of ${source} did not check out (${(error as Error).message}); run the backup again`] };
   }
   copy.close();
-  renameSync(partial, to);
+  // A link, unlike a rename, fails when a file appeared under the name since the check above.
+  try {
+    linkSync(partial, to);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    return {
+      ok: false,
+      problems: [
+        `FILE: ${to} could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); name a new file, so that no backup is overwritten`,
+      ],
+    };
+  }
+  rmSync(partial, { force: true });
   return { ok: true, value: { source, target: to, leads } };
 }
 

@@ -181,6 +181,19 @@ describe('acceptSubmission: the order of the checks', () => {
     expect(calls).toEqual(['rate ip:203.0.113.7', 'turnstile', 'log submission.captcha_failed']);
   });
 
+  it('answers 202 for a stored lead even when the runtime hook that hastens its delivery throws', async () => {
+    const { deps, calls, stored } = fakes();
+    const outcome = await acceptSubmission(input(), {
+      ...deps,
+      onAccepted: () => {
+        throw new Error('delivery loop gone');
+      },
+    });
+    expect(outcome).toMatchObject({ ok: true, value: { outcome: 'stored', answer: { status: 202 } } });
+    expect(stored).toHaveLength(1);
+    expect(calls).toContain('log submission.on_accepted_failed');
+  });
+
   it("takes the per-address limit, then the address's first-submission share and the per-form one, then stores, logs and hands the lead on", async () => {
     const { deps, calls, stored } = fakes();
     const outcome = await acceptSubmission(input({ clientIp: '203.0.113.7', idempotencyKey: 'k1' }), deps);

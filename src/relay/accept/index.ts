@@ -149,6 +149,14 @@ async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput,
     replayed: stored.value.kind === 'replayed',
     ms: deps.now() - startedAt,
   });
-  if (stored.value.kind === 'stored') await deps.onAccepted?.(form.destination);
+  if (stored.value.kind === 'stored') {
+    // The lead is stored: a runtime's hook failing (it only hastens delivery) must not turn its
+    // 202 into an error the visitor would answer by sending the lead again.
+    try {
+      await deps.onAccepted?.(form.destination);
+    } catch (error) {
+      deps.log('submission.on_accepted_failed', { id: stored.value.id, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+    }
+  }
   return acceptedAs(stored.value.id, stored.value.kind);
 }
