@@ -142,7 +142,7 @@ it('refuses to start on a port in use, or with a data folder it cannot write, na
   }
 });
 
-it('closes while a browser holds a connection it opened ahead of need and never used, answering the request under way', async () => {
+it('closes while a browser holds idle connections: one it opened ahead of need and never used, and a keep-alive one between requests', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'leadform-node-close-'));
   const started = await startNodeRelay({ config, port: 0, hostname: '127.0.0.1', dataDir, log: () => {}, env: {} });
   if (!started.ok) throw new Error(started.problems.join('\n'));
