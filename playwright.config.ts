@@ -31,7 +31,8 @@ export default defineConfig({
     url: `http://localhost:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { PORT: String(PORT), LEADFORM_DATA_DIR: mkdtempSync(join(tmpdir(), 'leadform-e2e-')), LEADFORM_ADMIN_TOKEN: E2E_ADMIN_TOKEN },
+    // HOST empty: every interface, whatever the shell set, so that localhost reaches it.
+    env: { PORT: String(PORT), HOST: '', LEADFORM_DATA_DIR: mkdtempSync(join(tmpdir(), 'leadform-e2e-')), LEADFORM_ADMIN_TOKEN: E2E_ADMIN_TOKEN },
     stdout: 'ignore',
     stderr: 'pipe',
   },

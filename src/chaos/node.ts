@@ -42,6 +42,8 @@ function openNodeHarness({ work, config, secrets, port, adminToken, random }: Ha
     PORT: String(port),
     LEADFORM_CONFIG: configFile,
     LEADFORM_DATA_DIR: join(work, 'data'),
+    // A HOST the shell set (some set it to the machine's name) would move the relay off the address this run calls.
+    HOST: '',
     LEADFORM_ADMIN_TOKEN: adminToken,
   };
   const admin = async <T>(path: string): Promise<T> =>
