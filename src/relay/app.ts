@@ -14,7 +14,7 @@ import { JSON_TYPE } from './accept/content-type.ts';
 import { findForm, formOf, unknownForm } from './accept/form.ts';
 import { allowedOrigin, corsHeaders, PREFLIGHT_HEADERS } from './accept/origin.ts';
 import { adminRoutes } from './admin.ts';
-import { type AssetBytes, assetResponse, type ReadAsset, readServedAsset, serveAsset } from './assets.ts';
+import { type AssetBytes, assetResponse, negotiated, type ReadAsset, readServedAsset, serveAsset } from './assets.ts';
 import { publicDefinition, type RelayConfig } from './config.ts';
 import { embedPage } from './embed-page.ts';
 import { internalError, RelayError } from './errors.ts';
@@ -134,6 +134,17 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     return c.json({ status: 'ok', outbox: { ...stats, oldestPendingAgeMs } });
   });
 
+  // The admin page's files are answered in admin.ts from `serveAsset`, which knows no request:
+  // the request's If-None-Match and Accept-Encoding are applied to them here.
+  for (const page of ['/admin', '/admin/*']) {
+    app.use(page, async (c, next) => {
+      await next();
+      const answer = await negotiated(c.req.raw, c.res, deps.readAsset);
+      if (answer === c.res) return;
+      c.res = undefined; // replaced whole: Hono would otherwise copy the unencoded answer's headers onto it
+      c.res = answer;
+    });
+  }
   app.route(
     '/',
     adminRoutes({ config, outbox, now, log, token: deps.adminToken, clientIp: deps.clientIp, asset: (file) => serveAsset(deps.readAsset, 'admin', file) }),
@@ -195,7 +206,10 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   async function serveWidgetFile(c: Context<Env>, file: string): Promise<Response> {
     const body = await readServedAsset(deps.readAsset, 'widget', file);
     if (body === null) return c.json({ error: 'not_found', message: `The widget file ${file} is not built; run npm run build.` }, 404);
-    return assetResponse('widget', file, file === 'attribution.js' && consentRequired ? withConsentRule(body) : body);
+    // With the consent rule the bytes are not the built file's: their ETag and encodings follow them.
+    const withConsent = file === 'attribution.js' && consentRequired;
+    const served = await assetResponse(deps.readAsset, 'widget', file, withConsent ? withConsentRule(body) : body, { asBuilt: !withConsent });
+    return negotiated(c.req.raw, served, deps.readAsset);
   }
 
   return app;

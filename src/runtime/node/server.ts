@@ -88,7 +88,11 @@ function adminTokenProblems(token: string | undefined): string[] {
   ];
 }
 
-/** A file of the build by its path under `dist/` (`widget/form.js`, `admin/index.html`), or null when it is not built. */
+/**
+ * A file of the build by its path under `dist/` (`widget/form.js`, `admin/index.html`), or null
+ * when it is not built. The build's brotli and gzip copies (`widget/form.js.br`, `.gz`) are read
+ * the same way: with them the core answers compressed (src/relay/assets.ts).
+ */
 async function builtFile(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
   try {
     return await readFile(join(ROOT, 'dist', path));

@@ -18,7 +18,13 @@ import { adminTokenProblem, config, type Env, missingSecrets, secretFrom } from 
 export { OutboxObject } from './outbox-object.ts';
 export { RateLimiterObject } from './rate-limiter-object.ts';
 
-/** A file `npm run build:worker` bundled in, by its path under the build, or null when there is none. */
+/**
+ * A file `npm run build:worker` bundled in, by its path under the build, or null when there is none.
+ * The build's `.br` and `.gz` copies are not bundled, so the core answers every file unencoded,
+ * with the same Cache-Control, ETag and 304 as on Node: Cloudflare compresses the answer at the
+ * edge itself (brotli or gzip, by the visitor's Accept-Encoding), turning the ETag weak, which
+ * If-None-Match still matches.
+ */
 async function bundled(path: string): Promise<string | null> {
   return assets[path] ?? null;
 }
