@@ -4,14 +4,17 @@
  * - `vite build`: ES modules the loader imports: form.js on first need (with one small chunk per
  *   locale), attribution.js on every page (form.js and parent.js share it), and parent.js only
  *   when a leadform iframe on the page speaks to it.
- * `npm run build` runs both. Vitest reads its settings from here too.
+ * `npm run build` runs both. Each pass writes a brotli and a gzip copy beside every file it
+ * builds (scripts/precompress.ts) for the Node relay to serve. Vitest reads its settings from here too.
  */
 import { defineConfig } from 'vite';
+import { precompress } from './scripts/precompress.ts';
 
 const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
 
 export default defineConfig(({ mode }) => ({
   oxc: { jsx },
+  plugins: [precompress()],
   // public/ holds the demo pages the relay serves itself; none of it belongs in the widget build.
   publicDir: false,
   build: {
