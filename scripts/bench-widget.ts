@@ -1,6 +1,8 @@
 /**
  * `npm run bench:widget`: what the widget costs a host page, in figures.
  * - Sizes of every shipped file: raw, gzip and brotli, and what the form downloads in total.
+ * - The bytes on the wire per embed mode as the relay on Node serves them (compressed, with the
+ *   Accept-Encoding Chromium sends), beside the raw and gzip totals.
  * - In real Chromium against the real relay on Node (fresh browser context per run, so nothing
  *   is cached): the time from the loader script's request to an interactive form (the
  *   `leadform:ready` event, fired once the form has rendered), and the cumulative layout shift
@@ -11,6 +13,7 @@
 import { chromium } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,12 +43,7 @@ for (const [mode, total] of Object.entries(widget.totals)) {
   console.log(`  ${mode.padEnd(12)} ${kb(total).padStart(9)}  ${widget.modes[mode as keyof typeof widget.modes].join(' + ')} + locale`);
 }
 
-// Timing and layout shift, in Chromium against the relay on Node.
-const found = await findChromium();
-if ('missing' in found) {
-  console.log(`\nno browser figures: ${found.missing}`);
-  process.exit(0);
-}
+// The relay on Node, for the bytes on the wire and the browser figures.
 const dataDir = mkdtempSync(join(tmpdir(), 'leadform-bench-'));
 const started = await startNodeRelay({
   config: JSON.parse(readFileSync(join(ROOT, 'leadform.config.json'), 'utf8')),
@@ -57,6 +55,46 @@ const started = await startNodeRelay({
 if (!started.ok) throw new Error(started.problems.join('\n'));
 const relay = started.value;
 const origin = `http://127.0.0.1:${(relay.server.address() as AddressInfo).port}`;
+
+/** What Chromium sends; node:http, unlike fetch, hands over the body as it came, still encoded. */
+const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+const onTheWire = (path: string) =>
+  new Promise<{ bytes: number; encoding: string }>((done, fail) => {
+    get(`${origin}${path}`, { headers: { 'Accept-Encoding': ACCEPT_ENCODING } }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      response.on('end', () =>
+        response.statusCode === 200
+          ? done({ bytes, encoding: response.headers['content-encoding'] ?? 'identity' })
+          : fail(new Error(`${path}: HTTP ${response.statusCode}`)),
+      );
+    }).on('error', fail);
+  });
+const wire: Record<string, { bytes: number; encoding: string }> = {};
+for (const name of Object.keys(widget.files)) wire[name] = await onTheWire(name === 'leadform.js' ? '/v1/leadform.js' : `/v1/widget/${name}`);
+const largest = (size: (name: string) => number) => Math.max(0, ...widget.locales.map(size));
+const sum = (names: string[], size: (name: string) => number) =>
+  names.reduce((total, name) => total + (widget.files[name] ? size(name) : 0), 0) + largest(size);
+const raw = (name: string) => widget.files[name]!.length;
+const sent = (name: string) => wire[name]!.bytes;
+const encodings = [...new Set(Object.values(wire).map((w) => w.encoding))].join(', ');
+console.log(`\nbytes on the wire per embed mode, as the relay on Node serves them (Accept-Encoding: ${ACCEPT_ENCODING}; answered ${encodings})`);
+console.log(`${'mode'.padEnd(14)}${'raw'.padStart(11)}${'gzip -9'.padStart(11)}${'on the wire'.padStart(14)}`);
+console.log(
+  `${'loader'.padEnd(14)}${kb(raw('leadform.js')).padStart(11)}${kb(widget.gzip('leadform.js')).padStart(11)}${kb(sent('leadform.js')).padStart(14)}`,
+);
+for (const [mode, names] of Object.entries(widget.modes)) {
+  console.log(`${mode.padEnd(14)}${kb(sum(names, raw)).padStart(11)}${kb(sum(names, widget.gzip)).padStart(11)}${kb(sum(names, sent)).padStart(14)}`);
+}
+
+// Timing and layout shift, in Chromium against the relay on Node.
+const found = await findChromium();
+if ('missing' in found) {
+  console.log(`\nno browser figures: ${found.missing}`);
+  await relay.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
 const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(found.path ? { executablePath: found.path } : {}) });
 
 interface Sample {
