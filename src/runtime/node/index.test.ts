@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 /** Starts the entry and gives back the port it listens on, or what it printed when it stopped. */
-function startEntry(env: Record<string, string>): Promise<{ port: number } | { exit: string }> {
+function startEntry(env: Record<string, string>): Promise<{ host: string; port: number } | { exit: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'leadform-entry-'));
   folders.push(dataDir);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/index.ts'], {
@@ -27,8 +27,8 @@ function startEntry(env: Record<string, string>): Promise<{ port: number } | { e
   return new Promise((done) => {
     child.stderr!.on('data', (chunk: Buffer) => {
       printed += chunk.toString();
-      const port = /demo at http:\/\/localhost:(\d+)\//.exec(printed)?.[1];
-      if (port) done({ port: Number(port) });
+      const demo = /demo at http:\/\/([^/]+):(\d+)\//.exec(printed);
+      if (demo) done({ host: demo[1]!, port: Number(demo[2]) });
     });
     child.once('exit', () => done({ exit: printed }));
   });
@@ -43,6 +43,8 @@ const reaches = (host: string, port: number) =>
 it('listens on $HOST', async () => {
   const started = await startEntry({ HOST: '127.0.0.2' });
   if (!('port' in started)) throw new Error(started.exit);
+  // The address it prints is the one it listens on.
+  expect(started.host).toBe('127.0.0.2');
   expect(await reaches('127.0.0.2', started.port)).toBe(200);
   expect(await reaches('127.0.0.1', started.port)).toBe('refused');
 }, 30_000);

@@ -101,6 +101,12 @@ async function builtFile(path: string): Promise<Uint8Array<ArrayBuffer> | null> 
   }
 }
 
+/** The host to print for an address listened on: localhost where it reaches it, else the address itself. */
+function urlHost(hostname: string): string {
+  if (['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost', ''].includes(hostname)) return 'localhost';
+  return hostname.includes(':') ? `[${hostname}]` : hostname;
+}
+
 export async function startNodeRelay(options: NodeRelayOptions): Promise<StartResult> {
   const env = options.env ?? process.env;
   const secret = (name: string) => env[name];
@@ -257,7 +263,8 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   kick();
   void sweep();
   const address = server.address();
-  const url = `http://localhost:${address !== null && typeof address === 'object' ? address.port : port}`;
+  const boundPort = address !== null && typeof address === 'object' ? address.port : port;
+  const url = `http://${urlHost(hostname)}:${boundPort}`;
   log('relay.started', { url, forms: Object.keys(config.forms).length, destinations: built.value.size, admin: env.LEADFORM_ADMIN_TOKEN ? 'on' : 'off' });
 
   return {
