@@ -51,7 +51,7 @@ function appFor(env: Env): Hono {
       .join(' ');
     app.all('*', (c) => c.json({ error: 'misconfigured', message }, 503));
   } else {
-    app.get('/', async (c) => (await serveAsset(bundled, 'demo', 'index.html')) ?? c.notFound());
+    app.get('/', async (c) => (await serveAsset(bundled, 'demo', 'index.html', c.req.raw)) ?? c.notFound());
     // Pages a destination serves itself (the sandbox's inbox) come from its Durable Object, where
     // its state is, behind the pages guard: they may show personal data, and a Worker has no
     // loopback client, so only the admin token gets them.
