@@ -33,8 +33,9 @@ export interface AdminDeps {
 
 /**
  * Failed authentications one address may make: 10, refilled over 10 minutes; past them it is
- * answered 429 until one more fits. A 256-bit token is out of reach either way; this keeps a
- * guesser from hammering the relay, and the log says who tried.
+ * answered 429 until one more fits. A random token of 32 or more characters (the least a runtime
+ * takes) is out of guessing's reach either way; this keeps a guesser from hammering the relay,
+ * and the log says who tried.
  */
 export const ADMIN_FAILURES: RateRule = { requests: 10, perSeconds: 600 };
 

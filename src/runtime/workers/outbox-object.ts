@@ -85,7 +85,7 @@ export class OutboxObject extends DurableObject<Env> {
     try {
       while (Date.now() - started < ALARM_BUDGET_MS && (await deliverDue(this.deliveryDeps, 25)) > 0);
     } catch (error) {
-      // An attempt could not be counted or recorded (delivery logged which): its lead stays
+      // An attempt could not be counted or recorded (logged here; a failed record is logged by delivery too): its lead stays
       // claimed, so its next attempt looks before it creates, and the alarm set below comes back
       // for it when the claim's lease ends (see `nextDueAt`).
       jsonLog('delivery.loop_error', { error: error instanceof Error ? error.message : String(error) });
