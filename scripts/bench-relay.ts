@@ -1,23 +1,28 @@
 /**
- * `npm run bench:relay`: how fast the Node relay acknowledges leads durably, beside how fast the
- * same SQLite settings (WAL, synchronous=FULL) insert one row per transaction on this machine,
- * measured in the same run. Prints figures; asserts nothing.
+ * `npm run bench:relay`: how fast the Node relay acknowledges leads durably, beside a bare
+ * reference endpoint (scripts/bench-reference.ts: Hono, zod and better-sqlite3 with the same
+ * pragmas and a 2 ms group commit) and how fast the same SQLite settings (WAL, synchronous=FULL)
+ * insert one row per transaction on this machine, all measured in the same run, with the resident
+ * memory (RSS) of the relay and of the reference, idle and at peak. Prints figures; asserts nothing.
  *
- * The relay runs as `npm start` does (its own process, JSON logs, delivery to the sandbox inbox
- * running alongside), on loopback; this process is the load: CONCURRENCY submissions in flight
- * until COUNT are answered or SECONDS pass.
+ * The relay runs as `npm start` does (compiled JavaScript in its own process, JSON logs, delivery
+ * to the sandbox inbox running alongside), on loopback; this process is the load: CONCURRENCY
+ * submissions in flight until COUNT are answered or SECONDS pass. Target: the relay accepts at
+ * least 0.8 of the reference's rate.
  *
  * Options (environment): BENCH_COUNT (default 20000), BENCH_CONCURRENCY (default 64),
  * BENCH_SECONDS (default 20), BENCH_RAW_COUNT (default 1500).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDurableDatabase } from '../src/runtime/node/sqlite-store.ts';
 import { OUTBOX_SCHEMA } from '../src/relay/sql-outbox.ts';
+import { build } from 'esbuild';
+import { buildNodeRelay } from './build-node.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 20000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -48,7 +53,52 @@ function rawInsertRate(): number {
   return rate;
 }
 
-async function startRelay(): Promise<{ url: string; stop: () => void }> {
+interface Server {
+  url: string;
+  child: ChildProcess;
+  stop: () => void;
+}
+
+/** Starts `node file` and resolves with the address it prints on stderr (matched by `printed`). */
+function startProcess(args: string[], env: Record<string, string>, printed: RegExp): Promise<Server> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise<Server>((done, fail) => {
+    let err = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk;
+      const match = printed.exec(err);
+      if (match) done({ url: match[1]!.replace('localhost', '127.0.0.1'), child, stop: () => child.kill('SIGTERM') });
+    });
+    child.once('exit', (code) => fail(new Error(`${args.at(-1)} exited with ${code}:\n${err}`)));
+  });
+}
+
+/** Resident memory of a process, from /proc: now (VmRSS) and its peak so far (VmHWM), in MB. */
+function memoryOf(child: ChildProcess): { rss: number; peak: number } {
+  try {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const mb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+    return { rss: mb('VmRSS'), peak: mb('VmHWM') };
+  } catch {
+    return { rss: NaN, peak: NaN };
+  }
+}
+
+async function startReference(): Promise<Server> {
+  const file = join(ROOT, 'dist/bench/reference.js');
+  await build({
+    entryPoints: [join(ROOT, 'scripts/bench-reference.ts')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return startProcess([file], { PORT: '0', REFERENCE_DB: join(work, 'reference.sqlite') }, /reference at (http:\/\/\S+)/);
+}
+
+async function startRelay(): Promise<Server> {
   const config = join(work, 'bench.config.json');
   writeFileSync(
     config,
@@ -68,24 +118,13 @@ async function startRelay(): Promise<{ url: string; stop: () => void }> {
       limits: { perIp: { requests: 1_000_000, perSeconds: 1 }, perForm: { requests: 1_000_000, perSeconds: 1 } },
     }),
   );
-  const child = spawn(
-    process.execPath,
-    [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', join(ROOT, 'src/runtime/node/index.ts')],
-    {
-      env: { ...process.env, PORT: '0', LEADFORM_CONFIG: config, LEADFORM_DATA_DIR: join(work, 'relay') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
+  // Compiled, as `npm start` runs it (BENCH_PROF profiles it).
+  const file = await buildNodeRelay();
+  return startProcess(
+    [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), file],
+    { PORT: '0', HOST: '127.0.0.1', LEADFORM_CONFIG: config, LEADFORM_DATA_DIR: join(work, 'relay') },
+    /demo at (http:\/\/\S+?)\//,
   );
-  const url = await new Promise<string>((done, fail) => {
-    let err = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      err += chunk;
-      const match = /demo at (http:\/\/\S+?)\//.exec(err);
-      if (match) done(match[1]!.replace('localhost', '127.0.0.1'));
-    });
-    child.once('exit', (code) => fail(new Error(`the relay exited with ${code}:\n${err}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
 }
 
 async function load(url: string): Promise<{ accepted: number; failed: number; seconds: number; latencies: number[] }> {
@@ -136,30 +175,46 @@ function post(url: string, body: string, key: string): Promise<number> {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
+/** One server under load: its rate, latencies and memory. */
+async function measure(
+  server: Server,
+): Promise<{ rate: number; accepted: number; failed: number; seconds: number; sorted: number[]; idle: number; peak: number }> {
+  const idle = memoryOf(server.child).rss;
+  const result = await load(server.url);
+  const { peak } = memoryOf(server.child);
+  return { ...result, rate: result.accepted / result.seconds, sorted: [...result.latencies].sort((a, b) => a - b), idle, peak };
+}
+
 try {
   // The disk's speed drifts (other work on the machine): measure the raw rate on both sides of
-  // the relay's run and compare with their mean.
+  // the servers' runs and compare with their mean.
   const rawBefore = rawInsertRate();
+  const reference = await startReference();
+  const bare = await measure(reference).finally(() => reference.stop());
   const relay = await startRelay();
   try {
-    const result = await load(relay.url);
+    const result = await measure(relay);
     // The relay's own count, so the figure is of leads stored, not of answers sent.
     const health = (await (await fetch(`${relay.url}/healthz`)).json()) as { outbox: { pending: number; delivered: number; dead: number } };
     const stored = health.outbox.pending + health.outbox.delivered + health.outbox.dead;
     relay.stop();
     const rawAfter = rawInsertRate();
     const raw = (rawBefore + rawAfter) / 2;
-    const rate = result.accepted / result.seconds;
-    const sorted = [...result.latencies].sort((a, b) => a - b);
     const f = (n: number) => n.toFixed(1);
+    const latency = (sorted: number[]) => `p50 ${f(percentile(sorted, 50))} ms, p99 ${f(percentile(sorted, 99))} ms`;
     console.log(`leadform relay benchmark (Node ${process.version}, loopback, concurrency ${CONCURRENCY})`);
     console.log(`  raw durable inserts (WAL, synchronous=FULL, 1 row/txn): ${f(raw)} rows/s (before ${f(rawBefore)}, after ${f(rawAfter)})`);
-    console.log(`  relay accepted: ${result.accepted} in ${result.seconds.toFixed(2)} s = ${f(rate)} submissions/s (${result.failed} not 202)`);
+    console.log(`  reference accepted: ${bare.accepted} in ${bare.seconds.toFixed(2)} s = ${f(bare.rate)} submissions/s (${bare.failed} not 202)`);
+    console.log(`  reference latency: ${latency(bare.sorted)}`);
+    console.log(`  relay accepted: ${result.accepted} in ${result.seconds.toFixed(2)} s = ${f(result.rate)} submissions/s (${result.failed} not 202)`);
     console.log(
       `  stored in the outbox (healthz): ${stored}, of which delivered to the sandbox: ${health.outbox.delivered} (${CONCURRENCY} warm-up submissions included)`,
     );
-    console.log(`  latency: p50 ${f(percentile(sorted, 50))} ms, p99 ${f(percentile(sorted, 99))} ms`);
-    console.log(`  ratio relay/raw: ${(rate / raw).toFixed(2)}`);
+    console.log(`  latency: ${latency(result.sorted)}`);
+    console.log(`  ratio relay/reference: ${(result.rate / bare.rate).toFixed(2)} (target ≥ 0.80)`);
+    console.log(`  ratio relay/raw: ${(result.rate / raw).toFixed(2)}`);
+    console.log(`  relay RSS: idle ${f(result.idle)} MB, peak ${f(result.peak)} MB`);
+    console.log(`  reference RSS: idle ${f(bare.idle)} MB, peak ${f(bare.peak)} MB`);
   } finally {
     relay.stop();
     agent?.destroy();
