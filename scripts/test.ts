@@ -42,6 +42,20 @@ if (unit) {
   failed += unit.numFailedTests;
 } else problems.push('unit tests wrote no report');
 
+/** A Vitest suite with a config of its own, counted like the unit tests. */
+function vitestSuite(title: string, config: string): void {
+  const report = join(work, `${title.replaceAll(' ', '-')}.json`);
+  run(title, 'npx', ['vitest', 'run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const counts = readJson<{ numPassedTests: number; numFailedTests: number }>(report);
+  if (counts) {
+    passed += counts.numPassedTests;
+    failed += counts.numFailedTests;
+  } else problems.push(`${title} wrote no report`);
+}
+
+// The React and Vue packages: server rendering and their build.
+vitestSuite('framework packages', 'packages/vitest.config.ts');
+
 const chromium = await findChromium();
 if ('missing' in chromium) {
   problems.push(`browser tests not run: ${chromium.missing}`);
