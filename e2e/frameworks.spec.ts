@@ -3,7 +3,9 @@
  * server from each component (react-dom/server, vue/server-renderer) and hydrated by a bundle of
  * the same app (esbuild, development builds, so hydration mismatches are reported). It reserves
  * the form's box before the loader runs, hydrates without a warning, adds the loader once, renders
- * the real form with its prefill, and a submission reaches the sandbox inbox with the events heard.
+ * the real form with its prefill (also a form added later, and a new form id), and a submission
+ * reaches the sandbox inbox with the events heard. A page whose own snippet renders the form
+ * before hydration hydrates without a warning too.
  */
 import { expect, type Page, test } from '@playwright/test';
 import { build } from 'esbuild';
@@ -45,12 +47,12 @@ test.beforeAll(async () => {
 });
 
 /** Serves the server-rendered page and its bundle on the relay's origin (the form allows "self"). */
-async function servePage(page: Page, name: Framework, relay: string): Promise<void> {
+async function servePage(page: Page, name: Framework, relay: string, head = ''): Promise<void> {
   const html = await FRAMEWORKS[name].render(relay);
   await page.route(`${relay}/demo/${name}-ssr.html`, (route) =>
     route.fulfill({
       contentType: 'text/html',
-      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${name} SSR</title></head><body>
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${name} SSR</title>${head}</head><body>
 <div id="app">${html}</div>
 <script>window.appProps = ${JSON.stringify({ relay })};</script>
 <script type="module" src="/demo/${name}-ssr.js"></script></body></html>`,
@@ -87,11 +89,16 @@ for (const name of Object.keys(FRAMEWORKS) as Framework[]) {
 
     await expect(first.getByLabel('Email')).toHaveValue(`${name}@example.com`);
     await expect(page.locator('#events')).toHaveText('ready:contact');
+    await page.locator('body[data-hydrated]').waitFor();
 
     // A form added after the loader has loaded still gets its prefill, and the loader stays single.
     await page.getByRole('button', { name: 'Show a second form' }).click();
     await expect(page.locator('#second').getByLabel('Name')).toHaveValue('Second form');
     expect(await page.locator('script[src$="/v1/leadform.js"]').count()).toBe(1);
+    // A new form id renders that form in a new element.
+    await page.getByRole('button', { name: 'Switch it to the showcase form' }).click();
+    await expect(page.locator('#second').getByLabel('Work email')).toBeVisible();
+    await expect(page.locator('#second').getByLabel('Name')).toHaveValue('Second form');
 
     const visitor = uniqueName(name);
     await first.getByLabel('Name').fill(visitor);
@@ -101,6 +108,32 @@ for (const name of Object.keys(FRAMEWORKS) as Framework[]) {
     const lead = await theOneLead(request, visitor);
     expect(lead.fields.email).toBe(`${name}@example.com`);
     await expect(page.locator('#events')).toHaveText(`ready:contact submit:contact success:${lead.id}`);
+    expect(complaints).toEqual([]);
+  });
+}
+
+for (const name of Object.keys(FRAMEWORKS) as Framework[]) {
+  test(`${name}: a page whose own snippet renders the form before hydration hydrates without a warning`, async ({ page, baseURL }) => {
+    const relay = new URL(baseURL!).origin;
+    const complaints: string[] = [];
+    page.on('console', (message) => ['error', 'warning'].includes(message.type()) && complaints.push(message.text()));
+    page.on('pageerror', (error) => complaints.push(error.message));
+    await servePage(page, name, relay, '<script async src="/v1/leadform.js"></script>');
+    // The app's bundle arrives only once the snippet has rendered the server's <div> on its own.
+    let release!: () => void;
+    const released = new Promise<void>((done) => (release = done));
+    await page.route(`${relay}/demo/${name}-ssr.js`, async (route) => {
+      await released;
+      await route.fulfill({ contentType: 'text/javascript', body: bundles.get(name)! });
+    });
+    await page.goto(`${relay}/demo/${name}-ssr.html`, { waitUntil: 'commit' });
+    const first = page.locator('#first');
+    await expect(first.getByLabel('Email')).toBeVisible();
+    release();
+    await page.locator('body[data-hydrated]').waitFor();
+    await page.getByRole('button', { name: 'Show a second form' }).click();
+    await expect(page.locator('#second').getByLabel('Name')).toHaveValue('Second form');
+    expect(await page.locator('script[src$="/v1/leadform.js"]').count()).toBe(1);
     expect(complaints).toEqual([]);
   });
 }

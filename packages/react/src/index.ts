@@ -50,5 +50,14 @@ export function LeadForm(props: LeadFormProps): ReactElement {
     renderEmbed(element, latest.current);
     return stop;
   }, [props.form]);
-  return createElement('div', { ref: host, key: props.form, id: props.id, className: props.className, ...hostAttributes(props) });
+  // The loader clears the reserved height once the form is in; when a snippet of the page's own
+  // rendered it before hydration, that is expected, not a mismatch.
+  return createElement('div', {
+    ref: host,
+    key: props.form,
+    id: props.id,
+    className: props.className,
+    ...hostAttributes(props),
+    suppressHydrationWarning: true,
+  });
 }

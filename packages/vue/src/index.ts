@@ -55,7 +55,9 @@ export const LeadForm = defineComponent({
     onMounted(start);
     watch(() => props.form, start, { flush: 'post' });
     onBeforeUnmount(() => stop?.());
-    return () => h('div', { ref: host, key: props.form, ...hostAttributes(props) });
+    // The loader clears the reserved height once the form is in; when a snippet of the page's own
+    // rendered it before hydration, that is expected, not a mismatch.
+    return () => h('div', { ref: host, key: props.form, ...hostAttributes(props), 'data-allow-mismatch': 'style' });
   },
 });
 
