@@ -6,7 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, expectTypeOf, test } from 'vitest';
+import type { LeadFormEventDetail as WidgetEvents } from '../widget/form/events.ts';
+import type { FieldValue as WidgetFieldValue } from '../src/schema/field.ts';
+import type { FieldValue, LeadFormEventDetail } from './embed.ts';
 
 const root = join(import.meta.dirname, '..');
 // Inside the repository, so the built modules resolve react and vue from its node_modules.
@@ -53,4 +56,10 @@ test.each(['react', 'vue'])('the package.json of @leadform/%s names its built fi
   const types = join(out, name, pkg.exports['.'].types.replace('./dist/', ''));
   expect(existsSync(types)).toBe(true);
   expect(readFileSync(join(out, name, 'types/embed.d.ts'), 'utf8')).toContain('@default "28rem"');
+});
+
+test('the packages declare the events and field values exactly as the widget does (checked by tsc)', () => {
+  // The packages ship their own copy, so their types need nothing from widget/; tsc fails here if the two drift apart.
+  expectTypeOf<LeadFormEventDetail>().toEqualTypeOf<WidgetEvents>();
+  expectTypeOf<FieldValue>().toEqualTypeOf<WidgetFieldValue>();
 });
