@@ -132,14 +132,22 @@ function index(): string {
     '',
   ];
   for (const mode of MODES) {
-    lines.push(`## ${WHAT[mode]}`, '', '| | light | dark |', '| --- | --- | --- |');
-    for (const width of WIDTHS) {
-      const cell = (theme: string) => `[![${mode}, ${width} px, ${theme}](${fileName(mode, width, theme)})](${fileName(mode, width, theme)})`;
-      lines.push(`| ${width} px | ${THEMES.map(cell).join(' | ')} |`);
-    }
-    lines.push('');
+    const cell = (width: number, theme: string) => `[![${mode}, ${width} px, ${theme}](${fileName(mode, width, theme)})](${fileName(mode, width, theme)})`;
+    lines.push(
+      `## ${WHAT[mode]}`,
+      '',
+      ...table([['', ...THEMES], ...WIDTHS.map((width) => [`${width} px`, ...THEMES.map((theme) => cell(width, theme))])]),
+      '',
+    );
   }
   return lines.join('\n');
+}
+
+/** A markdown table with its columns padded, as the repository's formatter writes them. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(3, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((text, column) => text.padEnd(widths[column]!)).join(' | ')} |`;
+  return [line(rows[0]!), line(widths.map((width) => '-'.repeat(width))), ...rows.slice(1).map(line)];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
