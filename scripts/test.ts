@@ -1,7 +1,7 @@
 /**
  * `npm test`: every test there is, in one command. Type-checks, builds the widget, runs the unit
- * tests (Vitest) and the browser tests (Playwright in Chromium), then prints one line
- * `tests: N passed, N failed` summed over both, and exits non-zero on any failure.
+ * tests (Vitest) and the browser tests (Playwright in Chromium; the most important ones in Firefox
+ * too), then prints one line `tests: N passed, N failed` summed over all, and exits non-zero on any failure.
  *
  * Extra suites register here as they are added, so CI and a newcomer run the same list.
  */
@@ -42,6 +42,20 @@ if (unit) {
   failed += unit.numFailedTests;
 } else problems.push('unit tests wrote no report');
 
+/** A Vitest suite with a config of its own, counted like the unit tests. */
+function vitestSuite(title: string, config: string): void {
+  const report = join(work, `${title.replaceAll(' ', '-')}.json`);
+  run(title, 'npx', ['vitest', 'run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const counts = readJson<{ numPassedTests: number; numFailedTests: number }>(report);
+  if (counts) {
+    passed += counts.numPassedTests;
+    failed += counts.numFailedTests;
+  } else problems.push(`${title} wrote no report`);
+}
+
+// The React and Vue packages: server rendering and their build.
+vitestSuite('framework packages', 'packages/vitest.config.ts');
+
 const chromium = await findChromium();
 if ('missing' in chromium) {
   problems.push(`browser tests not run: ${chromium.missing}`);
@@ -57,6 +71,11 @@ if ('missing' in chromium) {
     failed += browser.stats.unexpected;
   } else problems.push('browser tests wrote no report');
 }
+
+// The embed modes and isolation tests that matter most, in Firefox too (puppeteer-core over
+// WebDriver BiDi; e2e/firefox/). Without a Firefox they are skipped with a message saying how to get one.
+if (built) vitestSuite('firefox browser tests', 'e2e/firefox/vitest.config.ts');
+else problems.push('firefox browser tests not run: the widget did not build');
 
 // Chaos: 1,000 leads through the Node relay (SIGKILLed and restarted) and 150 through workerd, to
 // CRMs failing at random; bounded by its lead counts and drain limits (a few minutes on 2 cores).
