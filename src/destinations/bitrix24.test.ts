@@ -1,9 +1,11 @@
+import { bitrix24Fake } from './fakes/bitrix24.ts';
 import { expect, it } from 'vitest';
 import { bitrix24 } from './bitrix24.ts';
 import { sampleLead, testContext, testDestination } from './contract.ts';
 import { type Bitrix24Lead, startBitrix24Fake } from './fakes/bitrix24.ts';
 
 testDestination({
+  formEngine: bitrix24Fake.formEngine,
   type: 'bitrix24',
   adapter: bitrix24,
   startFake: startBitrix24Fake,

@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import type { Checked } from '../schema/checked.ts';
 import { afterCommit, classify, field, isSuccess, joinUrl, resetToMs, send, type VendorAnswer } from './http.ts';
-import { leadNote, leadTitle, mapLead, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
+import { leadNote, leadTitle, mapLead, mapLeadTyped, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
 import { type AdapterContext, defineDestination } from './define.ts';
 import type { DeliveryOutcome } from './types.ts';
 import type { Lead } from '../schema/lead.ts';
@@ -34,13 +34,20 @@ export const Bitrix24Options = z.strictObject({
   registerEvent: z._default(z.boolean(), true),
 });
 
-/** Defaults; a form's `mapping` overrides them (`{"industry": "UF_CRM_1700000000"}`). */
+/**
+ * Defaults; a form's `mapping` overrides them (`{"industry": "UF_CRM_1700000000"}`). A custom
+ * `UF_` field (or a standard one such as `OPPORTUNITY`) gets a `number` field's value as a number
+ * (double, integer), a `date` as "YYYY-MM-DD" (date), and a `checkboxes` list as an array
+ * (a field with `isMultiple`); a URL goes to the `WEB` multifield, a country (ISO code) to
+ * `ADDRESS_COUNTRY_CODE`, and the phone, already E.164, to the `PHONE` multifield.
+ */
 export const BITRIX24_MAPPING: Mapping = {
   first_name: 'NAME',
   last_name: 'LAST_NAME',
   email: 'EMAIL',
   phone: 'PHONE',
   website: 'WEB',
+  country: 'ADDRESS_COUNTRY_CODE',
   company: 'COMPANY_TITLE',
   job_title: 'POST',
   'attribution.utm_source': 'UTM_SOURCE',
@@ -81,7 +88,10 @@ export function bitrix24Fields(lead: Lead, mapping: Mapping, options: Bitrix24Se
     ORIGIN_ID: lead.id,
     COMMENTS: leadNote(lead, placed),
   };
-  for (const [target, value] of mapped) fields[target] = MULTIFIELDS.has(target) ? [{ VALUE: value, VALUE_TYPE: 'WORK' }] : value;
+  const typed = mapLeadTyped(lead, mapping);
+  for (const [target, value] of mapped) {
+    fields[target] = MULTIFIELDS.has(target) ? [{ VALUE: value, VALUE_TYPE: 'WORK' }] : (typed.get(target) ?? value);
+  }
   return fields;
 }
 

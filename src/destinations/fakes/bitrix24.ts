@@ -5,7 +5,7 @@
  * `NO_AUTH_FOUND` (401) for a wrong webhook code, the leaky bucket (burst 50, 2 per second)
  * answered 503 `QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT` (429) and `time.operating_reset_at`.
  */
-import type { Expect, FakeProfile, LeadValues } from './profile.ts';
+import { type Expect, FORM_ENGINE_VALUES, type FakeProfile, type LeadValues } from './profile.ts';
 import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer } from './server.ts';
 
 /** The fields crm.lead.add documents; Bitrix24 ignores any other key except custom `UF_` ones. */
@@ -20,6 +20,31 @@ const MULTIFIELD_TYPES: Record<string, string[]> = {
   WEB: ['WORK', 'HOME', 'VK', 'LIVEJOURNAL', 'TWITTER', 'OTHER'],
   IM: ['TELEGRAM', 'VK', 'SKYPE', 'VIBER', 'BITRIX24', 'OPENLINE', 'IMOL', 'ICQ', 'MSN', 'JABBER', 'OTHER'],
 };
+
+/**
+ * The fake portal's custom lead fields as `crm.lead.fields` describes them: a multiple list
+ * (`isMultiple`, an array of values), a `double` and a `date`. Bitrix24 answers 400 for a
+ * value its field cannot hold.
+ */
+const USER_FIELDS: Readonly<Record<string, { type: 'enumeration' | 'double' | 'date'; isMultiple: boolean }>> = {
+  UF_CRM_TOPICS: { type: 'enumeration', isMultiple: true },
+  UF_CRM_SEATS: { type: 'double', isMultiple: false },
+  UF_CRM_START: { type: 'date', isMultiple: false },
+};
+
+function userFieldProblem(key: string, value: unknown): string | undefined {
+  const field = USER_FIELDS[key];
+  if (!field) return undefined;
+  const values = Array.isArray(value) ? value : [value];
+  if (Array.isArray(value) !== field.isMultiple) return `Field ${key} ${field.isMultiple ? 'is multiple: pass an array' : 'is not multiple'}.`;
+  const fits = (one: unknown) =>
+    field.type === 'double'
+      ? (typeof one === 'number' && Number.isFinite(one)) || (typeof one === 'string' && one.trim() !== '' && Number.isFinite(Number(one)))
+      : field.type === 'date'
+        ? typeof one === 'string' && /^\d{4}-\d{2}-\d{2}/.test(one)
+        : typeof one === 'string' || typeof one === 'number';
+  return values.every(fits) ? undefined : `Invalid value of field ${key} (${field.type}).`;
+}
 
 export type Bitrix24Lead = Record<string, unknown> & { ID: string };
 
@@ -53,6 +78,8 @@ export async function startBitrix24Fake(): Promise<Bitrix24Fake> {
   function problemsOf(fields: unknown): string | undefined {
     if (!fields || typeof fields !== 'object') return "Parameter 'fields' is required.";
     for (const [key, value] of Object.entries(fields)) {
+      const wrongType = userFieldProblem(key, value);
+      if (wrongType) return wrongType;
       const types = MULTIFIELD_TYPES[key];
       if (!types) continue;
       if (!Array.isArray(value)) return `Field ${key} must be an array of {VALUE, VALUE_TYPE}.`;
@@ -152,4 +179,17 @@ export const bitrix24Fake: FakeProfile<Bitrix24Fake> = {
     without: ['vendor:rateLimited:reset'],
   },
   browser: { expectArrived: expectBitrix24LeadPlaced },
+  formEngine: {
+    mapping: { topics: 'UF_CRM_TOPICS', seats: 'UF_CRM_SEATS', start: 'UF_CRM_START' },
+    expectArrived(expect, stored) {
+      expect(stored).toMatchObject({
+        UF_CRM_TOPICS: [...FORM_ENGINE_VALUES.topics],
+        UF_CRM_SEATS: FORM_ENGINE_VALUES.seats,
+        UF_CRM_START: FORM_ENGINE_VALUES.start,
+        WEB: [{ VALUE: FORM_ENGINE_VALUES.website, VALUE_TYPE: 'WORK' }],
+        ADDRESS_COUNTRY_CODE: FORM_ENGINE_VALUES.country,
+        PHONE: [{ VALUE: FORM_ENGINE_VALUES.phone, VALUE_TYPE: 'WORK' }],
+      });
+    },
+  },
 };
