@@ -50,11 +50,27 @@ export type Bitrix24Lead = Record<string, unknown> & { ID: string };
 
 export const BITRIX24_WEBHOOK_CODE = 'k3x9w2testcode';
 
-export type Bitrix24Fake = FakeVendor & { leads: Bitrix24Lead[] };
+/** A contact of the portal, with its communications as `crm.contact.add` keeps them. */
+export interface Bitrix24Contact {
+  ID: number;
+  PHONE?: { VALUE: string }[];
+  EMAIL?: { VALUE: string }[];
+}
+
+export type Bitrix24Fake = FakeVendor & { leads: Bitrix24Lead[]; contacts: Bitrix24Contact[] };
+
+/**
+ * How Bitrix24 compares phones in `crm.duplicate.findbycomm`: by their digits (it keeps a
+ * normalized copy of each number), not as written, and without an extension.
+ */
+function phoneDigits(phone: string): string {
+  return phone.replace(/\s*(ext\.?|x|#)\s*\d+$/i, '').replace(/\D/g, '');
+}
 
 export async function startBitrix24Fake(): Promise<Bitrix24Fake> {
   const faults: Fault[] = [];
   const leads: Bitrix24Lead[] = [];
+  const contacts: Bitrix24Contact[] = [];
   let bucket = 0;
   let drainedAt = Date.now();
   let firstCallAt: number | undefined;
@@ -108,6 +124,20 @@ export async function startBitrix24Fake(): Promise<Bitrix24Fake> {
       const found = leads.filter((lead) => filter.every(([key, value]) => String(lead[key.replace(/^=/, '')]) === String(value)));
       return { status: 200, json: { result: found.map((lead) => ({ ID: lead.ID })), total: found.length, time: time() } };
     }
+    if (method === 'crm.duplicate.findbycomm') {
+      const { type, values, entity_type: entityType } = request.json as { type?: string; values?: unknown; entity_type?: string };
+      if (!type) return error(400, 'Communication type is not defined', "Parameter 'type' is required.");
+      if (type !== 'PHONE' && type !== 'EMAIL') return error(400, `Communication type '${type}' is not supported in current context`, '');
+      if (!Array.isArray(values) || !values.length) return error(400, 'Communication values is not defined', "Parameter 'values' is required.");
+      const wanted = (values as string[]).slice(0, 20).map((value) => (type === 'PHONE' ? phoneDigits(String(value)) : String(value).toLowerCase()));
+      const matches = (items: { VALUE: string }[] | undefined) =>
+        (items ?? []).some((item) => wanted.includes(type === 'PHONE' ? phoneDigits(item.VALUE) : item.VALUE.toLowerCase()));
+      const result: Record<string, number[]> = {};
+      const found = contacts.filter((contact) => matches(type === 'PHONE' ? contact.PHONE : contact.EMAIL)).map((contact) => contact.ID);
+      if (found.length && (!entityType || entityType === 'CONTACT')) result.CONTACT = found;
+      // An empty find answers an empty list, as the portal does.
+      return { status: 200, json: { result: Object.keys(result).length ? result : [], time: time() } };
+    }
     if (method !== 'crm.lead.add') return error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!');
     const fault = nextFault(faults);
     if (fault?.kind === 'rateLimited') {
@@ -133,6 +163,7 @@ export async function startBitrix24Fake(): Promise<Bitrix24Fake> {
     badEnv: { BITRIX24_WEBHOOK_URL: `${server.url}/rest/1/wrongcode000/` },
     requests: server.requests,
     leads,
+    contacts,
     leadsWithEmail: (email) => leads.filter((lead) => (lead.EMAIL as { VALUE: string }[] | undefined)?.some((item) => item.VALUE === email)),
     inject(fault) {
       faults.push(fault);
