@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DESTINATION_TYPES } from '../destinations/index.ts';
 import { shownSteps } from '../schema/conditions.ts';
 import { validateSubmission } from '../schema/submission.ts';
-import { parseConfig } from './config.ts';
+import { parseConfig, publicDefinition } from './config.ts';
 
 const config = (form: Record<string, unknown>) => ({
   forms: { quote: { destination: 'inbox', ...form } },
@@ -95,5 +95,13 @@ describe('the demo configuration', () => {
     expect(small.ok && small.submission.fields).toEqual({ ...base, team_size: '1-10' });
     const large = validateSubmission(qualify, { fields: { ...base, team_size: '51+' } });
     expect(!large.ok && large.issues.map((issue) => issue.path.join('.'))).toEqual(['fields.seats']);
+  });
+
+  it('gives the widget the steps, conditions and phone options, and still nothing of the destination', () => {
+    const definition = publicDefinition('qualify', parsed.value.forms.qualify!);
+    expect(definition.steps?.length).toBe(3);
+    expect(definition.fields.find((field) => field.name === 'seats')?.when).toEqual({ field: 'team_size', is: '51+' });
+    expect(definition.fields.find((field) => field.name === 'phone')?.phone).toEqual({ defaultCountry: 'DE' });
+    expect(JSON.stringify(definition)).not.toMatch(/destination|allowedOrigins/);
   });
 });
