@@ -73,6 +73,38 @@ describe('parseConfig for steps and conditions', () => {
   });
 });
 
+describe('parseConfig for bounds and empty lists', () => {
+  it('names the bound of the wrong kind for its type, and an empty list of values or conditions', () => {
+    const bounds = parseConfig(
+      config({
+        fields: [
+          { name: 'a', type: 'number', min: '5' },
+          { name: 'b', type: 'date', max: '31.12.2026' },
+        ],
+      }),
+      DESTINATION_TYPES,
+    );
+    expect(!bounds.ok && bounds.problems).toEqual([
+      "forms.quote.fields.0.min: a number field's min is a number, e.g. 10; write it without quotes",
+      `forms.quote.fields.1.max: a date field's max is a day written "YYYY-MM-DD", e.g. "2026-01-31"; write a day of the calendar`,
+    ]);
+    const empty = parseConfig(
+      config({
+        fields: [
+          { name: 'a', type: 'text' },
+          { name: 'b', type: 'text', when: { field: 'a', in: [] } },
+          { name: 'c', type: 'text', when: { any: [] } },
+        ],
+      }),
+      DESTINATION_TYPES,
+    );
+    expect(!empty.ok && empty.problems).toEqual([
+      'forms.quote.fields.1.when.in: list at least one value, e.g. ["51+"]',
+      'forms.quote.fields.2.when.any: list at least one condition, e.g. [{"field": "size", "is": "51+"}]',
+    ]);
+  });
+});
+
 describe('the demo configuration', () => {
   const demo = JSON.parse(readFileSync(new URL('../../leadform.config.json', import.meta.url), 'utf8'));
   const parsed = parseConfig(demo, DESTINATION_TYPES);
