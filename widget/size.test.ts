@@ -28,6 +28,11 @@ const FORBIDDEN = [
   'new Function',
   'eval(',
   'sourceMappingURL',
+  // The phone metadata stays on the relay: its library, and the key its metadata is built on.
+  'libphonenumber',
+  'country_calling_codes',
+  // The widget checks values with the zod-free fieldIssue; zod stays on the relay.
+  '_zod',
 ];
 
 let dir: string;
