@@ -6,8 +6,8 @@
  * second copy. Nothing here is called while rendering, so a server never reaches `window`.
  */
 
-/** A field's value as the form holds it: text, or a ticked box. */
-export type FieldValue = string | boolean;
+/** A field's value as the form holds it: text, a ticked box, a number, or the options ticked in a group. */
+export type FieldValue = string | boolean | number | string[];
 
 /** The detail of each `leadform:*` DOM event, as the widget dispatches it. */
 export interface LeadFormEventDetail {
