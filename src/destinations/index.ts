@@ -5,7 +5,7 @@
  */
 import type { Checked } from '../schema/checked.ts';
 import { within } from '../schema/problems.ts';
-import type { DestinationDeps } from './define.ts';
+import type { DestinationDeps, RoutedForm } from './define.ts';
 import { sandbox } from './sandbox.ts';
 import type { Destination, DestinationFactory } from './types.ts';
 import { webhook } from './webhook.ts';
@@ -31,6 +31,11 @@ export const destinationFactories: Record<string, DestinationFactory<Destination
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);
 
+/** The forms whose leads go to destination `name`, by `destination` or among `destinations`. */
+export function formsDeliveringTo(name: string, forms: Readonly<Record<string, RoutedForm>>): Record<string, RoutedForm> {
+  return Object.fromEntries(Object.entries(forms).filter(([, form]) => form.destination === name || form.destinations?.includes(name)));
+}
+
 /** Builds every configured destination, or lists what is wrong with their options. */
 export function createDestinations(
   configs: Record<string, DestinationEntry>,
@@ -46,7 +51,7 @@ export function createDestinations(
       problems.push(`destinations.${name}.type: "${type}" is not a destination type; use one of ${Object.keys(factories).join(', ')}`);
       continue;
     }
-    const built = factory(options, deps);
+    const built = factory(options, deps.forms ? { ...deps, forms: formsDeliveringTo(name, deps.forms) } : deps);
     if (built.ok) destinations.set(name, built.value);
     else problems.push(...within(`destinations.${name}`, built.problems));
   }
