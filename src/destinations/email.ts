@@ -18,7 +18,7 @@ import type { Lead } from '../schema/lead.ts';
 import { envName } from '../schema/problems.ts';
 import { type DestinationDeps, defineDestination, type RoutedForm } from './define.ts';
 import { classify, field, isSuccess, joinUrl, send, truncate } from './http.ts';
-import { escapeHtml, oneLine, parseTemplate, renderTemplate, type Template, type TemplateData, templateData } from './template.ts';
+import { adminLink, escapeHtml, oneLine, parseTemplate, renderTemplate, type Template, type TemplateData, templateData } from './template.ts';
 import type { DeliveryOutcome, MailMessage, MailResult, SendMail } from './types.ts';
 
 /** `a@b.example`: no spaces, quotes or brackets, one @, a dot in the domain. */
@@ -326,12 +326,6 @@ function prepare(options: EmailOptions, deps: DestinationDeps): Checked<EmailSet
       tag: shortHash(JSON.stringify([options.from, options.to, options.provider ?? 'smtp'])),
     },
   };
-}
-
-/** The lead in the admin page, or undefined when the relay's public address is unknown. */
-export function adminLink(publicUrl: (() => string | undefined) | undefined, lead: Lead): string | undefined {
-  const base = publicUrl?.();
-  return base ? `${base.replace(/\/+$/, '')}/admin#submission=${encodeURIComponent(lead.id)}` : undefined;
 }
 
 /** A visitor's address from a field, or undefined when it is not one (no header may be smuggled in). */

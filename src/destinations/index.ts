@@ -14,6 +14,8 @@ import { leadsquared } from './leadsquared.ts';
 import { close } from './close.ts';
 import { capillary } from './capillary.ts';
 import { pipedrive } from './pipedrive.ts';
+import { email } from './email.ts';
+import { slack } from './slack.ts';
 
 export type { DestinationDeps } from './define.ts';
 
@@ -24,7 +26,17 @@ export interface DestinationEntry {
 }
 
 /** Every adapter the relay ships, each named by its own `type`. */
-const ADAPTERS: readonly (DestinationFactory<DestinationDeps> & { type: string })[] = [sandbox, webhook, bitrix24, leadsquared, close, capillary, pipedrive];
+const ADAPTERS: readonly (DestinationFactory<DestinationDeps> & { type: string })[] = [
+  sandbox,
+  webhook,
+  bitrix24,
+  leadsquared,
+  close,
+  capillary,
+  pipedrive,
+  email,
+  slack,
+];
 
 /** The adapters by type. Passed to `parseConfig`, it also tells which options of each type are secrets. */
 export const destinationFactories: Record<string, DestinationFactory<DestinationDeps>> = Object.fromEntries(ADAPTERS.map((adapter) => [adapter.type, adapter]));

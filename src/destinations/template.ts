@@ -206,3 +206,9 @@ export function templateData(lead: Lead, adminUrl: string | undefined): Template
     adminUrl: adminUrl ?? '',
   };
 }
+
+/** The lead in the admin page, or undefined when the relay's public address is unknown. */
+export function adminLink(publicUrl: (() => string | undefined) | undefined, lead: Pick<Lead, 'id'>): string | undefined {
+  const base = publicUrl?.();
+  return base ? `${base.replace(/\/+$/, '')}/admin#submission=${encodeURIComponent(lead.id)}` : undefined;
+}
