@@ -22,6 +22,8 @@ export interface ReceivedMail {
   parsed: ParsedMail;
   /** Whether the session ran over TLS (implicit or after STARTTLS). */
   secure: boolean;
+  /** When the server took the message (its "250" is on its way), in milliseconds. */
+  at: number;
 }
 
 export type SmtpFake = FakeVendor & {
@@ -89,6 +91,7 @@ export async function startSmtpFake(fakeOptions: SmtpFakeOptions = {}): Promise<
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           parsed,
           secure: session.secure,
+          at: Date.now(),
         });
         // Taken, and the "250 OK" never comes: the client's timeout ends the exchange.
         if (fault?.kind === 'commitThenHang') return;
