@@ -138,7 +138,7 @@ export const postmarkFake: FakeProfile<PostmarkFake> = {
   start: startPostmarkFake,
   reachedThrough: (fake, url) => ({ options: { ...fake.options, baseUrl: url }, env: fake.env }),
   chaos: {
-    share: 0.1,
+    share: 0.06,
     // An email cannot be looked up before it is sent again: a resend is a second copy, with the same Message-ID.
     looksBeforeCreate: false,
     isCreate: (method, path) => method === 'POST' && path === '/email',

@@ -200,7 +200,8 @@ export const slackFake: FakeProfile<SlackFake> = {
   start: () => startSlackFake(),
   reachedThrough: (fake, url) => ({ options: fake.options, env: { SLACK_WEBHOOK_URL: fake.env.SLACK_WEBHOOK_URL!.replace(fake.url, url) } }),
   chaos: {
-    share: 0.1,
+    // Small: Slack takes one message a second, and a chaos run should not wait on it.
+    share: 0.04,
     // A webhook cannot read its channel: a resend after a lost answer is a second post, marked as one.
     looksBeforeCreate: false,
     isCreate: (method) => method === 'POST',
