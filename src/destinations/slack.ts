@@ -17,7 +17,7 @@ import * as z from 'zod/mini';
 import type { Lead } from '../schema/lead.ts';
 import { envName } from '../schema/problems.ts';
 import { defineDestination } from './define.ts';
-import { classify, type SendContext, truncate, type VendorAnswer } from './http.ts';
+import { classify, send, truncate, type VendorAnswer } from './http.ts';
 import { adminLink, templateData } from './template.ts';
 import type { DeliveryOutcome } from './types.ts';
 
@@ -154,31 +154,9 @@ export function slackMessage(lead: Lead, link: string | undefined, resend: boole
   return { text: escapeMrkdwn(text), blocks };
 }
 
-/** Posts to the webhook and reads Slack's plain-text answer (`send` reads JSON only). */
-async function post(context: SendContext, url: string, body: unknown): Promise<VendorAnswer & { text: string }> {
-  await context.pace();
-  try {
-    const response = await context.fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(body),
-      signal: context.signal,
-    });
-    const text = (await response.text()).trim();
-    return { status: response.status, headers: response.headers, body: undefined, text };
-  } catch (error) {
-    const name = error instanceof Error ? error.name : 'Error';
-    const reason =
-      name === 'AbortError' || name === 'TimeoutError'
-        ? 'no answer before the delivery timeout'
-        : `connection failed (${error instanceof Error ? error.message : String(error)})`;
-    return { status: 0, headers: new Headers(), body: undefined, reason, text: '' };
-  }
-}
-
-export function classifySlack(answer: VendorAnswer & { text: string }): DeliveryOutcome {
+export function classifySlack(answer: VendorAnswer): DeliveryOutcome {
   if (answer.status === 200) return { kind: 'delivered' };
-  const said = truncate(answer.text.replace(/\s+/g, ' '), 100);
+  const said = truncate((answer.text ?? '').trim().replace(/\s+/g, ' '), 100);
   const fix = SLACK_FIXES[said];
   if (fix && answer.status >= 400 && answer.status < 500 && answer.status !== 429)
     return { kind: 'failed', reason: `slack: HTTP ${answer.status} ${said}: ${fix}` };
@@ -195,6 +173,6 @@ export const slack = defineDestination({
   },
   async deliver(lead, context, { publicUrl }) {
     const message = slackMessage(lead, adminLink(publicUrl, lead), context.uncertain);
-    return classifySlack(await post(context, context.secrets.webhookUrl, message));
+    return classifySlack(await send(context, { method: 'POST', url: context.secrets.webhookUrl, json: message }));
   },
 });
