@@ -4,7 +4,9 @@
  * SMTP server (`smtpUrlEnv`, with the sender the runtime injects); on Workers, which open no
  * SMTP connections, through Postmark's HTTP API (`"provider": "postmark"`). Every message has a
  * `Message-ID` made from the lead and the destination, so a resend after a lost answer is
- * recognisably the same message, and an `X-Leadform-Lead` header naming the submission.
+ * recognisably the same message, and an `X-Leadform-Lead` header naming the submission. Through
+ * Postmark, a retry after a lost answer first searches the sent messages for that Message-ID
+ * (kept in the message's metadata), so the message goes out once.
  *
  * An auto-reply goes to a visitor only with consent: when the form asks (a `consent` field) and
  * it was given, or when the form asks nothing and `sendWithoutConsent` says so. Otherwise the
@@ -17,7 +19,7 @@ import { LocalizedText } from '../schema/form.ts';
 import type { Lead } from '../schema/lead.ts';
 import { envName } from '../schema/problems.ts';
 import { type DestinationDeps, defineDestination, type RoutedForm } from './define.ts';
-import { classify, field, isSuccess, joinUrl, send, truncate } from './http.ts';
+import { classify, field, isSuccess, joinUrl, type SendContext, send, truncate } from './http.ts';
 import { adminLink, escapeHtml, oneLine, parseTemplate, renderTemplate, type Template, type TemplateData, templateData } from './template.ts';
 import type { DeliveryOutcome, MailMessage, MailResult, SendMail } from './types.ts';
 
@@ -109,7 +111,7 @@ export type EmailOptions = z.infer<typeof EmailOptions>;
 type Localized = Readonly<Record<string, Template>>;
 
 interface EmailSettings {
-  transport: { kind: 'smtp'; sendMail: SendMail } | { kind: 'postmark'; url: string; messageStream: string };
+  transport: { kind: 'smtp'; sendMail: SendMail } | { kind: 'postmark'; url: string; base: string; messageStream: string };
   from: string;
   /** Fixed recipients (alert) or the visitor's email field (auto-reply). */
   to: { kind: 'team'; addresses: string[] } | { kind: 'visitor'; field: string };
@@ -245,7 +247,8 @@ function prepare(options: EmailOptions, deps: DestinationDeps): Checked<EmailSet
   } else if (options.provider) {
     if (!options.apiTokenEnv)
       problems.push(`apiTokenEnv: missing; name the environment variable holding the ${options.provider} server token, e.g. "POSTMARK_SERVER_TOKEN"`);
-    transport = { kind: 'postmark', url: joinUrl(options.baseUrl ?? POSTMARK_URL, '/email'), messageStream: options.messageStream ?? 'outbound' };
+    const base = options.baseUrl ?? POSTMARK_URL;
+    transport = { kind: 'postmark', url: joinUrl(base, '/email'), base, messageStream: options.messageStream ?? 'outbound' };
   } else {
     problems.push(
       'smtpUrlEnv: missing; name the environment variable holding your SMTP URL (e.g. "SMTP_URL"), or send through "provider": "postmark" with "apiTokenEnv"',
@@ -504,7 +507,39 @@ const POSTMARK_FIXES: Record<number, string> = {
   413: 'the Postmark account may not send',
 };
 
-async function sendPostmark(message: MailMessage, token: string, transport: { url: string; messageStream: string }, context: Parameters<typeof send>[0]) {
+/** The Metadata key that names one message of one destination, so a retry can search for it. */
+const POSTMARK_KEY = 'leadform_message';
+
+type AdapterSendContext = SendContext & { uncertain: boolean };
+
+/**
+ * After a lost answer, Postmark's outbound message search (`GET /messages/outbound`, filtered by
+ * the message's metadata) tells whether the first attempt was taken. The found message's id,
+ * undefined when there is none, or the outcome when the search itself failed.
+ */
+async function postmarkFind(
+  message: MailMessage,
+  token: string,
+  transport: { base: string },
+  context: SendContext,
+): Promise<{ found?: string } | DeliveryOutcome> {
+  const query = new URLSearchParams({ count: '1', offset: '0', tag: 'leadform', [`metadata_${POSTMARK_KEY}`]: message.messageId });
+  const answer = await send(context, {
+    method: 'GET',
+    url: `${joinUrl(transport.base, '/messages/outbound')}?${query}`,
+    headers: { 'X-Postmark-Server-Token': token },
+  });
+  if (!isSuccess(answer)) return classify(answer, 'email (postmark) looking for an earlier attempt', false);
+  const id = field(answer.body, 'Messages', 0, 'MessageID');
+  return { found: Number(field(answer.body, 'TotalCount')) > 0 && typeof id === 'string' ? id : undefined };
+}
+
+async function sendPostmark(message: MailMessage, token: string, transport: { url: string; base: string; messageStream: string }, context: AdapterSendContext) {
+  if (context.uncertain) {
+    const earlier = await postmarkFind(message, token, transport, context);
+    if ('kind' in earlier) return earlier;
+    if (earlier.found) return { kind: 'exists', remoteId: earlier.found } as const;
+  }
   const answer = await send(context, {
     method: 'POST',
     url: transport.url,
@@ -518,7 +553,7 @@ async function sendPostmark(message: MailMessage, token: string, transport: { ur
       HtmlBody: message.html,
       MessageStream: transport.messageStream,
       Tag: 'leadform',
-      Metadata: { lead: message.headers['X-Leadform-Lead'] ?? '' },
+      Metadata: { lead: message.headers['X-Leadform-Lead'] ?? '', [POSTMARK_KEY]: message.messageId },
       Headers: [{ Name: 'Message-ID', Value: message.messageId }, ...Object.entries(message.headers).map(([Name, Value]) => ({ Name, Value }))],
     },
   });

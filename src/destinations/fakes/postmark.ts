@@ -5,8 +5,9 @@
  * `{ErrorCode, Message}`: 401 for a bad token (code 10), 415 for a body that is not JSON by its
  * type, 422 for an invalid message (300), invalid JSON (402), a From that is no sender signature
  * (400), an inactive recipient (406), 429 when sending too fast, 500 on its own failure.
- * Postmark sends what it is given: a resent message is sent again (its Message-ID header tells
- * the copies apart).
+ * `GET /messages/outbound` searches what was sent (by recipient, sender, tag, metadata). Postmark
+ * sends what it is given: a message sent again is a second copy, which is why the adapter
+ * searches before it resends.
  */
 import { randomUUID } from 'node:crypto';
 import { expectAlertHolds } from './smtp.ts';
@@ -81,11 +82,54 @@ function refusal(body: unknown) {
   return undefined;
 }
 
+/**
+ * The outbound message search: `count` and `offset` required, filtered by `recipient`,
+ * `fromemail`, `tag` and `metadata_KEY=value`, newest first, as `{TotalCount, Messages}`.
+ */
+function search(sent: readonly PostmarkMessage[], query: URLSearchParams) {
+  const count = Number(query.get('count'));
+  const offset = Number(query.get('offset'));
+  if (
+    !query.has('count') ||
+    !query.has('offset') ||
+    !Number.isInteger(count) ||
+    !Number.isInteger(offset) ||
+    count < 1 ||
+    count > 500 ||
+    offset < 0 ||
+    count + offset > 10_000
+  ) {
+    return error(422, 300, 'count (1 to 500) and offset are required, and count + offset may not exceed 10,000.');
+  }
+  const matching = [...sent].reverse().filter((message) => {
+    for (const [key, value] of query) {
+      if (key === 'recipient' && !message.To.toLowerCase().includes(value.toLowerCase())) return false;
+      if (key === 'fromemail' && !message.From.toLowerCase().includes(value.toLowerCase())) return false;
+      if (key === 'tag' && message.Tag !== value) return false;
+      if (key.startsWith('metadata_') && message.Metadata?.[key.slice('metadata_'.length)] !== value) return false;
+    }
+    return true;
+  });
+  const summary = (message: PostmarkMessage) => ({
+    MessageID: message.MessageID,
+    MessageStream: message.MessageStream ?? 'outbound',
+    To: message.To.split(',').map((entry) => ({ Email: ADDRESS.exec(entry)?.[1] ?? entry.trim(), Name: null })),
+    Recipients: message.To.split(',').map((entry) => ADDRESS.exec(entry)?.[1] ?? entry.trim()),
+    From: message.From,
+    Subject: message.Subject ?? '',
+    Tag: message.Tag ?? '',
+    Metadata: message.Metadata ?? {},
+    Status: 'Sent',
+  });
+  return { status: 200, json: { TotalCount: matching.length, Messages: matching.slice(offset, offset + count).map(summary) } };
+}
+
 export async function startPostmarkFake(): Promise<PostmarkFake> {
   const faults: Fault[] = [];
   const sent: PostmarkMessage[] = [];
   const server = await startFakeServer((request) => {
-    if (request.method !== 'POST' || request.path !== '/email') return error(404, 0, 'Not found.');
+    const known = (request.method === 'POST' && request.path === '/email') || (request.method === 'GET' && request.path === '/messages/outbound');
+    if (!known) return error(404, 0, 'Not found.');
     if (request.headers['x-postmark-server-token'] !== POSTMARK_TOKEN) {
       return error(
         401,
@@ -93,6 +137,7 @@ export async function startPostmarkFake(): Promise<PostmarkFake> {
         'The Server Token you provided in the X-Postmark-Server-Token request header was invalid. Please verify that you are using a valid token.',
       );
     }
+    if (request.method === 'GET') return search(sent, request.query);
     if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return error(415, 409, 'JSON data required.');
     if (request.json === undefined) return error(422, 402, 'Received invalid JSON input.');
     const refused = refusal(request.json);
@@ -139,8 +184,8 @@ export const postmarkFake: FakeProfile<PostmarkFake> = {
   reachedThrough: (fake, url) => ({ options: { ...fake.options, baseUrl: url }, env: fake.env }),
   chaos: {
     share: 0.06,
-    // An email cannot be looked up before it is sent again: a resend is a second copy, with the same Message-ID.
-    looksBeforeCreate: false,
+    // After a lost answer the adapter searches the sent messages for this one before sending again.
+    looksBeforeCreate: true,
     isCreate: (method, path) => method === 'POST' && path === '/email',
     // Postmark documents no header that says when to come back after a 429.
     without: ['vendor:rateLimited:reset'],
