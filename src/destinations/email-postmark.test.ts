@@ -45,7 +45,7 @@ describe('email through Postmark', () => {
     const inactive = await build({ to: ['inactive.bounced@example.com'] }).deliver(sampleLead(), testContext(fake.env));
     expect(inactive).toMatchObject({
       kind: 'failed',
-      reason: expect.stringMatching(/^email \(postmark\): HTTP 422 ErrorCode 406 .*: the recipient is inactive at Postmark/),
+      reason: expect.stringMatching(/^email \(postmark\): HTTP 422 ErrorCode 406 .*; the recipient is inactive at Postmark/),
     });
     const unsigned = await build({ from: 'alerts@elsewhere.example' }).deliver(sampleLead(), testContext(fake.env));
     expect(unsigned).toMatchObject({ kind: 'failed', reason: expect.stringContaining("ErrorCode 400 The 'From' address you supplied") });

@@ -565,7 +565,7 @@ async function sendPostmark(message: MailMessage, token: string, transport: { ur
   }
   const detail = `${typeof code === 'number' ? `ErrorCode ${code}` : ''}${typeof said === 'string' ? ` ${truncate(said, 200)}` : ''}`.trim();
   if (typeof code === 'number' && POSTMARK_FIXES[code] && answer.status !== 429 && answer.status < 500) {
-    return { kind: 'failed', reason: `email (postmark): HTTP ${answer.status} ${detail}: ${POSTMARK_FIXES[code]}` } as const;
+    return { kind: 'failed', reason: `email (postmark): HTTP ${answer.status} ${detail}; ${POSTMARK_FIXES[code]}` } as const;
   }
   return classify(answer, 'email (postmark)', true, detail);
 }

@@ -88,25 +88,26 @@ describe('slack', () => {
   });
 
   it('paces itself to one message per second, so a burst never meets a 429', async () => {
-    const strict = await startSlackFake({ burst: 2 });
-    try {
-      const built = slack(strict.options, { secret: (name) => strict.env[name] });
-      const paced = (built as { value: Destination }).value;
-      expect(paced.pace).toEqual(SLACK_PACE);
-      // Without pacing, a burst beyond Slack's is refused, naming the wait.
-      const unpaced = [];
-      for (let i = 0; i < 3; i++) unpaced.push(await paced.deliver(sampleLead(), testContext(strict.env)));
-      expect(unpaced[2]).toMatchObject({ kind: 'retry', reason: 'slack: HTTP 429 rate_limited', afterMs: 1000 });
-      await new Promise((done) => setTimeout(done, 2000));
-      const pacer = createPacer(paced.pace!);
-      const outcomes = [];
-      for (let i = 0; i < 4; i++) outcomes.push(await paced.deliver(sampleLead(), testContext(strict.env, { pace: () => pacer.wait() })));
-      expect(outcomes.map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
-      const times = strict.posts.slice(-4).map((post) => post.at);
-      expect(times[3]! - times[0]!).toBeGreaterThanOrEqual(2900);
-    } finally {
-      await strict.close();
-    }
+    const deliverThree = async (pace?: () => Promise<void>) => {
+      // A channel that lets two through at once, then one per second.
+      const strict = await startSlackFake({ burst: 2 });
+      try {
+        const paced = (slack(strict.options, { secret: (name) => strict.env[name] }) as { value: Destination }).value;
+        expect(paced.pace).toEqual(SLACK_PACE);
+        const pacer = createPacer(paced.pace!);
+        const outcomes = [];
+        for (let i = 0; i < 3; i++) outcomes.push(await paced.deliver(sampleLead(), testContext(strict.env, pace ? { pace: () => pacer.wait() } : {})));
+        return { outcomes, times: strict.posts.map((post) => post.at) };
+      } finally {
+        await strict.close();
+      }
+    };
+    // Without pacing, the third post of a burst is refused, naming the wait.
+    const unpaced = await deliverThree();
+    expect(unpaced.outcomes[2]).toMatchObject({ kind: 'retry', reason: 'slack: HTTP 429 rate_limited', afterMs: 1000 });
+    const paced = await deliverThree(async () => {});
+    expect(paced.outcomes.map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(paced.times[2]! - paced.times[0]!).toBeGreaterThanOrEqual(1900);
   });
 
   it("fails for good on Slack's documented refusals, saying what to do, and retries its rollup_error", async () => {
