@@ -121,6 +121,18 @@ describe('email over a real SMTP server', () => {
     expect(String(lastMail().parsed.html)).toContain('<p>Hi <b>Ada Lovelace</b></p>');
   });
 
+  it('refuses at start-up a template value no lead of the form has, naming the key and what there is', () => {
+    const problems = (options: Record<string, unknown>) =>
+      (email({ ...fake.options, ...options }, { ...deps, forms: { contact: CONTACT } }) as { problems?: string[] }).problems;
+    expect(problems({ subject: { en: 'Lead {{fields.compnay}}' } })).toEqual([
+      'subject.en: for form "contact", {{fields.compnay}} is not a field of the form; use one of fields.name, fields.email, fields.company, fields.message, fields.phone',
+    ]);
+    expect(problems({ text: '{{#if attribution.last.sauce}}x{{/if}}' })?.[0]).toMatch(
+      /^text: for form "contact", \{\{attribution\.last\.sauce\}\} is not a value a lead has; use fields\.NAME/,
+    );
+    expect(problems({ text: '{{lead.id}} {{attribution.first.utm_term}} {{attribution.touches}} {{adminUrl}}' })).toBeUndefined();
+  });
+
   it('gives a resent lead the same Message-ID, and another destination another one', async () => {
     const lead = sampleLead();
     await deliver(build({}), lead);

@@ -20,7 +20,18 @@ import type { Lead } from '../schema/lead.ts';
 import { envName } from '../schema/problems.ts';
 import { type DestinationDeps, defineDestination, type RoutedForm } from './define.ts';
 import { classify, field, isSuccess, joinUrl, type SendContext, send, truncate } from './http.ts';
-import { adminLink, escapeHtml, oneLine, parseTemplate, renderTemplate, type Template, type TemplateData, templateData } from './template.ts';
+import {
+  adminLink,
+  escapeHtml,
+  oneLine,
+  parseTemplate,
+  pathProblem,
+  renderTemplate,
+  type Template,
+  type TemplateData,
+  templateData,
+  templatePaths,
+} from './template.ts';
 import type { DeliveryOutcome, MailMessage, MailResult, SendMail } from './types.ts';
 
 /** `a@b.example`: no spaces, quotes or brackets, one @, a dot in the domain. */
@@ -183,7 +194,17 @@ export function pickLocale<T>(values: Readonly<Record<string, T>>, locale: strin
   return key === undefined ? undefined : values[key];
 }
 
-function parseLocalized(key: string, value: LocalizedText | undefined, fallback?: Record<string, string>): Checked<Localized | undefined> {
+/**
+ * Parses a template option, and checks every value it reads against each form that delivers
+ * here (a misspelt field would print nothing). The built-in templates are not checked: they test
+ * what a form may lack with {{#if}}.
+ */
+function parseLocalized(
+  key: string,
+  value: LocalizedText | undefined,
+  fallback?: Record<string, string>,
+  forms?: Readonly<Record<string, RoutedForm>>,
+): Checked<Localized | undefined> {
   const source = value === undefined ? fallback : typeof value === 'string' ? { en: value } : value;
   if (!source) return { ok: true, value: undefined };
   const parsed: Record<string, Template> = {};
@@ -191,8 +212,25 @@ function parseLocalized(key: string, value: LocalizedText | undefined, fallback?
   for (const [locale, text] of Object.entries(source)) {
     const result = parseTemplate(text);
     const at = typeof value === 'string' ? key : `${key}.${locale}`;
-    if (result.ok) parsed[locale] = result.value;
-    else problems.push(...result.problems.map((problem) => `${at}: ${problem}`));
+    if (!result.ok) {
+      problems.push(...result.problems.map((problem) => `${at}: ${problem}`));
+      continue;
+    }
+    parsed[locale] = result.value;
+    if (value === undefined) continue;
+    const checks = Object.entries(forms ?? {}).length ? Object.entries(forms ?? {}) : [['', undefined] as const];
+    for (const path of new Set(templatePaths(result.value))) {
+      for (const [formId, form] of checks) {
+        const problem = pathProblem(
+          path,
+          form?.fields.map((f) => f.name),
+        );
+        if (problem) {
+          problems.push(`${at}: ${formId ? `for form "${formId}", ` : ''}${problem}`);
+          break;
+        }
+      }
+    }
   }
   return problems.length ? { ok: false, problems } : { ok: true, value: parsed };
 }
@@ -307,9 +345,9 @@ function prepare(options: EmailOptions, deps: DestinationDeps): Checked<EmailSet
   if (options.html !== undefined && options.text === undefined)
     problems.push('html: given without text; add a plain-text part too ("text"), which every mail client can show');
   const autoReply = to.kind === 'visitor';
-  const subject = parseLocalized('subject', options.subject, autoReply ? REPLY_SUBJECT : ALERT_SUBJECT);
-  const text = parseLocalized('text', options.text, autoReply ? REPLY_TEXT : undefined);
-  const html = parseLocalized('html', options.html);
+  const subject = parseLocalized('subject', options.subject, autoReply ? REPLY_SUBJECT : ALERT_SUBJECT, deps.forms);
+  const text = parseLocalized('text', options.text, autoReply ? REPLY_TEXT : undefined, deps.forms);
+  const html = parseLocalized('html', options.html, undefined, deps.forms);
   for (const part of [subject, text, html]) if (!part.ok) problems.push(...part.problems);
   if (problems.length || !transport || !subject.ok || !text.ok || !html.ok) return { ok: false, problems };
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleLead } from './contract.ts';
-import { parseTemplate, renderTemplate, type Template, templateData, templatePaths } from './template.ts';
+import { parseTemplate, pathProblem, renderTemplate, type Template, templateData, templatePaths } from './template.ts';
 
 function parsed(source: string): Template {
   const result = parseTemplate(source);
@@ -55,6 +55,16 @@ describe('template language', () => {
     expect(problems('{{#if}}x{{/if}}')[0]).toMatch(/needs a value to test/);
     expect(problems('{{#if a}}'.repeat(9) + '{{/if}}'.repeat(9))[0]).toMatch(/more than 8/);
     expect(problems('x'.repeat(20_001))[0]).toMatch(/too long/);
+  });
+
+  it('knows which paths name something a lead has', () => {
+    for (const path of ['fields.anything', 'attribution.last.source', 'attribution.first.gclid', 'attribution.touches', 'lead.receivedAt', 'adminUrl']) {
+      expect(pathProblem(path), path).toBeUndefined();
+    }
+    for (const path of ['field.name', 'attribution.middle.source', 'attribution.last.source.x', 'lead.secret', 'adminUrl.x', 'fields.a.b']) {
+      expect(pathProblem(path), path).toMatch(/is not a value a lead has/);
+    }
+    expect(pathProblem('fields.nmae', ['name'])).toBe('{{fields.nmae}} is not a field of the form; use one of fields.name');
   });
 
   it('lists the paths it reads', () => {

@@ -11,6 +11,7 @@
  * Templates are parsed once, at start-up, so a mistake stops the relay with its position.
  */
 import type { Checked } from '../schema/checked.ts';
+import { CLICK_IDS, UTM_PARAMS } from '../schema/attribution-keys.ts';
 import type { Lead } from '../schema/lead.ts';
 
 type Node =
@@ -211,4 +212,36 @@ export function templateData(lead: Lead, adminUrl: string | undefined): Template
 export function adminLink(publicUrl: (() => string | undefined) | undefined, lead: Pick<Lead, 'id'>): string | undefined {
   const base = publicUrl?.();
   return base ? `${base.replace(/\/+$/, '')}/admin#submission=${encodeURIComponent(lead.id)}` : undefined;
+}
+
+const TOUCH_KEYS: ReadonlySet<string> = new Set([
+  ...UTM_PARAMS,
+  ...CLICK_IDS,
+  'referrer',
+  'landing_page',
+  'at',
+  'source',
+  'medium',
+  'campaign',
+  'content',
+  'term',
+]);
+const LEAD_KEYS: ReadonlySet<string> = new Set(['id', 'formId', 'receivedAt', 'page', 'locale']);
+
+/**
+ * Why a template's value path names nothing a lead has (a misspelt field, an unknown attribution
+ * key), or undefined. `fields` are the field names of a form the template is used for.
+ */
+export function pathProblem(path: string, fields?: readonly string[]): string | undefined {
+  const [root, key, sub, ...rest] = path.split('.');
+  const known =
+    (root === 'fields' && key !== undefined && sub === undefined && (!fields || fields.includes(key))) ||
+    (root === 'attribution' && key === 'touches' && sub === undefined) ||
+    (root === 'attribution' && (key === 'first' || key === 'last') && sub !== undefined && TOUCH_KEYS.has(sub) && rest.length === 0) ||
+    (root === 'lead' && key !== undefined && LEAD_KEYS.has(key) && sub === undefined) ||
+    (root === 'adminUrl' && key === undefined);
+  if (known) return undefined;
+  if (root === 'fields' && fields && key !== undefined && sub === undefined)
+    return `{{${path}}} is not a field of the form; use one of ${fields.map((f) => `fields.${f}`).join(', ')}`;
+  return `{{${path}}} is not a value a lead has; use fields.NAME, attribution.first.KEY or attribution.last.KEY (source, medium, campaign, utm_…, landing_page, referrer), attribution.touches, lead.id, lead.formId, lead.receivedAt, lead.page, lead.locale or adminUrl`;
 }
