@@ -8,7 +8,9 @@
  *   `scripts/bench-relay.ts` (run as it is, its output read);
  * - /healthz's stats and the admin list's first and a deep page over a million outbox rows, from
  *   `scripts/bench-outbox.ts` (likewise);
- * - delivery throughput to each vendor with a documented rate limit, as a share of that limit.
+ * - delivery throughput to each vendor with a documented rate limit, as a share of that limit;
+ * - speed to lead: from the 202 to an alert's acceptance by SMTP and by Slack, from
+ *   `scripts/bench-alerts.ts` (run as it is).
  *
  * Options (environment): those of bench-widget (BENCH_RUNS, default 5 here) and bench-relay.
  */
@@ -107,6 +109,16 @@ function outboxFigures(): void {
   for (const [, measure, value] of figures) row(`${measure} (SQLite, ${count} rows, median)`, value!, 'target 10 ms');
 }
 
+/** `scripts/bench-alerts.ts`, run as it is: from the 202 to the SMTP server's and Slack's acceptance. */
+function alertFigures(): void {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench-alerts.ts')], { cwd: ROOT, encoding: 'utf8', env: process.env });
+  const out = run.stdout ?? '';
+  const how = /speed to lead: (.+)/.exec(out)?.[1] ?? '';
+  const figures = [...out.matchAll(/^ {2}(email \(SMTP\)|slack): (p50 .+? max \d+ ms) \((.+)\)$/gm)];
+  if (!figures.length) row('speed to lead', 'not measured', `bench-alerts printed no figures (exit ${run.status}): ${(run.stderr ?? '').slice(0, 200)}`);
+  for (const [, to, value, note] of figures) row(`speed to lead: 202 → ${to} acceptance`, value!, `${how}; ${note}`);
+}
+
 /**
  * Delivery to each vendor that documents its limit: leads queued at once, delivered through the
  * real adapter to its fake, the calls timed as they arrive. The share is the sustained rate over
@@ -188,6 +200,7 @@ try {
   await workersBundle();
   relayFigures();
   outboxFigures();
+  alertFigures();
   await deliveryFigures();
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -40,7 +40,7 @@ export async function buildWorker(options: WorkerBuildOptions = {}): Promise<Wor
   if (!parsed.ok) return parsed;
   // Each adapter checks its own options now, not in a Durable Object after the deploy, where a typo
   // would fail every request. No `secret` is given, so none is looked up; nothing is stored.
-  const adapters = createDestinations(parsed.value.destinations, { sql: CHECK_ONLY_SQL });
+  const adapters = createDestinations(parsed.value.destinations, { sql: CHECK_ONLY_SQL, forms: parsed.value.forms });
   if (!adapters.ok) return adapters;
 
   const assets: Record<string, string> = {};

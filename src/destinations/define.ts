@@ -17,7 +17,7 @@ import type { Checked } from '../schema/checked.ts';
 import type { Lead } from '../schema/lead.ts';
 import { missingSecrets, namedSecrets, parseChecked, secretNotSet } from '../schema/problems.ts';
 import type { SqlDriver } from '../storage/sql-driver.ts';
-import type { DeliveryContext, DeliveryOutcome, Destination, DestinationFactory, Pace } from './types.ts';
+import type { DeliveryContext, DeliveryOutcome, Destination, DestinationFactory, Pace, SendMail } from './types.ts';
 
 /** What a factory receives besides its options: `secret` lets it report an unset variable at start-up. */
 export interface SecretDeps {
@@ -37,6 +37,34 @@ export interface DestinationDeps extends SecretDeps {
    * @default none
    */
   sql?: SqlDriver | undefined;
+  /**
+   * Sends an email over SMTP: given by the Node runtime only, so neither the core nor the Worker
+   * bundle imports an SMTP client (an `email` destination with `smtpUrlEnv` needs it).
+   * @default none
+   */
+  sendMail?: SendMail | undefined;
+  /**
+   * The forms of the configuration, by id. `createDestinations` hands each factory only those
+   * whose leads go to the destination it builds, so an adapter can check them (an auto-reply
+   * needs the form's email field) and read what a lead's fields are (its consent field).
+   * @default none: nothing is checked against the forms
+   */
+  forms?: Readonly<Record<string, RoutedForm>> | undefined;
+  /**
+   * The relay's public address (`publicUrl` in the configuration; on Node, else the address it
+   * listens on), read when an alert links to the admin page. Unknown: alerts carry no link.
+   * @default none
+   */
+  publicUrl?: (() => string | undefined) | undefined;
+}
+
+/** What a destination may know of a form that delivers to it. */
+export interface RoutedForm {
+  fields: readonly { name: string; type: string; label?: string | Readonly<Record<string, string>> | undefined }[];
+  /** The one destination of the form, when it names one. */
+  destination?: string | undefined;
+  /** The destinations of the form, when it names several. */
+  destinations?: readonly string[] | undefined;
 }
 
 type OptionKey<Options> = Extract<keyof Options, string>;

@@ -10,6 +10,8 @@ export interface VendorAnswer {
   headers: Headers;
   /** The parsed JSON body, or undefined when the body is empty or not JSON. */
   body: unknown;
+  /** The body as the vendor sent it, for a vendor that answers plain text (Slack). */
+  text?: string | undefined;
   /** Why no answer came, when `status` is 0. */
   reason?: string;
 }
@@ -48,7 +50,7 @@ export async function send(context: SendContext, request: VendorRequest): Promis
     } catch {
       body = undefined;
     }
-    return { status: response.status, headers: response.headers, body };
+    return { status: response.status, headers: response.headers, body, text };
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
     const reason =

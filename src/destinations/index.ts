@@ -5,7 +5,7 @@
  */
 import type { Checked } from '../schema/checked.ts';
 import { within } from '../schema/problems.ts';
-import type { DestinationDeps } from './define.ts';
+import type { DestinationDeps, RoutedForm } from './define.ts';
 import { sandbox } from './sandbox.ts';
 import type { Destination, DestinationFactory } from './types.ts';
 import { webhook } from './webhook.ts';
@@ -14,6 +14,8 @@ import { leadsquared } from './leadsquared.ts';
 import { close } from './close.ts';
 import { capillary } from './capillary.ts';
 import { pipedrive } from './pipedrive.ts';
+import { email } from './email.ts';
+import { slack } from './slack.ts';
 
 export type { DestinationDeps } from './define.ts';
 
@@ -24,12 +26,27 @@ export interface DestinationEntry {
 }
 
 /** Every adapter the relay ships, each named by its own `type`. */
-const ADAPTERS: readonly (DestinationFactory<DestinationDeps> & { type: string })[] = [sandbox, webhook, bitrix24, leadsquared, close, capillary, pipedrive];
+const ADAPTERS: readonly (DestinationFactory<DestinationDeps> & { type: string })[] = [
+  sandbox,
+  webhook,
+  bitrix24,
+  leadsquared,
+  close,
+  capillary,
+  pipedrive,
+  email,
+  slack,
+];
 
 /** The adapters by type. Passed to `parseConfig`, it also tells which options of each type are secrets. */
 export const destinationFactories: Record<string, DestinationFactory<DestinationDeps>> = Object.fromEntries(ADAPTERS.map((adapter) => [adapter.type, adapter]));
 
 export const DESTINATION_TYPES = Object.keys(destinationFactories);
+
+/** The forms whose leads go to destination `name`, by `destination` or among `destinations`. */
+export function formsDeliveringTo(name: string, forms: Readonly<Record<string, RoutedForm>>): Record<string, RoutedForm> {
+  return Object.fromEntries(Object.entries(forms).filter(([, form]) => form.destination === name || form.destinations?.includes(name)));
+}
 
 /** Builds every configured destination, or lists what is wrong with their options. */
 export function createDestinations(
@@ -46,7 +63,7 @@ export function createDestinations(
       problems.push(`destinations.${name}.type: "${type}" is not a destination type; use one of ${Object.keys(factories).join(', ')}`);
       continue;
     }
-    const built = factory(options, deps);
+    const built = factory(options, deps.forms ? { ...deps, forms: formsDeliveringTo(name, deps.forms) } : deps);
     if (built.ok) destinations.set(name, built.value);
     else problems.push(...within(`destinations.${name}`, built.problems));
   }

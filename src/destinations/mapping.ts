@@ -15,6 +15,7 @@
 import { CLICK_IDS, UTM_PARAMS } from '../schema/attribution-keys.ts';
 import type { Touch } from '../schema/attribution.ts';
 import type { Lead } from '../schema/lead.ts';
+import { fieldText } from './template.ts';
 
 export type Mapping = Record<string, string>;
 
@@ -132,6 +133,17 @@ export function submissionMarker(lead: Lead): string {
 }
 
 /**
+ * A field of the lead as a person reads it (see `fieldText`); a phone the relay rewrote to E.164
+ * shows what the visitor typed too, for whoever calls back.
+ */
+export function leadFieldText(lead: Lead, name: string, ticked?: readonly [yes: string, no: string]): string {
+  const value = lead.fields[name];
+  const text = fieldText(value, ticked);
+  const raw = lead.phones?.[name]?.raw;
+  return text && raw !== undefined && raw !== value ? `${text} (typed "${raw}")` : text;
+}
+
+/**
  * The human-readable note every CRM gets: the message, the fields no mapping placed, the
  * attribution (both touches), the page, and the submission marker last.
  */
@@ -141,10 +153,7 @@ export function leadNote(lead: Lead, placed: ReadonlySet<string> = new Set()): s
   if (message && !placed.has('message')) lines.push(message, '');
   for (const [name, value] of Object.entries(lead.fields)) {
     if (name === 'message' || placed.has(name) || value === '' || value === false) continue;
-    const raw = lead.phones?.[name]?.raw;
-    // A phone the relay rewrote to E.164 shows what the visitor typed too, for whoever calls back.
-    const typed = raw !== undefined && raw !== value ? ` (typed "${raw}")` : '';
-    lines.push(`${name}: ${Array.isArray(value) ? value.join(', ') : String(value)}${typed}`);
+    lines.push(`${name}: ${leadFieldText(lead, name, ['true', 'false'])}`);
   }
   const last = describeTouch(lead.attribution?.last);
   const first = describeTouch(lead.attribution?.first);

@@ -92,3 +92,49 @@ export type DestinationFactory<Deps = unknown> = ((options: Record<string, unkno
    */
   readonly pagesAt?: string | undefined;
 };
+
+/** One email, ready to send: every header value on one line, both parts rendered. */
+export interface MailMessage {
+  /** `address` or `Name <address>`. */
+  from: string;
+  to: readonly string[];
+  replyTo?: string | undefined;
+  subject: string;
+  text: string;
+  html: string;
+  /** `<…@…>`, derived from the lead and the destination, so a resend is recognisably the same message. */
+  messageId: string;
+  /** Extra headers (`X-Leadform-Lead`, `Auto-Submitted`), by name. */
+  headers: Readonly<Record<string, string>>;
+}
+
+/** A recipient the SMTP server refused, with its reply. */
+export interface RefusedRecipient {
+  address: string;
+  /** The SMTP reply code, e.g. 550. */
+  code: number;
+  /** The server's reply text, e.g. "550 5.1.1 <x@example.com>: Recipient address rejected". */
+  response: string;
+}
+
+/**
+ * How one SMTP transaction ended, as the sender saw it (the adapter classifies it):
+ * - accepted: the server took the message (250 after the data), for `accepted`; `refused` lists
+ *   recipients it declined meanwhile.
+ * - refused: the server answered no, at `phase`, with its reply code and text; nothing was taken.
+ * - lost: no answer (refused connection, reset, timeout); `dataSent` when the message had been
+ *   sent, so the server may have taken it.
+ * - invalid: the URL or the message cannot be used; sending again would not help.
+ */
+export type MailResult =
+  | { kind: 'accepted'; response: string; accepted: readonly string[]; refused: readonly RefusedRecipient[] }
+  | { kind: 'refused'; phase: 'connect' | 'auth' | 'envelope' | 'data'; code: number; response: string; refused: readonly RefusedRecipient[] }
+  | { kind: 'lost'; reason: string; dataSent: boolean }
+  | { kind: 'invalid'; reason: string };
+
+/**
+ * Sends one message through the SMTP server `smtpUrl` names (`smtps://` implicit TLS, `smtp://`
+ * with STARTTLS when offered), ending when `signal` aborts. Never throws. The Node runtime
+ * provides it (src/runtime/node/smtp.ts); the Worker has none, and opens no SMTP connections.
+ */
+export type SendMail = (smtpUrl: string, message: MailMessage, signal: AbortSignal) => Promise<MailResult>;

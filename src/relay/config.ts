@@ -134,6 +134,12 @@ export const RelayConfig = z.strictObject({
   delivery: z.prefault(DeliveryPolicy, {}),
   limits: z.prefault(Limits, {}),
   retention: z.prefault(Retention, {}),
+  /**
+   * The relay's public address, e.g. "https://forms.example.com": email and Slack alerts link to
+   * the lead in the admin page there.
+   * @default none: on Node the address it listens on, on Workers no link
+   */
+  publicUrl: z.optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. "https://forms.example.com"' })),
 });
 export type RelayConfig = z.infer<typeof RelayConfig>;
 

@@ -118,14 +118,25 @@ function secretForms(value: string): string[] {
  */
 function urlSecretParts(value: string): string[] {
   let path: string;
+  let password: string;
   try {
-    path = new URL(value).pathname;
+    ({ pathname: path, password } = new URL(value));
   } catch {
     return [];
   }
   const parts = path.length >= 8 && path !== '/' ? [path.replace(/\/$/, '')] : [];
+  // A URL with a login (an SMTP URL): its password, as written in the URL and decoded, is the secret too.
+  if (password.length >= MIN_SCRUBBED_LENGTH) parts.push(password, safeDecode(password));
   for (const segment of path.split('/')) if (segment.length >= 8) parts.push(segment);
   return parts;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function decodeBase64(run: string): string | null {

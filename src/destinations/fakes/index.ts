@@ -8,7 +8,9 @@ import { capillaryFake } from './capillary.ts';
 import { closeFake } from './close.ts';
 import { leadSquaredFake } from './leadsquared.ts';
 import { pipedriveFake } from './pipedrive.ts';
+import { postmarkFake } from './postmark.ts';
 import type { FakeProfile } from './profile.ts';
+import { slackFake } from './slack.ts';
 import { webhookFake } from './webhook.ts';
 
 export type { BrowserProfile, ChaosProfile, DestinationSetup, Expect, FakeProfile, FormEngineProfile, LeadValues, VendorFault } from './profile.ts';
@@ -22,4 +24,7 @@ export const FAKES: Readonly<Record<string, FakeProfile>> = {
   leadsquared: leadSquaredFake,
   bitrix24: bitrix24Fake,
   pipedrive: pipedriveFake,
+  // Email through Postmark's HTTP API: the proxy of a chaos run and the browser test speak HTTP (the SMTP path has its own tests).
+  email: postmarkFake,
+  slack: slackFake,
 };

@@ -66,6 +66,24 @@ export const FORM_ENGINE_VALUES = {
 /** What the visitor typed for `FORM_ENGINE_VALUES.phone`. */
 export const FORM_ENGINE_TYPED_PHONE = '020 7946 0123';
 
+/**
+ * For a vendor that receives a message a person reads (an email, a Slack post) rather than typed
+ * fields: each form-engine value written out as a person reads it, and the phone in E.164 with
+ * what the visitor typed beside it.
+ */
+export function expectFormEngineReadable(expect: Expect, text: string): void {
+  for (const value of [
+    FORM_ENGINE_VALUES.topics.join(', '),
+    String(FORM_ENGINE_VALUES.seats),
+    FORM_ENGINE_VALUES.start,
+    FORM_ENGINE_VALUES.website,
+    FORM_ENGINE_VALUES.country,
+  ])
+    expect(text).toContain(value);
+  expect(text).toContain(FORM_ENGINE_VALUES.phone);
+  expect(text).toContain(FORM_ENGINE_TYPED_PHONE);
+}
+
 export interface FormEngineProfile<Fake extends FakeVendor> {
   /** A form mapping of `topics`, `seats` and `start` into the fake account's own typed fields. */
   mapping: Record<string, string>;

@@ -21,6 +21,8 @@ export interface FakeResponse {
   status: number;
   headers?: Record<string, string>;
   json?: unknown;
+  /** A body sent as it is, for a vendor that answers plain text (Slack's `ok`); `json` is then ignored. */
+  text?: string;
 }
 
 /** Never answer: the client's timeout ends the exchange (the vendor may have committed already). */
@@ -106,8 +108,9 @@ export async function startFakeServer(handle: Handler): Promise<RunningServer> {
         hanging.add(res);
         return;
       }
-      const body = answer.json === undefined ? '' : JSON.stringify(answer.json);
-      res.writeHead(answer.status, { ...(body ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), ...answer.headers });
+      const body = answer.text ?? (answer.json === undefined ? '' : JSON.stringify(answer.json));
+      const type = answer.text === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8';
+      res.writeHead(answer.status, { ...(body ? { 'Content-Type': type } : {}), ...answer.headers });
       res.end(body);
     });
   });

@@ -22,6 +22,7 @@ import { deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delive
 import { bufferedJsonLog, type Log } from '../../relay/log.ts';
 import { guardPages, isLoopback } from '../../relay/pages-guard.ts';
 import { memoryRateLimiter } from '../../relay/rate-limit.ts';
+import { sendMailOverSmtp } from './smtp.ts';
 import { SqliteStore, StoreFileProblem } from './sqlite-store.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -129,7 +130,13 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       problems: [`LEADFORM_DATA_DIR: cannot keep the outbox in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`],
     };
   }
-  const built = createDestinations(config.destinations, { sql: store.sql, secret }, factories);
+  // Known once the server listens: the address alerts link to when the configuration names none.
+  let listeningUrl: string | undefined;
+  const built = createDestinations(
+    config.destinations,
+    { sql: store.sql, secret, sendMail: sendMailOverSmtp, forms: config.forms, publicUrl: () => config.publicUrl ?? listeningUrl },
+    factories,
+  );
   if (!built.ok) {
     store.close();
     return built;
@@ -265,6 +272,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const address = server.address();
   const boundPort = address !== null && typeof address === 'object' ? address.port : port;
   const url = `http://${urlHost(hostname)}:${boundPort}`;
+  listeningUrl = url;
   log('relay.started', { url, forms: Object.keys(config.forms).length, destinations: built.value.size, admin: env.LEADFORM_ADMIN_TOKEN ? 'on' : 'off' });
 
   return {

@@ -24,7 +24,12 @@ export class OutboxObject extends DurableObject<Env> {
     super(ctx, env);
     this.outbox = new SqlOutbox(durableSqlDriver(ctx.storage), { takeOverAfterMs: config.delivery.timeoutMs });
     // Destinations that keep state of their own (the sandbox inbox) keep it beside this outbox.
-    const built = createDestinations(config.destinations, { sql: this.outbox.sql, secret: secretFrom(env) });
+    const built = createDestinations(config.destinations, {
+      sql: this.outbox.sql,
+      secret: secretFrom(env),
+      forms: config.forms,
+      publicUrl: () => config.publicUrl,
+    });
     if (!built.ok) throw new Error(`leadform: destinations are misconfigured:\n${built.problems.join('\n')}`);
     this.deliveryDeps = {
       config,

@@ -23,6 +23,8 @@ const SECRETS = {
   CAPILLARY_OAUTH_KEY: 'k',
   CAPILLARY_OAUTH_SECRET: 's',
   LEADFORM_WEBHOOK_SECRET: 'w',
+  POSTMARK_SERVER_TOKEN: 'pm',
+  SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
 };
 
 let dir: string;
