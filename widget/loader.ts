@@ -53,6 +53,11 @@ interface Stub {
       seen.add(element);
       // Reserve the form's box before it renders, so the host page does not shift.
       if (!element.style.minHeight) element.style.minHeight = element.dataset.leadformHeight || '28rem';
+      // A shadow root does not count as content, so the common reset `div:empty {display: none}`
+      // would hide the element, its reserved box and then the form. An inert child (a <template>
+      // renders nothing, and the shadow root, having no slot for it, never shows it) keeps it
+      // non-empty, while a page that hides it on purpose (`hidden`, a class) still can.
+      if (!element.firstChild) element.append(doc.createElement('template'));
       load().then((c) => c.mount(element, { form: element.dataset.leadform! }), warn);
     }
   };
