@@ -1,11 +1,13 @@
 /**
- * The form in a 320px column that clips its overflow, and in the iframe: choice layout and targets,
+ * The form in a 320px column that clips its overflow on a 375px phone, and in the iframe: choice layout and targets,
  * control heights, label weights, focus rings, the Send button and the error summary.
  */
 import { expect, type Locator, test } from '@playwright/test';
 import { expectNoViolations } from './look-helpers.ts';
 
-test.describe('a 320px column that clips its overflow', () => {
+test.describe('a 320px column that clips its overflow, on a phone', () => {
+  test.use({ viewport: { width: 375, height: 812 } });
+
   test('the consent box beside its label, 44px targets, even controls, unclipped focus, a full-width Send, a styled error summary', async ({ page }) => {
     await page.goto('/demo/narrow.html');
     const host = page.locator('[data-leadform="showcase"]');

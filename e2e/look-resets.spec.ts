@@ -32,13 +32,16 @@ test.describe('hostile resets', () => {
     await expectNoViolations(page);
   });
 
-  test('`div { display: flex }`: the form still takes its column’s full width', async ({ page }) => {
+  test('`div { display: flex }`: the form still takes its column’s full width, and a content-sized host keeps a usable one', async ({ page }) => {
     await page.goto('/demo/hostile-flex.html');
-    const host = page.locator('[data-leadform="contact"]');
-    const name = host.getByLabel('Name');
+    const name = page.locator('#row').getByLabel('Name');
     await expect(name).toBeVisible();
     const column = (await page.locator('main').boundingBox())!;
     expect((await name.boundingBox())!.width).toBeGreaterThan(column.width - 20);
+    // A host as wide as its content keeps a usable form (no size containment collapses it).
+    const centred = page.locator('#centred').getByLabel('Name');
+    await expect(centred).toBeVisible();
+    expect((await centred.boundingBox())!.width).toBeGreaterThan(150);
     await expectNoViolations(page);
   });
 });
