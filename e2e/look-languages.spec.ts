@@ -19,8 +19,9 @@ test.describe('right to left, and languages without a catalogue', () => {
     const button = (await send.boundingBox())!;
     expect(form.x + form.width - (button.x + button.width)).toBeLessThan(8);
     expect(await send.evaluate((element) => getComputedStyle(element).marginRight)).toBe('0px');
-    // A range of numbers reads as written, not "10–1".
+    // A range of numbers reads as written, not "10–1", and "51+" not "+51".
     expect(await visualOrder(host.getByText('1–10'), '1–10')).toEqual([0, 1, 2, 3]);
+    expect(await visualOrder(host.getByText('51+'), '51+')).toEqual([0, 1, 2]);
 
     await send.click();
     await expect(host.getByText('هذا الحقل مطلوب.').first()).toBeVisible();
