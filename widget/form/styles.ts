@@ -15,7 +15,7 @@
 import { directionOf } from './i18n.ts';
 
 // One line: the stylesheet ships as written.
-export const CSS = `:host{all:initial;display:block;contain:layout style}:host([hidden]){display:none}*{box-sizing:border-box}.lf{--_p:var(--lf-color-primary,var(--lfd-color-primary,#2563eb));--_t:var(--lf-color-text,var(--lfd-color-text,#111827));--_b:var(--lf-color-background,var(--lfd-color-background,#fff));--_e:var(--lf-color-error,var(--lfd-color-error,#b91c1c));--_r:var(--lf-radius,var(--lfd-radius,8px));--_s:var(--lf-spacing,var(--lfd-spacing,16px));display:block;inline-size:100%;padding:6px;font:16px/1.5 var(--lf-font,var(--lfd-font,system-ui,sans-serif));color:var(--_t);background:var(--_b);text-align:start}h2{font-size:1.25em;margin-block:0 var(--_s);margin-inline:0}.field{display:flex;flex-direction:column;gap:4px;margin-block:0 var(--_s);margin-inline:0;padding:0;border:0;min-inline-size:0}legend,label{font-weight:600;padding:0}.choice,.check>label{font-weight:400}.choice{display:flex;gap:12px;align-items:center;min-block-size:44px;unicode-bidi:plaintext}.check{display:grid;grid-template-columns:auto 1fr;column-gap:12px;align-items:start}.check>label{padding-block:10px}.check>a{grid-column:2;justify-self:start}.check>input{margin-block-start:10px}.req,.error{color:var(--_e)}input,textarea,select{font:inherit;font-size:max(16px,1em);color:inherit;background:#fff;inline-size:100%;block-size:calc(1.5em + 22px);border:1px solid #6b7280;border-radius:var(--_r);padding-block:10px;padding-inline:12px;margin:0}[type=checkbox],[type=radio]{inline-size:24px;block-size:24px;padding:0;flex:none;accent-color:var(--_p)}textarea{block-size:auto;min-block-size:7em;resize:vertical}:focus-visible{outline:3px solid var(--_p);outline-offset:2px}[aria-invalid=true]{border:2px solid var(--_e)}.error,.hint{font-size:.875em;margin:0}.hint{color:#4b5563}a{color:var(--_p)}button{font:inherit;font-weight:600;cursor:pointer;border:2px solid var(--_p);border-radius:var(--_r);background:var(--_p);color:#fff;padding-block:10px;padding-inline:20px;min-block-size:44px;margin:0;margin-inline-end:8px}@media (max-width:479.9px){form button{inline-size:100%;margin-inline-end:0;margin-block-end:8px}}[aria-disabled=true]{opacity:.75;cursor:progress}.retry{background:#fff;color:var(--_p)}.status{margin-block:var(--_s) 0;margin-inline:0}.status:empty{display:none}form:has([aria-invalid=true],.retry)~.status{padding-block:12px;padding-inline:16px;border-inline-start:4px solid var(--_e);border-radius:var(--_r);background:#fef2f2;color:var(--_e);font-weight:600}.done{font-size:1.125em;margin:0}.hp{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%)}`;
+export const CSS = `:host{all:initial;display:block;contain:layout style}:host([hidden]){display:none}*{box-sizing:border-box}.lf[data-lf-wait]{opacity:0}.lf{--_p:var(--lf-color-primary,var(--lfd-color-primary,#2563eb));--_t:var(--lf-color-text,var(--lfd-color-text,#111827));--_b:var(--lf-color-background,var(--lfd-color-background,#fff));--_e:var(--lf-color-error,var(--lfd-color-error,#b91c1c));--_r:var(--lf-radius,var(--lfd-radius,8px));--_s:var(--lf-spacing,var(--lfd-spacing,16px));display:block;inline-size:100%;padding:6px;font:16px/1.5 var(--lf-font,var(--lfd-font,system-ui,sans-serif));color:var(--_t);background:var(--_b);text-align:start}h2{font-size:1.25em;margin-block:0 var(--_s);margin-inline:0}.field{display:flex;flex-direction:column;gap:4px;margin-block:0 var(--_s);margin-inline:0;padding:0;border:0;min-inline-size:0}legend,label{font-weight:600;padding:0}.choice,.check>label{font-weight:400}.choice{display:flex;gap:12px;align-items:center;min-block-size:44px;unicode-bidi:plaintext}.check{display:grid;grid-template-columns:auto 1fr;column-gap:12px;align-items:start}.check>label{padding-block:10px}.check>a{grid-column:2;justify-self:start}.check>input{margin-block-start:10px}.req,.error{color:var(--_e)}input,textarea,select{font:inherit;font-size:max(16px,1em);color:inherit;background:#fff;inline-size:100%;block-size:calc(1.5em + 22px);border:1px solid #6b7280;border-radius:var(--_r);padding-block:10px;padding-inline:12px;margin:0}[type=checkbox],[type=radio]{inline-size:24px;block-size:24px;padding:0;flex:none;accent-color:var(--_p)}textarea{block-size:auto;min-block-size:7em;resize:vertical}:focus-visible{outline:3px solid var(--_p);outline-offset:2px}[aria-invalid=true]{border:2px solid var(--_e)}.error,.hint{font-size:.875em;margin:0}.hint{color:#4b5563}a{color:var(--_p)}button{font:inherit;font-weight:600;cursor:pointer;border:2px solid var(--_p);border-radius:var(--_r);background:var(--_p);color:#fff;padding-block:10px;padding-inline:20px;min-block-size:44px;margin:0;margin-inline-end:8px}@media (max-width:479.9px){form button{inline-size:100%;margin-inline-end:0;margin-block-end:8px}}[aria-disabled=true]{opacity:.75;cursor:progress}.retry{background:#fff;color:var(--_p)}.status{margin-block:var(--_s) 0;margin-inline:0}.status:empty{display:none}form:has([aria-invalid=true],.retry)~.status{padding-block:12px;padding-inline:16px;border-inline-start:4px solid var(--_e);border-radius:var(--_r);background:#fef2f2;color:var(--_e);font-weight:600}.done{font-size:1.125em;margin:0}.hp{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%)}`;
 
 type PresetModule = { default: string };
 const PRESETS: Record<string, () => Promise<PresetModule>> = {
@@ -62,12 +62,19 @@ export function adoptStyles(root: ShadowRoot): void {
     const wanted = form.style.getPropertyValue('--lfd-preset').trim();
     if (wanted === preset) return;
     preset = wanted;
-    // A chunk that fails to load leaves the default look, a complete design of its own.
     if (Object.hasOwn(PRESETS, wanted)) {
-      PRESETS[wanted]!().then(
-        (module) => attach(root, module.default),
-        (error: unknown) => console.warn('[leadform] theme preset', wanted, error),
-      );
+      // Transparent (still focusable, still read) until its look arrives, so the default look
+      // does not flash first. A chunk that fails or hangs leaves the default look, a complete
+      // design of its own.
+      const reveal = () => form.removeAttribute('data-lf-wait');
+      form.setAttribute('data-lf-wait', '');
+      setTimeout(reveal, 3000);
+      PRESETS[wanted]!()
+        .then(
+          (module) => attach(root, module.default),
+          (error: unknown) => console.warn('[leadform] theme preset', wanted, error),
+        )
+        .finally(reveal);
     }
   };
   // Mutation records arrive before the next frame is painted: the first paint already has `dir`.
