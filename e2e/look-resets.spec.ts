@@ -19,6 +19,8 @@ test.describe('hostile resets', () => {
     await expect.poll(() => host.evaluate((element) => element.getBoundingClientRect().height)).toBe(448);
     release();
     await expect(host.getByLabel('Name')).toBeVisible();
+    // No child is left in the host: a framework hydrating it finds what it rendered.
+    expect(await host.evaluate((element) => element.childNodes.length)).toBe(0);
     // The form is its own height once rendered, not the reservation.
     await expect.poll(() => host.evaluate((element) => element.getBoundingClientRect().height)).toBeGreaterThan(600);
     // `hidden` is the page's decision: respected.

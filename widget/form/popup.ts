@@ -5,7 +5,7 @@
  * close it, and focus goes back to whatever had it before the popup opened. While it is open the
  * page behind does not scroll; on close the page gets back its own overflow and scroll position.
  */
-import { adoptStyles, attach } from './styles.ts';
+import { adoptStyles, attach, showDespiteEmpty } from './styles.ts';
 
 /**
  * The dialog's own styles, in this chunk so inline and iframe forms do not download them. Sizes
@@ -41,6 +41,7 @@ export function createPopup(formId: string, closeLabel: string): Popup {
   dialog.append(close, body);
   root.append(dialog);
   document.body.append(host);
+  showDespiteEmpty(host);
 
   let opener: Element | null = null;
   let unlock: (() => void) | undefined;

@@ -41,8 +41,25 @@ export function attach(root: ShadowRoot, css: string): void {
 }
 
 /**
+ * The host holds only its shadow root, so a page's `div:empty {display: none}` would hide it (and
+ * a popup's dialog with it). When emptiness is what hides it (a moment's child makes it show), it
+ * gets inline the display it would have with content; a host hidden on purpose (`hidden`, a
+ * class) stays hidden, and no child is left in it (a framework hydrating it expects none). The
+ * loader does the same for the box it reserves.
+ */
+export function showDespiteEmpty(host: HTMLElement): void {
+  if (host.hidden || getComputedStyle(host).display !== 'none') return;
+  const probe = host.appendChild(document.createTextNode('.'));
+  const display = getComputedStyle(host).display;
+  probe.remove();
+  if (display === 'none') return;
+  host.style.display = display;
+  if (getComputedStyle(host).display === 'none') host.style.setProperty('display', display, 'important');
+}
+
+/**
  * Attaches the styles to a shadow root (adopted where supported, else a <style> element),
- * keeps its host visible under `:empty` resets, and keeps the form's root in step with its language and theme: `dir` follows the `lang` the form
+ * keeps its host (once in the document) visible under `:empty` resets, and keeps the form's root in step with its language and theme: `dir` follows the `lang` the form
  * renders (the language it shows, see i18n.ts), so an English form on a right-to-left page reads
  * left to right and an Arabic one right to left; a `--lfd-preset` custom property (the
  * definition's `theme.preset`) brings its sheet. Both are read off the rendered root, so every
@@ -50,9 +67,7 @@ export function attach(root: ShadowRoot, css: string): void {
  */
 export function adoptStyles(root: ShadowRoot): void {
   attach(root, CSS);
-  // The host holds only this shadow root, so `div:empty {display: none}` on the page would hide
-  // it (and a popup's dialog with it). An inert child, never slotted, keeps it non-empty (see loader.ts).
-  if (!root.host.firstChild) root.host.append(document.createElement('template'));
+  showDespiteEmpty(root.host as HTMLElement);
   let preset = '';
   const follow = () => {
     const form = root.querySelector<HTMLElement>('.lf');
