@@ -11,7 +11,7 @@ export const LOADER_MAX_GZIP = 1024;
 export const FORM_MAX_GZIP = 16 * 1024;
 export const PARENT_MAX_GZIP = 1024;
 
-export const LOCALE_CHUNK = /^(en|de|es|fr|pt|ru)-[\w-]+\.js$/;
+export const LOCALE_CHUNK = /^(en|de|es|fr|pt|ru|it|nl|pl|tr|ja|zh|ar|he)-[\w-]+\.js$/;
 
 export interface WidgetFiles {
   /** File name → contents. */

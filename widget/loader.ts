@@ -46,6 +46,23 @@ interface Stub {
   win.LeadForm = api;
   for (const args of queued) api(...args);
 
+  /**
+   * A shadow root does not count as content, so the common reset `div:empty {display: none}`
+   * hides the element, its reserved box and then the form. When emptiness is what hides it (a
+   * moment's child makes it show), it gets inline the display it would have with content. A
+   * page that hides it on purpose (`hidden`, a class) is left alone, and no child is left in it
+   * for a framework's hydration to trip over. (`form/styles.ts` does the same for render targets.)
+   */
+  const showDespiteEmpty = (element: HTMLElement) => {
+    if (element.hidden || getComputedStyle(element).display !== 'none') return;
+    const probe = element.appendChild(doc.createTextNode('.'));
+    const display = getComputedStyle(element).display;
+    probe.remove();
+    if (display === 'none') return;
+    element.style.display = display;
+    if (getComputedStyle(element).display === 'none') element.style.setProperty('display', display, 'important');
+  };
+
   const seen = new WeakSet<Element>();
   const scan = () => {
     for (const element of doc.querySelectorAll<HTMLElement>('[data-leadform]')) {
@@ -53,6 +70,7 @@ interface Stub {
       seen.add(element);
       // Reserve the form's box before it renders, so the host page does not shift.
       if (!element.style.minHeight) element.style.minHeight = element.dataset.leadformHeight || '28rem';
+      showDespiteEmpty(element);
       load().then((c) => c.mount(element, { form: element.dataset.leadform! }), warn);
     }
   };

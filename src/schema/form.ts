@@ -138,6 +138,12 @@ export type FieldDefinition = z.infer<typeof FieldDefinition>;
  * win over the definition's (see widget/form/styles.ts).
  */
 export const Theme = z.object({
+  /**
+   * A built-in look to start from: "minimal" (underlined fields, square corners) or "rounded"
+   * (filled, pill-shaped fields and buttons); the values below still override it. Each is a small
+   * stylesheet the widget downloads only for forms that name it. @default the default look
+   */
+  preset: z.optional(z.enum(['minimal', 'rounded'])),
   /** @default "#2563eb" */
   colorPrimary: z.optional(z.string().check(z.maxLength(64))),
   /** @default "#111827" */

@@ -1,8 +1,8 @@
 /**
  * The iframe mode, inside the frame: the embed page (`GET /v1/forms/{id}/embed`) works on its own;
  * when the parent page also runs the leadform script, this bridge tells it the form's height (so
- * the iframe fits its content) and its events, and takes the parent's attribution in place of the
- * frame's own URL. Messages go only to the parent's origin and are accepted only from it.
+ * the iframe fits its content) and its events, and takes the parent's attribution and page URL in
+ * place of the frame's own URL. Messages go only to the parent's origin and are accepted only from it.
  */
 import type { Attribution } from '../../src/schema/attribution.ts';
 
@@ -32,10 +32,13 @@ export function bridgeToParent(host: HTMLElement, formId: string, adopt: (attrib
   let answered = false;
   const waiting: Record<string, unknown>[] = [];
   let height = 0;
+  let hostPage: string | undefined;
+  submitFromHostPage(formId, () => hostPage);
   window.addEventListener('message', (event) => {
-    const data = event.data as { leadform?: unknown; attribution?: Attribution } | null;
+    const data = event.data as { leadform?: unknown; attribution?: Attribution; page?: unknown } | null;
     if (event.source !== window.parent || event.origin !== origin || data?.leadform !== 1) return;
     if (data.attribution && typeof data.attribution === 'object') adopt(data.attribution);
+    hostPage = pageOf(data.page, origin) ?? hostPage;
     if (!answered) {
       answered = true;
       for (const message of waiting.splice(0)) post(message);
@@ -53,4 +56,38 @@ export function bridgeToParent(host: HTMLElement, formId: string, adopt: (attrib
   };
   hello();
   return { forward: (name, detail) => (answered ? post : (message: Record<string, unknown>) => waiting.push(message))({ event: name, detail }) };
+}
+
+/** The parent's page URL as a lead may carry it: an http(s) URL on the parent's own origin, else undefined. */
+export function pageOf(page: unknown, origin: string): string | undefined {
+  try {
+    const url = new URL(page as string);
+    return /^https?:$/.test(url.protocol) && url.origin === origin ? url.href.slice(0, 2048) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The lead's `page` is the page the visitor was on. The form writes `meta.page` from `location`,
+ * which inside the frame is only the embed URL; until the form takes the page from this bridge
+ * (see the README's iframe section), the embed page's submissions get the parent's URL put in as
+ * they leave. Only this embed page's own fetch is wrapped (nothing else runs in it), only for
+ * this form's submissions, and only a body written on this page. Each Idempotency-Key keeps the
+ * page its first attempt carried, so a retry is byte for byte the same submission.
+ */
+function submitFromHostPage(formId: string, hostPage: () => string | undefined): void {
+  const submissions = `${location.origin}/v1/forms/${encodeURIComponent(formId)}/submissions`;
+  const own = `"page":${JSON.stringify(location.href.slice(0, 2048))}`;
+  const send = window.fetch;
+  const pages: Record<string, string> = {};
+  window.fetch = (input, init) => {
+    const key = input === submissions && (init?.headers as Record<string, string> | undefined)?.['Idempotency-Key'];
+    const body = init?.body;
+    if (key && typeof body === 'string' && body.includes(own)) {
+      pages[key] ??= `"page":${JSON.stringify(hostPage() ?? location.href.slice(0, 2048))}`;
+      init = { ...init, body: body.replace(own, pages[key]) };
+    }
+    return send(input, init);
+  };
 }

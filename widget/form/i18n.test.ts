@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EN_MESSAGES } from '../../src/schema/messages.ts';
-import { BUILT_IN_LOCALES, catalogueFor, pickLocale } from './i18n.ts';
+import { BUILT_IN_LOCALES, catalogueFor, directionOf, pickLocale } from './i18n.ts';
+
+const placeholders = (text: string | undefined) => text?.match(/\{\w+\}/g)?.sort() ?? null;
 
 describe('pickLocale', () => {
   it('takes the definition, else <html lang>, else the browser, else English', () => {
@@ -16,18 +18,38 @@ describe('pickLocale', () => {
     expect(pickLocale(undefined, 'pt-br', [])).toBe('pt-BR');
     expect(pickLocale(undefined, 'not a language tag', ['fr'])).toBe('en');
   });
+
+  it('answers the locale the form shows: English for a page or browser language with no catalogue', () => {
+    expect(pickLocale(undefined, 'ar', [])).toBe('ar');
+    expect(pickLocale(undefined, 'he-IL', [])).toBe('he-IL');
+    expect(pickLocale(undefined, 'ko', ['de'])).toBe('en');
+    expect(pickLocale(undefined, 'fa-IR', [])).toBe('en');
+    expect(pickLocale(undefined, '', ['sw-KE'])).toBe('en');
+  });
+
+  it('keeps the locale a definition names, whose author supplies its words', () => {
+    expect(pickLocale('ko', 'de', [])).toBe('ko');
+  });
+});
+
+describe('directionOf', () => {
+  it('is rtl for languages written right to left, else ltr', () => {
+    expect(['ar', 'ar-EG', 'he', 'he-IL', 'fa', 'ur-PK'].map(directionOf)).toEqual(Array(6).fill('rtl'));
+    expect(['en', 'de-DE', 'ja', 'zh-Hans', 'tr', 'arn'].map(directionOf)).toEqual(Array(6).fill('ltr'));
+  });
 });
 
 describe('catalogueFor', () => {
-  it('has every built-in locale the product promises', () => {
-    expect([...BUILT_IN_LOCALES].sort()).toEqual(['de', 'en', 'es', 'fr', 'pt', 'ru']);
+  it('has every built-in locale the product promises, two of them right to left', () => {
+    expect([...BUILT_IN_LOCALES].sort()).toEqual(['ar', 'de', 'en', 'es', 'fr', 'he', 'it', 'ja', 'nl', 'pl', 'pt', 'ru', 'tr', 'zh']);
+    expect(BUILT_IN_LOCALES.filter((locale) => directionOf(locale) === 'rtl').sort()).toEqual(['ar', 'he']);
   });
 
   it.each(BUILT_IN_LOCALES.filter((l) => l !== 'en'))('%s words every message, keeping its placeholders', async (locale) => {
     const words = await catalogueFor({}, locale);
     for (const key of Object.keys(EN_MESSAGES) as (keyof typeof EN_MESSAGES)[]) {
       expect(words[key], key).not.toBe(EN_MESSAGES[key]);
-      expect(words[key].match(/\{\w+\}/g), key).toEqual(EN_MESSAGES[key].match(/\{\w+\}/g));
+      expect(placeholders(words[key]), key).toEqual(placeholders(EN_MESSAGES[key]));
     }
   });
 
@@ -39,6 +61,6 @@ describe('catalogueFor', () => {
   });
 
   it('falls back to English for a language with no catalogue', async () => {
-    expect(await catalogueFor({}, 'ja-JP')).toEqual(EN_MESSAGES);
+    expect(await catalogueFor({}, 'ko-KR')).toEqual(EN_MESSAGES);
   });
 });

@@ -2,9 +2,16 @@
  * The popup mode: a modal <dialog> in its own shadow root, opened by a `data-leadform-open`
  * button or `LeadForm('open', {form})`. The dialog sits in the browser's top layer, so no host
  * z-index or overflow can hide it. Tab and Shift+Tab stay inside it, Escape and the close button
- * close it, and focus goes back to whatever had it before the popup opened.
+ * close it, and focus goes back to whatever had it before the popup opened. While it is open the
+ * page behind does not scroll; on close the page gets back its own overflow and scroll position.
  */
-import { adoptStyles } from './styles.ts';
+import { adoptStyles, attach, showDespiteEmpty } from './styles.ts';
+
+/**
+ * The dialog's own styles, in this chunk so inline and iframe forms do not download them. Sizes
+ * are in px, not rem: a host page's `html { font-size: 10px }` must not shrink the popup.
+ */
+const POPUP_CSS = `dialog{border:0;border-radius:var(--lf-radius,12px);padding:0;inline-size:min(512px,calc(100vw - 32px));max-inline-size:none;max-block-size:calc(100vh - 32px);overflow:auto;box-shadow:0 24px 64px #11182740}dialog::backdrop{background:#111827a0}dialog .lf{padding:24px}.close{position:sticky;float:inline-end;inset-block-start:8px;margin:8px;background:#fff;color:#111827;border-color:#fff;padding:0;inline-size:44px;font-size:24px;line-height:1}`;
 
 export interface Popup {
   /** The element events are dispatched on. */
@@ -22,6 +29,7 @@ export function createPopup(formId: string, closeLabel: string): Popup {
   host.dataset.leadformPopup = formId;
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root);
+  attach(root, POPUP_CSS);
   const dialog = document.createElement('dialog');
   const close = document.createElement('button');
   close.type = 'button';
@@ -33,9 +41,15 @@ export function createPopup(formId: string, closeLabel: string): Popup {
   dialog.append(close, body);
   root.append(dialog);
   document.body.append(host);
+  showDespiteEmpty(host);
 
   let opener: Element | null = null;
-  dialog.addEventListener('close', () => (opener as HTMLElement | null)?.focus?.());
+  let unlock: (() => void) | undefined;
+  dialog.addEventListener('close', () => {
+    unlock?.();
+    unlock = undefined;
+    (opener as HTMLElement | null)?.focus?.();
+  });
   dialog.addEventListener('keydown', (event) => {
     if (event.key !== 'Tab') return;
     const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
@@ -54,9 +68,32 @@ export function createPopup(formId: string, closeLabel: string): Popup {
     dialog,
     open(from) {
       opener = from;
-      if (!dialog.open) dialog.showModal();
+      if (!dialog.open) {
+        unlock = lockScroll();
+        dialog.showModal();
+      }
       // The first field, not the close button, is where a visitor starts.
       body.querySelector<HTMLElement>('input:not([tabindex="-1"]),select,textarea,[role=status]:not(:empty)')?.focus();
     },
+  };
+}
+
+/**
+ * Stops the page behind a modal from scrolling (a wheel or a swipe over the backdrop would
+ * otherwise move it) and returns what undoes exactly that: the page's own inline overflow and
+ * scrollbar gutter come back, and so does its scroll position. The gutter stays while the
+ * scrollbar is hidden, so the page does not shift sideways.
+ */
+function lockScroll(): () => void {
+  const html = document.documentElement;
+  const { overflow, scrollbarGutter } = html.style;
+  const [x, y] = [scrollX, scrollY];
+  const hasScrollbar = innerWidth > html.clientWidth;
+  html.style.overflow = 'hidden';
+  if (hasScrollbar) html.style.scrollbarGutter = 'stable';
+  return () => {
+    html.style.overflow = overflow;
+    html.style.scrollbarGutter = scrollbarGutter;
+    if (scrollX !== x || scrollY !== y) scrollTo(x, y);
   };
 }
