@@ -1,16 +1,14 @@
 /**
- * The form itself: renders the definition, checks each field with the shared schema and submits.
- * Its state is a few plain variables and `paint()` re-renders after each change: a form this
- * small needs no reactive library, and leaving signals out keeps 1.6 KB gzip off every page.
+ * The form itself: the state model (state.ts) holds values, errors and status; one renderer per
+ * field type (fields/) draws each field; this file wires them to the transport and the events.
  * Errors show once a field is left or on submit, never while a person first types; once shown,
  * an error is re-checked on each keystroke so it clears the moment the value is fixed.
  */
 /** @jsxRuntime classic */
 /** @jsx h */
-/** @jsxFrag Fragment */
 // Classic JSX: preact's createElement is in the bundle anyway; the automatic runtime adds its own.
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h and Fragment
-import { Fragment, h, type JSX, render } from 'preact';
+import { Fragment, h, render } from 'preact';
 import type { Attribution } from '../../src/schema/attribution.ts';
 import { type FieldValue, fieldIssue } from '../../src/schema/field.ts';
 import type { FieldDefinition, FormDefinition } from '../../src/schema/form.ts';
@@ -19,7 +17,9 @@ import type { Catalogue } from '../../src/schema/messages.ts';
 import type { SubmissionMeta } from '../../src/schema/submission.ts';
 import { localize, ruleMessage } from '../../src/schema/wording.ts';
 import type { Emit } from './events.ts';
+import { rendererFor } from './fields/index.ts';
 import { enqueue, type Queued, whenSettled } from './queue.ts';
+import { createFormModel, type Status, type Visibility } from './state.ts';
 import { newIdempotencyKey, type SendResult, sendSubmission } from './transport.ts';
 
 export interface FormOptions {
@@ -36,13 +36,9 @@ export interface FormOptions {
   navigate?: (url: string) => void;
   /** Gives a submission its Turnstile token, when the definition asks for a challenge (`challenge.ts`). */
   challenge?: (meta: SubmissionMeta) => Promise<void>;
+  /** Which steps and fields the values show (the conditions chunk). @default every field, one step */
+  visibility?: Visibility;
 }
-
-/**
- * idle → sending → success; sending → failed (network or 5xx: retry), rejected (4xx) or
- * offline (kept in the queue, sent when the browser is back online).
- */
-type Status = 'idle' | 'invalid' | 'sending' | 'success' | 'failed' | 'rejected' | 'offline';
 
 /** Renders the form into `container`; returns a function that removes it. */
 export function mountForm(container: Element | ShadowRoot, options: FormOptions): () => void {
@@ -50,12 +46,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   const formId = definition.id;
   const ids = `lf-${formId}`;
   const idOf = (field: FieldDefinition) => `${ids}-${field.name}`;
-  const visible = definition.fields.filter((field) => field.type !== 'hidden');
-
-  let values = initialValues(definition, options.prefill);
-  let errors: Record<string, RuleCode> = {};
-  let status: Status = 'idle';
-  const touched = new Set<string>();
+  const model = createFormModel(definition, initialValues(definition, options.prefill), options.visibility);
   const startedAt = Date.now();
   // The relay drops forms filled faster than a person types; a form the page filled in for the
   // visitor (prefill), sent without a keystroke, has no fill time to judge.
@@ -63,36 +54,14 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   // One submission, one Idempotency-Key, for every retry; an edit makes it a new submission.
   let pending: Queued | undefined;
 
-  const check = (field: FieldDefinition) => {
-    const code = fieldIssue(field, values[field.name]);
-    errors = { ...errors };
-    if (code) errors[field.name] = code;
-    else delete errors[field.name];
-    return code;
-  };
   const focus = (id: string) => container.querySelector<HTMLElement>(`#${id}`)?.focus();
+  const setStatus = (status: Status) => model.update({ status });
 
-  const onInput = (field: FieldDefinition, value: FieldValue) => {
-    if (status === 'sending') return;
+  const onInput = (field: FieldDefinition, value: FieldValue | undefined, text?: string) => {
+    if (model.get().status === 'sending') return;
     typed = true;
     pending = undefined;
-    values = { ...values, [field.name]: value };
-    if (touched.has(field.name)) check(field);
-    settleErrors();
-  };
-  const onBlur = (field: FieldDefinition) => {
-    touched.add(field.name);
-    check(field);
-    settleErrors();
-  };
-  // "Please correct the highlighted fields" goes once nothing is highlighted any more.
-  const settleErrors = () => {
-    if (status === 'invalid' && !Object.keys(errors).length) status = 'idle';
-    paint();
-  };
-  const setStatus = (next: Status) => {
-    status = next;
-    paint();
+    model.input(field, value, text);
   };
 
   const settle = (entry: Queued, result: SendResult) => {
@@ -119,9 +88,11 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
       for (const issue of result.issues ?? []) {
         if (issue.path[0] === 'fields') fromRelay[String(issue.path[1])] = issue.code as RuleCode;
       }
-      errors = fromRelay;
-      for (const name of Object.keys(fromRelay)) touched.add(name);
-      const first = visible.find((field) => fromRelay[field.name]);
+      model.update({ errors: fromRelay, touched: new Set([...model.get().touched, ...Object.keys(fromRelay)]) });
+      const first = model
+        .steps()
+        .flatMap((step) => step.fields)
+        .find((field) => field.type !== 'hidden' && model.errorOf(field.name));
       setStatus(first ? 'invalid' : 'rejected');
       if (first) focus(idOf(first));
     } else {
@@ -139,12 +110,8 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
-    if (status === 'sending') return;
-    let firstInvalid: FieldDefinition | undefined;
-    for (const field of visible) {
-      touched.add(field.name);
-      if (check(field) && !firstInvalid) firstInvalid = field;
-    }
+    if (model.get().status === 'sending') return;
+    const firstInvalid = model.check(model.steps().flatMap((step) => step.fields));
     if (firstInvalid) {
       setStatus('invalid');
       return focus(idOf(firstInvalid));
@@ -155,7 +122,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
       form: formId,
       key: newIdempotencyKey(),
       body: {
-        fields: values,
+        fields: model.payload(),
         attribution: options.attribution(),
         meta: { fillMs: typed ? Date.now() - startedAt : undefined, hp: honeypot, locale, page: location.href.slice(0, 2048) },
       },
@@ -164,9 +131,30 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     void send(pending);
   };
 
+  const renderField = (field: FieldDefinition) => {
+    const { values, texts } = model.get();
+    const code = model.errorOf(field.name);
+    return (
+      <Fragment key={field.name}>
+        {rendererFor(field)({
+          field,
+          id: idOf(field),
+          value: values[field.name],
+          text: texts[field.name],
+          error: code && ruleMessage(field, code, t, locale),
+          locale,
+          t,
+          model,
+          onInput: (value, text) => onInput(field, value, text),
+          onBlur: () => model.leave(field),
+        })}
+      </Fragment>
+    );
+  };
+
   const view = () => {
-    const state = status;
-    const done = state === 'success' || state === 'offline';
+    const { status } = model.get();
+    const done = status === 'success' || status === 'offline';
     const notice = {
       idle: '',
       invalid: t.errors_summary,
@@ -175,14 +163,18 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
       failed: t.failure,
       rejected: t.failure,
       offline: t.offline,
-    }[state];
+    }[status];
     const title = localize(definition.title, locale);
+    const shown = model.shown();
     return (
       <div class="lf" lang={locale} style={themeProperties(definition)}>
         {!done && (
           <form noValidate onSubmit={onSubmit} aria-labelledby={title ? `${ids}-title` : undefined}>
             {title && <h2 id={`${ids}-title`}>{title}</h2>}
-            {visible.map((field) => renderField(field))}
+            {model
+              .steps()
+              [model.get().step]!.fields.filter((field) => shown.has(field.name))
+              .map(renderField)}
             {/* Where a Turnstile challenge shows (challenge.ts); an empty slot shows nothing. */}
             <slot name="challenge" />
             <div class="hp" aria-hidden="true">
@@ -190,10 +182,10 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
                 Leave this empty <input name="_hp" tabIndex={-1} autoComplete="off" />
               </label>
             </div>
-            <button type="submit" aria-disabled={state === 'sending' ? 'true' : undefined}>
-              {state === 'sending' ? t.sending : (localize(definition.submitLabel, locale) ?? t.submit)}
+            <button type="submit" aria-disabled={status === 'sending' ? 'true' : undefined}>
+              {status === 'sending' ? t.sending : (localize(definition.submitLabel, locale) ?? t.submit)}
             </button>
-            {state === 'failed' && (
+            {status === 'failed' && (
               <button type="button" class="retry" onClick={() => pending && void send(pending)}>
                 {t.retry}
               </button>
@@ -207,130 +199,8 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     );
   };
 
-  const renderField = (field: FieldDefinition) => {
-    const id = idOf(field);
-    const code = touched.has(field.name) ? errors[field.name] : undefined;
-    const value = values[field.name];
-    const label = localize(field.label, locale) ?? field.name;
-    const hint = localize(field.hint, locale);
-    const described = [hint && `${id}-hint`, code && `${id}-error`].filter(Boolean).join(' ') || undefined;
-    const required = field.required ? (
-      <span class="req" aria-hidden="true">
-        {' '}
-        *
-      </span>
-    ) : null;
-    const aria = {
-      'aria-invalid': code ? ('true' as const) : undefined,
-      'aria-describedby': described,
-      'aria-required': field.required ? ('true' as const) : undefined,
-      onBlur: () => onBlur(field),
-    };
-    const after = (
-      <>
-        {hint && (
-          <p class="hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        )}
-        {code && (
-          <p class="error" id={`${id}-error`}>
-            {ruleMessage(field, code, t, locale)}
-          </p>
-        )}
-      </>
-    );
-
-    if (field.type === 'radio') {
-      return (
-        <fieldset class="field" key={field.name}>
-          <legend>
-            {label}
-            {required}
-          </legend>
-          {field.options?.map((option, index) => (
-            <label class="choice">
-              <input
-                {...aria}
-                // biome-ignore lint/a11y/useValidAriaValues: undefined removes the aria-required the spread carries; the group says it instead
-                aria-required={undefined}
-                // The group's "required" for screen readers (the form is noValidate: no browser bubbles).
-                required={field.required}
-                type="radio"
-                id={index ? `${id}-${index}` : id}
-                name={field.name}
-                value={option.value}
-                checked={value === option.value}
-                onChange={() => onInput(field, option.value)}
-              />
-              {localize(option.label, locale) ?? option.value}
-            </label>
-          ))}
-          {after}
-        </fieldset>
-      );
-    }
-    if (field.type === 'checkbox' || field.type === 'consent') {
-      return (
-        <div class="field" key={field.name}>
-          <div class="check">
-            <input {...aria} type="checkbox" id={id} name={field.name} checked={value === true} onChange={(e) => onInput(field, e.currentTarget.checked)} />
-            <label for={id}>
-              {label}
-              {required}
-            </label>
-            {field.type === 'consent' && field.policyUrl && (
-              <a href={field.policyUrl} target="_blank" rel="noopener">
-                {t.policy}
-              </a>
-            )}
-          </div>
-          {after}
-        </div>
-      );
-    }
-
-    const text = typeof value === 'string' ? value : '';
-    const onText = (event: JSX.TargetedEvent<HTMLElement & { value: string }>) => onInput(field, event.currentTarget.value);
-    const common = { ...aria, id, name: field.name, value: text };
-    let control: JSX.Element;
-    if (field.type === 'textarea') {
-      control = <textarea {...common} onInput={onText} maxLength={field.maxLength} placeholder={localize(field.placeholder, locale)} />;
-    } else if (field.type === 'select') {
-      control = (
-        <select {...common} onChange={onText}>
-          <option value="">{localize(field.placeholder, locale) ?? '—'}</option>
-          {field.options?.map((option) => (
-            <option value={option.value}>{localize(option.label, locale) ?? option.value}</option>
-          ))}
-        </select>
-      );
-    } else {
-      const type = field.type === 'email' || field.type === 'tel' ? field.type : 'text';
-      control = (
-        <input
-          {...common}
-          type={type}
-          onInput={onText}
-          maxLength={field.maxLength}
-          placeholder={localize(field.placeholder, locale)}
-          autoComplete={field.autocomplete ?? (type === 'text' ? undefined : type)}
-        />
-      );
-    }
-    return (
-      <div class="field" key={field.name}>
-        <label for={id}>
-          {label}
-          {required}
-        </label>
-        {control}
-        {after}
-      </div>
-    );
-  };
-
   const paint = () => render(view(), container);
+  model.subscribe(paint);
   paint();
   return () => render(null, container);
 }
