@@ -28,6 +28,9 @@ const FORBIDDEN = [
   'new Function',
   'eval(',
   'sourceMappingURL',
+  // The phone metadata stays on the relay: its library, and the key its metadata is built on.
+  'libphonenumber',
+  'country_calling_codes',
 ];
 
 let dir: string;

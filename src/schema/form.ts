@@ -19,6 +19,62 @@ export { FIELD_TYPES, type FieldType, maxLengthOf, RULE_CODES, type RuleCode };
 /** Field names travel as JSON keys and CRM mapping keys, so they stay plain identifiers. */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
+/** An ISO 3166-1 alpha-2 region code in upper case, e.g. "DE". */
+const CountryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'a country is an ISO 3166-1 alpha-2 code in upper case, e.g. "DE"'));
+
+/** A day as `YYYY-MM-DD`, the value of a `date` field and its bounds. */
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const FieldName = z.string().check(z.regex(FIELD_NAME, 'a field name is a letter or _ then up to 63 letters, digits or _'));
+
+/**
+ * When a field or a step is shown, from the values of other fields. A field that is not shown
+ * counts as empty here, so a chain of conditions collapses with its first link. For a
+ * `checkboxes` value (a list), `is` means "includes" and `in` means "includes any of".
+ */
+export type Condition =
+  | { field: string; is: string | number | boolean }
+  | { field: string; in: (string | number)[] }
+  | { field: string; notEmpty: boolean }
+  | { field: string; checked: boolean }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+const CONDITION_SHAPES =
+  'a condition is {"field", "is": value}, {"field", "in": [values]}, {"field", "notEmpty": true}, {"field", "checked": true}, {"all": [conditions]}, {"any": [conditions]} or {"not": condition}, e.g. {"field": "size", "in": ["51+"]}';
+
+/** The schema of a `when`; strict, so a misspelt operator (`"equals"`) is refused, not ignored. */
+export const Condition: z.ZodMiniType<Condition> = z.lazy(() =>
+  z.union(
+    [
+      z.strictObject({ field: FieldName, is: z.union([z.string(), z.number(), z.boolean()]) }),
+      z.strictObject({ field: FieldName, in: z.array(z.union([z.string(), z.number()])).check(z.minLength(1), z.maxLength(200)) }),
+      z.strictObject({ field: FieldName, notEmpty: z.boolean() }),
+      z.strictObject({ field: FieldName, checked: z.boolean() }),
+      z.strictObject({ all: z.array(Condition).check(z.minLength(1), z.maxLength(50)) }),
+      z.strictObject({ any: z.array(Condition).check(z.minLength(1), z.maxLength(50)) }),
+      z.strictObject({ not: Condition }),
+    ],
+    { error: CONDITION_SHAPES },
+  ),
+);
+
+/** How the relay reads a `tel` field's number (libphonenumber-js) and delivers it in E.164. */
+export const PhoneOptions = z.object({
+  /**
+   * The country a number without a `+` dial code belongs to, when the visitor chose none.
+   * @default the region of the submission's locale (`de-AT` → AT)
+   */
+  defaultCountry: z.optional(CountryCode),
+  /**
+   * Refuse (422 `invalid_tel`) a number that does not parse as a possible number of its country,
+   * rather than deliver it as typed. @default false
+   */
+  strict: z.optional(z.boolean()),
+});
+export type PhoneOptions = z.infer<typeof PhoneOptions>;
+
 export const FieldOption = z.object({
   value: z.string().check(z.minLength(1), z.maxLength(200)),
   label: z.optional(LocalizedText),
@@ -26,7 +82,7 @@ export const FieldOption = z.object({
 
 export const FieldDefinition = z.object({
   /** The key under `fields` in a submission, and the name the CRM mapping refers to. */
-  name: z.string().check(z.regex(FIELD_NAME, 'a field name is a letter or _ then up to 63 letters, digits or _')),
+  name: FieldName,
   type: z.enum(FIELD_TYPES),
   /** @default the field's name */
   label: z.optional(LocalizedText),
@@ -40,8 +96,28 @@ export const FieldDefinition = z.object({
   maxLength: z.optional(z.int().check(z.minimum(1), z.maximum(10_000))),
   /** A regular expression (JavaScript syntax, matched against the whole value). */
   pattern: z.optional(z.string().check(z.maxLength(500))),
-  /** Choices of a `select` or `radio` field. */
-  options: z.optional(z.array(FieldOption).check(z.maxLength(200))),
+  /**
+   * Choices of a `select`, `radio` or `checkboxes` field; for a `country` field, the countries
+   * offered (values are ISO codes). @default every country, for a `country` field
+   */
+  options: z.optional(z.array(FieldOption).check(z.maxLength(300))),
+  /**
+   * The least value of a `number` field (a number), or the earliest day of a `date` field
+   * (`"YYYY-MM-DD"`). @default no bound
+   */
+  min: z.optional(z.union([z.number(), z.string().check(z.regex(ISO_DAY, 'a day is written "YYYY-MM-DD", e.g. "2026-01-31"'))])),
+  /** The greatest value of a `number` field, or the latest day of a `date` field. @default no bound */
+  max: z.optional(z.union([z.number(), z.string().check(z.regex(ISO_DAY, 'a day is written "YYYY-MM-DD", e.g. "2026-12-31"'))])),
+  /** The steps a `number` field's value moves in, counted from `min` (or 0). @default any number */
+  step: z.optional(z.number().check(z.positive())),
+  /** The fewest choices of a `checkboxes` field, once any is ticked (`required` asks for one). @default 0 */
+  minSelected: z.optional(z.int().check(z.minimum(0), z.maximum(300))),
+  /** The most choices of a `checkboxes` field. @default as many as there are options */
+  maxSelected: z.optional(z.int().check(z.minimum(1), z.maximum(300))),
+  /** Show this field only when the condition holds; a field not shown is never required nor sent. @default always shown */
+  when: z.optional(Condition),
+  /** For a `tel` field: how the relay reads the number. @default the loose phone rule only, delivered as typed */
+  phone: z.optional(PhoneOptions),
   /** Messages for this field, keyed by rule code, overriding the locale's catalogue. */
   messages: z.optional(z.partialRecord(z.enum(RULE_CODES), LocalizedText)),
   /** A page URL parameter that pre-fills this field, e.g. `"email"` for `?email=…`. */
@@ -78,10 +154,27 @@ export const Theme = z.object({
 });
 export type Theme = z.infer<typeof Theme>;
 
+/** One page of a multi-step form: its fields, in order, shown together. */
+export const Step = z.object({
+  id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a step id is 1 to 64 letters, digits, - or _')),
+  /** The step's heading, which focus moves to when the step opens. @default no heading */
+  title: z.optional(LocalizedText),
+  /** Names of the fields of this step, each in one step at most. */
+  fields: z.array(FieldName).check(z.minLength(1), z.maxLength(100)),
+  /** Show this step only when the condition holds (it reads fields of earlier steps). @default always shown */
+  when: z.optional(Condition),
+});
+export type Step = z.infer<typeof Step>;
+
 export const FormDefinition = z.object({
   id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a form id is 1 to 64 letters, digits, - or _')),
   title: z.optional(LocalizedText),
   fields: z.array(FieldDefinition).check(z.minLength(1), z.maxLength(100)),
+  /**
+   * The form's steps, in order. Every field belongs to one step, except `hidden` fields, which
+   * ride along on every step. @default one step holding every field
+   */
+  steps: z.optional(z.array(Step).check(z.minLength(1), z.maxLength(20))),
   /** @default "Send" in the visitor's locale */
   submitLabel: z.optional(LocalizedText),
   /** @default "Thank you! We'll be in touch." in the visitor's locale */

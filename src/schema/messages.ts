@@ -25,6 +25,22 @@ export const EN_MESSAGES = {
   errors_summary: 'Please correct the highlighted fields.',
   policy: 'Privacy policy',
   close: 'Close',
+  invalid_number: 'Enter a number.',
+  too_small: 'Enter a number of at least {min}.',
+  too_large: 'Enter a number of at most {max}.',
+  step_mismatch: 'Enter a number in steps of {step}.',
+  invalid_date: 'Enter a valid date.',
+  too_early: 'Enter a date on or after {min}.',
+  too_late: 'Enter a date on or before {max}.',
+  invalid_url: 'Enter a web address starting with https://.',
+  invalid_country: 'Choose a country from the list.',
+  too_few: 'Choose at least {min}.',
+  too_many: 'Choose at most {max}.',
+  next: 'Next',
+  back: 'Back',
+  step_progress: 'Step {step} of {total}',
+  country: 'Country',
+  country_search: 'Search countries',
 } satisfies Record<RuleCode | string, string>;
 export type MessageKey = keyof typeof EN_MESSAGES;
 export type Catalogue = Record<MessageKey, string>;

@@ -86,3 +86,36 @@ describe('validateSubmission', () => {
     expect(!result.ok && result.issues[0]?.path).toEqual(['attribution', 'first', 'utm_source']);
   });
 });
+
+describe('validateSubmission with conditions', () => {
+  const branching = FormDefinition.parse({
+    id: 'branching',
+    fields: [
+      { name: 'email', type: 'email', required: true },
+      { name: 'size', type: 'select', options: [{ value: '1-10' }, { value: '51+' }] },
+      { name: 'budget', type: 'number', required: true, when: { field: 'size', is: '51+' } },
+      { name: 'topics', type: 'checkboxes', options: [{ value: 'crm' }], when: { field: 'size', is: '51+' } },
+    ],
+  });
+
+  it('does not require a required field its condition hides, and drops its value', () => {
+    const result = validateSubmission(branching, { fields: { email: 'a@b.co', size: '1-10', budget: 'not even a number', topics: ['crm'] } });
+    expect(result).toEqual({ ok: true, submission: { fields: { email: 'a@b.co', size: '1-10' } } });
+  });
+
+  it('requires it once shown, with its path', () => {
+    const result = validateSubmission(branching, { fields: { email: 'a@b.co', size: '51+' } });
+    expect(!result.ok && result.issues).toEqual([{ path: ['fields', 'budget'], code: 'required', message: 'This field is required.' }]);
+  });
+
+  it('keeps the values of shown fields in their types, and drops an empty list', () => {
+    const result = validateSubmission(branching, { fields: { email: 'a@b.co', size: '51+', budget: 2500.5, topics: [] } });
+    expect(result).toEqual({ ok: true, submission: { fields: { email: 'a@b.co', size: '51+', budget: 2500.5 } } });
+  });
+
+  it('takes the country chosen for each phone field', () => {
+    const result = validateSubmission(branching, { fields: { email: 'a@b.co' }, meta: { phoneCountries: { phone: 'DE' } } });
+    expect(result.ok && result.submission.meta).toEqual({ phoneCountries: { phone: 'DE' } });
+    expect(validateSubmission(branching, { fields: { email: 'a@b.co' }, meta: { phoneCountries: { phone: 'Germany' } } }).ok).toBe(false);
+  });
+});

@@ -1,15 +1,18 @@
 /**
- * The submission schema, built from a form definition. The widget checks each field with it as
- * the visitor types; the relay checks the whole body with it before storing anything. Both sides
- * therefore agree on every rule, and a rule's code (never its wording) is what crosses the wire.
+ * The submission schema, built from a form definition: the relay checks the whole body with it
+ * before storing anything. Each field's rules are `fieldIssue`'s, the same function the widget
+ * checks with as the visitor types, and what is shown is `shownFields`', the same evaluator the
+ * widget shows and hides with; so both sides agree, and a rule's code (never its wording) is what
+ * crosses the wire.
  */
 import * as z from 'zod/mini';
 import { Attribution } from './attribution.ts';
-import { asRuleCode, type FieldValue, fieldSchema } from './field.ts';
+import { shownFields } from './conditions.ts';
+import { asRuleCode, type FieldValue, fieldIssue, storedValue } from './field.ts';
 import type { FormDefinition } from './form.ts';
 import { EN_MESSAGES, ruleMessage } from './messages.ts';
 
-export { fieldIssue, fieldSchema, type FieldValue } from './field.ts';
+export { fieldIssue, type FieldValue, ruleParams } from './field.ts';
 
 export const SubmissionMeta = z.object({
   /** Milliseconds the visitor spent between the form's first render and submit. */
@@ -21,6 +24,11 @@ export const SubmissionMeta = z.object({
   page: z.optional(z.string().check(z.maxLength(2048))),
   /** A Cloudflare Turnstile token, when the form asks for one. */
   turnstile: z.optional(z.string().check(z.maxLength(4096))),
+  /**
+   * The country the visitor chose for each phone field, by field name (`{"phone": "DE"}`); the
+   * relay reads a number without a `+` dial code as that country's.
+   */
+  phoneCountries: z.optional(z.record(z.string().check(z.maxLength(64)), z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code, e.g. "DE"')))),
 });
 export type SubmissionMeta = z.infer<typeof SubmissionMeta>;
 
@@ -39,26 +47,58 @@ export interface SubmissionIssue {
 
 export type SubmissionResult = { ok: true; submission: Submission } | { ok: false; issues: SubmissionIssue[] };
 
-const schemas = new WeakMap<FormDefinition, z.ZodMiniType>();
+const schemas = new WeakMap<FormDefinition, z.ZodMiniType<Submission>>();
 
-/** The zod schema of a whole submission body for `form`, built once per form definition. */
-export function submissionSchema(form: FormDefinition): z.ZodMiniType {
+/**
+ * The zod schema of a whole submission body for `form`, built once per form definition. Its
+ * fields are those the form shows for the values sent: a field not shown is never required, and
+ * its value is dropped, as are keys the form does not have and optional fields left empty, so a
+ * CRM never receives blank or hidden values.
+ */
+export function submissionSchema(form: FormDefinition): z.ZodMiniType<Submission> {
   let schema = schemas.get(form);
   if (!schema) {
-    const fields = Object.fromEntries(form.fields.map((field) => [field.name, fieldSchema(field)]));
-    schema = z.object({
-      fields: z.object(fields),
+    const body = z.object({
+      fields: z.record(z.string(), z.unknown()),
       attribution: z.optional(Attribution),
       meta: z.optional(SubmissionMeta),
     });
+    schema = z.pipe(
+      body.check(
+        z.superRefine((value, ctx) => {
+          const values = value.fields as Record<string, FieldValue | undefined>;
+          const shown = shownFields(form, values);
+          for (const field of form.fields) {
+            if (!shown.has(field.name)) continue;
+            const code = fieldIssue(field, values[field.name]);
+            if (code) ctx.addIssue({ code: 'custom', message: code, path: ['fields', field.name], input: values[field.name] });
+          }
+        }),
+      ),
+      z.transform((value): Submission => {
+        const values = value.fields as Record<string, FieldValue | undefined>;
+        const shown = shownFields(form, values);
+        const fields: Record<string, FieldValue> = {};
+        for (const field of form.fields) {
+          const sent = values[field.name];
+          if (!shown.has(field.name) || sent === undefined || sent === null) continue;
+          const stored = storedValue(field, sent);
+          if (stored !== '' && !(Array.isArray(stored) && stored.length === 0)) fields[field.name] = stored;
+        }
+        const submission: Submission = { fields };
+        if (value.attribution !== undefined) submission.attribution = value.attribution;
+        if (value.meta !== undefined) submission.meta = value.meta;
+        return submission;
+      }),
+    );
     schemas.set(form, schema);
   }
   return schema;
 }
 
 /**
- * Validates a submission body against its form. On success, optional fields left empty are
- * dropped, so a CRM never receives blank values.
+ * Validates a submission body against its form. On success, only the fields the form shows for
+ * these values remain, and optional ones left empty are dropped.
  */
 export function validateSubmission(form: FormDefinition, body: unknown): SubmissionResult {
   const result = submissionSchema(form).safeParse(body);
@@ -72,9 +112,5 @@ export function validateSubmission(form: FormDefinition, body: unknown): Submiss
     });
     return { ok: false, issues };
   }
-  const submission = result.data as Submission;
-  for (const [name, value] of Object.entries(submission.fields)) {
-    if (value === '' || value === undefined) delete submission.fields[name];
-  }
-  return { ok: true, submission };
+  return { ok: true, submission: result.data };
 }

@@ -4,7 +4,8 @@
  * language separately.
  */
 import type { FieldDefinition, LocalizedText } from './form.ts';
-import { maxLengthOf, type RuleCode } from './form-keys.ts';
+import { ruleParams } from './field.ts';
+import type { RuleCode } from './form-keys.ts';
 import type { Catalogue } from './messages.ts';
 
 /** Picks the text for `locale` from a localized value: exact tag, then language, then any. */
@@ -22,5 +23,5 @@ export function format(template: string, params: Record<string, string | number>
 /** The message for one broken rule of one field, the field's own wording first. */
 export function ruleMessage(field: FieldDefinition, code: RuleCode, catalogue: Catalogue, locale: string): string {
   const own = localize(field.messages?.[code], locale);
-  return format(own ?? catalogue[code], { min: field.minLength ?? 0, max: maxLengthOf(field) });
+  return format(own ?? catalogue[code], ruleParams(field));
 }
