@@ -8,7 +8,8 @@
  */
 import type { Checked } from '../schema/checked.ts';
 import * as z from 'zod/mini';
-import { FieldDefinition, FieldOption, FormDefinition, Theme } from '../schema/form.ts';
+import { FieldDefinition, FieldOption, FormDefinition, PhoneOptions, Step, Theme } from '../schema/form.ts';
+import { formDefinitionProblems } from '../schema/form-problems.ts';
 import {
   declaredSecrets,
   type DestinationTypes,
@@ -34,7 +35,8 @@ const Origin = z.string().check(
  */
 const StrictField = z.strictObject({
   ...FieldDefinition.shape,
-  options: z.optional(z.array(z.strictObject(FieldOption.shape)).check(z.maxLength(200))),
+  options: z.optional(z.array(z.strictObject(FieldOption.shape)).check(z.maxLength(300))),
+  phone: z.optional(z.strictObject(PhoneOptions.shape)),
 });
 
 /** A rate limit: at most `requests` in any `perSeconds` window. */
@@ -54,6 +56,7 @@ export const TurnstileConfig = z.strictObject({
 export const FormConfig = z.strictObject({
   ...z.omit(FormDefinition, { id: true }).shape,
   fields: z.array(StrictField).check(z.minLength(1), z.maxLength(100)),
+  steps: z.optional(z.array(z.strictObject(Step.shape)).check(z.minLength(1), z.maxLength(20))),
   theme: z.optional(z.strictObject(Theme.shape)),
   /**
    * Pages allowed to submit this form, by origin.
@@ -179,6 +182,7 @@ export function parseConfig(
       seen.add(field.name);
       problems.push(...fieldProblems(field, fieldAt));
     });
+    if (seen.size === form.fields.length) problems.push(...formDefinitionProblems(form, at));
   }
   return problems.length ? { ok: false, problems } : { ok: true, value: config };
 }

@@ -233,6 +233,12 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   }
 }
 
+/** ` (did you mean "x"?)` when a known name is near enough to `name` to be the one meant, else "". */
+export function didYouMean(name: string, known: readonly string[]): string {
+  const near = closest(name, [...known]);
+  return near ? ` (did you mean "${near}"?)` : '';
+}
+
 /** The known key nearest to a typo, when it is near enough to be the one meant. */
 function closest(key: string, known: string[]): string | undefined {
   let best: string | undefined;

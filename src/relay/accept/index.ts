@@ -19,6 +19,7 @@ import { findForm } from './form.ts';
 import { idempotencyKey, type Sha256, submissionHash } from './idempotency.ts';
 import { allowedOrigin } from './origin.ts';
 import { parseBody } from './parse.ts';
+import { readPhones } from './phone.ts';
 import { takeAddressLimit, takeFormLimit } from './rate.ts';
 import { validBody } from './schema.ts';
 import { spamReason } from './spam.ts';
@@ -117,6 +118,8 @@ async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput,
   if (!key.ok) return key;
   const submission = validBody(forms, formId, body.value);
   if (!submission.ok) return submission;
+  const withPhones = readPhones(form.fields, submission.value);
+  if (!withPhones.ok) return withPhones;
 
   const htmlForm = encoding.value === 'form';
   const acceptedAs = (id: string, outcome: Accepted['outcome']): Refusable<Accepted> =>
@@ -140,7 +143,7 @@ async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput,
   const perForm = await takeFormLimit({ formId, form, clientIp: input.clientIp }, limits, deps.rateLimiter);
   if (!perForm.ok) return perForm;
 
-  const stored = await storeLead({ id, formId, form, submission: submission.value, idempotencyKey: key.value, bodyHash, receivedAt: deps.now() }, deps.outbox);
+  const stored = await storeLead({ id, formId, form, submission: withPhones.value, idempotencyKey: key.value, bodyHash, receivedAt: deps.now() }, deps.outbox);
   if (!stored.ok) return stored;
   deps.log('submission.accepted', {
     id: stored.value.id,

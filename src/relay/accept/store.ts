@@ -3,7 +3,7 @@
  * retry of a stored submission (same key, same body) gets its first id back.
  */
 import type { Lead } from '../../schema/lead.ts';
-import type { Submission } from '../../schema/submission.ts';
+import type { ReadSubmission } from './phone.ts';
 import type { FormConfig } from '../config.ts';
 import { passed, type Refusable, RelayError, refused } from '../errors.ts';
 import type { Outbox } from '../outbox.ts';
@@ -12,7 +12,8 @@ export interface LeadFacts {
   id: string;
   formId: string;
   form: FormConfig;
-  submission: Submission;
+  /** The valid submission, its phone numbers read (E.164 in `fields` where valid). */
+  submission: ReadSubmission;
   idempotencyKey: string | null;
   bodyHash: string;
   /** Epoch milliseconds: when the lead is received. */
@@ -26,12 +27,13 @@ export interface StoredLead {
 }
 
 export async function storeLead(facts: LeadFacts, outbox: Pick<Outbox, 'accept'>): Promise<Refusable<StoredLead>> {
-  const { fields, attribution, meta } = facts.submission;
+  const { fields, phones, attribution, meta } = facts.submission;
   const lead: Lead = {
     id: facts.id,
     formId: facts.formId,
     receivedAt: new Date(facts.receivedAt).toISOString(),
     fields,
+    ...(phones ? { phones } : {}),
     ...(attribution ? { attribution } : {}),
     ...(meta?.page ? { page: meta.page } : {}),
     ...(meta?.locale ? { locale: meta.locale } : {}),

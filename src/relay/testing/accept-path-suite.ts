@@ -27,6 +27,21 @@ export const SUITE_CONFIG = {
       turnstile: { siteKey: '1x00000000000000000000AA', secretEnv: 'TURNSTILE_SECRET_KEY' },
     },
     limited: { fields, destination: 'inbox', rateLimit: { requests: 2, perSeconds: 60 } },
+    // The form engine: a branch (budget only for large companies) and phone numbers.
+    qualify: {
+      fields: [
+        { name: 'email', type: 'email', required: true },
+        { name: 'size', type: 'radio', options: [{ value: '1-10' }, { value: '51+' }], required: true },
+        { name: 'budget', type: 'number', required: true, min: 0, when: { field: 'size', is: '51+' } },
+        { name: 'phone', type: 'tel', phone: { defaultCountry: 'DE' } },
+        { name: 'mobile', type: 'tel', phone: { strict: true } },
+      ],
+      steps: [
+        { id: 'you', fields: ['email', 'phone', 'mobile'] },
+        { id: 'company', fields: ['size', 'budget'] },
+      ],
+      destination: 'inbox',
+    },
   },
   destinations: { inbox: { type: 'sandbox' } },
   limits: { perIp: { requests: 60, perSeconds: 60 }, maxBodyBytes: 4096 },
@@ -283,7 +298,7 @@ export function acceptPathSuite(runtime: string, start: (context: SuiteContext) 
       await expectError(await admin('/v1/admin/submissions?state=lost'), 400, 'bad_request');
       await expectError(await admin('/v1/admin/submissions/nope/replay', { method: 'POST' }), 404, 'not_found');
       const forms = (await (await admin('/v1/admin/forms')).json()) as { forms: { id: string }[] };
-      expect(forms.forms.map((f) => f.id)).toEqual(['contact', 'guarded', 'limited']);
+      expect(forms.forms.map((f) => f.id)).toEqual(['contact', 'guarded', 'limited', 'qualify']);
     });
 
     it("keeps the sandbox's pages, which show personal data, from a client that is neither loopback nor holds the admin token", async () => {
@@ -297,6 +312,61 @@ export function acceptPathSuite(runtime: string, start: (context: SuiteContext) 
       const page = await admin('/sandbox/inbox');
       expect(page.status).toBe(200);
       expect(page.headers.get('Content-Security-Policy')).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*';/);
+    });
+
+    /** The lead the relay stored under `id`, as the admin API lists it. */
+    const storedLead = (id: string) =>
+      waitFor(async () => {
+        for (const state of ['pending', 'delivered', 'dead']) {
+          const list = (await (await admin(`/v1/admin/submissions?state=${state}&limit=1000`)).json()) as { id: string; lead: Record<string, unknown> }[];
+          const found = list.find((entry) => entry.id === id);
+          if (found) return found.lead;
+        }
+        return undefined;
+      }, `the stored lead ${id}`);
+    const accepted = async (response: Response) => {
+      expect(response.status).toBe(202);
+      return ((await response.json()) as { id: string }).id;
+    };
+
+    it('does not require a required field its condition hides, and drops its value before storing', async () => {
+      const email = `small-${runtime}-${Date.now()}@example.com`;
+      const id = await accepted(await post('qualify', { fields: { email, size: '1-10', budget: 'a hidden field is never judged' } }));
+      const stored = (await storedLead(id)) as { fields: Record<string, unknown> };
+      expect(stored.fields).toEqual({ email, size: '1-10' });
+    });
+
+    it('answers a shown required field left out with 422 and its path', async () => {
+      const response = await post('qualify', { fields: { email: 'big@example.com', size: '51+' } });
+      const body = (await expectError(response, 422, 'validation_failed')) as unknown as { issues: { path: string[]; code: string }[] };
+      expect(body.issues.map((issue) => [issue.path.join('.'), issue.code])).toEqual([['fields.budget', 'required']]);
+      const id = await accepted(await post('qualify', { fields: { email: 'big@example.com', size: '51+', budget: 25000 } }));
+      expect(((await storedLead(id)) as { fields: Record<string, unknown> }).fields.budget).toBe(25000);
+    });
+
+    it('stores a phone in E.164 with what the visitor typed beside it, read with the country chosen, then the default', async () => {
+      const id = await accepted(
+        await post('qualify', {
+          fields: { email: 'tel@example.com', size: '1-10', phone: '030 1234567', mobile: '(415) 555-2671' },
+          meta: { phoneCountries: { mobile: 'US' }, locale: 'fr-FR' },
+        }),
+      );
+      const stored = (await storedLead(id)) as { fields: Record<string, unknown>; phones: Record<string, unknown> };
+      expect(stored.fields).toMatchObject({ phone: '+49301234567', mobile: '+14155552671' });
+      expect(stored.phones).toEqual({
+        phone: { raw: '030 1234567', e164: '+49301234567', country: 'DE', valid: true },
+        mobile: { raw: '(415) 555-2671', e164: '+14155552671', country: 'US', valid: true },
+      });
+    });
+
+    it('keeps a number it cannot read as typed, unless the field is strict (422 invalid_tel)', async () => {
+      const id = await accepted(await post('qualify', { fields: { email: 'odd@example.com', size: '1-10', phone: '0000 00' } }));
+      const stored = (await storedLead(id)) as { fields: Record<string, unknown>; phones: Record<string, unknown> };
+      expect(stored.fields.phone).toBe('0000 00');
+      expect(stored.phones).toEqual({ phone: { raw: '0000 00', country: 'DE', valid: false } });
+      const strict = await post('qualify', { fields: { email: 'odd@example.com', size: '1-10', mobile: '0000 00' }, meta: { locale: 'de-DE' } });
+      const body = (await expectError(strict, 422, 'validation_failed')) as unknown as { issues: { path: string[]; code: string }[] };
+      expect(body.issues.map((issue) => [issue.path.join('.'), issue.code])).toEqual([['fields.mobile', 'invalid_tel']]);
     });
 
     // Last: it spends this address's whole allowance.

@@ -1,0 +1,71 @@
+/** The configuration check of the form engine's keys: steps, conditions, phone and the new types. */
+import { describe, expect, it } from 'vitest';
+import { DESTINATION_TYPES } from '../destinations/index.ts';
+import { parseConfig } from './config.ts';
+
+const config = (form: Record<string, unknown>) => ({
+  forms: { quote: { destination: 'inbox', ...form } },
+  destinations: { inbox: { type: 'sandbox' } },
+});
+
+describe('parseConfig for steps and conditions', () => {
+  it('accepts a multi-step form with a branch, a phone and the new types', () => {
+    const result = parseConfig(
+      config({
+        fields: [
+          { name: 'email', type: 'email', required: true },
+          { name: 'phone', type: 'tel', phone: { defaultCountry: 'DE', strict: false } },
+          { name: 'size', type: 'radio', options: [{ value: '1-10' }, { value: '51+' }] },
+          { name: 'seats', type: 'number', min: 1, step: 1, when: { field: 'size', is: '51+' } },
+          { name: 'start', type: 'date', min: '2026-01-01' },
+          { name: 'site', type: 'url' },
+          { name: 'market', type: 'country' },
+          { name: 'topics', type: 'checkboxes', options: [{ value: 'crm' }, { value: 'api' }], maxSelected: 2 },
+        ],
+        steps: [
+          { id: 'you', fields: ['email', 'phone'] },
+          { id: 'company', fields: ['size', 'seats', 'start', 'site', 'market', 'topics'] },
+        ],
+      }),
+      DESTINATION_TYPES,
+    );
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
+  it('names the key of a condition on a later step, and the fix', () => {
+    const result = parseConfig(
+      config({
+        fields: [
+          { name: 'email', type: 'email' },
+          { name: 'size', type: 'text' },
+        ],
+        steps: [
+          { id: 'you', fields: ['email'] },
+          { id: 'company', fields: ['size'], when: { field: 'size', notEmpty: true } },
+        ],
+      }),
+      DESTINATION_TYPES,
+    );
+    expect(!result.ok && result.problems).toEqual([
+      expect.stringMatching(/^forms\.quote\.steps\.1\.when\.field: "size" is in step "company", this step itself; .*move/),
+    ]);
+  });
+
+  it('refuses a misspelt operator, a misspelt phone key and a misspelt step key by name', () => {
+    const result = parseConfig(
+      config({
+        fields: [
+          { name: 'phone', type: 'tel', phone: { defaultCuntry: 'DE' } },
+          { name: 'a', type: 'text', when: { field: 'phone', equals: 'x' } },
+        ],
+        steps: [{ id: 'one', fields: ['phone', 'a'], titel: 'One' }],
+      }),
+      DESTINATION_TYPES,
+    );
+    expect(!result.ok && result.problems).toEqual([
+      'forms.quote.fields.0.phone: unknown key(s) "defaultCuntry" (did you mean "defaultCountry"?); remove them or check their spelling',
+      expect.stringMatching(/^forms\.quote\.fields\.1\.when: a condition is \{"field", "is": value\}, .*e\.g\. \{"field": "size", "in": \["51\+"\]\}$/),
+      'forms.quote.steps.0: unknown key(s) "titel" (did you mean "title"?); remove them or check their spelling',
+    ]);
+  });
+});
