@@ -7,19 +7,19 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 // Classic JSX: preact's createElement is in the bundle anyway; the automatic runtime adds its own.
-// biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h and Fragment
-import { Fragment, h, render } from 'preact';
+// biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
+import { Fragment, h, type JSX, render } from 'preact';
 import type { Attribution } from '../../src/schema/attribution.ts';
-import { type FieldValue, fieldIssue } from '../../src/schema/field.ts';
+import { type FieldValue, fieldIssue, ruleParams } from '../../src/schema/field.ts';
 import type { FieldDefinition, FormDefinition } from '../../src/schema/form.ts';
 import type { RuleCode } from '../../src/schema/form-keys.ts';
 import type { Catalogue } from '../../src/schema/messages.ts';
 import type { SubmissionMeta } from '../../src/schema/submission.ts';
-import { localize, ruleMessage } from '../../src/schema/wording.ts';
+import { format, localize } from '../../src/schema/wording.ts';
 import type { Emit } from './events.ts';
 import { rendererFor } from './fields/index.ts';
 import { enqueue, type Queued, whenSettled } from './queue.ts';
-import { createFormModel, type Status, type Visibility } from './state.ts';
+import { createFormModel, type FormModel, type Status, type Visibility } from './state.ts';
 import { newIdempotencyKey, type SendResult, sendSubmission } from './transport.ts';
 
 export interface FormOptions {
@@ -38,6 +38,32 @@ export interface FormOptions {
   challenge?: (meta: SubmissionMeta) => Promise<void>;
   /** Which steps and fields the values show (the conditions chunk). @default every field, one step */
   visibility?: Visibility;
+  /** Progress, history and saved values of a form with steps (the steps chunk). @default none: one step */
+  steps?: (context: StepsContext) => StepsPart;
+}
+
+/** What the steps chunk gets from the form it serves. */
+export interface StepsContext {
+  definition: FormDefinition;
+  model: FormModel;
+  /** The prefix of the form's element ids. */
+  ids: string;
+  t: Catalogue;
+  locale: string;
+  emit: Emit;
+  /** Where the form renders. */
+  container: Element | ShadowRoot;
+}
+
+/** How a move between steps came about: a button, or the browser's Back and Forward. */
+export type StepMove = 'next' | 'back' | 'history';
+
+/** What the steps chunk adds to a form. */
+export interface StepsPart {
+  /** Above the step's fields: the progress and the step's heading. */
+  header(): JSX.Element | null;
+  /** Shows step `to` (an index among the shown steps). */
+  go(to: number, how: StepMove): void;
 }
 
 /** Renders the form into `container`; returns a function that removes it. */
@@ -56,6 +82,14 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
 
   const focus = (id: string) => container.querySelector<HTMLElement>(`#${id}`)?.focus();
   const setStatus = (status: Status) => model.update({ status });
+  const steps = options.steps?.({ definition, model, ids, t, locale, emit, container });
+  const go = (to: number, how: StepMove) => (steps ? steps.go(to, how) : model.update({ step: to }));
+  /** Shows the step of `field` and puts focus on it. */
+  const focusField = (field: FieldDefinition) => {
+    const index = model.steps().findIndex((step) => step.fields.includes(field));
+    if (index >= 0 && index !== model.get().step) go(index, 'back');
+    focus(idOf(field));
+  };
 
   const onInput = (field: FieldDefinition, value: FieldValue | undefined, text?: string) => {
     if (model.get().status === 'sending') return;
@@ -94,7 +128,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
         .flatMap((step) => step.fields)
         .find((field) => field.type !== 'hidden' && model.errorOf(field.name));
       setStatus(first ? 'invalid' : 'rejected');
-      if (first) focus(idOf(first));
+      if (first) focusField(first);
     } else {
       setStatus('failed');
     }
@@ -111,11 +145,16 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   const onSubmit = (event: Event) => {
     event.preventDefault();
     if (model.get().status === 'sending') return;
-    const firstInvalid = model.check(model.steps().flatMap((step) => step.fields));
+    const shownSteps = model.steps();
+    const { step } = model.get();
+    // Next (and Enter) checks only the step shown; the last step's button checks them all.
+    const last = step >= shownSteps.length - 1;
+    const firstInvalid = model.check(last ? shownSteps.flatMap((shown) => shown.fields) : shownSteps[step]!.fields);
     if (firstInvalid) {
       setStatus('invalid');
-      return focus(idOf(firstInvalid));
+      return focusField(firstInvalid);
     }
+    if (!last) return go(step + 1, 'next');
     const honeypot = container.querySelector<HTMLInputElement>('input[name="_hp"]')?.value ?? '';
     pending ??= {
       relay,
@@ -124,7 +163,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
       body: {
         fields: model.payload(),
         attribution: options.attribution(),
-        meta: { fillMs: typed ? Date.now() - startedAt : undefined, hp: honeypot, locale, page: location.href.slice(0, 2048) },
+        meta: { fillMs: typed ? Date.now() - startedAt : undefined, hp: honeypot, locale, page: location.href.slice(0, 2048), ...phoneCountries(model) },
       },
     };
     emit('submit', { formId });
@@ -141,7 +180,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
           id: idOf(field),
           value: values[field.name],
           text: texts[field.name],
-          error: code && ruleMessage(field, code, t, locale),
+          error: code && messageOf(field, code, t, locale),
           locale,
           t,
           model,
@@ -166,15 +205,16 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     }[status];
     const title = localize(definition.title, locale);
     const shown = model.shown();
+    const shownSteps = model.steps();
+    const { step } = model.get();
+    const last = step >= shownSteps.length - 1;
     return (
       <div class="lf" lang={locale} style={themeProperties(definition)}>
         {!done && (
           <form noValidate onSubmit={onSubmit} aria-labelledby={title ? `${ids}-title` : undefined}>
             {title && <h2 id={`${ids}-title`}>{title}</h2>}
-            {model
-              .steps()
-              [model.get().step]!.fields.filter((field) => shown.has(field.name))
-              .map(renderField)}
+            {steps?.header()}
+            {shownSteps[step]!.fields.filter((field) => shown.has(field.name)).map(renderField)}
             {/* Where a Turnstile challenge shows (challenge.ts); an empty slot shows nothing. */}
             <slot name="challenge" />
             <div class="hp" aria-hidden="true">
@@ -183,8 +223,13 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
               </label>
             </div>
             <button type="submit" aria-disabled={status === 'sending' ? 'true' : undefined}>
-              {status === 'sending' ? t.sending : (localize(definition.submitLabel, locale) ?? t.submit)}
+              {status === 'sending' ? t.sending : last ? (localize(definition.submitLabel, locale) ?? t.submit) : t.next}
             </button>
+            {step > 0 && status !== 'sending' && (
+              <button type="button" class="back" onClick={() => go(step - 1, 'back')}>
+                {t.back}
+              </button>
+            )}
             {status === 'failed' && (
               <button type="button" class="retry" onClick={() => pending && void send(pending)}>
                 {t.retry}
@@ -199,10 +244,39 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     );
   };
 
-  const paint = () => render(view(), container);
+  // Never inside a render: moving or removing a focused element fires blur synchronously, whose
+  // handler changes the model; that change is painted once the render in progress is done.
+  let painting = false;
+  let stale = false;
+  const paint = () => {
+    stale = true;
+    if (painting) return;
+    painting = true;
+    try {
+      while (stale) {
+        stale = false;
+        render(view(), container);
+      }
+    } finally {
+      painting = false;
+    }
+  };
   model.subscribe(paint);
   paint();
   return () => render(null, container);
+}
+
+/** The message for a broken rule: the field's own wording first, its bounds filled in. */
+export function messageOf(field: FieldDefinition, code: RuleCode, t: Catalogue, locale: string): string {
+  return format(localize(field.messages?.[code], locale) ?? t[code], ruleParams(field));
+}
+
+/** `meta.phoneCountries`: the country chosen for each phone field that is shown and filled in. */
+function phoneCountries(model: FormModel): Pick<SubmissionMeta, 'phoneCountries'> {
+  const { phoneCountries: chosen, values } = model.get();
+  const shown = model.shown();
+  const entries = Object.entries(chosen).filter(([name]) => shown.has(name) && values[name] !== undefined && values[name] !== '');
+  return entries.length ? { phoneCountries: Object.fromEntries(entries) } : {};
 }
 
 /** The definition's theme as the custom properties the stylesheet falls back to. */

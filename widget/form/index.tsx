@@ -10,7 +10,8 @@ import type { FieldValue } from '../../src/schema/field.ts';
 import type { FormDefinition } from '../../src/schema/form.ts';
 import { createEvents, type LeadFormEventName } from './events.ts';
 import type { FrameBridge } from './frame.ts';
-import { mountForm } from './Form.tsx';
+import { registerRenderer } from './fields/index.ts';
+import { type FormOptions, mountForm } from './Form.tsx';
 import { catalogueFor, pickLocale, preloadCatalogue } from './i18n.ts';
 import type { Popup } from './popup.ts';
 import { flush } from './queue.ts';
@@ -65,7 +66,9 @@ export function boot(relay: string): Core {
       bridge = (await import('./frame.ts')).bridgeToParent(host, definition.id, adoptAttribution);
     }
     const emit = events.emitter(host, bridge?.forward);
+    const engine = await loadEngine(definition, container);
     mountForm(container, {
+      ...engine,
       definition,
       relay,
       locale,
@@ -163,6 +166,26 @@ export function boot(relay: string): Core {
     mount: (host, options) => void mount(host, options).catch(warn),
     command,
   };
+}
+
+/**
+ * The chunks a form's definition needs, downloaded together: conditions (a form with steps or a
+ * `when`), steps, and the phone field's country choice. Other forms download none of them.
+ */
+async function loadEngine(definition: FormDefinition, container: Element | ShadowRoot): Promise<Pick<FormOptions, 'visibility' | 'steps'>> {
+  const hasPhone = definition.fields.some((field) => field.type === 'tel' && field.phone);
+  const hasConditions = !!definition.steps || definition.fields.some((field) => field.when);
+  const [visibility, steps] = await Promise.all([
+    hasConditions ? import('./conditions.ts').then((chunk) => chunk.conditionalVisibility(definition)) : undefined,
+    definition.steps ? import('./steps.tsx').then((chunk) => chunk.createSteps) : undefined,
+    hasPhone
+      ? import('./phone.tsx').then((chunk) => {
+          chunk.adoptPhoneStyles(container);
+          registerRenderer('phone', chunk.renderPhone);
+        })
+      : undefined,
+  ]);
+  return { ...(visibility ? { visibility } : {}), ...(steps ? { steps } : {}) };
 }
 
 /** The focused element, looking inside shadow roots, so focus returns there when a popup closes. */
