@@ -10,6 +10,7 @@ import type { FieldValue } from '../../src/schema/field.ts';
 import type { FormDefinition } from '../../src/schema/form.ts';
 import { createEvents, type LeadFormEventName } from './events.ts';
 import type { FrameBridge } from './frame.ts';
+import { adoptCss } from './engine-styles.ts';
 import { registerRenderer } from './fields/index.ts';
 import { type FormOptions, mountForm } from './Form.tsx';
 import { catalogueFor, pickLocale, preloadCatalogue } from './i18n.ts';
@@ -177,10 +178,15 @@ async function loadEngine(definition: FormDefinition, container: Element | Shado
   const hasConditions = !!definition.steps || definition.fields.some((field) => field.when);
   const [visibility, steps] = await Promise.all([
     hasConditions ? import('./conditions.ts').then((chunk) => chunk.conditionalVisibility(definition)) : undefined,
-    definition.steps ? import('./steps.tsx').then((chunk) => chunk.createSteps) : undefined,
+    definition.steps
+      ? import('./steps.tsx').then((chunk) => {
+          adoptCss(container, chunk.STEPS_CSS);
+          return chunk.createSteps;
+        })
+      : undefined,
     hasPhone
       ? import('./phone.tsx').then((chunk) => {
-          chunk.adoptPhoneStyles(container);
+          adoptCss(container, chunk.PHONE_CSS);
           registerRenderer('phone', chunk.renderPhone);
         })
       : undefined,

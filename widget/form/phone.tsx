@@ -11,10 +11,12 @@
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
 import { h } from 'preact';
 import { localize } from '../../src/schema/wording.ts';
-import { adoptCss, PHONE_CSS } from './engine-styles.ts';
 import { countryNames } from './fields/country.tsx';
 import { controlProps, type FieldProps, labelText, notes, type TextEvent, textOf } from './fields/shared.tsx';
 import { countryOfDial, DIAL_CODES, groupDigits, regionOf } from './phone-countries.ts';
+
+/** The country choice beside the number, and its list of countries under it. */
+export const PHONE_CSS = `.lf-phone{display:flex;gap:8px}.lf-phone>input{flex:1;min-inline-size:0}.lf-cc{position:relative;inline-size:7.5em}.lf-cc [role=listbox]{position:absolute;z-index:1;inset-block-start:100%;inset-inline-start:0;inline-size:18em;max-inline-size:80vw;max-block-size:16em;overflow:auto;background:#fff;border:1px solid #6b7280;border-radius:var(--_r)}.lf-cc [role=option]{padding:6px 12px;cursor:pointer}.lf-cc [aria-selected=true]{background:var(--_p);color:#fff}`;
 
 /** The open list of one phone field's country choice: what was typed to search it, and the option under the arrow keys. */
 interface Search {
@@ -159,6 +161,3 @@ function defaultCountry(configured: string | undefined, locale: string): string 
   const code = configured ?? regionOf(locale);
   return code && DIAL_CODES.has(code) ? code : undefined;
 }
-
-/** The chunk's styles, for the shadow root a form with a phone field renders in. */
-export const adoptPhoneStyles = (container: Element | ShadowRoot) => adoptCss(container, PHONE_CSS);

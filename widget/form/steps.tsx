@@ -11,16 +11,17 @@
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h and Fragment
 import { Fragment, h } from 'preact';
 import { format, localize } from '../../src/schema/wording.ts';
-import { adoptCss, STEPS_CSS } from './engine-styles.ts';
 import type { StepMove, StepsContext, StepsPart } from './Form.tsx';
 import type { Snapshot } from './state.ts';
+
+/** The progress line, its bar and the Back button; the bar's width eases unless motion is reduced. */
+export const STEPS_CSS = `.lf-progress{font-size:.875em;margin:0 0 4px}.lf-bar{block-size:6px;background:#e5e7eb;margin:0 0 var(--_s)}.lf-bar>span{display:block;block-size:100%;background:var(--_p);transition:inline-size .2s}h3{margin:0 0 var(--_s)}.back{background:#fff;color:var(--_p)}@media (prefers-reduced-motion:reduce){.lf-bar>span{transition:none}}`;
 
 /** The sessionStorage key of a form's unsent values. */
 export const draftKey = (formId: string) => `leadform:draft:${formId}`;
 
 interface Draft {
   values: Snapshot['values'];
-  texts: Snapshot['texts'];
   phoneCountries: Snapshot['phoneCountries'];
 }
 
@@ -42,28 +43,23 @@ const storage = (): Storage | undefined => {
 export function createSteps({ definition, model, ids, t, locale, emit, container }: StepsContext): StepsPart {
   const formId = definition.id;
   const key = draftKey(formId);
-  adoptCss(container, STEPS_CSS);
   // Consent is the visitor's own act each time, and hidden fields come from the page: neither is kept.
   const kept = new Set(definition.fields.filter((field) => field.type !== 'consent' && field.type !== 'hidden').map((field) => field.name));
 
   try {
     const draft = JSON.parse(storage()?.getItem(key) ?? 'null') as Draft | null;
-    if (draft?.values) {
-      const { values } = model.get();
-      const restored = Object.fromEntries(Object.entries(draft.values).filter(([name]) => kept.has(name)));
-      model.update({ values: { ...values, ...restored }, texts: draft.texts ?? {}, phoneCountries: draft.phoneCountries ?? {} });
-    }
+    // Only what this form saved (no consent, no hidden field): the visitor's own typing wins over prefill.
+    if (draft) model.update({ values: { ...model.get().values, ...draft.values }, phoneCountries: draft.phoneCountries });
   } catch {
     // A draft that does not parse is dropped: the visitor starts again.
   }
   model.update({ step: stepInHistory(formId) ?? 0 });
 
-  let saved = '';
-  model.subscribe(({ values, texts, phoneCountries, status }) => {
+  model.subscribe(({ values, phoneCountries, status }) => {
     try {
       if (status === 'success' || status === 'offline') return storage()?.removeItem(key);
-      const draft = JSON.stringify({ values: Object.fromEntries(Object.entries(values).filter(([name]) => kept.has(name))), texts, phoneCountries });
-      if (draft !== saved) storage()?.setItem(key, (saved = draft));
+      const draft: Draft = { values: Object.fromEntries(Object.entries(values).filter(([name]) => kept.has(name))), phoneCountries };
+      storage()?.setItem(key, JSON.stringify(draft));
     } catch {
       // A full or refused storage costs the reload its values, never the form.
     }

@@ -6,7 +6,9 @@ import type { FieldDefinition } from '../../../src/schema/form.ts';
 import en from '../locales/en.ts';
 import { createFormModel } from '../state.ts';
 import { rendererFor } from './index.ts';
+import { parseNumber } from './number.tsx';
 import type { FieldProps } from './shared.tsx';
+import { withScheme } from './url.tsx';
 
 /** Renders one field into a fresh element, recording what it reports. */
 function show(field: FieldDefinition, props: Partial<FieldProps> = {}) {
@@ -118,5 +120,85 @@ describe('field renderers', () => {
 
   it('hidden: renders nothing', () => {
     expect(show({ name: 'source', type: 'hidden', value: 'web' }).root.innerHTML).toBe('');
+  });
+});
+
+describe('renderers of the form engine’s field types', () => {
+  it('checkboxes: a box per option under a legend; the value lists the ticked ones in the options’ order, none ticked being no value', () => {
+    const field: FieldDefinition = {
+      name: 'needs',
+      type: 'checkboxes',
+      label: 'Needs',
+      options: [{ value: 'crm' }, { value: 'forms', label: 'Forms' }, { value: 'ads' }],
+    };
+    const { root, inputs } = show(field, { value: ['ads'] });
+    const boxes = [...root.querySelectorAll('input')];
+    expect(root.querySelector('legend')!.textContent).toBe('Needs');
+    expect(boxes.map((box) => [box.id, box.type, box.checked])).toEqual([
+      ['lf-needs', 'checkbox', false],
+      ['lf-needs-1', 'checkbox', false],
+      ['lf-needs-2', 'checkbox', true],
+    ]);
+    boxes[0]!.checked = true;
+    fire(boxes[0]!, 'change');
+    boxes[2]!.checked = false;
+    fire(boxes[2]!, 'change');
+    expect(inputs).toEqual([['crm', 'ads'], undefined]);
+  });
+
+  it('number: a decimal keypad; the text read as people write numbers in the form’s language, kept as text when it is none', () => {
+    const field: FieldDefinition = { name: 'budget', type: 'number', min: 100 };
+    const { root, inputs } = show(field, { value: 1500 });
+    const input = root.querySelector('input')!;
+    expect([input.type, input.inputMode, input.value]).toEqual(['text', 'decimal', '1500']);
+    input.value = '1,500.5';
+    fire(input, 'input');
+    expect(inputs).toEqual([1500.5]);
+    expect(parseNumber('1.500,5', 'de')).toBe(1500.5);
+    expect(parseNumber('2,5', 'de-AT')).toBe(2.5);
+    expect(parseNumber(' 12 000 ', 'fr')).toBe(12000);
+    expect(parseNumber('-3e2', 'en')).toBe(-300);
+    expect(parseNumber('lots', 'en')).toBe('lots');
+    expect(parseNumber('  ', 'en')).toBeUndefined();
+    // What the visitor typed stays on screen while it is not yet a number ("1." on the way to "1.5").
+    expect(show(field, { value: 1, text: '1.' }).root.querySelector('input')!.value).toBe('1.');
+  });
+
+  it('date: the browser’s date input bounded by min and max; cleared is no value', () => {
+    const { root, inputs } = show({ name: 'start', type: 'date', min: '2026-01-01', max: '2026-12-31' }, { value: '2026-03-04' });
+    const input = root.querySelector('input')!;
+    expect([input.type, input.min, input.max, input.value]).toEqual(['date', '2026-01-01', '2026-12-31', '2026-03-04']);
+    input.value = '';
+    fire(input, 'input');
+    expect(inputs).toEqual([undefined]);
+  });
+
+  it('url: a bare host name gets https:// when the visitor leaves the field; anything else is left as typed', () => {
+    const { root, inputs, blurs } = show({ name: 'site', type: 'url' }, { value: 'example.com/about' });
+    const input = root.querySelector('input')!;
+    expect([input.type, input.autocomplete]).toEqual(['url', 'url']);
+    fire(input, 'blur');
+    expect(inputs).toEqual(['https://example.com/about']);
+    expect(blurs()).toBe(1);
+    expect(withScheme('http://example.com')).toBe('http://example.com');
+    expect(withScheme('not a site')).toBe('not a site');
+  });
+
+  it('country: every country named in the form’s language and sorted in its order, or only the options; labelled "Country" by default', () => {
+    const german = show({ name: 'country', type: 'country' }, { locale: 'de', value: 'AT' });
+    const select = german.root.querySelector('select')!;
+    const names = [...select.options].map((option) => option.textContent);
+    expect(select.options.length).toBe(250);
+    expect(select.value).toBe('AT');
+    expect(names.indexOf('Österreich')).toBeGreaterThan(names.indexOf('Norwegen'));
+    expect(names.indexOf('Österreich')).toBeLessThan(names.indexOf('Polen'));
+    expect(german.root.querySelector('label')!.textContent).toBe(en.country);
+    expect(select.getAttribute('autocomplete')).toBe('country');
+    const narrowed = show({ name: 'country', type: 'country', options: [{ value: 'FR' }, { value: 'DE', label: 'Deutschland' }] });
+    expect([...narrowed.root.querySelectorAll('option')].map((option) => [option.value, option.textContent])).toEqual([
+      ['', '—'],
+      ['FR', 'France'],
+      ['DE', 'Deutschland'],
+    ]);
   });
 });
