@@ -1,9 +1,11 @@
+import { bitrix24Fake } from './fakes/bitrix24.ts';
 import { expect, it } from 'vitest';
 import { bitrix24 } from './bitrix24.ts';
 import { sampleLead, testContext, testDestination } from './contract.ts';
 import { type Bitrix24Lead, startBitrix24Fake } from './fakes/bitrix24.ts';
 
 testDestination({
+  formEngine: bitrix24Fake.formEngine,
   type: 'bitrix24',
   adapter: bitrix24,
   startFake: startBitrix24Fake,
@@ -59,6 +61,42 @@ it('a form mapping overrides a default and an empty target drops it', async () =
     expect(stored).toMatchObject({ UF_CRM_COMPANY: lead.fields.company });
     expect(stored!.COMPANY_TITLE).toBeUndefined();
     expect(stored!.UTM_TERM).toBeUndefined();
+  } finally {
+    await fake.close();
+  }
+});
+
+it('links the lead to the contact with the same phone, matched by its E.164 number however the contact wrote it', async () => {
+  const fake = await startBitrix24Fake();
+  try {
+    fake.contacts.push({ ID: 77, PHONE: [{ VALUE: '+44 (20) 7946-0123' }] }, { ID: 78, EMAIL: [{ VALUE: 'grace@example.com' }] });
+    const built = bitrix24({ ...fake.options, linkExistingContact: true }, { secret: (name) => fake.env[name] });
+    if (!built.ok) throw new Error(built.problems.join());
+    const byPhone = sampleLead({ fields: { ...sampleLead().fields, phone: '+442079460123' } });
+    expect(await built.value.deliver(byPhone, testContext(fake.env))).toMatchObject({ kind: 'delivered' });
+    expect(fake.leadsWithEmail(String(byPhone.fields.email))[0]).toMatchObject({ CONTACT_ID: 77 });
+    const searched = fake.requests.filter((request) => request.path.endsWith('crm.duplicate.findbycomm.json'));
+    expect(searched[0]?.json).toEqual({ entity_type: 'CONTACT', type: 'PHONE', values: ['+442079460123'] });
+
+    const byEmail = sampleLead({ fields: { name: 'Grace', email: 'grace@example.com', phone: '+15550100' } });
+    expect(await built.value.deliver(byEmail, testContext(fake.env))).toMatchObject({ kind: 'delivered' });
+    expect(fake.leadsWithEmail('grace@example.com')[0]).toMatchObject({ CONTACT_ID: 78 });
+
+    const nobody = sampleLead();
+    expect(await built.value.deliver(nobody, testContext(fake.env))).toMatchObject({ kind: 'delivered' });
+    expect((fake.leadsWithEmail(String(nobody.fields.email))[0] as Bitrix24Lead).CONTACT_ID).toBeUndefined();
+  } finally {
+    await fake.close();
+  }
+});
+
+it('looks for no contact unless asked to', async () => {
+  const fake = await startBitrix24Fake();
+  try {
+    const built = bitrix24(fake.options, { secret: (name) => fake.env[name] });
+    if (!built.ok) throw new Error(built.problems.join());
+    expect(await built.value.deliver(sampleLead(), testContext(fake.env))).toMatchObject({ kind: 'delivered' });
+    expect(fake.requests.some((request) => request.path.includes('findbycomm'))).toBe(false);
   } finally {
     await fake.close();
   }

@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import type { Checked } from '../schema/checked.ts';
 import { afterCommit, classify, field, isSuccess, joinUrl, resetToMs, send, type VendorAnswer } from './http.ts';
-import { leadNote, leadTitle, mapLead, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
+import { leadNote, leadTitle, mapLead, mapLeadTyped, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
 import { type AdapterContext, defineDestination } from './define.ts';
 import type { DeliveryOutcome } from './types.ts';
 import type { Lead } from '../schema/lead.ts';
@@ -32,15 +32,28 @@ export const Bitrix24Options = z.strictObject({
   assignedById: z.optional(z.int()),
   /** Registers the lead in the activity stream and notifies the responsible user. @default true */
   registerEvent: z._default(z.boolean(), true),
+  /**
+   * Links the lead to a contact the portal already has with the same phone (E.164, as the relay
+   * stores it), else the same email, found with `crm.duplicate.findbycomm` (one more call per
+   * lead) and set as `CONTACT_ID`. @default false
+   */
+  linkExistingContact: z._default(z.boolean(), false),
 });
 
-/** Defaults; a form's `mapping` overrides them (`{"industry": "UF_CRM_1700000000"}`). */
+/**
+ * Defaults; a form's `mapping` overrides them (`{"industry": "UF_CRM_1700000000"}`). A custom
+ * `UF_` field (or a standard one such as `OPPORTUNITY`) gets a `number` field's value as a number
+ * (double, integer), a `date` as "YYYY-MM-DD" (date), and a `checkboxes` list as an array
+ * (a field with `isMultiple`); a URL goes to the `WEB` multifield, a country (ISO code) to
+ * `ADDRESS_COUNTRY_CODE`, and the phone, already E.164, to the `PHONE` multifield.
+ */
 export const BITRIX24_MAPPING: Mapping = {
   first_name: 'NAME',
   last_name: 'LAST_NAME',
   email: 'EMAIL',
   phone: 'PHONE',
   website: 'WEB',
+  country: 'ADDRESS_COUNTRY_CODE',
   company: 'COMPANY_TITLE',
   job_title: 'POST',
   'attribution.utm_source': 'UTM_SOURCE',
@@ -81,7 +94,10 @@ export function bitrix24Fields(lead: Lead, mapping: Mapping, options: Bitrix24Se
     ORIGIN_ID: lead.id,
     COMMENTS: leadNote(lead, placed),
   };
-  for (const [target, value] of mapped) fields[target] = MULTIFIELDS.has(target) ? [{ VALUE: value, VALUE_TYPE: 'WORK' }] : value;
+  const typed = mapLeadTyped(lead, mapping);
+  for (const [target, value] of mapped) {
+    fields[target] = MULTIFIELDS.has(target) ? [{ VALUE: value, VALUE_TYPE: 'WORK' }] : (typed.get(target) ?? value);
+  }
   return fields;
 }
 
@@ -123,6 +139,22 @@ async function call(portal: Bitrix24Portal, context: Bitrix24Context, method: st
   return answer;
 }
 
+/** The first contact with the lead's phone, else its email: by the E.164 number, which matches however the contact's was written. */
+async function existingContact(portal: Bitrix24Portal, context: Bitrix24Context, fields: Record<string, unknown>) {
+  for (const [type, key] of [
+    ['PHONE', 'PHONE'],
+    ['EMAIL', 'EMAIL'],
+  ] as const) {
+    const values = ((fields[key] ?? []) as { VALUE: string }[]).map((item) => item.VALUE);
+    if (!values.length) continue;
+    const found = await call(portal, context, 'crm.duplicate.findbycomm', { entity_type: 'CONTACT', type, values });
+    if (!isSuccess(found)) return outcomeOf(portal, found, 'crm.duplicate.findbycomm', false);
+    const id = field(found.body, 'result', 'CONTACT', 0);
+    if (typeof id === 'number' || typeof id === 'string') return { id: Number(id) };
+  }
+  return undefined;
+}
+
 export const bitrix24 = defineDestination({
   type: 'bitrix24',
   options: Bitrix24Options,
@@ -142,6 +174,11 @@ export const bitrix24 = defineDestination({
       if (id !== undefined) return { kind: 'exists', remoteId: String(id) };
     }
     const fields = bitrix24Fields(lead, mergeMapping(BITRIX24_MAPPING, context.mapping), options);
+    if (options.linkExistingContact && fields.CONTACT_ID === undefined) {
+      const contact = await existingContact(portal, context, fields);
+      if (contact && 'kind' in contact) return contact;
+      if (contact) fields.CONTACT_ID = contact.id;
+    }
     const answer = await call(portal, context, 'crm.lead.add', { fields, params: { REGISTER_SONET_EVENT: options.registerEvent ? 'Y' : 'N' } });
     const id = field(answer.body, 'result');
     if (isSuccess(answer) && (typeof id === 'number' || typeof id === 'string')) return { kind: 'delivered', remoteId: String(id) };

@@ -1,3 +1,4 @@
+import { capillaryFake } from './fakes/capillary.ts';
 import { expect, it } from 'vitest';
 import { capillary } from './capillary.ts';
 import { sampleLead, testContext, testDestination } from './contract.ts';
@@ -7,6 +8,7 @@ import type { DeliveryContext } from './types.ts';
 const mapping = { 'attribution.utm_source': 'utm_source', 'attribution.utm_campaign': 'utm_campaign', company: 'company' };
 
 testDestination({
+  formEngine: capillaryFake.formEngine,
   type: 'capillary',
   adapter: capillary,
   startFake: startCapillaryFake,

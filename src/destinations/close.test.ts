@@ -1,9 +1,11 @@
+import { closeFake } from './fakes/close.ts';
 import { expect, it } from 'vitest';
 import { close } from './close.ts';
 import { sampleLead, testContext, testDestination } from './contract.ts';
 import { type CloseLead, startCloseFake } from './fakes/close.ts';
 
 testDestination({
+  formEngine: closeFake.formEngine,
   type: 'close',
   adapter: close,
   startFake: startCloseFake,

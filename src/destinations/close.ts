@@ -14,7 +14,7 @@
 import * as z from 'zod/mini';
 import { afterCommit, classify, field, isSuccess, joinUrl, type SendContext, send, type VendorAnswer } from './http.ts';
 import { findAmongRecentLeads } from './recent-leads.ts';
-import { leadNote, mapLead, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
+import { leadNote, mapLead, mapLeadTyped, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
 import { defineDestination } from './define.ts';
 import type { DeliveryOutcome } from './types.ts';
 import type { Lead } from '../schema/lead.ts';
@@ -48,12 +48,16 @@ const LOOKUP_PAGE = 100;
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
- * Defaults. Targets: `name` (the lead, a company), `url`, `contact.name`, `contact.title`,
- * `contact.email`, `contact.phone`, and custom fields as `custom.cf_…` (or just `cf_…`).
+ * Defaults. Targets: `name` (the lead, a company), `url`, `address.country` (an ISO code, as
+ * Close's addresses take it), `contact.name`, `contact.title`, `contact.email`, `contact.phone`
+ * (E.164), and custom fields as `custom.cf_…` (or just `cf_…`). A custom field gets a `number`
+ * field's value as a number, a `date` as "YYYY-MM-DD", and a `checkboxes` list as an array (a
+ * choices field that accepts multiple values).
  */
 export const CLOSE_MAPPING: Mapping = {
   company: 'name',
   website: 'url',
+  country: 'address.country',
   email: 'contact.email',
   phone: 'contact.phone',
   job_title: 'contact.title',
@@ -76,8 +80,9 @@ export function closeBody(lead: Lead, mapping: Mapping, statusId?: string): Reco
     description: leadNote(lead, placed),
     ...(statusId ? { status_id: statusId } : {}),
     contacts: Object.keys(contact).length ? [contact] : [],
+    ...(mapped.get('address.country') ? { addresses: [{ label: 'business', country: mapped.get('address.country') }] } : {}),
   };
-  for (const [target, value] of mapped) {
+  for (const [target, value] of mapLeadTyped(lead, mapping)) {
     if (target.startsWith('cf_')) body[`custom.${target}`] = value;
     else if (target.startsWith('custom.')) body[target] = value;
   }

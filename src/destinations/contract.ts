@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PARAM_LENGTH } from '../schema/attribution-keys.ts';
 import type { DestinationAdapter } from './define.ts';
+import { FORM_ENGINE_TYPED_PHONE, FORM_ENGINE_VALUES, type FormEngineProfile } from './fakes/profile.ts';
 import type { FakeVendor } from './fakes/server.ts';
 import type { DestinationDeps } from './index.ts';
 import type { DeliveryContext, DeliveryOutcome, Destination } from './types.ts';
@@ -21,6 +22,8 @@ export interface DestinationSubject<Fake extends FakeVendor = FakeVendor> {
   mapping?: Record<string, string>;
   /** Asserts that the vendor's record holds this lead's fields and attribution where they belong. */
   expectStored: (stored: unknown, lead: Lead, fake: Fake) => void;
+  /** The fake's typed fields and the check that the form engine's values arrive in their shapes (the fake's profile). */
+  formEngine: FormEngineProfile<Fake>;
 }
 
 let sequence = 0;
@@ -65,6 +68,19 @@ export function sampleLead(overrides: Partial<Lead> = {}): Lead {
   };
 }
 
+/**
+ * A lead of a form using the form engine's types: a checkbox list, a number, a date, a URL, a
+ * country, and the phone as the relay stores it (E.164 in `fields`, the typed text in `phones`).
+ */
+export function formEngineLead(): Lead {
+  const lead = sampleLead({ formId: 'qualify' });
+  return {
+    ...lead,
+    fields: { ...lead.fields, ...FORM_ENGINE_VALUES, topics: [...FORM_ENGINE_VALUES.topics] },
+    phones: { phone: { raw: FORM_ENGINE_TYPED_PHONE, e164: FORM_ENGINE_VALUES.phone, country: 'GB', valid: true } },
+  };
+}
+
 /** Unicode in every script a CRM sees, and every value at the longest the relay accepts. */
 export function extremeLead(): Lead {
   const lead = sampleLead();
@@ -81,9 +97,10 @@ export function extremeLead(): Lead {
   };
 }
 
-/** Every string anywhere in these records. */
+/** Every string (and number, written out) anywhere in these records. */
 function textsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];
+  if (typeof value === 'number') return [String(value)];
   if (Array.isArray(value)) return value.flatMap(textsIn);
   if (value && typeof value === 'object') return Object.values(value).flatMap(textsIn);
   return [];
@@ -156,6 +173,29 @@ export function testDestination<Fake extends FakeVendor>(subject: DestinationSub
         const found = holds(value) || (name === 'name' && value.split(' ').every(holds));
         expect(found, `${subject.type} keeps no trace of the form's ${name} (${value})`).toBe(true);
       }
+    });
+
+    it('every field the form collected reaches the vendor with the new types and an E.164 phone, each in the shape its field takes', async () => {
+      const lead = formEngineLead();
+      const mapping = { ...subject.mapping, ...subject.formEngine.mapping };
+      expect(await deliver(lead, { mapping })).toMatchObject({ kind: 'delivered' });
+      const [stored] = fake.leadsWithEmail(String(lead.fields.email));
+      expect(stored, `${subject.type} stored no lead`).toBeDefined();
+      const kept = textsIn([stored, ...(fake.linkedTo?.(stored) ?? [])]);
+      const expected = [
+        ...FORM_ENGINE_VALUES.topics,
+        String(FORM_ENGINE_VALUES.seats),
+        FORM_ENGINE_VALUES.start,
+        FORM_ENGINE_VALUES.website,
+        FORM_ENGINE_VALUES.country,
+        FORM_ENGINE_VALUES.phone,
+      ];
+      for (const value of expected)
+        expect(
+          kept.some((text) => text.includes(value)),
+          `${subject.type} keeps no trace of ${value}`,
+        ).toBe(true);
+      subject.formEngine.expectArrived(expect, stored, lead, fake);
     });
 
     it('treats a body the vendor refuses (400-type) as a permanent failure', async () => {

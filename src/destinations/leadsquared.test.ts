@@ -1,3 +1,4 @@
+import { leadSquaredFake } from './fakes/leadsquared.ts';
 import { expect, it } from 'vitest';
 import { sampleLead, testContext, testDestination } from './contract.ts';
 import { type LeadSquaredLead, startLeadSquaredFake } from './fakes/leadsquared.ts';
@@ -24,7 +25,14 @@ function expectStored(stored: unknown, lead: ReturnType<typeof sampleLead>) {
   expect(record.Notes).toContain(`leadform submission ${lead.id}`);
 }
 
-testDestination({ type: 'leadsquared', adapter: leadsquared, startFake: startLeadSquaredFake, mapping: { 'attribution.gclid': 'mx_GCLID' }, expectStored });
+testDestination({
+  formEngine: leadSquaredFake.formEngine,
+  type: 'leadsquared',
+  adapter: leadsquared,
+  startFake: startLeadSquaredFake,
+  mapping: { 'attribution.gclid': 'mx_GCLID' },
+  expectStored,
+});
 
 const context = (env: Record<string, string>, uncertain = false): DeliveryContext =>
   testContext(env, { attempt: uncertain ? 2 : 1, uncertain, mapping: { 'attribution.gclid': 'mx_GCLID' } });

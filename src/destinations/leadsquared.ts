@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { classify, field, isSuccess, joinUrl, send } from './http.ts';
-import { leadNote, mapLead, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
+import { leadNote, mapLead, mapLeadTyped, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
 import { defineDestination } from './define.ts';
 import type { Lead } from '../schema/lead.ts';
 import { envName } from '../schema/problems.ts';
@@ -55,11 +55,17 @@ export interface LeadSquaredAttribute {
   Value: string;
 }
 
+/**
+ * The body of `Lead.Create`: every value is text, as LeadSquared's attributes take it; a number is
+ * written out, a date stays "YYYY-MM-DD", and a `checkboxes` list is joined by semicolons, how a
+ * multi-select dropdown (`mx_…`) takes its options; the phone is E.164.
+ */
 export function leadSquaredBody(lead: Lead, mapping: Mapping, noteAttribute: string): LeadSquaredAttribute[] {
   const mapped = mapLead(lead, mapping);
   mapNameParts(lead, mapped, 'FirstName', 'LastName');
   const placed = placedFields(lead, mapping, mapped);
   if (mapped.has('FirstName')) placed.add('name');
+  for (const [target, value] of mapLeadTyped(lead, mapping)) if (Array.isArray(value)) mapped.set(target, value.join(';'));
   if (noteAttribute && !mapped.has(noteAttribute)) mapped.set(noteAttribute, leadNote(lead, placed));
   return [...mapped].map(([Attribute, Value]) => ({ Attribute, Value }));
 }

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { sampleLead } from './contract.ts';
-import { leadNote, mapLead, mergeMapping, sourceValue, splitName } from './mapping.ts';
+import { formEngineLead, sampleLead } from './contract.ts';
+import { leadNote, mapLead, mapLeadTyped, mergeMapping, sourceValue, splitName, typedSourceValue } from './mapping.ts';
 
 it('reads fields, both touches, the latest-else-first touch and lead metadata', () => {
   const lead = sampleLead();
@@ -30,4 +30,28 @@ it('splits names and writes a note that ends with the submission marker', () => 
   expect(note).not.toContain(`email: ${lead.fields.email}`);
   expect(note).toContain('Last touch: utm_source=google, utm_medium=cpc');
   expect(note.endsWith(`leadform submission ${lead.id}`)).toBe(true);
+});
+
+it('gives a number and a list in their types where a vendor field takes them, and as text elsewhere', () => {
+  const lead = formEngineLead();
+  expect(typedSourceValue(lead, 'seats')).toBe(25);
+  expect(typedSourceValue(lead, 'topics')).toEqual(['crm', 'api']);
+  expect(typedSourceValue(lead, 'attribution.touches')).toBe('2');
+  expect(typedSourceValue({ ...lead, fields: { ...lead.fields, topics: [] } }, 'topics')).toBeUndefined();
+  expect(sourceValue(lead, 'topics')).toBe('crm, api');
+  expect(sourceValue(lead, 'seats')).toBe('25');
+  expect(mapLeadTyped(lead, { seats: 'cf_seats', topics: 'cf_topics', start: 'cf_start' })).toEqual(
+    new Map<string, unknown>([
+      ['cf_seats', 25],
+      ['cf_topics', ['crm', 'api']],
+      ['cf_start', '2026-03-01'],
+    ]),
+  );
+});
+
+it('writes a list into the note readably, and a phone the relay rewrote with what the visitor typed', () => {
+  const note = leadNote(formEngineLead());
+  expect(note).toContain('topics: crm, api');
+  expect(note).toContain('phone: +442079460123 (typed "020 7946 0123")');
+  expect(leadNote(sampleLead())).not.toContain('typed');
 });

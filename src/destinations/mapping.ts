@@ -7,6 +7,10 @@
  *   (`attribution.utm_source`, `attribution.gclid`, `attribution.referrer`, …)
  * - `attribution.first.<key>`, `attribution.last.<key>`, `attribution.touches`
  * - `lead.id` (the submission id), `lead.formId`, `lead.page`, `lead.receivedAt`, `lead.locale`
+ *
+ * Values are text (`mapLead`): a `checkboxes` list joined with ", ", a number written out, a
+ * phone in E.164 when the relay read it. Vendor fields that take numbers or several choices get
+ * them in their type through `mapLeadTyped`, in the shape each adapter documents.
  */
 import { CLICK_IDS, UTM_PARAMS } from '../schema/attribution-keys.ts';
 import type { Touch } from '../schema/attribution.ts';
@@ -32,8 +36,34 @@ export function sourceValue(lead: Lead, source: string): string | undefined {
     value = lead.fields[source];
   }
   if (value === undefined || value === null) return undefined;
-  const text = String(value).trim();
+  const text = (Array.isArray(value) ? value.join(', ') : String(value)).trim();
   return text ? text : undefined;
+}
+
+/**
+ * A value as a vendor field that takes numbers or several choices wants it: a `number` field's
+ * value stays a number, a `checkboxes` field's a list; everything else is `sourceValue`'s text.
+ * (A phone is already E.164 in `lead.fields` when the relay could read it.)
+ */
+export type TypedValue = string | number | string[];
+
+/** The value of one source in its type (see `TypedValue`); undefined when absent or empty. */
+export function typedSourceValue(lead: Lead, source: string): TypedValue | undefined {
+  const value = source.startsWith('attribution.') || source.startsWith('lead.') ? undefined : lead.fields[source];
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (Array.isArray(value)) return value.length ? [...value] : undefined;
+  return sourceValue(lead, source);
+}
+
+/** `mapLead` with each value in its type: what a vendor's number, date and multiple-choice fields take. */
+export function mapLeadTyped(lead: Lead, mapping: Mapping): Map<string, TypedValue> {
+  const mapped = new Map<string, TypedValue>();
+  for (const [source, target] of Object.entries(mapping)) {
+    if (!target || mapped.has(target)) continue;
+    const value = typedSourceValue(lead, source);
+    if (value !== undefined) mapped.set(target, value);
+  }
+  return mapped;
 }
 
 /** The adapter's defaults with the form's overrides laid over them. */
@@ -113,7 +143,10 @@ export function leadNote(lead: Lead, placed: ReadonlySet<string> = new Set()): s
   if (message && !placed.has('message')) lines.push(message, '');
   for (const [name, value] of Object.entries(lead.fields)) {
     if (name === 'message' || placed.has(name) || value === '' || value === false) continue;
-    lines.push(`${name}: ${String(value)}`);
+    const raw = lead.phones?.[name]?.raw;
+    // A phone the relay rewrote to E.164 shows what the visitor typed too, for whoever calls back.
+    const typed = raw !== undefined && raw !== value ? ` (typed "${raw}")` : '';
+    lines.push(`${name}: ${Array.isArray(value) ? value.join(', ') : String(value)}${typed}`);
   }
   const last = describeTouch(lead.attribution?.last);
   const first = describeTouch(lead.attribution?.first);

@@ -1,3 +1,4 @@
+import { pipedriveFake } from './fakes/pipedrive.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
@@ -25,6 +26,7 @@ function expectStored(stored: unknown, lead: Lead, fake: PipedriveFake) {
 }
 
 testDestination({
+  formEngine: pipedriveFake.formEngine,
   type: 'pipedrive',
   adapter: pipedrive,
   startFake: () => startPipedriveFake(),

@@ -8,7 +8,19 @@
  */
 import * as z from 'zod/mini';
 import { afterCommit, classify, field, isSuccess, joinUrl, send, type VendorAnswer } from './http.ts';
-import { leadNote, leadTitle, mapLead, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
+import {
+  leadNote,
+  leadTitle,
+  mapLead,
+  mapLeadTyped,
+  mergeMapping,
+  personName,
+  placedFields,
+  sourceValue,
+  submissionMarker,
+  type Mapping,
+  type TypedValue,
+} from './mapping.ts';
 import { type AdapterContext, defineDestination } from './define.ts';
 import type { DeliveryOutcome } from './types.ts';
 import type { Lead } from '../schema/lead.ts';
@@ -28,7 +40,11 @@ type PipedriveSettings = z.infer<typeof PipedriveOptions>;
 
 /**
  * Defaults. Targets: `person.email`, `person.phone`, `organization.name`; any other target is a
- * lead (deal) custom field key, e.g. `{"attribution.utm_source": "3f9a…c2"}`.
+ * lead (deal) custom field key, e.g. `{"attribution.utm_source": "3f9a…c2"}`. A custom field gets
+ * a `number` field's value as a number (numerical and monetary fields), a `date` as "YYYY-MM-DD"
+ * (date fields), and a `checkboxes` list as its values joined by commas, which is how a multiple
+ * options field takes its option ids: give such a field's options the Pipedrive option ids as
+ * values. The phone is E.164 (`+442079460123`), so the person search matches it exactly.
  */
 export const PIPEDRIVE_MAPPING: Mapping = { email: 'person.email', phone: 'person.phone', company: 'organization.name' };
 const STRUCTURAL = /^(person|organization)\./;
@@ -117,7 +133,9 @@ async function deliverToPipedrive(lead: Lead, context: AdapterContext<{ apiToken
     personId = id;
   }
 
-  const customFields = Object.fromEntries([...mapped].filter(([target]) => !STRUCTURAL.test(target)));
+  const customFields = Object.fromEntries(
+    [...mapLeadTyped(lead, mapping)].filter(([target]) => !STRUCTURAL.test(target)).map(([target, value]) => [target, customFieldValue(value)]),
+  );
   const created = await call('POST', '/v1/leads', {
     ...customFields,
     title: leadTitle(lead),
@@ -133,6 +151,11 @@ async function deliverToPipedrive(lead: Lead, context: AdapterContext<{ apiToken
   const added = await call('POST', '/v1/notes', { content: note, lead_id: leadId, pinned_to_lead_flag: 1 });
   if (!isSuccess(added)) return afterCommit(outcomeOf(added, 'note', true));
   return { kind: 'delivered', remoteId: leadId };
+}
+
+/** A value in the shape Pipedrive's custom fields take: numbers as numbers, several choices as "a,b". */
+function customFieldValue(value: TypedValue): string | number {
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 /** The person's lead whose `origin_id` is this submission, paging through the person's leads. */

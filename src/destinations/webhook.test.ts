@@ -1,9 +1,11 @@
+import { webhookFake } from './fakes/webhook.ts';
 import { expect, it } from 'vitest';
 import { testDestination } from './contract.ts';
 import { type ReceivedWebhook, startWebhookFake } from './fakes/webhook.ts';
 import { signWebhook, webhook } from './webhook.ts';
 
 testDestination({
+  formEngine: webhookFake.formEngine,
   type: 'webhook',
   adapter: webhook,
   startFake: startWebhookFake,

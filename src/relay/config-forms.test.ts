@@ -1,6 +1,9 @@
 /** The configuration check of the form engine's keys: steps, conditions, phone and the new types. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DESTINATION_TYPES } from '../destinations/index.ts';
+import { shownSteps } from '../schema/conditions.ts';
+import { validateSubmission } from '../schema/submission.ts';
 import { parseConfig } from './config.ts';
 
 const config = (form: Record<string, unknown>) => ({
@@ -67,5 +70,30 @@ describe('parseConfig for steps and conditions', () => {
       expect.stringMatching(/^forms\.quote\.fields\.1\.when: a condition is \{"field", "is": value\}, .*e\.g\. \{"field": "size", "in": \["51\+"\]\}$/),
       'forms.quote.steps.0: unknown key(s) "titel" (did you mean "title"?); remove them or check their spelling',
     ]);
+  });
+});
+
+describe('the demo configuration', () => {
+  const demo = JSON.parse(readFileSync(new URL('../../leadform.config.json', import.meta.url), 'utf8'));
+  const parsed = parseConfig(demo, DESTINATION_TYPES);
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  const qualify = { id: 'qualify', ...parsed.value.forms.qualify! };
+
+  it('has a multi-step qualifying form using steps, a branch, a phone with a default country and each new type', () => {
+    expect(qualify.steps?.map((step) => step.id)).toEqual(['you', 'company', 'needs']);
+    const types = new Set(qualify.fields.map((field) => field.type));
+    for (const type of ['checkboxes', 'number', 'date', 'url', 'country', 'tel', 'hidden']) expect(types).toContain(type);
+    expect(qualify.fields.find((field) => field.name === 'phone')?.phone).toEqual({ defaultCountry: 'DE' });
+    expect(qualify.fields.filter((field) => field.when).length).toBeGreaterThan(1);
+  });
+
+  it('asks a small team fewer questions than a large one', () => {
+    const base = { name: 'Ada', email: 'ada@example.com', company: 'AE', country: 'GB', topics: ['api'] };
+    expect(shownSteps(qualify, { ...base, team_size: '1-10' }).flatMap((step) => step.fields.map((field) => field.name))).not.toContain('seats');
+    const small = validateSubmission(qualify, { fields: { ...base, team_size: '1-10', seats: 3, message: 'dropped' } });
+    // The hidden field's value is the widget's to send; the relay drops what a small team is not asked.
+    expect(small.ok && small.submission.fields).toEqual({ ...base, team_size: '1-10' });
+    const large = validateSubmission(qualify, { fields: { ...base, team_size: '51+' } });
+    expect(!large.ok && large.issues.map((issue) => issue.path.join('.'))).toEqual(['fields.seats']);
   });
 });

@@ -5,7 +5,7 @@
  * `NO_AUTH_FOUND` (401) for a wrong webhook code, the leaky bucket (burst 50, 2 per second)
  * answered 503 `QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT` (429) and `time.operating_reset_at`.
  */
-import type { Expect, FakeProfile, LeadValues } from './profile.ts';
+import { type Expect, FORM_ENGINE_VALUES, type FakeProfile, type LeadValues } from './profile.ts';
 import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer } from './server.ts';
 
 /** The fields crm.lead.add documents; Bitrix24 ignores any other key except custom `UF_` ones. */
@@ -21,15 +21,56 @@ const MULTIFIELD_TYPES: Record<string, string[]> = {
   IM: ['TELEGRAM', 'VK', 'SKYPE', 'VIBER', 'BITRIX24', 'OPENLINE', 'IMOL', 'ICQ', 'MSN', 'JABBER', 'OTHER'],
 };
 
+/**
+ * The fake portal's custom lead fields as `crm.lead.fields` describes them: a multiple list
+ * (`isMultiple`, an array of values), a `double` and a `date`. Bitrix24 answers 400 for a
+ * value its field cannot hold.
+ */
+const USER_FIELDS: Readonly<Record<string, { type: 'enumeration' | 'double' | 'date'; isMultiple: boolean }>> = {
+  UF_CRM_TOPICS: { type: 'enumeration', isMultiple: true },
+  UF_CRM_SEATS: { type: 'double', isMultiple: false },
+  UF_CRM_START: { type: 'date', isMultiple: false },
+};
+
+function userFieldProblem(key: string, value: unknown): string | undefined {
+  const field = USER_FIELDS[key];
+  if (!field) return undefined;
+  const values = Array.isArray(value) ? value : [value];
+  if (Array.isArray(value) !== field.isMultiple) return `Field ${key} ${field.isMultiple ? 'is multiple: pass an array' : 'is not multiple'}.`;
+  const fits = (one: unknown) =>
+    field.type === 'double'
+      ? (typeof one === 'number' && Number.isFinite(one)) || (typeof one === 'string' && one.trim() !== '' && Number.isFinite(Number(one)))
+      : field.type === 'date'
+        ? typeof one === 'string' && /^\d{4}-\d{2}-\d{2}/.test(one)
+        : typeof one === 'string' || typeof one === 'number';
+  return values.every(fits) ? undefined : `Invalid value of field ${key} (${field.type}).`;
+}
+
 export type Bitrix24Lead = Record<string, unknown> & { ID: string };
 
 export const BITRIX24_WEBHOOK_CODE = 'k3x9w2testcode';
 
-export type Bitrix24Fake = FakeVendor & { leads: Bitrix24Lead[] };
+/** A contact of the portal, with its communications as `crm.contact.add` keeps them. */
+export interface Bitrix24Contact {
+  ID: number;
+  PHONE?: { VALUE: string }[];
+  EMAIL?: { VALUE: string }[];
+}
+
+export type Bitrix24Fake = FakeVendor & { leads: Bitrix24Lead[]; contacts: Bitrix24Contact[] };
+
+/**
+ * How Bitrix24 compares phones in `crm.duplicate.findbycomm`: by their digits (it keeps a
+ * normalized copy of each number), not as written, and without an extension.
+ */
+function phoneDigits(phone: string): string {
+  return phone.replace(/\s*(ext\.?|x|#)\s*\d+$/i, '').replace(/\D/g, '');
+}
 
 export async function startBitrix24Fake(): Promise<Bitrix24Fake> {
   const faults: Fault[] = [];
   const leads: Bitrix24Lead[] = [];
+  const contacts: Bitrix24Contact[] = [];
   let bucket = 0;
   let drainedAt = Date.now();
   let firstCallAt: number | undefined;
@@ -53,6 +94,8 @@ export async function startBitrix24Fake(): Promise<Bitrix24Fake> {
   function problemsOf(fields: unknown): string | undefined {
     if (!fields || typeof fields !== 'object') return "Parameter 'fields' is required.";
     for (const [key, value] of Object.entries(fields)) {
+      const wrongType = userFieldProblem(key, value);
+      if (wrongType) return wrongType;
       const types = MULTIFIELD_TYPES[key];
       if (!types) continue;
       if (!Array.isArray(value)) return `Field ${key} must be an array of {VALUE, VALUE_TYPE}.`;
@@ -81,6 +124,20 @@ export async function startBitrix24Fake(): Promise<Bitrix24Fake> {
       const found = leads.filter((lead) => filter.every(([key, value]) => String(lead[key.replace(/^=/, '')]) === String(value)));
       return { status: 200, json: { result: found.map((lead) => ({ ID: lead.ID })), total: found.length, time: time() } };
     }
+    if (method === 'crm.duplicate.findbycomm') {
+      const { type, values, entity_type: entityType } = request.json as { type?: string; values?: unknown; entity_type?: string };
+      if (!type) return error(400, 'Communication type is not defined', "Parameter 'type' is required.");
+      if (type !== 'PHONE' && type !== 'EMAIL') return error(400, `Communication type '${type}' is not supported in current context`, '');
+      if (!Array.isArray(values) || !values.length) return error(400, 'Communication values is not defined', "Parameter 'values' is required.");
+      const wanted = (values as string[]).slice(0, 20).map((value) => (type === 'PHONE' ? phoneDigits(String(value)) : String(value).toLowerCase()));
+      const matches = (items: { VALUE: string }[] | undefined) =>
+        (items ?? []).some((item) => wanted.includes(type === 'PHONE' ? phoneDigits(item.VALUE) : item.VALUE.toLowerCase()));
+      const result: Record<string, number[]> = {};
+      const found = contacts.filter((contact) => matches(type === 'PHONE' ? contact.PHONE : contact.EMAIL)).map((contact) => contact.ID);
+      if (found.length && (!entityType || entityType === 'CONTACT')) result.CONTACT = found;
+      // An empty find answers an empty list, as the portal does.
+      return { status: 200, json: { result: Object.keys(result).length ? result : [], time: time() } };
+    }
     if (method !== 'crm.lead.add') return error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!');
     const fault = nextFault(faults);
     if (fault?.kind === 'rateLimited') {
@@ -106,6 +163,7 @@ export async function startBitrix24Fake(): Promise<Bitrix24Fake> {
     badEnv: { BITRIX24_WEBHOOK_URL: `${server.url}/rest/1/wrongcode000/` },
     requests: server.requests,
     leads,
+    contacts,
     leadsWithEmail: (email) => leads.filter((lead) => (lead.EMAIL as { VALUE: string }[] | undefined)?.some((item) => item.VALUE === email)),
     inject(fault) {
       faults.push(fault);
@@ -152,4 +210,17 @@ export const bitrix24Fake: FakeProfile<Bitrix24Fake> = {
     without: ['vendor:rateLimited:reset'],
   },
   browser: { expectArrived: expectBitrix24LeadPlaced },
+  formEngine: {
+    mapping: { topics: 'UF_CRM_TOPICS', seats: 'UF_CRM_SEATS', start: 'UF_CRM_START' },
+    expectArrived(expect, stored) {
+      expect(stored).toMatchObject({
+        UF_CRM_TOPICS: [...FORM_ENGINE_VALUES.topics],
+        UF_CRM_SEATS: FORM_ENGINE_VALUES.seats,
+        UF_CRM_START: FORM_ENGINE_VALUES.start,
+        WEB: [{ VALUE: FORM_ENGINE_VALUES.website, VALUE_TYPE: 'WORK' }],
+        ADDRESS_COUNTRY_CODE: FORM_ENGINE_VALUES.country,
+        PHONE: [{ VALUE: FORM_ENGINE_VALUES.phone, VALUE_TYPE: 'WORK' }],
+      });
+    },
+  },
 };

@@ -9,7 +9,7 @@
  * customer; Basic `TILL_ID:md5(PASSWORD)` or an OAuth token from `/v3/oauth/token/generate`.
  */
 import { createHash } from 'node:crypto';
-import type { Expect, FakeProfile, LeadValues } from './profile.ts';
+import { type Expect, FORM_ENGINE_VALUES, type FakeProfile, type LeadValues } from './profile.ts';
 import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer } from './server.ts';
 
 export interface CapillaryLead {
@@ -30,7 +30,25 @@ export const CAPILLARY_TILL = 'webform.till';
 export const CAPILLARY_PASSWORD = 'Till-pässwörd-123';
 export const CAPILLARY_OAUTH = { key: 'cap-client-key', secret: 'cap-client-secret-0a1b2c' };
 /** The org's extended fields for leads; any other name is refused (a 201 partial failure). */
-const EXTENDED_FIELDS = new Set(['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'company', 'trial_status']);
+const EXTENDED_FIELDS = new Set([
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'gclid',
+  'company',
+  'trial_status',
+  'topics',
+  'seats',
+  'start_date',
+]);
+/** The data type of the org's typed extended fields: a value that does not read as one is refused like an unknown field. */
+const EXTENDED_TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
+  seats: (value) => (typeof value === 'number' || typeof value === 'string') && String(value).trim() !== '' && Number.isFinite(Number(value)),
+  start_date: (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value),
+};
+const fitsType = (name: string, value: unknown) => EXTENDED_TYPES[name]?.(value) ?? typeof value === 'string';
 const TYPES = ['SKU', 'BRAND', 'CATEGORY', 'CUSTOM'];
 
 export type CapillaryFake = FakeVendor & { leads: CapillaryLead[]; tokens: Map<string, number>; failNextWith(status: 521): void };
@@ -83,7 +101,7 @@ export async function startCapillaryFake(): Promise<CapillaryFake> {
     customers.set(identity, userId);
     const id = leads.length + 1;
     const extended = (body.extendedFields ?? {}) as Record<string, unknown>;
-    const refused = Object.keys(extended).filter((name) => !EXTENDED_FIELDS.has(name));
+    const refused = Object.keys(extended).filter((name) => !EXTENDED_FIELDS.has(name) || !fitsType(name, extended[name]));
     const lead: CapillaryLead = {
       ...body,
       id,
@@ -94,7 +112,7 @@ export async function startCapillaryFake(): Promise<CapillaryFake> {
       createdOn: String(body.createdOn ?? new Date().toISOString()),
       // Set by Capillary when the lead is written (the Add Lead sample answers it), unless the body gives it.
       lastUpdatedOn: String(body.lastUpdatedOn ?? new Date().toISOString()),
-      extendedFields: Object.fromEntries(Object.entries(extended).filter(([name]) => EXTENDED_FIELDS.has(name))),
+      extendedFields: Object.fromEntries(Object.entries(extended).filter(([name, value]) => EXTENDED_FIELDS.has(name) && fitsType(name, value))),
       followUpDetails: ((body.followUpDetails ?? []) as { notes?: string }[]).map((followUp) => ({ ...followUp, id: ++followUps, leadId: id, userId })),
     };
     leads.push(lead);
@@ -194,6 +212,17 @@ export const capillaryFake: FakeProfile<CapillaryFake> = {
     isCreate: (method, path) => method === 'POST' && path === '/v2/leads',
     // Capillary's answer to a concurrent action on the same customer, which no other vendor gives.
     own: { 'vendor:521': { weight: 1, inject: (fake) => fake.failNextWith(521) } },
+  },
+  formEngine: {
+    mapping: { topics: 'topics', seats: 'seats', start: 'start_date' },
+    expectArrived(expect, stored) {
+      const record = stored as CapillaryLead;
+      // Extended fields hold text; the phone, not the customer's identifier when there is an email, is in the notes.
+      expect(record).toMatchObject({
+        extendedFields: { topics: FORM_ENGINE_VALUES.topics.join(', '), seats: String(FORM_ENGINE_VALUES.seats), start_date: FORM_ENGINE_VALUES.start },
+      });
+      expect(record.followUpDetails[0]?.notes).toContain(`phone: ${FORM_ENGINE_VALUES.phone}`);
+    },
   },
   browser: {
     // Two of the org's extended fields (EXTENDED_FIELDS), so the campaign lands in fields of its own.

@@ -6,7 +6,7 @@
  * reset=S` header on every answer, 429 once the window is spent. The docs give the header but
  * not the numbers; this fake allows 50 calls a second.
  */
-import type { Expect, FakeProfile, LeadValues } from './profile.ts';
+import { type Expect, FORM_ENGINE_VALUES, type FakeProfile, type LeadValues } from './profile.ts';
 import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer, WindowLimit } from './server.ts';
 
 export type CloseLead = Record<string, unknown> & {
@@ -16,6 +16,29 @@ export type CloseLead = Record<string, unknown> & {
 
 export const CLOSE_API_KEY = 'api_3xAmPl3t3stK3y.9f8e7d6c';
 const WINDOW = { calls: 50, perMs: 1000 };
+
+/**
+ * The fake organization's custom fields, as `GET /custom_field/lead/` describes them: a choices
+ * field accepting multiple values (a list of its choices), a number, a date ("YYYY-MM-DD").
+ */
+const CUSTOM_FIELDS: Readonly<
+  Record<string, { type: 'choices' | 'number' | 'date' | 'text'; choices?: readonly string[]; accepts_multiple_values?: boolean }>
+> = {
+  cf_Topics5678: { type: 'choices', choices: ['crm', 'api', 'billing'], accepts_multiple_values: true },
+  cf_Seats9012: { type: 'number' },
+  cf_Start3456: { type: 'date' },
+};
+
+function customFieldError(field: (typeof CUSTOM_FIELDS)[string], value: unknown): string | undefined {
+  if (field.type === 'choices') {
+    const values = field.accepts_multiple_values ? value : [value];
+    if (!Array.isArray(values)) return 'This field accepts multiple values: send a list.';
+    return values.every((one) => field.choices!.includes(one as string)) ? undefined : 'Not a valid choice.';
+  }
+  if (field.type === 'number') return typeof value === 'number' && Number.isFinite(value) ? undefined : 'A valid number is required.';
+  if (field.type === 'date') return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : 'Not a valid date (YYYY-MM-DD).';
+  return typeof value === 'string' ? undefined : 'Not a valid string.';
+}
 
 function fieldErrors(body: unknown): Record<string, string> | undefined {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { __all__: 'The request body must be a JSON object.' };
@@ -37,6 +60,15 @@ function fieldErrors(body: unknown): Record<string, string> | undefined {
   }
   for (const key of Object.keys(lead)) {
     if (key.startsWith('custom.') && !key.startsWith('custom.cf_')) errors[key] = 'Set custom fields by their id: custom.cf_….';
+    const custom = CUSTOM_FIELDS[key.slice('custom.'.length)];
+    const wrong = key.startsWith('custom.') && custom ? customFieldError(custom, lead[key]) : undefined;
+    if (wrong) errors[key] = wrong;
+  }
+  if (lead.addresses !== undefined) {
+    const addresses = lead.addresses as { country?: unknown }[];
+    // Close keeps an address's country as its ISO 3166-1 alpha-2 code.
+    if (!Array.isArray(addresses) || addresses.some((a) => a?.country !== undefined && !/^[A-Z]{2}$/.test(String(a.country))))
+      errors.addresses = 'Invalid address: country is a two-letter country code.';
   }
   return Object.keys(errors).length ? errors : undefined;
 }
@@ -126,6 +158,19 @@ export const closeFake: FakeProfile<CloseFake> = {
   start: startCloseFake,
   reachedThrough: (fake, url) => ({ options: { ...fake.options, baseUrl: url }, env: fake.env }),
   chaos: { share: 0.32, looksBeforeCreate: true, isCreate: (method, path) => method === 'POST' && path === '/api/v1/lead/' },
+  formEngine: {
+    mapping: { topics: 'cf_Topics5678', seats: 'cf_Seats9012', start: 'cf_Start3456' },
+    expectArrived(expect, stored) {
+      expect(stored).toMatchObject({
+        'custom.cf_Topics5678': [...FORM_ENGINE_VALUES.topics],
+        'custom.cf_Seats9012': FORM_ENGINE_VALUES.seats,
+        'custom.cf_Start3456': FORM_ENGINE_VALUES.start,
+        url: FORM_ENGINE_VALUES.website,
+        addresses: [{ country: FORM_ENGINE_VALUES.country }],
+        contacts: [{ phones: [{ phone: FORM_ENGINE_VALUES.phone }] }],
+      });
+    },
+  },
   browser: {
     mapping: { 'attribution.utm_source': UTM_SOURCE_FIELD },
     expectArrived(expect, stored, lead) {

@@ -11,7 +11,8 @@ import { pipedriveFake } from './pipedrive.ts';
 import type { FakeProfile } from './profile.ts';
 import { webhookFake } from './webhook.ts';
 
-export type { BrowserProfile, ChaosProfile, DestinationSetup, Expect, FakeProfile, LeadValues, VendorFault } from './profile.ts';
+export type { BrowserProfile, ChaosProfile, DestinationSetup, Expect, FakeProfile, FormEngineProfile, LeadValues, VendorFault } from './profile.ts';
+export { FORM_ENGINE_TYPED_PHONE, FORM_ENGINE_VALUES } from './profile.ts';
 
 /** In the chaos run's order: which vendor a lead goes to is drawn along it, so a seed repeats its run. */
 export const FAKES: Readonly<Record<string, FakeProfile>> = {

@@ -6,7 +6,7 @@
  * otherwise), EmailAddress and Phone unique (HTTP 500 `MXDuplicateEntryException`), and 429
  * past 25 calls in 5 s with no Retry-After.
  */
-import type { Expect, FakeProfile, LeadValues } from './profile.ts';
+import { type Expect, FORM_ENGINE_VALUES, type FakeProfile, type LeadValues } from './profile.ts';
 import { type Fault, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer, WindowLimit } from './server.ts';
 
 /** The account's lead metadata: standard schema names; custom fields are any `mx_` name. */
@@ -18,6 +18,31 @@ const LEAD_FIELDS = new Set(
 const UNIQUE = ['EmailAddress', 'Phone'] as const;
 
 export type LeadSquaredLead = Record<string, string> & { ProspectID: string };
+
+/**
+ * The fake account's custom lead fields by schema name and data type, as its lead metadata would
+ * list them: every Value is text, a Number's must read as a number, a Date's as "YYYY-MM-DD", and
+ * a multi-select dropdown's is its options joined by semicolons.
+ */
+const CUSTOM_FIELDS: Readonly<Record<string, { type: 'Number' | 'Date' | 'MultiSelect'; options?: readonly string[] }>> = {
+  mx_Topics: { type: 'MultiSelect', options: ['crm', 'api', 'billing'] },
+  mx_Seats: { type: 'Number' },
+  mx_Start: { type: 'Date' },
+};
+
+function customValueProblem(attribute: string, value: unknown): string | undefined {
+  const field = CUSTOM_FIELDS[attribute];
+  if (!field) return undefined;
+  const text = typeof value === 'string' ? value : undefined;
+  const fits =
+    text !== undefined &&
+    (field.type === 'Number'
+      ? text.trim() !== '' && Number.isFinite(Number(text))
+      : field.type === 'Date'
+        ? /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/.test(text)
+        : text.split(';').every((option) => field.options!.includes(option)));
+  return fits ? undefined : `Invalid value for ${attribute} (${field.type})`;
+}
 
 export const LSQ_ACCESS_KEY = 'u$r1d3f8c9e0testaccess';
 export const LSQ_SECRET_KEY = 'f00dcafe0123456789testsecret';
@@ -50,6 +75,7 @@ export async function startLeadSquaredFake(): Promise<LeadSquaredFake> {
     let searchBy: string | undefined;
     for (const { Attribute, Value } of body as { Attribute: string; Value: unknown }[]) {
       if (Attribute === 'SearchBy' && method === 'Lead.CreateOrUpdate') searchBy = String(Value);
+      else if (customValueProblem(Attribute, Value)) return error(400, 'MXInvalidInputException', customValueProblem(Attribute, Value)!);
       else if (LEAD_FIELDS.has(Attribute) || Attribute.startsWith('mx_')) values[Attribute] = String(Value);
       else return error(400, 'MXInvalidInputException', `Invalid attribute: ${Attribute}`);
     }
@@ -112,4 +138,16 @@ export const leadSquaredFake: FakeProfile<LeadSquaredFake> = {
   // Both LeadSquared methods create (or update) a lead.
   chaos: { share: 0.13, looksBeforeCreate: true, isCreate: (method) => method === 'POST' },
   browser: { expectArrived: expectLeadSquaredLeadPlaced },
+  formEngine: {
+    mapping: { topics: 'mx_Topics', seats: 'mx_Seats', start: 'mx_Start' },
+    expectArrived(expect, stored) {
+      expect(stored).toMatchObject({
+        mx_Topics: FORM_ENGINE_VALUES.topics.join(';'),
+        mx_Seats: String(FORM_ENGINE_VALUES.seats),
+        mx_Start: FORM_ENGINE_VALUES.start,
+        Website: FORM_ENGINE_VALUES.website,
+        Phone: FORM_ENGINE_VALUES.phone,
+      });
+    },
+  },
 };

@@ -14,7 +14,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadOpenApi, requestProblems } from './openapi.ts';
-import type { Expect, FakeProfile, LeadValues } from './profile.ts';
+import { type Expect, FORM_ENGINE_VALUES, type FakeProfile, type LeadValues } from './profile.ts';
 import { type Fault, type FakeRequest, type FakeResponse, type FakeVendor, HANG, nextFault, startFakeServer, WindowLimit } from './server.ts';
 
 /** The operations this fake serves, cut unchanged from Pipedrive's specs by scripts/extract-openapi.ts. */
@@ -281,6 +281,8 @@ export async function startPipedriveFake(options: PipedriveFakeOptions = {}): Pr
       }
       case 'POST /v1/leads': {
         if (fault?.kind === 'invalid') return failure(400, 'Validation failed: title: Title is required');
+        const wrongType = customFieldProblem(body);
+        if (wrongType) return failure(400, wrongType);
         if (body.person_id === undefined && body.organization_id === undefined) return failure(400, 'A lead must be linked to a person or an organization');
         if (body.person_id !== undefined && !people.some((person) => person.id === body.person_id)) return failure(400, 'Person not found');
         const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -406,10 +408,50 @@ export function expectPipedriveLeadPlaced(expect: Expect, stored: unknown, lead:
 /** A lead custom field of the fake company (Pipedrive names custom fields by a 40-character key). */
 const UTM_CAMPAIGN_FIELD = '9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c';
 
+/**
+ * The fake company's typed lead custom fields, by key and `field_type` as `GET /v1/dealFields`
+ * names them: leads inherit the deal fields, and each type takes its own shape (a `double` a
+ * number, a `date` "YYYY-MM-DD", a `set` its option ids joined by commas, a `varchar` text).
+ */
+const TYPED_FIELDS: Readonly<Record<string, { type: 'double' | 'date' | 'set' | 'varchar'; options?: readonly string[] }>> = {
+  a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0: { type: 'set', options: ['crm', 'api', 'billing'] },
+  b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1: { type: 'double' },
+  c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2: { type: 'date' },
+  [UTM_CAMPAIGN_FIELD]: { type: 'varchar' },
+};
+const [TOPICS_FIELD, SEATS_FIELD, START_FIELD] = Object.keys(TYPED_FIELDS) as [string, string, string];
+
+/** Pipedrive's refusal of a custom field value its type does not take, if any. */
+function customFieldProblem(body: Record<string, unknown>): string | undefined {
+  for (const [key, field] of Object.entries(TYPED_FIELDS)) {
+    const value = body[key];
+    if (value === undefined || value === null) continue;
+    const fits =
+      field.type === 'double'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : field.type === 'date'
+          ? typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+          : field.type === 'set'
+            ? typeof value === 'string' && value.split(',').every((id) => field.options!.includes(id))
+            : typeof value === 'string';
+    if (!fits) return `Validation failed: ${key}: invalid value ${JSON.stringify(value)} for a ${field.type} field`;
+  }
+  return undefined;
+}
+
 export const pipedriveFake: FakeProfile<PipedriveFake> = {
   start: () => startPipedriveFake(),
   reachedThrough: (fake, url) => ({ options: { ...fake.options, baseUrl: url }, env: fake.env }),
   chaos: { share: 0.05, looksBeforeCreate: true, isCreate: (method, path) => method === 'POST' && path === '/v1/leads' },
+  formEngine: {
+    mapping: { topics: TOPICS_FIELD, seats: SEATS_FIELD, start: START_FIELD },
+    expectArrived(expect, stored, _lead, fake) {
+      const record = stored as PipedriveLead;
+      expect(record).toMatchObject({ [TOPICS_FIELD]: 'crm,api', [SEATS_FIELD]: FORM_ENGINE_VALUES.seats, [START_FIELD]: FORM_ENGINE_VALUES.start });
+      // The person is found and created by the E.164 number.
+      expect(fake.people.find((person) => person.id === record.person_id)).toMatchObject({ phones: [{ value: FORM_ENGINE_VALUES.phone }] });
+    },
+  },
   browser: {
     mapping: { 'attribution.utm_campaign': UTM_CAMPAIGN_FIELD },
     expectArrived(expect, stored, lead, fake) {

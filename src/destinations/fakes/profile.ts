@@ -51,10 +51,33 @@ export interface BrowserProfile<Fake extends FakeVendor> {
   expectArrived(expect: Expect, stored: unknown, lead: LeadValues, fake: Fake): void;
 }
 
+/**
+ * The form engine's values as a lead carries them, the same for every vendor: a `checkboxes`
+ * list, a `number`, a `date`, a `url`, a `country`, and a phone the relay read into E.164.
+ */
+export const FORM_ENGINE_VALUES = {
+  topics: ['crm', 'api'],
+  seats: 25,
+  start: '2026-03-01',
+  website: 'https://analytical.example/pilot',
+  country: 'GB',
+  phone: '+442079460123',
+} as const;
+/** What the visitor typed for `FORM_ENGINE_VALUES.phone`. */
+export const FORM_ENGINE_TYPED_PHONE = '020 7946 0123';
+
+export interface FormEngineProfile<Fake extends FakeVendor> {
+  /** A form mapping of `topics`, `seats` and `start` into the fake account's own typed fields. */
+  mapping: Record<string, string>;
+  /** Asserts each of `FORM_ENGINE_VALUES` arrived in the shape the vendor's field type takes. */
+  expectArrived(expect: Expect, stored: unknown, lead: LeadValues, fake: Fake): void;
+}
+
 export interface FakeProfile<Fake extends FakeVendor = FakeVendor> {
   start(): Promise<Fake>;
   /** The destination's options and secrets when its calls go to `url` (a proxy before the fake) instead of the fake itself. */
   reachedThrough(fake: Fake, url: string): DestinationSetup;
   chaos: ChaosProfile<Fake>;
   browser: BrowserProfile<Fake>;
+  formEngine: FormEngineProfile<Fake>;
 }

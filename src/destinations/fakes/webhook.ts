@@ -4,7 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { webhookKey } from '../webhook.ts';
-import type { Expect, FakeProfile, LeadValues } from './profile.ts';
+import { type Expect, FORM_ENGINE_TYPED_PHONE, FORM_ENGINE_VALUES, type FakeProfile, type LeadValues } from './profile.ts';
 import { type Fault, type FakeVendor, HANG, nextFault, startFakeServer } from './server.ts';
 
 export const WEBHOOK_SECRET = `whsec_${Buffer.from('leadform-test-signing-key-32bytes').toString('base64')}`;
@@ -75,4 +75,13 @@ export const webhookFake: FakeProfile<WebhookFake> = {
     isCreate: (method) => method === 'POST',
   },
   browser: { expectArrived: expectWebhookLeadPlaced },
+  formEngine: {
+    mapping: {},
+    expectArrived(expect, stored) {
+      const { payload } = stored as ReceivedWebhook;
+      // The receiver gets the lead as stored: values in their JSON types, the phone in E.164 beside what was typed.
+      expect(payload.data.fields).toMatchObject({ ...FORM_ENGINE_VALUES, topics: [...FORM_ENGINE_VALUES.topics] });
+      expect(payload.data).toMatchObject({ phones: { phone: { raw: FORM_ENGINE_TYPED_PHONE, e164: FORM_ENGINE_VALUES.phone, valid: true } } });
+    },
+  },
 };
