@@ -3,8 +3,10 @@
  * branch (a third step and a budget field appear for companies of 51+), filled by keyboard alone;
  * what a screen reader hears of the progress and the errors (the accessibility tree, through
  * CDP); Back, Forward and a reload keep the values; a phone with a country chosen from the list;
- * and the lead at the sandbox with its phone in E.164 and nothing of the fields left hidden.
+ * and the lead at the sandbox with its phone in E.164 and nothing of the fields left hidden;
+ * axe-core finds no WCAG 2.1 A or AA violation on a step, with the country list open, or with errors.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { type OwnRelay, startOwnRelay } from './own-relay.ts';
 
@@ -228,4 +230,24 @@ test('a phone with a country chosen from the list by its name: grouped as typed,
   const lead = (await inbox(page)).find((lead) => lead.fields.name === 'Ada Phone')!;
   // The budget and the third step were never shown: nothing of them is sent.
   expect(Object.keys(lead.fields).sort()).toEqual(['email', 'name', 'phone', 'size', 'source']);
+});
+
+test('axe-core finds no WCAG 2.1 AA violation: a step, the country list open, a step with errors', async ({ page }) => {
+  const violations = async () =>
+    (await new AxeBuilder({ page }).include('[data-leadform]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  const form = await open(page);
+  expect(await violations()).toEqual([]);
+  await form.getByRole('combobox').fill('aus');
+  await expect(form.getByRole('option')).toHaveCount(2);
+  expect(await violations()).toEqual([]);
+  await form.getByRole('combobox').press('Escape');
+  await form.getByLabel('Name').fill('Ada Axe');
+  await form.getByLabel('Email').fill('ada@example.com');
+  await form.getByRole('button', { name: 'Next' }).click();
+  await form.getByRole('radio', { name: '51+' }).check();
+  await form.getByRole('button', { name: 'Next' }).click();
+  await expect(form.getByLabel('Budget')).toHaveAttribute('aria-invalid', 'true');
+  expect(await violations()).toEqual([]);
 });
