@@ -14,8 +14,8 @@ import { format, localize } from '../../src/schema/wording.ts';
 import type { StepMove, StepsContext, StepsPart } from './Form.tsx';
 import type { Snapshot } from './state.ts';
 
-/** The progress line, its bar and the Back button; the bar's width eases unless motion is reduced. */
-export const STEPS_CSS = `.lf-progress{font-size:.875em;margin:0 0 4px}.lf-bar{block-size:6px;background:#e5e7eb;margin:0 0 var(--_s)}.lf-bar>span{display:block;block-size:100%;background:var(--_p);transition:inline-size .2s}h3{margin:0 0 var(--_s)}.back{background:#fff;color:var(--_p)}@media (prefers-reduced-motion:reduce){.lf-bar>span{transition:none}}`;
+/** The progress line, its bar and the Back button. */
+export const STEPS_CSS = `.lf-progress{font-size:.875em;margin:0 0 4px}.lf-bar{block-size:6px;background:#e5e7eb;margin:0 0 var(--_s)}.lf-bar>span{display:block;block-size:100%;background:var(--_p)}h3{margin:0 0 var(--_s)}.back{background:#fff;color:var(--_p)}`;
 
 /** The sessionStorage key of a form's unsent values. */
 export const draftKey = (formId: string) => `leadform:draft:${formId}`;
@@ -75,7 +75,8 @@ export function createSteps({ definition, model, ids, t, locale, emit, container
 
   const go = (to: number, how: StepMove) => {
     const from = model.get().step;
-    if (to === from || to < 0 || to >= model.steps().length) return;
+    // A history entry of a step no longer shown lands on the last one shown (the model keeps the index in range).
+    if (to === from) return;
     // The form's Back is the browser's when the entry is one of this form's Next: then both agree.
     if (how === 'back' && stepInHistory(formId) === from) return history.back();
     const box = container.querySelector<HTMLElement>('form');
