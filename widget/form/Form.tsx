@@ -18,6 +18,7 @@ import type { SubmissionMeta } from '../../src/schema/submission.ts';
 import { format, localize } from '../../src/schema/wording.ts';
 import type { Emit } from './events.ts';
 import { rendererFor } from './fields/index.ts';
+import { parseNumber } from './fields/number.tsx';
 import { enqueue, type Queued, whenSettled } from './queue.ts';
 import { createFormModel, type FormModel, type Status, type Visibility } from './state.ts';
 import { newIdempotencyKey, type SendResult, sendSubmission } from './transport.ts';
@@ -301,10 +302,19 @@ export function initialValues(definition: FormDefinition, prefill: Record<string
     const fromUrl = field.prefillParam ? params.get(field.prefillParam) : null;
     let value: FieldValue | null | undefined = prefill[field.name] ?? fromUrl ?? (field.type === 'hidden' ? (field.value ?? '') : undefined);
     if (field.type === 'checkbox' && typeof value === 'string') value = !/^(0|false|no|off)?$/i.test(value);
+    // URL parameters are text: `?seats=25`, `?topics=crm,api`, `?market=de` say a number, a list, a code.
+    if (typeof value === 'string') {
+      if (field.type === 'number') value = parseNumber(value, 'en');
+      else if (field.type === 'checkboxes') value = value.split(',');
+      else if (field.type === 'country') value = value.toUpperCase();
+    }
     // Nobody can correct a hidden field: a URL value that breaks its rules gives way to its own.
     if (field.type === 'hidden' && fieldIssue(field, value)) value = field.value ?? '';
-    if ((field.type === 'select' || field.type === 'radio') && !field.options?.some((option) => option.value === value)) continue;
-    if (value !== undefined && value !== null) values[field.name] = value;
+    if (value === undefined || value === null) continue;
+    // A choice the field does not offer, or a value of the wrong kind, is left out rather than shown as an error.
+    const code = fieldIssue(field, value);
+    if (code === 'invalid_option' || code === 'invalid_country' || code === 'invalid_type' || code === 'invalid_number') continue;
+    values[field.name] = value;
   }
   return values;
 }
