@@ -56,7 +56,7 @@ export interface StepsContext {
   container: Element | ShadowRoot;
 }
 
-/** How a move between steps came about: a button, or the browser's Back and Forward. */
+/** How a move between steps came about: a button, or the browser's Back and Forward (or a jump to a field in error, which leaves history alone). */
 export type StepMove = 'next' | 'back' | 'history';
 
 /** What the steps chunk adds to a form. */
@@ -85,11 +85,15 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   const setStatus = (status: Status) => model.update({ status });
   const steps = options.steps?.({ definition, model, ids, t, locale, emit, container });
   const go = (to: number, how: StepMove) => (steps ? steps.go(to, how) : model.update({ step: to }));
-  /** Shows the step of `field` and puts focus on it. */
-  const focusField = (field: FieldDefinition) => {
+  /**
+   * Shows the step of `field` (straight there, however many steps back) and puts focus on it,
+   * then sets `status`, which a move between steps would have reset.
+   */
+  const focusField = (field: FieldDefinition, status: Status) => {
     const index = model.steps().findIndex((step) => step.fields.includes(field));
-    if (index >= 0 && index !== model.get().step) go(index, 'back');
+    if (index >= 0 && index !== model.get().step) go(index, 'history');
     focus(idOf(field));
+    setStatus(status);
   };
 
   const onInput = (field: FieldDefinition, value: FieldValue | undefined, text?: string) => {
@@ -128,8 +132,8 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
         .steps()
         .flatMap((step) => step.fields)
         .find((field) => field.type !== 'hidden' && model.errorOf(field.name));
-      setStatus(first ? 'invalid' : 'rejected');
-      if (first) focusField(first);
+      if (first) focusField(first, 'invalid');
+      else setStatus('rejected');
     } else {
       setStatus('failed');
     }
@@ -151,10 +155,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     // Next (and Enter) checks only the step shown; the last step's button checks them all.
     const last = step >= shownSteps.length - 1;
     const firstInvalid = model.check(last ? shownSteps.flatMap((shown) => shown.fields) : shownSteps[step]!.fields);
-    if (firstInvalid) {
-      setStatus('invalid');
-      return focusField(firstInvalid);
-    }
+    if (firstInvalid) return focusField(firstInvalid, 'invalid');
     if (!last) return go(step + 1, 'next');
     const honeypot = container.querySelector<HTMLInputElement>('input[name="_hp"]')?.value ?? '';
     pending ??= {

@@ -131,4 +131,17 @@ describe('a form with steps', () => {
     window.dispatchEvent(new PopStateEvent('popstate', { state: history.state }));
     expect(form.$('.lf-progress')!.textContent).toBe('Step 2 of 2');
   });
+
+  it('sends from the last step only when every shown step is valid, else goes straight to the first field in error', () => {
+    sessionStorage.setItem(draftKey('quote'), JSON.stringify({ values: { size: 'small' }, phoneCountries: {} }));
+    history.replaceState({ leadform: { quote: 1 } }, '');
+    const form = mount();
+    expect(form.$('.lf-progress')!.textContent).toBe('Step 2 of 2');
+    form.submit();
+    expect(form.$('.lf-progress')!.textContent).toBe('Step 1 of 2');
+    expect(form.root.activeElement).toBe(form.$('#lf-quote-email'));
+    expect(form.$('[role=status]')!.textContent).toBe(en.errors_summary);
+    // Straight there: the history entry is left alone.
+    expect(history.state).toEqual({ leadform: { quote: 1 } });
+  });
 });
