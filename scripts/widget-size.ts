@@ -10,7 +10,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 export const LOADER_MAX_GZIP = 1024;
 export const FORM_MAX_GZIP = 16 * 1024;
 export const PARENT_MAX_GZIP = 1024;
-/** What a form with steps and conditions downloads beyond a form without (the steps and conditions chunks). */
+/** What a form with steps and conditions downloads beyond a form without (the steps chunk, which holds the conditions). */
 export const STEPS_EXTRA_MAX_GZIP = 2 * 1024;
 /** What a form with a phone field's country choice downloads beyond a form without (the phone chunk). */
 export const PHONE_EXTRA_MAX_GZIP = 3 * 1024;
@@ -71,7 +71,8 @@ export function readWidgetFiles(dir: string): WidgetFiles {
     for (const name of chunks) closure(chunk(name), seen);
     return [...seen].filter((name) => !base.includes(name));
   };
-  const engine = { steps: beyondBase('steps', 'conditions'), phone: beyondBase('phone') };
+  // Steps and conditions are one chunk (widget/form/index.tsx, loadEngine).
+  const engine = { steps: beyondBase('steps'), phone: beyondBase('phone') };
   return {
     files,
     gzip,

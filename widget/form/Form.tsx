@@ -37,7 +37,7 @@ export interface FormOptions {
   navigate?: (url: string) => void;
   /** Gives a submission its Turnstile token, when the definition asks for a challenge (`challenge.ts`). */
   challenge?: (meta: SubmissionMeta) => Promise<void>;
-  /** Which steps and fields the values show (the conditions chunk). @default every field, one step */
+  /** Which steps and fields the values show (conditions.ts, in the steps chunk). @default every field, one step */
   visibility?: Visibility;
   /** Progress, history and saved values of a form with steps (the steps chunk). @default none: one step */
   steps?: (context: StepsContext) => StepsPart;

@@ -1,7 +1,7 @@
 /**
- * The conditions chunk: which steps and fields a form shows, from the one evaluator the relay
- * uses too (src/schema/conditions.ts), so what the visitor sees is what the relay requires.
- * Only forms with `steps` or a `when` download it.
+ * Which steps and fields a form shows, from the one evaluator the relay uses too
+ * (src/schema/conditions.ts), so what the visitor sees is what the relay requires. Part of the
+ * steps chunk, which only forms with `steps` or a `when` download.
  */
 import { shownFields, shownSteps } from '../../src/schema/conditions.ts';
 import type { FormDefinition } from '../../src/schema/form.ts';

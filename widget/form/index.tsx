@@ -170,18 +170,21 @@ export function boot(relay: string): Core {
 }
 
 /**
- * The chunks a form's definition needs, downloaded together: conditions (a form with steps or a
- * `when`), steps, and the phone field's country choice. Other forms download none of them.
+ * The chunks a form's definition needs, downloaded together: steps and conditions, one chunk
+ * (a form with `steps` or a `when`), and the phone field's country choice. Other forms download
+ * neither. Steps and conditions share a chunk because three engine chunks importing the shared
+ * rules make the bundler split those rules out of form.js into a chunk of their own, which every
+ * form then fetches only after form.js, one round trip later (rolldown issue 10731).
  */
 async function loadEngine(definition: FormDefinition, container: Element | ShadowRoot): Promise<Pick<FormOptions, 'visibility' | 'steps'>> {
   const hasPhone = definition.fields.some((field) => field.type === 'tel' && field.phone);
   const hasConditions = !!definition.steps || definition.fields.some((field) => field.when);
-  const [visibility, steps] = await Promise.all([
-    hasConditions ? import('./conditions.ts').then((chunk) => chunk.conditionalVisibility(definition)) : undefined,
-    definition.steps
+  const [flow] = await Promise.all([
+    hasConditions
       ? import('./steps.tsx').then((chunk) => {
+          if (!definition.steps) return { visibility: chunk.conditionalVisibility(definition) };
           adoptCss(container, chunk.STEPS_CSS);
-          return chunk.createSteps;
+          return { visibility: chunk.conditionalVisibility(definition), steps: chunk.createSteps };
         })
       : undefined,
     hasPhone
@@ -191,7 +194,7 @@ async function loadEngine(definition: FormDefinition, container: Element | Shado
         })
       : undefined,
   ]);
-  return { ...(visibility ? { visibility } : {}), ...(steps ? { steps } : {}) };
+  return flow ?? {};
 }
 
 /** The focused element, looking inside shadow roots, so focus returns there when a popup closes. */

@@ -28,7 +28,7 @@ export interface StepView {
   fields: FieldDefinition[];
 }
 
-/** Which steps and fields the values show. Forms with steps or conditions get theirs from the conditions chunk. */
+/** Which steps and fields the values show. Forms with steps or conditions get theirs from the steps chunk (conditions.ts). */
 export interface Visibility {
   steps(values: Values): StepView[];
   fields(values: Values): Set<string>;

@@ -1,5 +1,5 @@
 /**
- * The steps chunk, for forms with `steps`: the progress ("Step 2 of 3" and a bar) and the step's
+ * The steps chunk, for forms with `steps` (and, for the conditions it carries, forms with a `when`): the progress ("Step 2 of 3" and a bar) and the step's
  * heading, where focus goes on each move so a screen reader reads where the visitor is; the
  * browser's Back and Forward buttons move between steps (one history entry per Next); the values
  * survive a reload (sessionStorage, keyed by form id, cleared once the lead is stored); the box
@@ -13,6 +13,9 @@ import { Fragment, h } from 'preact';
 import { format, localize } from '../../src/schema/wording.ts';
 import type { StepMove, StepsContext, StepsPart } from './Form.tsx';
 import type { Snapshot } from './state.ts';
+
+// One chunk for steps and conditions (see loadEngine in index.tsx): a form with either downloads both.
+export { conditionalVisibility } from './conditions.ts';
 
 /** The progress line, its bar and the Back button. */
 export const STEPS_CSS = `.lf-progress{font-size:.875em;margin:0 0 4px}.lf-bar{block-size:6px;background:#e5e7eb;margin:0 0 var(--_s)}.lf-bar>span{display:block;block-size:100%;background:var(--_p)}h3{margin:0 0 var(--_s)}.back{background:#fff;color:var(--_p)}`;
