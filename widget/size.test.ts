@@ -42,6 +42,8 @@ const FORBIDDEN = [
   // The phone metadata stays on the relay: its library, and the key its metadata is built on.
   'libphonenumber',
   'country_calling_codes',
+  // The widget checks values with the zod-free fieldIssue; zod stays on the relay.
+  '_zod',
 ];
 
 let dir: string;

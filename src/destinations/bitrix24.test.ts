@@ -1,6 +1,6 @@
 import { bitrix24Fake } from './fakes/bitrix24.ts';
 import { expect, it } from 'vitest';
-import { bitrix24 } from './bitrix24.ts';
+import { BITRIX24_MAPPING, bitrix24, bitrix24Fields } from './bitrix24.ts';
 import { sampleLead, testContext, testDestination } from './contract.ts';
 import { type Bitrix24Lead, startBitrix24Fake } from './fakes/bitrix24.ts';
 
@@ -100,4 +100,14 @@ it('looks for no contact unless asked to', async () => {
   } finally {
     await fake.close();
   }
+});
+
+it('puts a country code in ADDRESS_COUNTRY_CODE, and a country written out in COMMENTS', () => {
+  const options = { webhookUrlEnv: 'X', sourceId: 'WEB', registerEvent: true, linkExistingContact: false };
+  expect(bitrix24Fields(sampleLead({ fields: { ...sampleLead().fields, country: 'DE' } }), BITRIX24_MAPPING, options)).toMatchObject({
+    ADDRESS_COUNTRY_CODE: 'DE',
+  });
+  const written = bitrix24Fields(sampleLead({ fields: { ...sampleLead().fields, country: 'Deutschland' } }), BITRIX24_MAPPING, options);
+  expect(written.ADDRESS_COUNTRY_CODE).toBeUndefined();
+  expect(written.COMMENTS).toContain('country: Deutschland');
 });

@@ -12,6 +12,7 @@ import { afterCommit, classify, field, isSuccess, joinUrl, resetToMs, send, type
 import { leadNote, leadTitle, mapLead, mapLeadTyped, mergeMapping, placedFields, mapNameParts, type Mapping } from './mapping.ts';
 import { type AdapterContext, defineDestination } from './define.ts';
 import type { DeliveryOutcome } from './types.ts';
+import { isCountryCode } from '../schema/countries.ts';
 import type { Lead } from '../schema/lead.ts';
 import { envName } from '../schema/problems.ts';
 
@@ -80,6 +81,8 @@ type Bitrix24Settings = z.infer<typeof Bitrix24Options>;
 
 export function bitrix24Fields(lead: Lead, mapping: Mapping, options: Bitrix24Settings): Record<string, unknown> {
   const mapped = mapLead(lead, mapping);
+  // ADDRESS_COUNTRY_CODE holds an ISO code: a country written out (a text field) goes to COMMENTS.
+  if (!isCountryCode(mapped.get('ADDRESS_COUNTRY_CODE'))) mapped.delete('ADDRESS_COUNTRY_CODE');
   mapNameParts(lead, mapped, 'NAME', 'LAST_NAME');
   const placed = placedFields(lead, mapping, mapped);
   if (mapped.has('NAME')) placed.add('name');

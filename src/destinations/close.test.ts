@@ -1,6 +1,6 @@
 import { closeFake } from './fakes/close.ts';
 import { expect, it } from 'vitest';
-import { close } from './close.ts';
+import { CLOSE_MAPPING, close, closeBody } from './close.ts';
 import { sampleLead, testContext, testDestination } from './contract.ts';
 import { type CloseLead, startCloseFake } from './fakes/close.ts';
 
@@ -61,4 +61,13 @@ it('past the window the fake answers 429 with its RateLimit header, and the adap
   } finally {
     await fake.close();
   }
+});
+
+it('puts a country code in the address, and a country written out in the description', () => {
+  const coded = sampleLead({ fields: { ...sampleLead().fields, country: 'GB' } });
+  expect(closeBody(coded, CLOSE_MAPPING)).toMatchObject({ addresses: [{ country: 'GB' }] });
+  const written = sampleLead({ fields: { ...sampleLead().fields, country: 'Great Britain' } });
+  const body = closeBody(written, CLOSE_MAPPING);
+  expect(body.addresses).toBeUndefined();
+  expect(body.description).toContain('country: Great Britain');
 });

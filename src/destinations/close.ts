@@ -17,6 +17,7 @@ import { findAmongRecentLeads } from './recent-leads.ts';
 import { leadNote, mapLead, mapLeadTyped, mergeMapping, personName, placedFields, sourceValue, submissionMarker, type Mapping } from './mapping.ts';
 import { defineDestination } from './define.ts';
 import type { DeliveryOutcome } from './types.ts';
+import { isCountryCode } from '../schema/countries.ts';
 import type { Lead } from '../schema/lead.ts';
 import { envName } from '../schema/problems.ts';
 
@@ -65,6 +66,8 @@ export const CLOSE_MAPPING: Mapping = {
 
 export function closeBody(lead: Lead, mapping: Mapping, statusId?: string): Record<string, unknown> {
   const mapped = mapLead(lead, mapping);
+  // Close keeps an address's country as an ISO code: a country written out (a text field) goes to the description.
+  if (!isCountryCode(mapped.get('address.country'))) mapped.delete('address.country');
   const contactName = mapped.get('contact.name') ?? personName(lead);
   const placed = placedFields(lead, mapping, mapped);
   if (contactName === sourceValue(lead, 'name')) placed.add('name');

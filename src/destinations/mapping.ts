@@ -57,13 +57,7 @@ export function typedSourceValue(lead: Lead, source: string): TypedValue | undef
 
 /** `mapLead` with each value in its type: what a vendor's number, date and multiple-choice fields take. */
 export function mapLeadTyped(lead: Lead, mapping: Mapping): Map<string, TypedValue> {
-  const mapped = new Map<string, TypedValue>();
-  for (const [source, target] of Object.entries(mapping)) {
-    if (!target || mapped.has(target)) continue;
-    const value = typedSourceValue(lead, source);
-    if (value !== undefined) mapped.set(target, value);
-  }
-  return mapped;
+  return mapWith(lead, mapping, typedSourceValue);
 }
 
 /** The adapter's defaults with the form's overrides laid over them. */
@@ -76,10 +70,14 @@ export function mergeMapping(defaults: Mapping, overrides: Mapping | undefined):
  * target keep the first that has a value, so `{"phone": "PHONE", "mobile": "PHONE"}` works.
  */
 export function mapLead(lead: Lead, mapping: Mapping): Map<string, string> {
-  const mapped = new Map<string, string>();
+  return mapWith(lead, mapping, sourceValue);
+}
+
+function mapWith<T>(lead: Lead, mapping: Mapping, read: (lead: Lead, source: string) => T | undefined): Map<string, T> {
+  const mapped = new Map<string, T>();
   for (const [source, target] of Object.entries(mapping)) {
     if (!target || mapped.has(target)) continue;
-    const value = sourceValue(lead, source);
+    const value = read(lead, source);
     if (value !== undefined) mapped.set(target, value);
   }
   return mapped;

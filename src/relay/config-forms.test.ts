@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DESTINATION_TYPES } from '../destinations/index.ts';
 import { shownSteps } from '../schema/conditions.ts';
 import { validateSubmission } from '../schema/submission.ts';
-import { parseConfig } from './config.ts';
+import { parseConfig, publicDefinition } from './config.ts';
 
 const config = (form: Record<string, unknown>) => ({
   forms: { quote: { destination: 'inbox', ...form } },
@@ -73,6 +73,38 @@ describe('parseConfig for steps and conditions', () => {
   });
 });
 
+describe('parseConfig for bounds and empty lists', () => {
+  it('names the bound of the wrong kind for its type, and an empty list of values or conditions', () => {
+    const bounds = parseConfig(
+      config({
+        fields: [
+          { name: 'a', type: 'number', min: '5' },
+          { name: 'b', type: 'date', max: '31.12.2026' },
+        ],
+      }),
+      DESTINATION_TYPES,
+    );
+    expect(!bounds.ok && bounds.problems).toEqual([
+      "forms.quote.fields.0.min: a number field's min is a number, e.g. 10; write it without quotes",
+      `forms.quote.fields.1.max: a date field's max is a day written "YYYY-MM-DD", e.g. "2026-01-31"; write a day of the calendar`,
+    ]);
+    const empty = parseConfig(
+      config({
+        fields: [
+          { name: 'a', type: 'text' },
+          { name: 'b', type: 'text', when: { field: 'a', in: [] } },
+          { name: 'c', type: 'text', when: { any: [] } },
+        ],
+      }),
+      DESTINATION_TYPES,
+    );
+    expect(!empty.ok && empty.problems).toEqual([
+      'forms.quote.fields.1.when.in: list at least one value, e.g. ["51+"]',
+      'forms.quote.fields.2.when.any: list at least one condition, e.g. [{"field": "size", "is": "51+"}]',
+    ]);
+  });
+});
+
 describe('the demo configuration', () => {
   const demo = JSON.parse(readFileSync(new URL('../../leadform.config.json', import.meta.url), 'utf8'));
   const parsed = parseConfig(demo, DESTINATION_TYPES);
@@ -95,5 +127,13 @@ describe('the demo configuration', () => {
     expect(small.ok && small.submission.fields).toEqual({ ...base, team_size: '1-10' });
     const large = validateSubmission(qualify, { fields: { ...base, team_size: '51+' } });
     expect(!large.ok && large.issues.map((issue) => issue.path.join('.'))).toEqual(['fields.seats']);
+  });
+
+  it('gives the widget the steps, conditions and phone options, and still nothing of the destination', () => {
+    const definition = publicDefinition('qualify', parsed.value.forms.qualify!);
+    expect(definition.steps?.length).toBe(3);
+    expect(definition.fields.find((field) => field.name === 'seats')?.when).toEqual({ field: 'team_size', is: '51+' });
+    expect(definition.fields.find((field) => field.name === 'phone')?.phone).toEqual({ defaultCountry: 'DE' });
+    expect(JSON.stringify(definition)).not.toMatch(/destination|allowedOrigins/);
   });
 });

@@ -73,7 +73,7 @@ export function formDefinitionProblems(definition: Definition, at: string): stri
     });
   }
 
-  /** The problems of one condition; `stepOf` is the step index of what it belongs to (undefined: every step). */
+  /** The problems of one condition; `own` is the field it belongs to (none for a step) and its step index (none: every step). */
   const conditionProblems = (condition: Condition, key: string, own: { field?: string; step?: number | undefined }): string[] => {
     if ('all' in condition) return condition.all.flatMap((part, i) => conditionProblems(part, `${key}.all.${i}`, own));
     if ('any' in condition) return condition.any.flatMap((part, i) => conditionProblems(part, `${key}.any.${i}`, own));

@@ -22,9 +22,6 @@ const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** An ISO 3166-1 alpha-2 region code in upper case, e.g. "DE". */
 const CountryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'a country is an ISO 3166-1 alpha-2 code in upper case, e.g. "DE"'));
 
-/** A day as `YYYY-MM-DD`, the value of a `date` field and its bounds. */
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 const FieldName = z.string().check(z.regex(FIELD_NAME, 'a field name is a letter or _ then up to 63 letters, digits or _'));
 
 /**
@@ -49,11 +46,14 @@ export const Condition: z.ZodMiniType<Condition> = z.lazy(() =>
   z.union(
     [
       z.strictObject({ field: FieldName, is: z.union([z.string(), z.number(), z.boolean()]) }),
-      z.strictObject({ field: FieldName, in: z.array(z.union([z.string(), z.number()])).check(z.minLength(1), z.maxLength(200)) }),
+      z.strictObject({
+        field: FieldName,
+        in: z.array(z.union([z.string(), z.number()])).check(z.minLength(1, 'list at least one value, e.g. ["51+"]'), z.maxLength(200)),
+      }),
       z.strictObject({ field: FieldName, notEmpty: z.boolean() }),
       z.strictObject({ field: FieldName, checked: z.boolean() }),
-      z.strictObject({ all: z.array(Condition).check(z.minLength(1), z.maxLength(50)) }),
-      z.strictObject({ any: z.array(Condition).check(z.minLength(1), z.maxLength(50)) }),
+      z.strictObject({ all: z.array(Condition).check(z.minLength(1, 'list at least one condition, e.g. [{"field": "size", "is": "51+"}]'), z.maxLength(50)) }),
+      z.strictObject({ any: z.array(Condition).check(z.minLength(1, 'list at least one condition, e.g. [{"field": "size", "is": "51+"}]'), z.maxLength(50)) }),
       z.strictObject({ not: Condition }),
     ],
     { error: CONDITION_SHAPES },
@@ -105,9 +105,10 @@ export const FieldDefinition = z.object({
    * The least value of a `number` field (a number), or the earliest day of a `date` field
    * (`"YYYY-MM-DD"`). @default no bound
    */
-  min: z.optional(z.union([z.number(), z.string().check(z.regex(ISO_DAY, 'a day is written "YYYY-MM-DD", e.g. "2026-01-31"'))])),
+  // Which of the two a field takes is its type's to say: the configuration check names the one meant.
+  min: z.optional(z.union([z.number(), z.string().check(z.maxLength(10))])),
   /** The greatest value of a `number` field, or the latest day of a `date` field. @default no bound */
-  max: z.optional(z.union([z.number(), z.string().check(z.regex(ISO_DAY, 'a day is written "YYYY-MM-DD", e.g. "2026-12-31"'))])),
+  max: z.optional(z.union([z.number(), z.string().check(z.maxLength(10))])),
   /** The steps a `number` field's value moves in, counted from `min` (or 0). @default any number */
   step: z.optional(z.number().check(z.positive())),
   /** The fewest choices of a `checkboxes` field, once any is ticked (`required` asks for one). @default 0 */
