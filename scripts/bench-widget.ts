@@ -6,7 +6,7 @@
  * - In real Chromium against the real relay on Node (fresh browser context per run, so nothing
  *   is cached): the time from the loader script's request to an interactive form (the
  *   `leadform:ready` event, fired once the form has rendered), and the cumulative layout shift
- *   (CLS) of the demo page, median of BENCH_RUNS runs (default 9), unthrottled and on an
+ *   (CLS) of the demo page, median of BENCH_RUNS runs (default 9; 0 prints the sizes alone), unthrottled and on an
  *   emulated slow 4G connection.
  * Prints figures only: budgets are enforced by widget/size.test.ts, never by timing.
  */
@@ -98,7 +98,7 @@ for (const [mode, names] of Object.entries(widget.modes)) {
 }
 
 // Timing and layout shift, in Chromium against the relay on Node.
-const found = await findChromium();
+const found = RUNS > 0 ? await findChromium() : { missing: 'BENCH_RUNS=0' };
 if ('missing' in found) {
   console.log(`\nno browser figures: ${found.missing}`);
   await relay.close();
