@@ -37,6 +37,19 @@ const CONFIG = {
   },
   destinations: { inbox: { type: 'sandbox' } },
 };
+/** A form with conditions and no steps, shown on its embed page. */
+Object.assign(CONFIG.forms, {
+  callback: {
+    minFillMs: 0,
+    destination: 'inbox',
+    allowedOrigins: ['self'],
+    fields: [
+      { name: 'name', type: 'text', label: 'Name', required: true },
+      { name: 'call', type: 'checkbox', label: 'Call me back' },
+      { name: 'when_to_call', type: 'date', label: 'Day to call', required: true, when: { field: 'call', checked: true } },
+    ],
+  },
+});
 
 let relay: OwnRelay;
 test.beforeAll(async () => {
@@ -250,4 +263,19 @@ test('axe-core finds no WCAG 2.1 AA violation: a step, the country list open, a 
   await form.getByRole('button', { name: 'Next' }).click();
   await expect(form.getByLabel('Budget')).toHaveAttribute('aria-invalid', 'true');
   expect(await violations()).toEqual([]);
+});
+
+test('a form without steps shows a field while its condition holds, requires it only then, and never sends it hidden', async ({ page }) => {
+  await page.goto(`${relay.url}/v1/forms/callback/embed`);
+  await page.getByLabel('Name').fill('Ada Callback');
+  await expect(page.getByLabel('Day to call')).toHaveCount(0);
+  await page.getByLabel('Call me back').check();
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByLabel('Day to call')).toBeFocused();
+  await page.getByLabel('Day to call').fill('2026-12-24');
+  await page.getByLabel('Call me back').uncheck();
+  await expect(page.getByLabel('Day to call')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByText("Thank you! We'll be in touch.")).toBeVisible();
+  await expect.poll(async () => (await inbox(page)).find((lead) => lead.fields.name === 'Ada Callback')?.fields).toEqual({ name: 'Ada Callback', call: false });
 });
