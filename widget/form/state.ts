@@ -6,7 +6,7 @@
  * Hand-written rather than @preact/signals: every change re-renders the whole form anyway (a form
  * is tens of fields), so fine-grained signals would buy nothing here, and they cost bytes on
  * every page (measured with esbuild, minified, gzip -9, over preact alone: @preact/signals
- * +3.4 KB, @preact/signals-core +1.6 KB; this model adds about 0.5 KB).
+ * +3.4 KB, @preact/signals-core +1.6 KB; this whole file, bundled alone, is 0.75 KB).
  */
 import { type FieldValue, fieldIssue } from '../../src/schema/field.ts';
 import type { FieldDefinition, FormDefinition, LocalizedText } from '../../src/schema/form.ts';
