@@ -94,12 +94,33 @@ export function labelled(props: FieldProps, control: JSX.Element) {
   );
 }
 
-/** A group of choices (radio buttons, checkboxes) under a legend. */
-export function group(props: FieldProps, choices: JSX.Element[]) {
+/**
+ * A group of choices under a legend, one `type` input per option: radio buttons or checkboxes.
+ * The first carries the field's id, so focusing the field focuses the group.
+ */
+export function choiceGroup(props: FieldProps, type: 'radio' | 'checkbox', checked: (value: string) => boolean, change: (value: string, on: boolean) => void) {
+  const { field, id } = props;
   return (
     <fieldset class="field">
       <legend>{labelText(props)}</legend>
-      {choices}
+      {(field.options ?? []).map((option, index) => (
+        <label class="choice">
+          <input
+            {...controlProps(props)}
+            // biome-ignore lint/a11y/useValidAriaValues: undefined removes the aria-required the spread carries; the group says it instead
+            aria-required={undefined}
+            // A required radio group says so to screen readers (the form is noValidate: no browser bubbles);
+            // on a checkbox `required` would mean that box, so the legend's mark says it there.
+            required={type === 'radio' && field.required}
+            type={type}
+            id={index ? `${id}-${index}` : id}
+            value={option.value}
+            checked={checked(option.value)}
+            onChange={(event: { currentTarget: HTMLInputElement }) => change(option.value, event.currentTarget.checked)}
+          />
+          {localize(option.label, props.locale) ?? option.value}
+        </label>
+      ))}
       {notes(props)}
     </fieldset>
   );
@@ -107,8 +128,5 @@ export function group(props: FieldProps, choices: JSX.Element[]) {
 
 /** A text value, or '' for none; what a text control shows. */
 export const textOf = (props: FieldProps) => props.text ?? (typeof props.value === 'string' || typeof props.value === 'number' ? String(props.value) : '');
-
-/** An input's text, trimmed-empty meaning no value. */
-export const valueOfText = (text: string) => (text === '' ? undefined : text);
 
 export type TextEvent = JSX.TargetedEvent<HTMLElement & { value: string }>;
