@@ -13,6 +13,11 @@ export type FieldValue = string | boolean | number | string[];
 export interface LeadFormEventDetail {
   /** The form rendered and can be used. */
   ready: { formId: string };
+  /**
+   * A step of a form with `steps` is shown: the first once the form is ready, then each one the
+   * visitor moves to. `step` is its id, `index` counts from 0, `total` is how many are shown.
+   */
+  step: { formId: string; step: string; index: number; total: number };
   /** The visitor submitted a valid form; it is being sent. */
   submit: { formId: string };
   /** The relay stored the lead; `id` is its submission id. */
@@ -24,7 +29,7 @@ export interface LeadFormEventDetail {
   error: { formId: string; status: number; error: string };
 }
 export type LeadFormEventName = keyof LeadFormEventDetail;
-export const EVENT_NAMES: readonly LeadFormEventName[] = ['ready', 'submit', 'success', 'error'];
+export const EVENT_NAMES: readonly LeadFormEventName[] = ['ready', 'step', 'submit', 'success', 'error'];
 
 /** The loader reserves this box before the form renders, so the page below it does not move. */
 export const DEFAULT_HEIGHT = '28rem';

@@ -6,7 +6,7 @@
  * - In real Chromium against the real relay on Node (fresh browser context per run, so nothing
  *   is cached): the time from the loader script's request to an interactive form (the
  *   `leadform:ready` event, fired once the form has rendered), and the cumulative layout shift
- *   (CLS) of the demo page, median of BENCH_RUNS runs (default 9), unthrottled and on an
+ *   (CLS) of the demo page, median of BENCH_RUNS runs (default 9; 0 prints the sizes alone), unthrottled and on an
  *   emulated slow 4G connection.
  * Prints figures only: budgets are enforced by widget/size.test.ts, never by timing.
  */
@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNodeRelay } from '../src/runtime/node/server.ts';
 import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
-import { FORM_MAX_GZIP, LOADER_MAX_GZIP, readWidgetFiles } from './widget-size.ts';
+import { CONTACT_BEFORE_GZIP, FORM_MAX_GZIP, LOADER_MAX_GZIP, PHONE_EXTRA_MAX_GZIP, readWidgetFiles, STEPS_EXTRA_MAX_GZIP } from './widget-size.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const ROOT = join(import.meta.dirname, '..');
@@ -42,6 +42,16 @@ console.log(`what the form downloads, with the largest locale chunk (ceiling ${k
 for (const [mode, total] of Object.entries(widget.totals)) {
   console.log(`  ${mode.padEnd(12)} ${kb(total).padStart(9)}  ${widget.modes[mode as keyof typeof widget.modes].join(' + ')} + locale`);
 }
+console.log('a plain form (contact) before the form engine: the ceiling of the above (gzip)');
+for (const [mode, before] of Object.entries(CONTACT_BEFORE_GZIP)) {
+  const now = widget.totals[mode as keyof typeof CONTACT_BEFORE_GZIP];
+  console.log(`  ${`before, ${mode}`.padEnd(21)} ${kb(before).padStart(9)}  now ${kb(now)} (${now <= before ? '' : '+'}${now - before} bytes)`);
+}
+console.log('what the form engine adds, only for forms that use it (gzip):');
+console.log(
+  `  ${'steps+conditions'.padEnd(16)} ${kb(widget.extras.steps).padStart(9)}  ${widget.engine.steps.join(' + ')} (ceiling ${kb(STEPS_EXTRA_MAX_GZIP)})`,
+);
+console.log(`  ${'phone'.padEnd(16)} ${kb(widget.extras.phone).padStart(9)}  ${widget.engine.phone.join(' + ')} (ceiling ${kb(PHONE_EXTRA_MAX_GZIP)})`);
 
 // The relay on Node, for the bytes on the wire and the browser figures.
 const dataDir = mkdtempSync(join(tmpdir(), 'leadform-bench-'));
@@ -88,7 +98,7 @@ for (const [mode, names] of Object.entries(widget.modes)) {
 }
 
 // Timing and layout shift, in Chromium against the relay on Node.
-const found = await findChromium();
+const found = RUNS > 0 ? await findChromium() : { missing: 'BENCH_RUNS=0' };
 if ('missing' in found) {
   console.log(`\nno browser figures: ${found.missing}`);
   await relay.close();

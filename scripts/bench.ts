@@ -49,6 +49,8 @@ function widgetFigures(): void {
   for (const [, file, raw, gz] of files) row(`widget ${file} (gzip)`, gz!, `${raw} raw`);
   for (const [, mode, total, parts] of out.matchAll(/^ {2}(declarative|popup|iframe)\s+([\d.]+ KB)\s+(.+)$/gm))
     row(`form download, ${mode} mode (gzip)`, total!, parts!);
+  for (const [, chunk, total, parts] of out.matchAll(/^ {2}(steps\+conditions|phone)\s+([\d.]+ KB)\s+(.+)$/gm))
+    row(`form engine, ${chunk} chunks (gzip)`, total!, parts!);
   for (const [, condition, runs, body] of out.matchAll(/demo page in Chromium, (.+?), median of (\d+) cold loads\n([\s\S]*?)(?=\n\n|$)/g)) {
     const ready = /navigation start → interactive form:\s+(\d+) ms/.exec(body!)?.[1];
     const fromLoader = /loader request → interactive form:\s+(\d+) ms/.exec(body!)?.[1];

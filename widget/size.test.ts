@@ -5,6 +5,8 @@
  * - everything a form needs in each embed mode (the form bundle, the modules it imports, such as
  *   attribution.js, its largest locale chunk, and the popup or iframe chunk): at most 16 KB gzip;
  * - the iframe parent's module: at most 1 KB gzip;
+ * - a plain form (`contact`: no steps, conditions or phone) no more in any mode than before the
+ *   form engine; the steps and conditions chunks at most 2 KB gzip, the phone chunk at most 3 KB;
  * and a list of things that must never be in any shipped file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM_MAX_GZIP, LOADER_MAX_GZIP, PARENT_MAX_GZIP, readWidgetFiles, type WidgetFiles } from '../scripts/widget-size.ts';
+import {
+  CONTACT_BEFORE_GZIP,
+  FORM_MAX_GZIP,
+  LOADER_MAX_GZIP,
+  PARENT_MAX_GZIP,
+  PHONE_EXTRA_MAX_GZIP,
+  readWidgetFiles,
+  STEPS_EXTRA_MAX_GZIP,
+  type WidgetFiles,
+} from '../scripts/widget-size.ts';
 
 /** Never in the browser: secrets and their names, server-only code, debugging, eval (CSP). */
 const FORBIDDEN = [
@@ -69,6 +80,26 @@ describe('widget bundle size', () => {
       const files = widget.modes[mode as keyof typeof widget.modes];
       expect(total, `${mode}: ${files.join(' + ')} + largest locale`).toBeLessThanOrEqual(FORM_MAX_GZIP);
     }
+  });
+
+  it('keeps what a plain form downloads in each mode no larger than before the form engine, with no zod in it', () => {
+    for (const [mode, before] of Object.entries(CONTACT_BEFORE_GZIP)) {
+      expect(widget.totals[mode as keyof typeof CONTACT_BEFORE_GZIP], mode).toBeLessThanOrEqual(before);
+    }
+    // The form engine's chunks are not among what a plain form downloads, nor a chunk of the
+    // shared rules that form.js could only fetch once it had itself arrived.
+    expect(widget.modes.declarative.sort()).toEqual(['attribution.js', 'form.js']);
+    // zod/mini's error map is the telltale of zod in a bundle.
+    for (const name of widget.modes.declarative) expect(widget.files[name]!.toString('utf8').includes('$ZodError'), name).toBe(false);
+  });
+
+  it(`keeps what steps and conditions add at most ${STEPS_EXTRA_MAX_GZIP} bytes gzip, and the phone chunk at most ${PHONE_EXTRA_MAX_GZIP}`, () => {
+    expect(widget.engine.steps.some((name) => name.startsWith('steps-'))).toBe(true);
+    // The evaluator of `when` is in that download (its `notEmpty` operator is its telltale).
+    expect(widget.engine.steps.some((name) => widget.files[name]!.toString('utf8').includes('notEmpty'))).toBe(true);
+    expect(widget.engine.phone.some((name) => name.startsWith('phone-'))).toBe(true);
+    expect(widget.extras.steps, widget.engine.steps.join(' + ')).toBeLessThanOrEqual(STEPS_EXTRA_MAX_GZIP);
+    expect(widget.extras.phone, widget.engine.phone.join(' + ')).toBeLessThanOrEqual(PHONE_EXTRA_MAX_GZIP);
   });
 
   it(`keeps the iframe parent module at most ${PARENT_MAX_GZIP} bytes gzip`, () => {

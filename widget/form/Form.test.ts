@@ -40,3 +40,30 @@ describe('initialValues', () => {
     expect(initialValues(definition, { consent: true }, '')).not.toHaveProperty('consent');
   });
 });
+
+describe('initialValues of the form engine’s field types', () => {
+  const engine: FormDefinition = {
+    id: 'engine',
+    fields: [
+      { name: 'seats', type: 'number', prefillParam: 'seats', max: 100 },
+      { name: 'topics', type: 'checkboxes', prefillParam: 'topics', options: [{ value: 'crm' }, { value: 'api' }] },
+      { name: 'market', type: 'country', prefillParam: 'market' },
+      { name: 'start', type: 'date', prefillParam: 'start' },
+    ],
+  };
+
+  it('reads URL parameters as a number, a list of choices and an upper-case country code', () => {
+    expect(initialValues(engine, {}, '?seats=25&topics=crm,api&market=de&start=2026-03-01')).toEqual({
+      seats: 25,
+      topics: ['crm', 'api'],
+      market: 'DE',
+      start: '2026-03-01',
+    });
+  });
+
+  it('leaves out what the field cannot hold, and keeps what the visitor can correct', () => {
+    expect(initialValues(engine, {}, '?seats=many&topics=crm,fax&market=XX')).toEqual({});
+    // Over the maximum is the visitor's to fix, and shows as such once they leave the field.
+    expect(initialValues(engine, { seats: 500 }, '')).toEqual({ seats: 500 });
+  });
+});

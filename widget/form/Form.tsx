@@ -1,25 +1,26 @@
 /**
- * The form itself: renders the definition, checks each field with the shared schema and submits.
- * Its state is a few plain variables and `paint()` re-renders after each change: a form this
- * small needs no reactive library, and leaving signals out keeps 1.6 KB gzip off every page.
+ * The form itself: the state model (state.ts) holds values, errors and status; one renderer per
+ * field type (fields/) draws each field; this file wires them to the transport and the events.
  * Errors show once a field is left or on submit, never while a person first types; once shown,
  * an error is re-checked on each keystroke so it clears the moment the value is fixed.
  */
 /** @jsxRuntime classic */
 /** @jsx h */
-/** @jsxFrag Fragment */
 // Classic JSX: preact's createElement is in the bundle anyway; the automatic runtime adds its own.
-// biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h and Fragment
+// biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
 import { Fragment, h, type JSX, render } from 'preact';
 import type { Attribution } from '../../src/schema/attribution.ts';
-import { type FieldValue, fieldIssue } from '../../src/schema/field.ts';
+import { type FieldValue, fieldIssue, ruleParams } from '../../src/schema/field.ts';
 import type { FieldDefinition, FormDefinition } from '../../src/schema/form.ts';
 import type { RuleCode } from '../../src/schema/form-keys.ts';
 import type { Catalogue } from '../../src/schema/messages.ts';
 import type { SubmissionMeta } from '../../src/schema/submission.ts';
-import { localize, ruleMessage } from '../../src/schema/wording.ts';
+import { format, localize } from '../../src/schema/wording.ts';
 import type { Emit } from './events.ts';
+import { rendererFor } from './fields/index.ts';
+import { parseNumber } from './fields/number.tsx';
 import { enqueue, type Queued, whenSettled } from './queue.ts';
+import { createFormModel, type FormModel, type Status, type Visibility } from './state.ts';
 import { newIdempotencyKey, type SendResult, sendSubmission } from './transport.ts';
 
 export interface FormOptions {
@@ -36,13 +37,35 @@ export interface FormOptions {
   navigate?: (url: string) => void;
   /** Gives a submission its Turnstile token, when the definition asks for a challenge (`challenge.ts`). */
   challenge?: (meta: SubmissionMeta) => Promise<void>;
+  /** Which steps and fields the values show (conditions.ts, in the steps chunk). @default every field, one step */
+  visibility?: Visibility;
+  /** Progress, history and saved values of a form with steps (the steps chunk). @default none: one step */
+  steps?: (context: StepsContext) => StepsPart;
 }
 
-/**
- * idle → sending → success; sending → failed (network or 5xx: retry), rejected (4xx) or
- * offline (kept in the queue, sent when the browser is back online).
- */
-type Status = 'idle' | 'invalid' | 'sending' | 'success' | 'failed' | 'rejected' | 'offline';
+/** What the steps chunk gets from the form it serves. */
+export interface StepsContext {
+  definition: FormDefinition;
+  model: FormModel;
+  /** The prefix of the form's element ids. */
+  ids: string;
+  t: Catalogue;
+  locale: string;
+  emit: Emit;
+  /** Where the form renders. */
+  container: Element | ShadowRoot;
+}
+
+/** How a move between steps came about: a button, or the browser's Back and Forward (or a jump to a field in error, which leaves history alone). */
+export type StepMove = 'next' | 'back' | 'history';
+
+/** What the steps chunk adds to a form. */
+export interface StepsPart {
+  /** Above the step's fields: the progress and the step's heading. */
+  header(): JSX.Element | null;
+  /** Shows step `to` (an index among the shown steps). */
+  go(to: number, how: StepMove): void;
+}
 
 /** Renders the form into `container`; returns a function that removes it. */
 export function mountForm(container: Element | ShadowRoot, options: FormOptions): () => void {
@@ -50,12 +73,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   const formId = definition.id;
   const ids = `lf-${formId}`;
   const idOf = (field: FieldDefinition) => `${ids}-${field.name}`;
-  const visible = definition.fields.filter((field) => field.type !== 'hidden');
-
-  let values = initialValues(definition, options.prefill);
-  let errors: Record<string, RuleCode> = {};
-  let status: Status = 'idle';
-  const touched = new Set<string>();
+  const model = createFormModel(definition, initialValues(definition, options.prefill), options.visibility);
   const startedAt = Date.now();
   // The relay drops forms filled faster than a person types; a form the page filled in for the
   // visitor (prefill), sent without a keystroke, has no fill time to judge.
@@ -63,36 +81,26 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   // One submission, one Idempotency-Key, for every retry; an edit makes it a new submission.
   let pending: Queued | undefined;
 
-  const check = (field: FieldDefinition) => {
-    const code = fieldIssue(field, values[field.name]);
-    errors = { ...errors };
-    if (code) errors[field.name] = code;
-    else delete errors[field.name];
-    return code;
-  };
   const focus = (id: string) => container.querySelector<HTMLElement>(`#${id}`)?.focus();
+  const setStatus = (status: Status) => model.update({ status });
+  const steps = options.steps?.({ definition, model, ids, t, locale, emit, container });
+  const go = (to: number, how: StepMove) => (steps ? steps.go(to, how) : model.update({ step: to }));
+  /**
+   * Shows the step of `field` (straight there, however many steps back) and puts focus on it,
+   * then sets `status`, which a move between steps would have reset.
+   */
+  const focusField = (field: FieldDefinition, status: Status) => {
+    const index = model.steps().findIndex((step) => step.fields.includes(field));
+    if (index >= 0 && index !== model.get().step) go(index, 'history');
+    focus(idOf(field));
+    setStatus(status);
+  };
 
-  const onInput = (field: FieldDefinition, value: FieldValue) => {
-    if (status === 'sending') return;
+  const onInput = (field: FieldDefinition, value: FieldValue | undefined, text?: string) => {
+    if (model.get().status === 'sending') return;
     typed = true;
     pending = undefined;
-    values = { ...values, [field.name]: value };
-    if (touched.has(field.name)) check(field);
-    settleErrors();
-  };
-  const onBlur = (field: FieldDefinition) => {
-    touched.add(field.name);
-    check(field);
-    settleErrors();
-  };
-  // "Please correct the highlighted fields" goes once nothing is highlighted any more.
-  const settleErrors = () => {
-    if (status === 'invalid' && !Object.keys(errors).length) status = 'idle';
-    paint();
-  };
-  const setStatus = (next: Status) => {
-    status = next;
-    paint();
+    model.input(field, value, text);
   };
 
   const settle = (entry: Queued, result: SendResult) => {
@@ -119,11 +127,13 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
       for (const issue of result.issues ?? []) {
         if (issue.path[0] === 'fields') fromRelay[String(issue.path[1])] = issue.code as RuleCode;
       }
-      errors = fromRelay;
-      for (const name of Object.keys(fromRelay)) touched.add(name);
-      const first = visible.find((field) => fromRelay[field.name]);
-      setStatus(first ? 'invalid' : 'rejected');
-      if (first) focus(idOf(first));
+      model.update({ errors: fromRelay, touched: new Set([...model.get().touched, ...Object.keys(fromRelay)]) });
+      const first = model
+        .steps()
+        .flatMap((step) => step.fields)
+        .find((field) => field.type !== 'hidden' && model.errorOf(field.name));
+      if (first) focusField(first, 'invalid');
+      else setStatus('rejected');
     } else {
       setStatus('failed');
     }
@@ -139,34 +149,53 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
-    if (status === 'sending') return;
-    let firstInvalid: FieldDefinition | undefined;
-    for (const field of visible) {
-      touched.add(field.name);
-      if (check(field) && !firstInvalid) firstInvalid = field;
-    }
-    if (firstInvalid) {
-      setStatus('invalid');
-      return focus(idOf(firstInvalid));
-    }
+    if (model.get().status === 'sending') return;
+    const shownSteps = model.steps();
+    const { step } = model.get();
+    // Next (and Enter) checks only the step shown; the last step's button checks them all.
+    const last = step >= shownSteps.length - 1;
+    const firstInvalid = model.check(last ? shownSteps.flatMap((shown) => shown.fields) : shownSteps[step]!.fields);
+    if (firstInvalid) return focusField(firstInvalid, 'invalid');
+    if (!last) return go(step + 1, 'next');
     const honeypot = container.querySelector<HTMLInputElement>('input[name="_hp"]')?.value ?? '';
     pending ??= {
       relay,
       form: formId,
       key: newIdempotencyKey(),
       body: {
-        fields: values,
+        fields: model.payload(),
         attribution: options.attribution(),
-        meta: { fillMs: typed ? Date.now() - startedAt : undefined, hp: honeypot, locale, page: location.href.slice(0, 2048) },
+        meta: { fillMs: typed ? Date.now() - startedAt : undefined, hp: honeypot, locale, page: location.href.slice(0, 2048), ...phoneCountries(model) },
       },
     };
     emit('submit', { formId });
     void send(pending);
   };
 
+  const renderField = (field: FieldDefinition) => {
+    const { values, texts } = model.get();
+    const code = model.errorOf(field.name);
+    return (
+      <Fragment key={field.name}>
+        {rendererFor(field)({
+          field,
+          id: idOf(field),
+          value: values[field.name],
+          text: texts[field.name],
+          error: code && messageOf(field, code, t, locale),
+          locale,
+          t,
+          model,
+          onInput: (value, text) => onInput(field, value, text),
+          onBlur: () => model.leave(field),
+        })}
+      </Fragment>
+    );
+  };
+
   const view = () => {
-    const state = status;
-    const done = state === 'success' || state === 'offline';
+    const { status } = model.get();
+    const done = status === 'success' || status === 'offline';
     const notice = {
       idle: '',
       invalid: t.errors_summary,
@@ -175,14 +204,19 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
       failed: t.failure,
       rejected: t.failure,
       offline: t.offline,
-    }[state];
+    }[status];
     const title = localize(definition.title, locale);
+    const shown = model.shown();
+    const shownSteps = model.steps();
+    const { step } = model.get();
+    const last = step >= shownSteps.length - 1;
     return (
       <div class="lf" lang={locale} style={themeProperties(definition)}>
         {!done && (
           <form noValidate onSubmit={onSubmit} aria-labelledby={title ? `${ids}-title` : undefined}>
             {title && <h2 id={`${ids}-title`}>{title}</h2>}
-            {visible.map((field) => renderField(field))}
+            {steps?.header()}
+            {shownSteps[step]!.fields.filter((field) => shown.has(field.name)).map(renderField)}
             {/* Where a Turnstile challenge shows (challenge.ts); an empty slot shows nothing. */}
             <slot name="challenge" />
             <div class="hp" aria-hidden="true">
@@ -190,10 +224,15 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
                 Leave this empty <input name="_hp" tabIndex={-1} autoComplete="off" />
               </label>
             </div>
-            <button type="submit" aria-disabled={state === 'sending' ? 'true' : undefined}>
-              {state === 'sending' ? t.sending : (localize(definition.submitLabel, locale) ?? t.submit)}
+            <button type="submit" aria-disabled={status === 'sending' ? 'true' : undefined}>
+              {status === 'sending' ? t.sending : last ? (localize(definition.submitLabel, locale) ?? t.submit) : t.next}
             </button>
-            {state === 'failed' && (
+            {step > 0 && status !== 'sending' && (
+              <button type="button" class="back" onClick={() => go(step - 1, 'back')}>
+                {t.back}
+              </button>
+            )}
+            {status === 'failed' && (
               <button type="button" class="retry" onClick={() => pending && void send(pending)}>
                 {t.retry}
               </button>
@@ -207,132 +246,39 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     );
   };
 
-  const renderField = (field: FieldDefinition) => {
-    const id = idOf(field);
-    const code = touched.has(field.name) ? errors[field.name] : undefined;
-    const value = values[field.name];
-    const label = localize(field.label, locale) ?? field.name;
-    const hint = localize(field.hint, locale);
-    const described = [hint && `${id}-hint`, code && `${id}-error`].filter(Boolean).join(' ') || undefined;
-    const required = field.required ? (
-      <span class="req" aria-hidden="true">
-        {' '}
-        *
-      </span>
-    ) : null;
-    const aria = {
-      'aria-invalid': code ? ('true' as const) : undefined,
-      'aria-describedby': described,
-      'aria-required': field.required ? ('true' as const) : undefined,
-      onBlur: () => onBlur(field),
-    };
-    const after = (
-      <>
-        {hint && (
-          <p class="hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        )}
-        {code && (
-          <p class="error" id={`${id}-error`}>
-            {ruleMessage(field, code, t, locale)}
-          </p>
-        )}
-      </>
-    );
-
-    if (field.type === 'radio') {
-      return (
-        <fieldset class="field" key={field.name}>
-          <legend>
-            {label}
-            {required}
-          </legend>
-          {field.options?.map((option, index) => (
-            <label class="choice">
-              <input
-                {...aria}
-                // biome-ignore lint/a11y/useValidAriaValues: undefined removes the aria-required the spread carries; the group says it instead
-                aria-required={undefined}
-                // The group's "required" for screen readers (the form is noValidate: no browser bubbles).
-                required={field.required}
-                type="radio"
-                id={index ? `${id}-${index}` : id}
-                name={field.name}
-                value={option.value}
-                checked={value === option.value}
-                onChange={() => onInput(field, option.value)}
-              />
-              {localize(option.label, locale) ?? option.value}
-            </label>
-          ))}
-          {after}
-        </fieldset>
-      );
+  // Never inside a render: moving or removing a focused element fires blur synchronously, whose
+  // handler changes the model; that change is painted once the render in progress is done.
+  let painting = false;
+  let stale = false;
+  const paint = () => {
+    stale = true;
+    if (painting) return;
+    painting = true;
+    try {
+      while (stale) {
+        stale = false;
+        render(view(), container);
+      }
+    } finally {
+      painting = false;
     }
-    if (field.type === 'checkbox' || field.type === 'consent') {
-      return (
-        <div class="field" key={field.name}>
-          <div class="check">
-            <input {...aria} type="checkbox" id={id} name={field.name} checked={value === true} onChange={(e) => onInput(field, e.currentTarget.checked)} />
-            <label for={id}>
-              {label}
-              {required}
-            </label>
-            {field.type === 'consent' && field.policyUrl && (
-              <a href={field.policyUrl} target="_blank" rel="noopener">
-                {t.policy}
-              </a>
-            )}
-          </div>
-          {after}
-        </div>
-      );
-    }
-
-    const text = typeof value === 'string' ? value : '';
-    const onText = (event: JSX.TargetedEvent<HTMLElement & { value: string }>) => onInput(field, event.currentTarget.value);
-    const common = { ...aria, id, name: field.name, value: text };
-    let control: JSX.Element;
-    if (field.type === 'textarea') {
-      control = <textarea {...common} onInput={onText} maxLength={field.maxLength} placeholder={localize(field.placeholder, locale)} />;
-    } else if (field.type === 'select') {
-      control = (
-        <select {...common} onChange={onText}>
-          <option value="">{localize(field.placeholder, locale) ?? '—'}</option>
-          {field.options?.map((option) => (
-            <option value={option.value}>{localize(option.label, locale) ?? option.value}</option>
-          ))}
-        </select>
-      );
-    } else {
-      const type = field.type === 'email' || field.type === 'tel' ? field.type : 'text';
-      control = (
-        <input
-          {...common}
-          type={type}
-          onInput={onText}
-          maxLength={field.maxLength}
-          placeholder={localize(field.placeholder, locale)}
-          autoComplete={field.autocomplete ?? (type === 'text' ? undefined : type)}
-        />
-      );
-    }
-    return (
-      <div class="field" key={field.name}>
-        <label for={id}>
-          {label}
-          {required}
-        </label>
-        {control}
-        {after}
-      </div>
-    );
   };
-
-  const paint = () => render(view(), container);
+  model.subscribe(paint);
   paint();
   return () => render(null, container);
+}
+
+/** The message for a broken rule: the field's own wording first, its bounds filled in. */
+export function messageOf(field: FieldDefinition, code: RuleCode, t: Catalogue, locale: string): string {
+  return format(localize(field.messages?.[code], locale) ?? t[code], ruleParams(field));
+}
+
+/** `meta.phoneCountries`: the country chosen for each phone field that is shown and filled in. */
+function phoneCountries(model: FormModel): Pick<SubmissionMeta, 'phoneCountries'> {
+  const { phoneCountries: chosen, values } = model.get();
+  const shown = model.shown();
+  const entries = Object.entries(chosen).filter(([name]) => shown.has(name) && values[name] !== undefined && values[name] !== '');
+  return entries.length ? { phoneCountries: Object.fromEntries(entries) } : {};
 }
 
 /** The definition's theme as the custom properties the stylesheet falls back to. */
@@ -357,10 +303,19 @@ export function initialValues(definition: FormDefinition, prefill: Record<string
     const fromUrl = field.prefillParam ? params.get(field.prefillParam) : null;
     let value: FieldValue | null | undefined = prefill[field.name] ?? fromUrl ?? (field.type === 'hidden' ? (field.value ?? '') : undefined);
     if (field.type === 'checkbox' && typeof value === 'string') value = !/^(0|false|no|off)?$/i.test(value);
+    // URL parameters are text: `?seats=25`, `?topics=crm,api`, `?market=de` say a number, a list, a code.
+    if (typeof value === 'string') {
+      if (field.type === 'number') value = parseNumber(value, 'en');
+      else if (field.type === 'checkboxes') value = value.split(',');
+      else if (field.type === 'country') value = value.toUpperCase();
+    }
     // Nobody can correct a hidden field: a URL value that breaks its rules gives way to its own.
     if (field.type === 'hidden' && fieldIssue(field, value)) value = field.value ?? '';
-    if ((field.type === 'select' || field.type === 'radio') && !field.options?.some((option) => option.value === value)) continue;
-    if (value !== undefined && value !== null) values[field.name] = value;
+    if (value === undefined || value === null) continue;
+    // A choice the field does not offer, or a value of the wrong kind, is left out rather than shown as an error.
+    const code = fieldIssue(field, value);
+    if (code === 'invalid_option' || code === 'invalid_country' || code === 'invalid_type' || code === 'invalid_number') continue;
+    values[field.name] = value;
   }
   return values;
 }

@@ -6,6 +6,12 @@
 export interface LeadFormEventDetail {
   /** The form rendered and can be used. */
   ready: { formId: string };
+  /**
+   * A step of a form with `steps` is shown: the first once the form is ready, then each one the
+   * visitor moves to (Next, Back, the browser's Back and Forward). `step` is its id, `index`
+   * counts from 0 among the steps shown, `total` is how many are shown for the values so far.
+   */
+  step: { formId: string; step: string; index: number; total: number };
   /** The visitor submitted a valid form; it is being sent. */
   submit: { formId: string };
   /** The relay stored the lead (`id` is its submission id). */
@@ -21,6 +27,7 @@ export type LeadFormEventName = keyof LeadFormEventDetail;
 declare global {
   interface HTMLElementEventMap {
     'leadform:ready': CustomEvent<LeadFormEventDetail['ready']>;
+    'leadform:step': CustomEvent<LeadFormEventDetail['step']>;
     'leadform:submit': CustomEvent<LeadFormEventDetail['submit']>;
     'leadform:success': CustomEvent<LeadFormEventDetail['success']>;
     'leadform:error': CustomEvent<LeadFormEventDetail['error']>;

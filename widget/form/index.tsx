@@ -10,7 +10,9 @@ import type { FieldValue } from '../../src/schema/field.ts';
 import type { FormDefinition } from '../../src/schema/form.ts';
 import { createEvents, type LeadFormEventName } from './events.ts';
 import type { FrameBridge } from './frame.ts';
-import { mountForm } from './Form.tsx';
+import { adoptCss } from './engine-styles.ts';
+import { registerRenderer } from './fields/index.ts';
+import { type FormOptions, mountForm } from './Form.tsx';
 import { catalogueFor, pickLocale, preloadCatalogue } from './i18n.ts';
 import type { Popup } from './popup.ts';
 import { flush } from './queue.ts';
@@ -65,7 +67,9 @@ export function boot(relay: string): Core {
       bridge = (await import('./frame.ts')).bridgeToParent(host, definition.id, adoptAttribution);
     }
     const emit = events.emitter(host, bridge?.forward);
+    const engine = await loadEngine(definition, container);
     mountForm(container, {
+      ...engine,
       definition,
       relay,
       locale,
@@ -163,6 +167,34 @@ export function boot(relay: string): Core {
     mount: (host, options) => void mount(host, options).catch(warn),
     command,
   };
+}
+
+/**
+ * The chunks a form's definition needs, downloaded together: steps and conditions, one chunk
+ * (a form with `steps` or a `when`), and the phone field's country choice. Other forms download
+ * neither. Steps and conditions share a chunk because three engine chunks importing the shared
+ * rules make the bundler split those rules out of form.js into a chunk of their own, which every
+ * form then fetches only after form.js, one round trip later (rolldown issue 10731).
+ */
+async function loadEngine(definition: FormDefinition, container: Element | ShadowRoot): Promise<Pick<FormOptions, 'visibility' | 'steps'>> {
+  const hasPhone = definition.fields.some((field) => field.type === 'tel' && field.phone);
+  const hasConditions = !!definition.steps || definition.fields.some((field) => field.when);
+  const [flow] = await Promise.all([
+    hasConditions
+      ? import('./steps.tsx').then((chunk) => {
+          if (!definition.steps) return { visibility: chunk.conditionalVisibility(definition) };
+          adoptCss(container, chunk.STEPS_CSS);
+          return { visibility: chunk.conditionalVisibility(definition), steps: chunk.createSteps };
+        })
+      : undefined,
+    hasPhone
+      ? import('./phone.tsx').then((chunk) => {
+          adoptCss(container, chunk.PHONE_CSS);
+          registerRenderer('phone', chunk.renderPhone);
+        })
+      : undefined,
+  ]);
+  return flow ?? {};
 }
 
 /** The focused element, looking inside shadow roots, so focus returns there when a popup closes. */

@@ -28,7 +28,7 @@ export function answerFrame(event: MessageEvent<FrameMessage>, relay: string): v
       // of its own, so a frame of an earlier version reads its attribution message unchanged.
       frame.contentWindow.postMessage({ leadform: 1, page: location.href }, relay);
     }
-    if (typeof data.event === 'string' && /^(ready|submit|success|error)$/.test(data.event)) {
+    if (typeof data.event === 'string' && /^(ready|step|submit|success|error)$/.test(data.event)) {
       frame.dispatchEvent(new CustomEvent(`leadform:${data.event}`, { bubbles: true, composed: true, detail: data.detail }));
       // Tag Manager runs on this page, not in the frame: its conversions come from here.
       const dataLayer = (window as { dataLayer?: unknown }).dataLayer;

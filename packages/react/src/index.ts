@@ -12,6 +12,8 @@ export type { EmbedOptions, FieldValue, LeadFormEventDetail, LeadFormEventName }
 export interface LeadFormProps extends EmbedOptions {
   /** Called on `leadform:ready`: the form rendered and can be used. @default undefined */
   onReady?: (detail: LeadFormEventDetail['ready']) => void;
+  /** Called on `leadform:step`: a step of a form with steps is shown. @default undefined */
+  onStep?: (detail: LeadFormEventDetail['step']) => void;
   /** Called on `leadform:submit`: a valid form is being sent. @default undefined */
   onSubmit?: (detail: LeadFormEventDetail['submit']) => void;
   /** Called on `leadform:success`: the relay stored the lead (`detail.id`). @default undefined */
@@ -27,7 +29,7 @@ export interface LeadFormProps extends EmbedOptions {
 // React 18 warns about a layout effect during server rendering; there it would not run anyway.
 const useBrowserLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect;
 
-const HANDLERS = { ready: 'onReady', submit: 'onSubmit', success: 'onSuccess', error: 'onError' } as const;
+const HANDLERS = { ready: 'onReady', step: 'onStep', submit: 'onSubmit', success: 'onSuccess', error: 'onError' } as const;
 
 /**
  * The form `form` from the relay at `relay`. `prefill` and `relay` are read once, when the form

@@ -33,6 +33,8 @@ export const LeadForm = defineComponent({
   emits: {
     /** `leadform:ready`: the form rendered and can be used. */
     ready: (_detail: LeadFormEventDetail['ready']) => true,
+    /** `leadform:step`: a step of a form with steps is shown. */
+    step: (_detail: LeadFormEventDetail['step']) => true,
     /** `leadform:submit`: a valid form is being sent. */
     submit: (_detail: LeadFormEventDetail['submit']) => true,
     /** `leadform:success`: the relay stored the lead (`detail.id`). */
