@@ -6,6 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { catalogueOf } from '../src/relay/catalogues.ts';
+import { BUILT_IN_LOCALES } from '../widget/form/i18n.ts';
 
 export const LOADER_MAX_GZIP = 1024;
 export const FORM_MAX_GZIP = 16 * 1024;
@@ -21,18 +23,26 @@ export const PHONE_EXTRA_MAX_GZIP = 3 * 1024;
  */
 export const CONTACT_BEFORE_GZIP = { declarative: 15_733, popup: 16_339, iframe: 16_248 } as const;
 
-export const LOCALE_CHUNK = /^(en|de|es|fr|pt|ru|it|nl|pl|tr|ja|zh|ar|he)-[\w-]+\.js$/;
+/**
+ * Gzip bytes of each built-in catalogue as the relay sends it inside a definition
+ * (`GET /v1/forms/{id}?locale=`, `"catalogue": {language, messages}`): the words a form downloads.
+ */
+export function catalogueBytes(): Record<string, number> {
+  return Object.fromEntries(
+    BUILT_IN_LOCALES.map((language) => [language, gzipSync(JSON.stringify({ catalogue: { language, messages: catalogueOf(language) } }), { level: 9 }).length]),
+  );
+}
 
 export interface WidgetFiles {
   /** File name → contents. */
   files: Record<string, Buffer>;
   gzip(name: string): number;
   brotli(name: string): number;
-  /** The locale chunks, one per built-in language. */
-  locales: string[];
-  /** Per embed mode, the files its form needs besides a locale chunk. */
+  /** Gzip bytes of each built-in language's catalogue, which comes with the definition. */
+  catalogues: Record<string, number>;
+  /** Per embed mode, the files its form needs (its words come with the definition). */
   modes: Record<'declarative' | 'popup' | 'iframe', string[]>;
-  /** Per embed mode, gzip bytes of those files plus the largest locale chunk. */
+  /** Per embed mode, gzip bytes of those files plus the largest catalogue. */
   totals: Record<'declarative' | 'popup' | 'iframe', number>;
   /** The files a form using steps and conditions, or a phone field, downloads beyond the declarative mode's. */
   engine: Record<'steps' | 'phone', string[]>;
@@ -62,8 +72,8 @@ export function readWidgetFiles(dir: string): WidgetFiles {
     popup: [...closure(chunk('popup'), new Set(base))],
     iframe: [...closure(chunk('frame'), new Set(base))],
   };
-  const locales = Object.keys(files).filter((name) => LOCALE_CHUNK.test(name));
-  const largestLocale = Math.max(0, ...locales.map(gzip));
+  const catalogues = catalogueBytes();
+  const largestLocale = Math.max(...Object.values(catalogues));
   const bytes = (names: string[]) => names.reduce((sum, name) => sum + (files[name] ? gzip(name) : 0), 0);
   const total = (names: string[]) => bytes(names) + largestLocale;
   const beyondBase = (...chunks: string[]) => {
@@ -77,7 +87,7 @@ export function readWidgetFiles(dir: string): WidgetFiles {
     files,
     gzip,
     brotli,
-    locales,
+    catalogues,
     modes,
     totals: { declarative: total(modes.declarative), popup: total(modes.popup), iframe: total(modes.iframe) },
     engine,

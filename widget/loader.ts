@@ -10,6 +10,7 @@
 import { attributionCommand, captureVisit } from './attribution-loader.ts';
 
 type Command = unknown[];
+type Definitions = Map<string, Promise<Response>>;
 interface Core {
   mount(element: HTMLElement, options: { form: string }): void;
   command(args: Command): void;
@@ -31,11 +32,30 @@ interface Stub {
     warn(error);
   }
   let core: Promise<Core> | undefined;
-  const load = () => (core ??= import(/* @vite-ignore */ `${relay}/v1/widget/form.js`).then((module: { boot(relay: string): Core }) => module.boot(relay)));
+  const load = () =>
+    (core ??= import(/* @vite-ignore */ `${relay}/v1/widget/form.js`).then((module: { boot(relay: string, options: { definitions: Definitions }): Core }) =>
+      module.boot(relay, { definitions }),
+    ));
+
+  // Each form's definition (with the words of the page's language) downloads alongside form.js,
+  // not after it: HTML, loader, then everything the form needs at once. The core reads each once.
+  const definitions: Definitions = new Map();
+  const asked = new Set<string>();
+  const prefetch = (form: unknown) => {
+    if (typeof form !== 'string' || asked.has(form)) return;
+    asked.add(form);
+    const response = fetch(
+      `${relay}/v1/forms/${encodeURIComponent(form)}?locale=${encodeURIComponent(doc.documentElement.lang || navigator.languages?.[0] || '')}`,
+    );
+    // The core reports a failure when it reads the answer; until then it is no unhandled rejection.
+    response.catch(() => undefined);
+    definitions.set(form, response);
+  };
 
   const queued = win.LeadForm?.q ?? [];
   const api: Stub = (...args) => {
     try {
+      if (args[0] === 'render' || args[0] === 'open') prefetch((args[1] as { form?: unknown } | undefined)?.form);
       // Attribution commands stay out of the form bundle: a page without a form never loads it.
       if (!attributionCommand(args)) load().then((c) => c.command(args), warn);
     } catch (error) {
@@ -71,6 +91,7 @@ interface Stub {
       // Reserve the form's box before it renders, so the host page does not shift.
       if (!element.style.minHeight) element.style.minHeight = element.dataset.leadformHeight || '28rem';
       showDespiteEmpty(element);
+      prefetch(element.dataset.leadform);
       load().then((c) => c.mount(element, { form: element.dataset.leadform! }), warn);
     }
   };

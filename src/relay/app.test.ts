@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createRelay } from './app.ts';
 import { parseConfig } from './config.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
+import deCatalogue from '../../widget/form/locales/de.ts';
 
 const config = (() => {
   const result = parseConfig({
@@ -159,6 +160,21 @@ describe('GET /v1/forms/:id', () => {
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
     const cached = await app.request('http://relay.test/v1/forms/contact', { headers: { 'If-None-Match': etag } });
     expect(cached.status).toBe(304);
+  });
+
+  it('sends the catalogue of the language ?locale= asks for, with an ETag of its own; an unknown language gets English', async () => {
+    const german = await app.request('http://relay.test/v1/forms/contact?locale=de_DE');
+    const body = (await german.json()) as { id: string; catalogue: { language: string; messages: Record<string, string> } };
+    expect(body.id).toBe('contact');
+    expect(body.catalogue.language).toBe('de');
+    expect(body.catalogue.messages.submit).toBe(deCatalogue.submit);
+    const plain = await app.request('http://relay.test/v1/forms/contact');
+    expect(await plain.json()).not.toHaveProperty('catalogue');
+    expect(german.headers.get('ETag')).not.toBe(plain.headers.get('ETag'));
+    const again = await app.request('http://relay.test/v1/forms/contact?locale=de', { headers: { 'If-None-Match': german.headers.get('ETag')! } });
+    expect(again.status).toBe(304);
+    const unknown = (await (await app.request('http://relay.test/v1/forms/contact?locale=xx-YY')).json()) as typeof body;
+    expect(unknown.catalogue.language).toBe('en');
   });
 });
 

@@ -15,6 +15,7 @@ import { findForm, formOf, unknownForm } from './accept/form.ts';
 import { allowedOrigin, corsHeaders, PREFLIGHT_HEADERS } from './accept/origin.ts';
 import { adminRoutes } from './admin.ts';
 import { type AssetBytes, assetResponse, negotiated, type ReadAsset, readServedAsset, serveAsset } from './assets.ts';
+import { catalogueLanguage, catalogueOf } from './catalogues.ts';
 import { publicDefinition, type RelayConfig } from './config.ts';
 import { embedPage } from './embed-page.ts';
 import { internalError, RelayError } from './errors.ts';
@@ -80,6 +81,8 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   const hash = deps.sha256 ?? sha256;
   const definitions = new Map(Object.entries(config.forms).map(([id, form]) => [id, JSON.stringify(publicDefinition(id, form))]));
   const etags = new Map<string, Promise<string>>();
+  /** A definition with the catalogue of one language, by form id and language. */
+  const localized = new Map<string, string>();
   // One rule for every page the script is on: a page without a form cannot know which form the
   // visitor will fill, so one form asking for consent makes the whole relay ask.
   const consentRequired = Object.values(config.forms).some((form) => form.requireConsent);
@@ -157,10 +160,22 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
 
   app.get('/v1/forms/:formId', async (c) => {
     const formId = c.req.param('formId');
-    const definition = definitions.get(formId);
+    let definition = definitions.get(formId);
     if (definition === undefined) throw unknownForm(formId);
-    let etag = etags.get(formId);
-    if (!etag) etags.set(formId, (etag = Promise.resolve(hash(definition)).then((hex) => `"${hex.slice(0, 32)}"`)));
+    // `?locale=` (the loader sends the page's language): the catalogue the form will show comes
+    // along as `catalogue: {language, messages}`, so the widget asks for no locale chunk. Each
+    // language is its own URL, so its own cache entry and ETag.
+    const asked = c.req.query('locale');
+    let key = formId;
+    if (asked !== undefined) {
+      const base = definition;
+      const language = catalogueLanguage((JSON.parse(base) as { locale?: string }).locale, asked);
+      key = `${formId}\n${language}`;
+      definition = localized.get(key) ?? `${base.slice(0, -1)},"catalogue":${JSON.stringify({ language, messages: catalogueOf(language) })}}`;
+      localized.set(key, definition);
+    }
+    let etag = etags.get(key);
+    if (!etag) etags.set(key, (etag = Promise.resolve(hash(definition)).then((hex) => `"${hex.slice(0, 32)}"`)));
     const tag = await etag;
     c.header('ETag', tag);
     c.header('Cache-Control', 'public, max-age=60, stale-while-revalidate=600');

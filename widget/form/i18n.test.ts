@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EN_MESSAGES } from '../../src/schema/messages.ts';
-import { BUILT_IN_LOCALES, catalogueFor, directionOf, pickLocale } from './i18n.ts';
+import { catalogueOf, catalogueLanguage as catalogueLanguageOnRelay } from '../../src/relay/catalogues.ts';
+import { BUILT_IN_LOCALES, catalogueFor, catalogueLanguage, directionOf, pickLocale } from './i18n.ts';
 
 const placeholders = (text: string | undefined) => text?.match(/\{\w+\}/g)?.sort() ?? null;
 
@@ -46,7 +47,7 @@ describe('catalogueFor', () => {
   });
 
   it.each(BUILT_IN_LOCALES.filter((l) => l !== 'en'))('%s words every message, keeping its placeholders', async (locale) => {
-    const words = await catalogueFor({}, locale);
+    const words = catalogueFor({}, locale, catalogueOf(catalogueLanguageOnRelay(undefined, locale)));
     for (const key of Object.keys(EN_MESSAGES) as (keyof typeof EN_MESSAGES)[]) {
       expect(words[key], key).not.toBe(EN_MESSAGES[key]);
       expect(placeholders(words[key]), key).toEqual(placeholders(EN_MESSAGES[key]));
@@ -54,13 +55,19 @@ describe('catalogueFor', () => {
   });
 
   it('uses the language of a regional tag, and the form’s own messages over the catalogue', async () => {
-    const words = await catalogueFor({ messages: { fr: { success: 'Merci beaucoup !' }, 'fr-CA': { submit: 'Soumettre' } } }, 'fr-CA');
+    // The relay sends the catalogue of the language a regional tag asks for, with the definition.
+    expect(catalogueLanguageOnRelay(undefined, 'fr_CA')).toBe('fr');
+    const words = catalogueFor({ messages: { fr: { success: 'Merci beaucoup !' }, 'fr-CA': { submit: 'Soumettre' } } }, 'fr-CA', catalogueOf('fr'));
     expect(words.required).toBe('Ce champ est obligatoire.');
     expect(words.success).toBe('Merci beaucoup !');
     expect(words.submit).toBe('Soumettre');
   });
 
-  it('falls back to English for a language with no catalogue', async () => {
-    expect(await catalogueFor({}, 'ko-KR')).toEqual(EN_MESSAGES);
+  it('falls back to English for a language with no catalogue, or a tag nobody can read, on the relay as in the widget', () => {
+    expect(catalogueLanguage('ko-KR')).toBe('en');
+    expect(catalogueLanguageOnRelay(undefined, 'ko-KR')).toBe('en');
+    expect(catalogueLanguageOnRelay(undefined, 'de-%%')).toBe('en');
+    expect(catalogueLanguageOnRelay('ja', 'de')).toBe('ja');
+    expect(catalogueFor({}, 'ko-KR', catalogueOf('en'))).toEqual(EN_MESSAGES);
   });
 });

@@ -12,27 +12,8 @@
 import type { FormDefinition } from '../../src/schema/form.ts';
 import type { Catalogue } from '../../src/schema/messages.ts';
 
-type CatalogueModule = { default: Catalogue };
-
-const CATALOGUES: Record<string, () => Promise<CatalogueModule>> = {
-  en: () => import('./locales/en.ts'),
-  de: () => import('./locales/de.ts'),
-  es: () => import('./locales/es.ts'),
-  fr: () => import('./locales/fr.ts'),
-  pt: () => import('./locales/pt.ts'),
-  ru: () => import('./locales/ru.ts'),
-  it: () => import('./locales/it.ts'),
-  nl: () => import('./locales/nl.ts'),
-  pl: () => import('./locales/pl.ts'),
-  tr: () => import('./locales/tr.ts'),
-  ja: () => import('./locales/ja.ts'),
-  zh: () => import('./locales/zh.ts'),
-  ar: () => import('./locales/ar.ts'),
-  he: () => import('./locales/he.ts'),
-};
-
-/** The languages with a built-in catalogue. */
-export const BUILT_IN_LOCALES = Object.keys(CATALOGUES);
+/** The languages with a built-in catalogue (`locales/`). The relay sends the one a form shows with its definition. */
+export const BUILT_IN_LOCALES: readonly string[] = ['en', 'de', 'es', 'fr', 'pt', 'ru', 'it', 'nl', 'pl', 'tr', 'ja', 'zh', 'ar', 'he'];
 
 const languageOf = (locale: string) => locale.split('-')[0]!.toLowerCase();
 
@@ -54,20 +35,14 @@ export function pickLocale(fromDefinition: string | undefined, htmlLang: string 
   } catch {
     return 'en';
   }
-  return fromDefinition || CATALOGUES[languageOf(locale)] ? locale : 'en';
+  return fromDefinition || BUILT_IN_LOCALES.includes(languageOf(locale)) ? locale : 'en';
 }
+
+/** The language of the built-in catalogue a form in `locale` shows: its own, else English. */
+export const catalogueLanguage = (locale: string): string => (BUILT_IN_LOCALES.includes(languageOf(locale)) ? languageOf(locale) : 'en');
 
 /** The words for `locale`: the built-in catalogue of its language (else English), then the form's own. */
-export async function catalogueFor(definition: Pick<FormDefinition, 'messages'>, locale: string): Promise<Catalogue> {
-  const language = languageOf(locale);
-  const english = CATALOGUES.en!;
-  // A chunk that fails to load (a flaky network) leaves the form in English rather than absent.
-  const builtIn = await (CATALOGUES[language] ?? english)().catch(english);
+export function catalogueFor(definition: Pick<FormDefinition, 'messages'>, locale: string, builtIn: Catalogue): Catalogue {
   const own = definition.messages ?? {};
-  return { ...builtIn.default, ...own[language], ...own[locale] };
-}
-
-/** Starts downloading a catalogue before it is needed, so it is there when the definition arrives. */
-export function preloadCatalogue(locale: string): void {
-  void (CATALOGUES[languageOf(locale)] ?? CATALOGUES.en!)().catch(() => undefined);
+  return { ...builtIn, ...own[languageOf(locale)], ...own[locale] };
 }

@@ -8,15 +8,15 @@
 import { adoptAttribution, readAttribution } from '../attribution.ts';
 import type { FieldValue } from '../../src/schema/field.ts';
 import type { FormDefinition } from '../../src/schema/form.ts';
+import type { Catalogue } from '../../src/schema/messages.ts';
 import { createEvents, type LeadFormEventName } from './events.ts';
 import type { FrameBridge } from './frame.ts';
-import { adoptCss } from './engine-styles.ts';
-import { registerRenderer } from './fields/index.ts';
+import { CHUNKED_TYPES, registerRenderer } from './fields/index.ts';
 import { type FormOptions, mountForm } from './Form.tsx';
-import { catalogueFor, pickLocale, preloadCatalogue } from './i18n.ts';
+import { catalogueFor, pickLocale } from './i18n.ts';
 import type { Popup } from './popup.ts';
 import { flush } from './queue.ts';
-import { adoptStyles } from './styles.ts';
+import { adoptStyles, attach } from './styles.ts';
 
 export interface RenderOptions {
   /** The form id, as in `data-leadform="…"`. */
@@ -32,22 +32,42 @@ export interface Core {
 
 const warn = (message: unknown) => console.warn('[leadform]', message);
 
-export function boot(relay: string): Core {
+export interface BootOptions {
+  /**
+   * Definition requests the loader started while form.js downloaded, by form id
+   * (`GET /v1/forms/{id}?locale=`, see `definitionUrl`); each is read once, then forgotten.
+   * @default none: the core asks for each definition itself
+   */
+  definitions?: Map<string, Promise<Response>>;
+}
+
+/** Where a form's definition is read, with the catalogue of the language the page asks for (`locale`). */
+export const definitionUrl = (relay: string, formId: string, locale: string): string =>
+  `${relay}/v1/forms/${encodeURIComponent(formId)}?locale=${encodeURIComponent(locale)}`;
+
+type Served = FormDefinition & { catalogue?: { language: string; messages: Catalogue } };
+
+export function boot(relay: string, { definitions: started = new Map() }: BootOptions = {}): Core {
   const events = createEvents(warn);
   const definitions = new Map<string, Promise<FormDefinition>>();
   const popups = new Map<string, Promise<Popup>>();
   const localeOf = (definition?: FormDefinition) => pickLocale(definition?.locale, document.documentElement.lang, navigator.languages);
-  // Most forms speak the page's language: its words download while the definition does.
-  preloadCatalogue(localeOf());
+  /** The built-in catalogue each definition came with, by form id. */
+  const catalogues = new Map<string, Catalogue>();
 
   const definitionOf = (formId: string) => {
     let definition = definitions.get(formId);
     if (!definition) {
+      const response = started.get(formId) ?? fetch(definitionUrl(relay, formId, localeOf()));
+      started.delete(formId);
       // The relay validated the definition at start-up; the browser only checks it has fields.
-      definition = fetch(`${relay}/v1/forms/${encodeURIComponent(formId)}`).then(async (response) => {
-        const body = (await response.json().catch(() => null)) as FormDefinition | null;
+      definition = response.then(async (response) => {
+        const body = (await response.json().catch(() => null)) as Served | null;
         if (!response.ok || !Array.isArray(body?.fields)) throw new Error(`form "${formId}" could not be loaded (HTTP ${response.status})`);
-        return body;
+        const { catalogue, ...rest } = body;
+        if (!catalogue) throw new Error(`form "${formId}" came without its words`);
+        catalogues.set(formId, catalogue.messages);
+        return rest;
       });
       definition.catch(() => definitions.delete(formId));
       definitions.set(formId, definition);
@@ -55,19 +75,30 @@ export function boot(relay: string): Core {
     return definition;
   };
 
+  /**
+   * The words of `definition` in `locale`: the catalogue came with the definition, asked for in
+   * the language the page gave the loader (`<html lang>`, else the browser's), which `localeOf`
+   * reads the same way, by the same rule on the relay.
+   */
+  const wordsOf = (definition: FormDefinition, locale: string) => catalogueFor(definition, locale, catalogues.get(definition.id)!);
+
   /** Renders form `options.form` into `container`; events go to `host`. */
   const renderInto = async (host: HTMLElement, container: Element | ShadowRoot, options: RenderOptions) => {
+    // Only the embed page needs the bridge: a chunk of its own keeps it off every other page. It
+    // downloads while the definition does.
+    const frame = host.hasAttribute('data-leadform-embed') ? import('./frame.ts') : undefined;
     const definition = await definitionOf(options.form);
     const locale = localeOf(definition);
-    const t = await catalogueFor(definition, locale);
+    // Every chunk the definition asks for downloads at once, none waiting on another.
+    const challenge = definition.turnstile ? import('./challenge.ts') : undefined;
+    const t = wordsOf(definition, locale);
+    const engine = await loadEngine(definition, container);
     let bridge: FrameBridge | undefined;
-    if (host.hasAttribute('data-leadform-embed')) {
+    if (frame) {
       document.body.style.margin = '0';
-      // Only the embed page needs the bridge: a chunk of its own keeps it off every other page.
-      bridge = (await import('./frame.ts')).bridgeToParent(host, definition.id, adoptAttribution);
+      bridge = (await frame).bridgeToParent(host, definition.id, adoptAttribution);
     }
     const emit = events.emitter(host, bridge?.forward);
-    const engine = await loadEngine(definition, container);
     mountForm(container, {
       ...engine,
       definition,
@@ -78,7 +109,7 @@ export function boot(relay: string): Core {
       attribution: readAttribution,
       emit,
       ...(bridge ? { navigate: (url: string) => window.open(url, '_top') } : {}),
-      challenge: definition.turnstile && (await import('./challenge.ts')).mountChallenge(host, definition.turnstile, locale),
+      challenge: definition.turnstile && challenge && (await challenge).mountChallenge(host, definition.turnstile, locale),
     });
     emit('ready', { formId: definition.id });
   };
@@ -99,10 +130,11 @@ export function boot(relay: string): Core {
   };
 
   const createPopupFor = async (options: RenderOptions) => {
+    // The popup is a chunk of its own, downloaded the first time a popup opens, while the definition is.
+    const chunk = import('./popup.ts');
     const definition = await definitionOf(options.form);
-    const t = await catalogueFor(definition, localeOf(definition));
-    // The popup is a chunk of its own, downloaded the first time a popup opens.
-    const popup = (await import('./popup.ts')).createPopup(options.form, t.close);
+    const t = wordsOf(definition, localeOf(definition));
+    const popup = (await chunk).createPopup(options.form, t.close);
     try {
       await renderInto(popup.host, popup.body, options);
     } catch (error) {
@@ -171,28 +203,31 @@ export function boot(relay: string): Core {
 
 /**
  * The chunks a form's definition needs, downloaded together: steps and conditions, one chunk
- * (a form with `steps` or a `when`), and the phone field's country choice. Other forms download
- * neither. Steps and conditions share a chunk because three engine chunks importing the shared
+ * (a form with `steps` or a `when`), the phone field's country choice, and the renderers of the
+ * field types few forms use (`fields/rare.ts`). Other forms download none of them. Steps and conditions share a chunk because three engine chunks importing the shared
  * rules make the bundler split those rules out of form.js into a chunk of their own, which every
  * form then fetches only after form.js, one round trip later (rolldown issue 10731).
  */
 async function loadEngine(definition: FormDefinition, container: Element | ShadowRoot): Promise<Pick<FormOptions, 'visibility' | 'steps'>> {
   const hasPhone = definition.fields.some((field) => field.type === 'tel' && field.phone);
   const hasConditions = !!definition.steps || definition.fields.some((field) => field.when);
+  const hasRareType = definition.fields.some((field) => CHUNKED_TYPES.has(field.type));
   const [flow] = await Promise.all([
     hasConditions
       ? import('./steps.tsx').then((chunk) => {
           if (!definition.steps) return { visibility: chunk.conditionalVisibility(definition) };
-          adoptCss(container, chunk.STEPS_CSS);
+          attach(container.getRootNode() as ShadowRoot, chunk.STEPS_CSS);
           return { visibility: chunk.conditionalVisibility(definition), steps: chunk.createSteps };
         })
       : undefined,
     hasPhone
       ? import('./phone.tsx').then((chunk) => {
-          adoptCss(container, chunk.PHONE_CSS);
+          attach(container.getRootNode() as ShadowRoot, chunk.PHONE_CSS);
           registerRenderer('phone', chunk.renderPhone);
         })
       : undefined,
+    // The phone chunk imports its country names from this one: started together, neither waits on the other.
+    hasRareType || hasPhone ? import('./fields/rare.ts').then((chunk) => chunk.registerRareRenderers()) : undefined,
   ]);
   return flow ?? {};
 }

@@ -11,7 +11,7 @@
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
 import { h } from 'preact';
 import { localize } from '../../src/schema/wording.ts';
-import { countryNames } from './fields/country.tsx';
+import { countryNames } from './fields/rare.ts';
 import { controlProps, type FieldProps, labelText, notes, type TextEvent, textOf } from './fields/shared.tsx';
 import { countryOfDial, DIAL_CODES, groupDigits, regionOf } from './phone-countries.ts';
 

@@ -7,8 +7,12 @@ import en from '../locales/en.ts';
 import { createFormModel } from '../state.ts';
 import { rendererFor } from './index.ts';
 import { parseNumber } from './number.tsx';
+import { registerRareRenderers } from './rare.ts';
 import type { FieldProps } from './shared.tsx';
 import { withScheme } from './url.tsx';
+
+// The form downloads these renderers as a chunk before it mounts a form using them (index.tsx, loadEngine).
+registerRareRenderers();
 
 /** Renders one field into a fresh element, recording what it reports. */
 function show(field: FieldDefinition, props: Partial<FieldProps> = {}) {

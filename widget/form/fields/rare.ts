@@ -1,0 +1,25 @@
+/**
+ * The renderers of field types few forms use (a list of checkboxes, a number, a date, a web
+ * address, a country), in a chunk of their own: `loadEngine` (`../index.tsx`) downloads it
+ * alongside the other chunks a definition needs, so a form without these types never does.
+ * The phone chunk imports `countryNames` from here, and `loadEngine` starts this chunk with it, so
+ * a phone form waits on no further round trip. (A chunk of country names alone, imported by both,
+ * makes the bundler split preact out of form.js into a chunk every form would wait for.)
+ */
+import { registerRenderer } from './index.ts';
+import { renderCheckboxes } from './checkboxes.tsx';
+import { renderCountry } from './country.tsx';
+import { renderDate } from './date.tsx';
+import { renderNumber } from './number.tsx';
+import { renderUrl } from './url.tsx';
+
+export { countryNames } from './country.tsx';
+
+/** Registers the renderer of every type this chunk holds. */
+export function registerRareRenderers(): void {
+  registerRenderer('checkboxes', renderCheckboxes);
+  registerRenderer('number', renderNumber);
+  registerRenderer('date', renderDate);
+  registerRenderer('url', renderUrl);
+  registerRenderer('country', renderCountry);
+}
