@@ -10,10 +10,12 @@
  * try again.
  */
 import { Hono } from 'hono';
-import type { RateRule, RelayConfig } from './config.ts';
+import { publicDefinition, type RateRule, type RelayConfig } from './config.ts';
 import { RelayError } from './errors.ts';
 import type { Log } from './log.ts';
 import { type DeliveryState, decodeCursor, type OutboxEntry, type RelayOutbox } from './outbox.ts';
+import { snippetsFor } from './snippets.ts';
+import { unknownForm } from './accept/form.ts';
 import { addressKey, type Bucket, perMs, refilled, takeToken } from './rate-limit.ts';
 
 /** The shortest admin token a runtime takes: a shorter one can be guessed against the API. Each runtime words its own fix. */
@@ -130,6 +132,14 @@ export function adminRoutes(deps: AdminDeps): Hono {
       })),
     }),
   );
+
+  /** The HTML to paste for each embed mode; the declarative one reserves the form's height. */
+  app.get('/v1/admin/forms/:formId/snippets', (c) => {
+    const formId = c.req.param('formId');
+    const form = Object.hasOwn(config.forms, formId) ? config.forms[formId] : undefined;
+    if (!form) throw unknownForm(formId);
+    return c.json(snippetsFor(publicDefinition(formId, form), config.publicUrl?.replace(/\/$/, '') ?? new URL(c.req.url).origin));
+  });
 
   const page = async (file: string) => (await deps.asset?.(file)) ?? null;
   app.get('/admin', async (c) => {
