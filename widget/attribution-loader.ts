@@ -10,7 +10,8 @@ type Capture = typeof import('./attribution.ts');
 let capture: Promise<Capture> | undefined;
 let moduleUrl = '';
 
-const warn = (error: unknown) => console.warn('[leadform]', error);
+/** Reports a failure without throwing into the host page (the loader's too). */
+export const warn = (error: unknown): void => console.warn('[leadform]', error);
 
 /** The capture module, imported once; for loader code that needs `readAttribution` (iframe mode). */
 export const loadAttribution = (): Promise<Capture> => (capture ??= import(/* @vite-ignore */ moduleUrl));

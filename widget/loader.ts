@@ -7,7 +7,7 @@
  * the visit's attribution on every page, so a lead that converts pages later still carries its
  * campaign. Nothing here may throw into the host page.
  */
-import { attributionCommand, captureVisit } from './attribution-loader.ts';
+import { attributionCommand, captureVisit, warn } from './attribution-loader.ts';
 
 type Command = unknown[];
 type Definitions = Map<string, Promise<Response>>;
@@ -25,7 +25,6 @@ interface Stub {
   if (win.LeadForm?.loaded) return;
   const script = doc.currentScript as HTMLScriptElement | null;
   const relay = new URL(script?.src || '/v1/leadform.js', location.href).origin;
-  const warn = (error: unknown) => console.warn('[leadform]', error);
   try {
     captureVisit(script?.dataset);
   } catch (error) {
@@ -48,7 +47,7 @@ interface Stub {
       `${relay}/v1/forms/${encodeURIComponent(form)}?locale=${encodeURIComponent(doc.documentElement.lang || navigator.languages?.[0] || '')}`,
     );
     // The core reports a failure when it reads the answer; until then it is no unhandled rejection.
-    response.catch(() => undefined);
+    response.catch(() => {});
     definitions.set(form, response);
   };
 
@@ -85,6 +84,12 @@ interface Stub {
 
   const seen = new WeakSet<Element>();
   const scan = () => {
+    // A popup button: its form (bundle, definition, popup chunk) downloads now, so a click opens it
+    // at once rather than three round trips later.
+    for (const button of doc.querySelectorAll<HTMLElement>('[data-leadform-open]')) {
+      prefetch(button.dataset.leadformOpen);
+      load().catch(warn);
+    }
     for (const element of doc.querySelectorAll<HTMLElement>('[data-leadform]')) {
       if (seen.has(element)) continue;
       seen.add(element);

@@ -189,6 +189,9 @@ export function boot(relay: string, { definitions: started = new Map() }: BootOp
     }
   };
 
+  // A page with a popup button gets the popup's chunk now, as the loader got its definition.
+  if (document.querySelector('[data-leadform-open]')) import('./popup.ts').catch(warn);
+
   // Submissions kept while offline (on this page or an earlier one) go out now and whenever the
   // browser comes back online.
   const flushQueue = () => void flush(relay).catch(warn);
