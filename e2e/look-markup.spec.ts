@@ -64,6 +64,8 @@ test.describe('markup', () => {
       'rgb(254, 242, 242)',
       '4px',
     ]);
+    // An invalid radio group is marked by its error line, not boxed in like an invalid input.
+    expect(await form.getByRole('radiogroup', { name: 'Team size' }).evaluate((group) => getComputedStyle(group).borderTopWidth)).toBe('0px');
     await summary.getByRole('link', { name: /^Plan:/ }).click();
     await expect(form.getByLabel('Plan')).toBeFocused();
     await summary.getByRole('link', { name: /^Team size:/ }).press('Enter');
@@ -71,28 +73,54 @@ test.describe('markup', () => {
     await expectNoViolations(page);
   });
 
-  test('sent: a heading, an icon and the message, in a box that keeps the form’s height', async ({ page, request }) => {
-    await page.goto('/demo/queue.html');
-    const form = page.locator('#quote');
-    await expect(form.getByLabel('Name')).toHaveValue('Grace Hopper');
-    const visitor = uniqueName('Sent');
-    await form.getByLabel('Name').fill(visitor);
-    await form.getByLabel('Work email').fill('grace@example.com');
-    await form.getByRole('radio', { name: '1–10' }).check();
-    await form.getByLabel('I agree to be contacted').check();
-    const before = (await form.boundingBox())!.height;
-    await page.waitForTimeout(A_PERSON_PAUSES_MS);
-    await form.getByRole('button', { name: 'Send' }).click();
-    const done = form.getByRole('status');
-    await expect(done.getByRole('heading', { name: 'Message sent' })).toBeVisible();
-    await expect(done).toBeFocused();
-    await expect(done.locator('p')).toHaveText("Thank you! We'll be in touch.");
-    await expect(done.locator('svg')).toHaveAttribute('aria-hidden', 'true');
-    expect((await done.locator('svg').boundingBox())!.width).toBe(56);
-    expect(Math.abs((await form.boundingBox())!.height - before)).toBeLessThanOrEqual(1);
-    await theOneLead(request, visitor);
-    await expectNoViolations(page);
-  });
+  for (const motion of ['no-preference', 'reduce'] as const) {
+    test(`sent (${motion} motion): a heading, an icon and the message; the box ${motion === 'reduce' ? 'changes height at once' : 'eases from the form’s height'}`, async ({
+      page,
+      request,
+    }) => {
+      await page.emulateMedia({ reducedMotion: motion });
+      // Records each animation the widget starts, so a short one is not missed by a slow poll.
+      await page.addInitScript(() => {
+        const animate = Element.prototype.animate;
+        const seen: string[] = [];
+        (window as unknown as { animations: string[] }).animations = seen;
+        Element.prototype.animate = function (this: Element, keyframes, options) {
+          seen.push(`${this.className} ${JSON.stringify(keyframes)}`);
+          return animate.call(this, keyframes, options);
+        };
+      });
+      await page.goto('/demo/queue.html');
+      const form = page.locator('#quote');
+      await expect(form.getByLabel('Name')).toHaveValue('Grace Hopper');
+      const visitor = uniqueName('Sent');
+      await form.getByLabel('Name').fill(visitor);
+      await form.getByLabel('Work email').fill('grace@example.com');
+      await form.getByRole('radio', { name: '1–10' }).check();
+      await form.getByLabel('I agree to be contacted').check();
+      const before = Math.round((await form.locator('.lf').boundingBox())!.height);
+      await page.waitForTimeout(A_PERSON_PAUSES_MS);
+      await form.getByRole('button', { name: 'Send' }).click();
+      const done = form.getByRole('status');
+      await expect(done.getByRole('heading', { name: 'Message sent' })).toBeVisible();
+      await expect(done).toBeFocused();
+      await expect(done.locator('p')).toHaveText("Thank you! We'll be in touch.");
+      await expect(done.locator('svg')).toHaveAttribute('aria-hidden', 'true');
+      expect((await done.locator('svg').boundingBox())!.width).toBe(56);
+      // A designed block, not one 27px sentence.
+      expect((await done.boundingBox())!.height).toBeGreaterThanOrEqual(200);
+      const animations = await page.evaluate(() => (window as unknown as { animations: string[] }).animations);
+      if (motion === 'reduce') expect(animations).toEqual([]);
+      else {
+        expect(animations).toHaveLength(1);
+        // From the form's height (give or take the "Sending…" line) to the sent state's.
+        const [, from] = /^lf \{"blockSize":\["(\d+)px"/.exec(animations[0]!) ?? [];
+        expect(Number(from)).toBeGreaterThanOrEqual(before);
+        expect(Number(from)).toBeLessThanOrEqual(before + 48);
+      }
+      await theOneLead(request, visitor);
+      await expectNoViolations(page);
+    });
+  }
 
   for (const viewport of [
     { width: 375, height: 812 },

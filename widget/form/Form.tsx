@@ -308,11 +308,13 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     try {
       while (stale) {
         stale = false;
-        // The sent state keeps the form's height (its content centred), so nothing below it jumps.
-        const from = isDone(model.get().status) ? container.querySelector('form')?.offsetHeight : undefined;
+        // The box eases from the form's height to the sent state's, unless the visitor asked for less motion.
+        const box = container.querySelector<HTMLElement>('.lf');
+        const from = isDone(model.get().status) && container.querySelector('form') ? box?.offsetHeight : undefined;
         render(view(), container);
-        const sent = container.querySelector<HTMLElement>('.done');
-        if (from && sent) sent.style.minBlockSize = `${from}px`;
+        if (from && box?.animate && !matchMedia('(prefers-reduced-motion: reduce)').matches) {
+          box.animate({ blockSize: [`${from}px`, `${box.offsetHeight}px`], overflow: ['hidden', 'hidden'] }, { duration: 400, easing: 'ease-in-out' });
+        }
       }
     } finally {
       painting = false;
