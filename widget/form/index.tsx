@@ -16,7 +16,7 @@ import { type FormOptions, mountForm } from './Form.tsx';
 import { catalogueFor, pickLocale, preloadCatalogue } from './i18n.ts';
 import type { Popup } from './popup.ts';
 import { flush } from './queue.ts';
-import { adoptStyles } from './styles.ts';
+import { adoptPreset, adoptStyles } from './styles.ts';
 
 export interface RenderOptions {
   /** The form id, as in `data-leadform="…"`. */
@@ -67,7 +67,7 @@ export function boot(relay: string): Core {
       bridge = (await import('./frame.ts')).bridgeToParent(host, definition.id, adoptAttribution);
     }
     const emit = events.emitter(host, bridge?.forward);
-    const engine = await loadEngine(definition, container);
+    const [engine] = await Promise.all([loadEngine(definition, container), adoptPreset(container, definition)]);
     mountForm(container, {
       ...engine,
       definition,
@@ -77,7 +77,7 @@ export function boot(relay: string): Core {
       prefill: options.prefill ?? {},
       attribution: readAttribution,
       emit,
-      ...(bridge ? { navigate: (url: string) => window.open(url, '_top') } : {}),
+      ...(bridge ? { navigate: (url: string) => window.open(url, '_top'), page: bridge.page } : {}),
       challenge: definition.turnstile && (await import('./challenge.ts')).mountChallenge(host, definition.turnstile, locale),
     });
     emit('ready', { formId: definition.id });
