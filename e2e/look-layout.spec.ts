@@ -52,7 +52,7 @@ test.describe('a 320px column that clips its overflow, on a phone', () => {
     // The error summary looks like one: a tinted box with a bar at its start.
     await send.click();
     const summary = host.getByRole('status');
-    await expect(summary).toHaveText('Please correct the highlighted fields.');
+    await expect(summary.locator('p')).toHaveText('Please correct the highlighted fields.');
     const looks = await summary.evaluate((element) => {
       const style = getComputedStyle(element);
       return { background: style.backgroundColor, bar: style.borderInlineStartWidth, weight: style.fontWeight };

@@ -19,6 +19,8 @@ export const EN_MESSAGES = {
   submit: 'Send',
   sending: 'Sending…',
   success: "Thank you! We'll be in touch.",
+  /** The heading of the sent state, above `success` (or the form's own success message). */
+  success_title: 'Message sent',
   failure: 'Your message could not be sent. Please try again.',
   retry: 'Try again',
   offline: "You're offline. Your message is saved and will be sent when you're back online.",

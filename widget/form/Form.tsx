@@ -19,6 +19,7 @@ import { format, localize } from '../../src/schema/wording.ts';
 import type { Emit } from './events.ts';
 import { rendererFor } from './fields/index.ts';
 import { parseNumber } from './fields/number.tsx';
+import { directionOf } from './i18n.ts';
 import { enqueue, type Queued, whenSettled } from './queue.ts';
 import { createFormModel, type FormModel, type Status, type Visibility } from './state.ts';
 import { newIdempotencyKey, type SendResult, sendSubmission } from './transport.ts';
@@ -41,6 +42,11 @@ export interface FormOptions {
   visibility?: Visibility;
   /** Progress, history and saved values of a form with steps (the steps chunk). @default none: one step */
   steps?: (context: StepsContext) => StepsPart;
+  /**
+   * The page the visitor is on, for the lead's `meta.page`; the iframe's embed page passes its
+   * parent's (frame.ts), which the frame's own `location` is not. @default location.href
+   */
+  page?: () => string | undefined;
 }
 
 /** What the steps chunk gets from the form it serves. */
@@ -165,7 +171,13 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
       body: {
         fields: model.payload(),
         attribution: options.attribution(),
-        meta: { fillMs: typed ? Date.now() - startedAt : undefined, hp: honeypot, locale, page: location.href.slice(0, 2048), ...phoneCountries(model) },
+        meta: {
+          fillMs: typed ? Date.now() - startedAt : undefined,
+          hp: honeypot,
+          locale,
+          page: (options.page?.() ?? location.href).slice(0, 2048),
+          ...phoneCountries(model),
+        },
       },
     };
     emit('submit', { formId });
@@ -193,25 +205,63 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     );
   };
 
+  /** The fields in error, in the form's order, each a link that shows its step and focuses it. */
+  const summaryLinks = () =>
+    model
+      .steps()
+      .flatMap((shownStep) => shownStep.fields)
+      .filter((field) => model.shown().has(field.name) && model.errorOf(field.name))
+      .map((field) => (
+        <li key={field.name}>
+          <a
+            href={`#${idOf(field)}`}
+            onClick={(event: Event) => {
+              // The id is inside a shadow root, where the browser's own jump to it finds nothing.
+              event.preventDefault();
+              focusField(field, 'invalid');
+            }}
+          >
+            {localize(field.label, locale) ?? field.name}: {messageOf(field, model.errorOf(field.name)!, t, locale)}
+          </a>
+        </li>
+      ));
+
+  /** What the status region says: nothing, a sentence, the error summary, or the sent (or kept offline) state. */
+  const statusContent = (status: Status) => {
+    if (status === 'idle') return null;
+    if (status === 'invalid') {
+      return (
+        <Fragment>
+          <p>{t.errors_summary}</p>
+          <ul>{summaryLinks()}</ul>
+        </Fragment>
+      );
+    }
+    if (status !== 'success' && status !== 'offline') return { sending: t.sending, failed: t.failure, rejected: t.failure }[status];
+    const success = status === 'success';
+    return (
+      <Fragment>
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <circle cx="12" cy="12" r="12" />
+          {/* A tick when sent; a clock's hands when kept to send once back online. */}
+          <path d={success ? 'm7 12.5 3.2 3.2L17 9' : 'M12 6.5V12l3.5 2.5'} />
+        </svg>
+        {success && <h2>{t.success_title}</h2>}
+        <p>{success ? (localize(definition.successMessage, locale) ?? t.success) : t.offline}</p>
+      </Fragment>
+    );
+  };
+
   const view = () => {
     const { status } = model.get();
-    const done = status === 'success' || status === 'offline';
-    const notice = {
-      idle: '',
-      invalid: t.errors_summary,
-      sending: t.sending,
-      success: localize(definition.successMessage, locale) ?? t.success,
-      failed: t.failure,
-      rejected: t.failure,
-      offline: t.offline,
-    }[status];
+    const done = isDone(status);
     const title = localize(definition.title, locale);
     const shown = model.shown();
     const shownSteps = model.steps();
     const { step } = model.get();
     const last = step >= shownSteps.length - 1;
     return (
-      <div class="lf" lang={locale} style={themeProperties(definition)}>
+      <div class="lf" lang={locale} dir={directionOf(locale)} style={themeProperties(definition)}>
         {!done && (
           <form noValidate onSubmit={onSubmit} aria-labelledby={title ? `${ids}-title` : undefined}>
             {title && <h2 id={`${ids}-title`}>{title}</h2>}
@@ -239,9 +289,10 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
             )}
           </form>
         )}
-        <p id={`${ids}-status`} class={done ? 'status done' : 'status'} role="status" aria-live="polite" tabIndex={-1}>
-          {notice}
-        </p>
+        {/* One live region in every state, so each change of what it says is announced. */}
+        <div id={`${ids}-status`} class={`status ${done ? 'done' : status}`} role="status" aria-live="polite" tabIndex={-1}>
+          {statusContent(status)}
+        </div>
       </div>
     );
   };
@@ -257,7 +308,13 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     try {
       while (stale) {
         stale = false;
+        // The box eases from the form's height to the sent state's, unless the visitor asked for less motion.
+        const box = container.querySelector<HTMLElement>('.lf');
+        const from = isDone(model.get().status) && container.querySelector('form') ? box?.offsetHeight : undefined;
         render(view(), container);
+        if (from && box?.animate && !matchMedia('(prefers-reduced-motion: reduce)').matches) {
+          box.animate({ blockSize: [`${from}px`, `${box.offsetHeight}px`], overflow: ['hidden', 'hidden'] }, { duration: 400, easing: 'ease-in-out' });
+        }
       }
     } finally {
       painting = false;
@@ -267,6 +324,8 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   paint();
   return () => render(null, container);
 }
+
+const isDone = (status: Status) => status === 'success' || status === 'offline';
 
 /** The message for a broken rule: the field's own wording first, its bounds filled in. */
 export function messageOf(field: FieldDefinition, code: RuleCode, t: Catalogue, locale: string): string {

@@ -9,6 +9,8 @@ import type { Attribution } from '../../src/schema/attribution.ts';
 export interface FrameBridge {
   /** Forwards an event to the parent page, where the script re-dispatches it on the iframe. */
   forward(name: string, detail: unknown): void;
+  /** The parent's page URL, once its script has said it (the form's `page` option), else undefined. */
+  page(): string | undefined;
 }
 
 /** The parent page's origin, or undefined when the page is not framed. */
@@ -33,7 +35,6 @@ export function bridgeToParent(host: HTMLElement, formId: string, adopt: (attrib
   const waiting: Record<string, unknown>[] = [];
   let height = 0;
   let hostPage: string | undefined;
-  submitFromHostPage(formId, () => hostPage);
   window.addEventListener('message', (event) => {
     const data = event.data as { leadform?: unknown; attribution?: Attribution; page?: unknown } | null;
     if (event.source !== window.parent || event.origin !== origin || data?.leadform !== 1) return;
@@ -55,7 +56,10 @@ export function bridgeToParent(host: HTMLElement, formId: string, adopt: (attrib
     setTimeout(hello, 250 * 2 ** tries++);
   };
   hello();
-  return { forward: (name, detail) => (answered ? post : (message: Record<string, unknown>) => waiting.push(message))({ event: name, detail }) };
+  return {
+    forward: (name, detail) => (answered ? post : (message: Record<string, unknown>) => waiting.push(message))({ event: name, detail }),
+    page: () => hostPage,
+  };
 }
 
 /** The parent's page URL as a lead may carry it: an http(s) URL on the parent's own origin, else undefined. */
@@ -66,28 +70,4 @@ export function pageOf(page: unknown, origin: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The lead's `page` is the page the visitor was on. The form writes `meta.page` from `location`,
- * which inside the frame is only the embed URL; until the form takes the page from this bridge
- * (see the README's iframe section), the embed page's submissions get the parent's URL put in as
- * they leave. Only this embed page's own fetch is wrapped (nothing else runs in it), only for
- * this form's submissions, and only a body written on this page. Each Idempotency-Key keeps the
- * page its first attempt carried, so a retry is byte for byte the same submission.
- */
-function submitFromHostPage(formId: string, hostPage: () => string | undefined): void {
-  const submissions = `${location.origin}/v1/forms/${encodeURIComponent(formId)}/submissions`;
-  const own = `"page":${JSON.stringify(location.href.slice(0, 2048))}`;
-  const send = window.fetch;
-  const pages: Record<string, string> = {};
-  window.fetch = (input, init) => {
-    const key = input === submissions && (init?.headers as Record<string, string> | undefined)?.['Idempotency-Key'];
-    const body = init?.body;
-    if (key && typeof body === 'string' && body.includes(own)) {
-      pages[key] ??= `"page":${JSON.stringify(hostPage() ?? location.href.slice(0, 2048))}`;
-      init = { ...init, body: body.replace(own, pages[key]) };
-    }
-    return send(input, init);
-  };
 }

@@ -16,7 +16,7 @@ import { type FormOptions, mountForm } from './Form.tsx';
 import { catalogueFor, pickLocale } from './i18n.ts';
 import type { Popup } from './popup.ts';
 import { flush } from './queue.ts';
-import { adoptStyles, attach } from './styles.ts';
+import { adoptPreset, adoptStyles, attach } from './styles.ts';
 
 export interface RenderOptions {
   /** The form id, as in `data-leadform="…"`. */
@@ -92,7 +92,7 @@ export function boot(relay: string, { definitions: started = new Map() }: BootOp
     // Every chunk the definition asks for downloads at once, none waiting on another.
     const challenge = definition.turnstile ? import('./challenge.ts') : undefined;
     const t = wordsOf(definition, locale);
-    const engine = await loadEngine(definition, container);
+    const [engine] = await Promise.all([loadEngine(definition, container), adoptPreset(container, definition)]);
     let bridge: FrameBridge | undefined;
     if (frame) {
       document.body.style.margin = '0';
@@ -108,7 +108,7 @@ export function boot(relay: string, { definitions: started = new Map() }: BootOp
       prefill: options.prefill ?? {},
       attribution: readAttribution,
       emit,
-      ...(bridge ? { navigate: (url: string) => window.open(url, '_top') } : {}),
+      ...(bridge ? { navigate: (url: string) => window.open(url, '_top'), page: bridge.page } : {}),
       challenge: definition.turnstile && challenge && (await challenge).mountChallenge(host, definition.turnstile, locale),
     });
     emit('ready', { formId: definition.id });

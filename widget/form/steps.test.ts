@@ -140,7 +140,9 @@ describe('a form with steps', () => {
     form.submit();
     expect(form.$('.lf-progress')!.textContent).toBe('Step 1 of 2');
     expect(form.root.activeElement).toBe(form.$('#lf-quote-email'));
-    expect(form.$('[role=status]')!.textContent).toBe(en.errors_summary);
+    expect(form.$('[role=status] p')!.textContent).toBe(en.errors_summary);
+    // The summary links the field in error, on the first step.
+    expect(form.$('[role=status] a')!.getAttribute('href')).toBe('#lf-quote-email');
     // Straight there: the history entry is left alone.
     expect(history.state).toEqual({ leadform: { quote: 1 } });
   });

@@ -3,7 +3,7 @@
 /** @jsx h */
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
 import { h } from 'preact';
-import { controlProps, type FieldProps, labelText, notes } from './shared.tsx';
+import { controlProps, type FieldProps, labelText, notes, requiredProps } from './shared.tsx';
 
 export function renderCheckbox(props: FieldProps) {
   const { field, id } = props;
@@ -12,6 +12,7 @@ export function renderCheckbox(props: FieldProps) {
       <div class="check">
         <input
           {...controlProps(props)}
+          {...requiredProps(props)}
           type="checkbox"
           checked={props.value === true}
           onChange={(event: { currentTarget: HTMLInputElement }) => props.onInput(event.currentTarget.checked)}

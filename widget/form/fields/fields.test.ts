@@ -95,15 +95,18 @@ describe('field renderers', () => {
     expect(inputs).toEqual(['starter']);
   });
 
-  it('radio: a fieldset whose legend is the label, the first button carrying the field id, required on the buttons', () => {
+  it('radio: a radiogroup fieldset whose legend is the label, saying required itself, the first button carrying the field id', () => {
     const field: FieldDefinition = { name: 'size', type: 'radio', required: true, options: [{ value: 'small' }, { value: 'large', label: 'Large' }] };
     const { root, inputs } = show(field, { value: 'large' });
     expect(root.querySelector('legend')!.textContent).toBe('size *');
     const buttons = [...root.querySelectorAll('input')];
     expect(buttons.map((button) => [button.id, button.name, button.checked, button.required])).toEqual([
-      ['lf-size', 'size', false, true],
-      ['lf-size-1', 'size', true, true],
+      ['lf-size', 'size', false, false],
+      ['lf-size-1', 'size', true, false],
     ]);
+    // The group says required; `required` on the buttons would make them natively invalid before any interaction.
+    const group = root.querySelector('fieldset')!;
+    expect([group.getAttribute('role'), group.getAttribute('aria-required'), group.hasAttribute('aria-invalid')]).toEqual(['radiogroup', 'true', false]);
     expect(buttons[0]!.hasAttribute('aria-required')).toBe(false);
     fire(buttons[0]!, 'change');
     expect(inputs).toEqual(['small']);

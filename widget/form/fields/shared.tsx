@@ -95,23 +95,36 @@ export function labelled(props: FieldProps, control: JSX.Element) {
 }
 
 /**
+ * What a native control that can be `required` (a select, a single checkbox) adds to its
+ * `controlProps`: `required`, so the accessibility tree says so (aria-required alone does not
+ * reach it for these), and `aria-invalid` always set, since a required control left empty is
+ * natively invalid and would otherwise read "invalid" before the visitor has done anything.
+ */
+export const requiredProps = (props: FieldProps) => ({
+  required: !!props.field.required,
+  'aria-invalid': props.error ? ('true' as const) : ('false' as const),
+});
+
+/**
  * A group of choices under a legend, one `type` input per option: radio buttons or checkboxes.
- * The first carries the field's id, so focusing the field focuses the group.
+ * The first carries the field's id, so focusing the field focuses the group. A radio group is a
+ * `radiogroup` that carries required, invalid and the notes itself; `required` on the radios
+ * would make them natively invalid, read as such before any interaction. On a checkbox
+ * `required` would mean that one box, so the legend's mark says it there.
  */
 export function choiceGroup(props: FieldProps, type: 'radio' | 'checkbox', checked: (value: string) => boolean, change: (value: string, on: boolean) => void) {
   const { field, id } = props;
+  const { 'aria-invalid': invalid, 'aria-describedby': described, 'aria-required': required, ...control } = controlProps(props);
+  const aria = { 'aria-invalid': invalid, 'aria-describedby': described };
+  const radio = type === 'radio';
   return (
-    <fieldset class="field">
+    <fieldset class="field" {...(radio && { role: 'radiogroup', 'aria-required': required, ...aria })}>
       <legend>{labelText(props)}</legend>
       {(field.options ?? []).map((option, index) => (
         <label class="choice">
           <input
-            {...controlProps(props)}
-            // biome-ignore lint/a11y/useValidAriaValues: undefined removes the aria-required the spread carries; the group says it instead
-            aria-required={undefined}
-            // A required radio group says so to screen readers (the form is noValidate: no browser bubbles);
-            // on a checkbox `required` would mean that box, so the legend's mark says it there.
-            required={type === 'radio' && field.required}
+            {...control}
+            {...(!radio && aria)}
             type={type}
             id={index ? `${id}-${index}` : id}
             value={option.value}

@@ -12,6 +12,7 @@ export default {
   submit: 'Senden',
   sending: 'Wird gesendet…',
   success: 'Vielen Dank! Wir melden uns bei Ihnen.',
+  success_title: 'Nachricht gesendet',
   failure: 'Ihre Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
   retry: 'Erneut versuchen',
   offline: 'Sie sind offline. Ihre Nachricht ist gespeichert und wird gesendet, sobald Sie wieder online sind.',

@@ -12,6 +12,7 @@ export default {
   submit: 'Enviar',
   sending: 'Enviando…',
   success: '¡Gracias! Nos pondremos en contacto contigo.',
+  success_title: 'Mensaje enviado',
   failure: 'No se pudo enviar tu mensaje. Inténtalo de nuevo.',
   retry: 'Reintentar',
   offline: 'Estás sin conexión. Tu mensaje está guardado y se enviará cuando vuelvas a estar en línea.',

@@ -12,6 +12,7 @@ export default {
   submit: 'Envoyer',
   sending: 'Envoi en cours…',
   success: 'Merci ! Nous vous recontacterons bientôt.',
+  success_title: 'Message envoyé',
   failure: "Votre message n'a pas pu être envoyé. Veuillez réessayer.",
   retry: 'Réessayer',
   offline: 'Vous êtes hors ligne. Votre message est enregistré et sera envoyé dès votre retour en ligne.',

@@ -13,6 +13,7 @@ export default {
   submit: 'Invia',
   sending: 'Invio in corso…',
   success: 'Grazie! Ti contatteremo presto.',
+  success_title: 'Messaggio inviato',
   failure: 'Non è stato possibile inviare il messaggio. Riprova.',
   retry: 'Riprova',
   offline: 'Sei offline. Il messaggio è salvato e verrà inviato quando tornerai online.',

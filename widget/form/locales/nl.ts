@@ -13,6 +13,7 @@ export default {
   submit: 'Versturen',
   sending: 'Bezig met versturen…',
   success: 'Bedankt! We nemen snel contact met je op.',
+  success_title: 'Bericht verzonden',
   failure: 'Je bericht kon niet worden verstuurd. Probeer het opnieuw.',
   retry: 'Opnieuw proberen',
   offline: 'Je bent offline. Je bericht is bewaard en wordt verstuurd zodra je weer online bent.',

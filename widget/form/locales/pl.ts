@@ -13,6 +13,7 @@ export default {
   submit: 'Wyślij',
   sending: 'Wysyłanie…',
   success: 'Dziękujemy! Wkrótce się odezwiemy.',
+  success_title: 'Wiadomość wysłana',
   failure: 'Nie udało się wysłać wiadomości. Spróbuj ponownie.',
   retry: 'Spróbuj ponownie',
   offline: 'Jesteś offline. Wiadomość została zapisana i zostanie wysłana, gdy połączenie wróci.',

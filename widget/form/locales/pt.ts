@@ -12,6 +12,7 @@ export default {
   submit: 'Enviar',
   sending: 'A enviar…',
   success: 'Obrigado! Entraremos em contacto em breve.',
+  success_title: 'Mensagem enviada',
   failure: 'Não foi possível enviar a sua mensagem. Tente novamente.',
   retry: 'Tentar novamente',
   offline: 'Está offline. A sua mensagem foi guardada e será enviada quando voltar a estar online.',

@@ -13,6 +13,7 @@ export default {
   submit: 'Gönder',
   sending: 'Gönderiliyor…',
   success: 'Teşekkürler! En kısa sürede sizinle iletişime geçeceğiz.',
+  success_title: 'Mesaj gönderildi',
   failure: 'Mesajınız gönderilemedi. Lütfen tekrar deneyin.',
   retry: 'Tekrar dene',
   offline: 'Çevrimdışısınız. Mesajınız kaydedildi; yeniden çevrimiçi olduğunuzda gönderilecek.',

@@ -13,6 +13,7 @@ export default {
   submit: '提交',
   sending: '正在提交…',
   success: '谢谢！我们会尽快与您联系。',
+  success_title: '消息已发送',
   failure: '您的消息未能发送，请重试。',
   retry: '重试',
   offline: '您已离线。消息已保存，恢复联网后将自动发送。',
