@@ -7,7 +7,8 @@ import { expectNoViolations } from './look-helpers.ts';
 test.describe('theme presets', () => {
   /** Serves the relay's own definition of `showcase` with `theme.preset` added: the one key under test. */
   async function withPreset(page: Page, preset: string) {
-    await page.route('**/v1/forms/showcase', async (route) => {
+    // The loader asks with `?locale=` (the words come with the definition).
+    await page.route(/\/v1\/forms\/showcase(\?|$)/, async (route) => {
       const response = await route.fetch();
       const definition = await response.json();
       await route.fulfill({ response, json: { ...definition, theme: { ...definition.theme, preset } } });

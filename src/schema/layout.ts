@@ -14,8 +14,8 @@ import { localize } from './wording.ts';
 
 /** The stylesheet's metrics, in CSS pixels. */
 export const LAYOUT = {
-  /** `.lf{padding:6px}`, on each side. */
-  padding: 6,
+  /** `.lf{padding:var(--_s)}`, the default spacing, on each side. */
+  padding: 16,
   /** `font:16px/1.5`: one line of body text. */
   line: 24,
   /** `var(--_s)`, the default `--lf-spacing`: below the title and each field. */
