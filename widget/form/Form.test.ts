@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FormDefinition } from '../../src/schema/form.ts';
 import { initialValues } from './Form.tsx';
+import { registerRareRenderers } from './fields/rare.ts';
+
+// A form with a number field has the rare field types' chunk before it mounts (index.tsx, loadEngine).
+registerRareRenderers();
 
 const definition: FormDefinition = {
   id: 'quote',

@@ -17,8 +17,7 @@ import type { Catalogue } from '../../src/schema/messages.ts';
 import type { SubmissionMeta } from '../../src/schema/submission.ts';
 import { format, localize } from '../../src/schema/wording.ts';
 import type { Emit } from './events.ts';
-import { rendererFor } from './fields/index.ts';
-import { parseNumber } from './fields/number.tsx';
+import { rendererFor, textParsers } from './fields/index.ts';
 import { directionOf } from './i18n.ts';
 import { enqueue, type Queued, whenSettled } from './queue.ts';
 import { createFormModel, type FormModel, type Status, type Visibility } from './state.ts';
@@ -364,7 +363,8 @@ export function initialValues(definition: FormDefinition, prefill: Record<string
     if (field.type === 'checkbox' && typeof value === 'string') value = !/^(0|false|no|off)?$/i.test(value);
     // URL parameters are text: `?seats=25`, `?topics=crm,api`, `?market=de` say a number, a list, a code.
     if (typeof value === 'string') {
-      if (field.type === 'number') value = parseNumber(value, 'en');
+      // The rare field types' chunk brings the number's reader with its renderer (fields/rare.ts).
+      if (field.type === 'number' && textParsers.number) value = textParsers.number(value, 'en');
       else if (field.type === 'checkboxes') value = value.split(',');
       else if (field.type === 'country') value = value.toUpperCase();
     }

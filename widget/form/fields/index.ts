@@ -4,6 +4,7 @@
  * (`registerRenderer`) before a form that uses it mounts, so other forms never download it; so
  * do the types few forms use (`CHUNKED_TYPES`, in `rare.ts`).
  */
+import type { FieldValue } from '../../../src/schema/field.ts';
 import type { FieldDefinition } from '../../../src/schema/form.ts';
 import { renderCheckbox } from './checkbox.tsx';
 import { renderInput } from './input.tsx';
@@ -27,6 +28,12 @@ const renderers: Record<string, Renderer> = {
 
 /** Field types whose renderer is in the `rare.ts` chunk, which a form using one downloads before it mounts. */
 export const CHUNKED_TYPES: ReadonlySet<string> = new Set(['checkboxes', 'number', 'date', 'url', 'country']);
+
+/**
+ * How a field type reads a value written as text (a URL parameter), for types whose renderer is in
+ * a chunk: registered with it (`rare.ts`), so the form has it before it mounts a form using one.
+ */
+export const textParsers: Record<string, (text: string, locale: string) => FieldValue | undefined> = {};
 
 /** Makes `render` the renderer of `kind` (a field type, or `phone` for a `tel` field with `phone`). */
 export function registerRenderer(kind: string, render: Renderer): void {

@@ -6,19 +6,20 @@
  * a phone form waits on no further round trip. (A chunk of country names alone, imported by both,
  * makes the bundler split preact out of form.js into a chunk every form would wait for.)
  */
-import { registerRenderer } from './index.ts';
+import { registerRenderer, textParsers } from './index.ts';
 import { renderCheckboxes } from './checkboxes.tsx';
 import { renderCountry } from './country.tsx';
 import { renderDate } from './date.tsx';
-import { renderNumber } from './number.tsx';
+import { parseNumber, renderNumber } from './number.tsx';
 import { renderUrl } from './url.tsx';
 
 export { countryNames } from './country.tsx';
 
-/** Registers the renderer of every type this chunk holds. */
+/** Registers the renderer of every type this chunk holds (and how a number reads from text). */
 export function registerRareRenderers(): void {
   registerRenderer('checkboxes', renderCheckboxes);
   registerRenderer('number', renderNumber);
+  textParsers.number = parseNumber;
   registerRenderer('date', renderDate);
   registerRenderer('url', renderUrl);
   registerRenderer('country', renderCountry);
