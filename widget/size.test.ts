@@ -8,7 +8,7 @@
  * - the iframe parent's module: at most 1 KB gzip;
  * - a plain form (`contact`: no steps, conditions or phone) no more in any mode than before the
  *   form engine; the steps and conditions chunks at most 2 KB gzip, the phone chunk (with the chunk
- *   of rarely used field types it imports) at most 3.25 KB;
+ *   of rarely used field types it imports) at most 3.5 KB;
  * and a list of things that must never be in any shipped file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
