@@ -112,7 +112,9 @@ describe('admin API', () => {
 
   it('lists the forms for the embed snippets, without secrets', async () => {
     const body = (await (await get(relay(TOKEN), '/v1/admin/forms', TOKEN)).json()) as { forms: unknown[] };
-    expect(body.forms).toEqual([{ id: 'f', title: 'Contact', destination: 'crm', destinationType: 'test', allowedOrigins: ['self'] }]);
+    expect(body.forms).toEqual([
+      { id: 'f', title: 'Contact', destination: 'crm', destinationType: 'test', destinations: [{ name: 'crm', type: 'test' }], allowedOrigins: ['self'] },
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@
  * admin can replay.
  */
 import type { DeliveryOutcome, Destination } from '../destinations/types.ts';
-import type { DeliveryPolicy, RelayConfig } from './config.ts';
+import { type DeliveryPolicy, mappingFor, type RelayConfig } from './config.ts';
 import { type Log, silentLog } from './log.ts';
 import type { AttemptRecord, Outbox, OutboxEntry } from './outbox.ts';
 
@@ -270,7 +270,7 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
         uncertain: entry.uncertain,
         signal: timeout,
         pace: () => pacerFor(entry.destination, destination, deps).wait(),
-        mapping: deps.config.forms[entry.formId]?.mapping,
+        mapping: mappingFor(deps.config.forms[entry.formId], entry.destination),
       });
     } catch (error) {
       // A throw mid-request may come after the vendor committed: treat it as uncertain.
