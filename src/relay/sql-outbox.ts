@@ -73,6 +73,9 @@ export const OUTBOX_SCHEMA = [
   // The admin list, newest first, and the oldest pending entry for /healthz: both read the
   // index from one end instead of sorting or counting the table.
   'CREATE INDEX IF NOT EXISTS outbox_state_created ON outbox (state, created_at DESC, id DESC)',
+  // Each destination's oldest pending entry for /healthz, read from one end: pending entries only,
+  // so a delivered lead leaves it, and a backlog at one CRM costs the others nothing to read.
+  "CREATE INDEX IF NOT EXISTS outbox_pending_destination ON outbox (destination, created_at) WHERE state = 'pending'",
   // The starts of the latest calls to each destination's vendor, as a JSON array: the pacer's
   // window, so a restarted process paces as the one before it did.
   'CREATE TABLE IF NOT EXISTS pacing (destination TEXT PRIMARY KEY, starts TEXT NOT NULL)',
@@ -333,8 +336,8 @@ export class SqlOutbox implements Outbox {
   }
 
   /**
-   * From the counts the triggers keep; each destination's oldest pending entry is the first of it
-   * met reading the (state, created_at) index from its old end, asked only of those with some.
+   * From the counts the triggers keep; each destination's oldest pending entry from the end of its
+   * own index (outbox_pending_destination), asked only of those with some pending.
    */
   async destinationStats(): Promise<DestinationStats> {
     const byDestination: DestinationStats = {};
@@ -344,10 +347,7 @@ export class SqlOutbox implements Outbox {
     }
     for (const [destination, stats] of Object.entries(byDestination)) {
       if (stats.pending === 0) continue;
-      const [oldest] = this.sql.all<{ at: number }>(
-        "SELECT created_at AS at FROM outbox INDEXED BY outbox_state_created WHERE state = 'pending' AND destination = ? ORDER BY created_at LIMIT 1",
-        destination,
-      );
+      const [oldest] = this.sql.all<{ at: number }>("SELECT MIN(created_at) AS at FROM outbox WHERE state = 'pending' AND destination = ?", destination);
       stats.oldestPendingAt = oldest?.at ?? null;
     }
     return byDestination;
