@@ -35,6 +35,13 @@ export interface DeliveryDeps {
    * @default never
    */
   stopping?: () => boolean;
+  /**
+   * Attempts of one destination under way at once, at most. A vendor whose calls hang then costs
+   * one timeout per this many leads, not one per lead, and its pacer still holds every call to its
+   * limit (its waits are taken in turn). 1 attempts each destination's leads one after another.
+   * @default 4
+   */
+  concurrency?: number;
 }
 
 /** Keeps a destination's calls under its vendor's limit: at most `calls` in any `perMs` window. */
@@ -72,19 +79,27 @@ export function createPacer(pace: { calls: number; perMs: number }, now: () => n
       // Start from an empty window, as without memory.
     }
   };
-  return {
-    async wait() {
-      if (memory) await (restored ??= restore());
-      for (;;) {
-        const at = now();
-        while (starts.length > 0 && starts[0]! <= at - pace.perMs) starts.shift();
-        if (starts.length < pace.calls) {
-          starts.push(at);
-          await memory?.keep(starts).catch(() => {});
-          return;
-        }
-        await sleep(starts[0]! + pace.perMs - at);
+  // Callers take their turn: attempts under way at once wait one after another, in order, so
+  // two of them never both sleep for the same free slot (nor count the same wait twice).
+  let turn: Promise<void> = Promise.resolve();
+  const waitInTurn = async () => {
+    if (memory) await (restored ??= restore());
+    for (;;) {
+      const at = now();
+      while (starts.length > 0 && starts[0]! <= at - pace.perMs) starts.shift();
+      if (starts.length < pace.calls) {
+        starts.push(at);
+        await memory?.keep(starts).catch(() => {});
+        return;
       }
+      await sleep(starts[0]! + pace.perMs - at);
+    }
+  };
+  return {
+    wait() {
+      const mine = turn.then(waitInTurn);
+      turn = mine.catch(() => {});
+      return mine;
     },
   };
 }
@@ -317,8 +332,8 @@ async function recordEnd(
 
 /**
  * Attempts every due entry once (only `destination`'s when given). Destinations are delivered
- * concurrently, each one's entries one after another so that its pacer holds. Returns how many
- * entries were attempted.
+ * side by side, and each one's entries up to `concurrency` at a time, oldest first, its pacer
+ * holding their calls to its limit. Returns how many entries were attempted.
  */
 export async function deliverDue(deps: DeliveryDeps, limit = 50, destination?: string): Promise<number> {
   const entries = await deps.outbox.due((deps.now ?? Date.now)(), limit, destination);
@@ -331,12 +346,18 @@ export async function deliverDue(deps: DeliveryDeps, limit = 50, destination?: s
   // An attempt that fails to start or record (a storage error) must not strand the rest of the
   // batch, claimed for a whole lease: the others are attempted, then the first failure is thrown.
   const failures: unknown[] = [];
+  const concurrency = Math.max(1, Math.floor(deps.concurrency ?? 4));
   await Promise.all(
     [...byDestination.values()].map(async (list) => {
-      for (const entry of list) {
-        if (deps.stopping?.()) return;
-        await attempt(entry, deps).catch((error: unknown) => failures.push(error));
-      }
+      let next = 0;
+      const worker = async () => {
+        while (next < list.length) {
+          if (deps.stopping?.()) return;
+          const entry = list[next++]!;
+          await attempt(entry, deps).catch((error: unknown) => failures.push(error));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
     }),
   );
   if (failures.length > 0) throw failures[0];
