@@ -361,7 +361,12 @@ describe('pacing', () => {
     const { time, now, sleep } = virtualTime();
     const pacer = createPacer({ calls: 2, perMs: 1000 }, now, sleep);
     const starts: number[] = [];
-    await Promise.all(Array.from({ length: 6 }, async () => starts.push((await pacer.wait(), time.now))));
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        await pacer.wait();
+        starts.push(time.now);
+      }),
+    );
     expect(starts).toEqual([0, 0, 1000, 1000, 2000, 2000]);
     expect(time.slept).toEqual([1000, 1000]);
   });
