@@ -474,6 +474,26 @@ describe('a destination whose calls hang', () => {
     expect(Math.max(...together)).toBeLessThan(TIMEOUT_MS);
   });
 
+  it("does not count an attempt's wait for the pacer against its timeout", async () => {
+    const outbox = new MemoryOutbox();
+    const now = new Date().toISOString();
+    for (let i = 0; i < 4; i++) await outbox.accept({ lead: { ...lead(`p${i}`), receivedAt: now }, destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    // One call per 150 ms: the fourth of four attempts under way waits 450 ms for its turn, past the 200 ms timeout.
+    const paced: Destination = {
+      type: 'test',
+      pace: { calls: 1, perMs: 150 },
+      async deliver(_l, context) {
+        await context.pace();
+        context.signal.throwIfAborted();
+        await new Promise((done) => setTimeout(done, 20));
+        context.signal.throwIfAborted();
+        return { kind: 'delivered' };
+      },
+    };
+    await deliverDue({ config: hung, outbox, destinations: new Map([['crm', paced]]) });
+    expect(await outbox.stats()).toMatchObject({ pending: 0, delivered: 4 });
+  });
+
   it('runs 4 at once by default, within the pace: the 20th begins after 4 timeouts, not 19', async () => {
     const began = (await firstAttempts()).sort((a, b) => a - b);
     // Five rounds of four: the last round starts after four timeouts, far from nineteen.

@@ -275,7 +275,7 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
   } else if (!destination) {
     outcome = { kind: 'retry', reason: `destination "${entry.destination}" is not configured` };
   } else {
-    const timeout = AbortSignal.timeout(policy.timeoutMs);
+    const timeout = callTimeout(policy.timeoutMs);
     try {
       outcome = await destination.deliver(entry.lead, {
         // Bound: on Workers, fetch called as a method of another object throws "Illegal invocation".
@@ -283,14 +283,16 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
         secret: deps.secret ?? (() => undefined),
         attempt: attemptNumber,
         uncertain: entry.uncertain,
-        signal: timeout,
-        pace: () => pacerFor(entry.destination, destination, deps).wait(),
+        signal: timeout.signal,
+        pace: () => timeout.paused(pacerFor(entry.destination, destination, deps).wait()),
         mapping: mappingFor(deps.config.forms[entry.formId], entry.destination),
       });
     } catch (error) {
       // A throw mid-request may come after the vendor committed: treat it as uncertain.
-      const reason = timeout.aborted ? `timed out after ${policy.timeoutMs} ms` : describeError(error);
+      const reason = timeout.signal.aborted ? `timed out after ${policy.timeoutMs} ms` : describeError(error);
       outcome = { kind: 'retry', reason, uncertain: true };
+    } finally {
+      timeout.clear();
     }
   }
   // Before anything is recorded or logged: a vendor that echoes the request echoes its secrets.
@@ -305,6 +307,40 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
     ...(record.state === 'pending' ? { retryInMs: record.nextAttemptAt - now() } : {}),
   });
   return record;
+}
+
+/**
+ * The delivery timeout of one attempt, which aborts its `signal` once the attempt has spent
+ * `ms` with the vendor. Time waiting for the destination's pacer is not counted (`paused`): with
+ * several attempts of one destination under way, one may wait its turn for a while before its
+ * call, and that wait must not end it as a timeout that may have reached the vendor.
+ */
+function callTimeout(ms: number) {
+  const controller = new AbortController();
+  let left = ms;
+  let since = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const run = () => {
+    since = performance.now();
+    timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError')), Math.max(0, left));
+  };
+  const stop = () => {
+    clearTimeout(timer);
+    left -= performance.now() - since;
+  };
+  run();
+  return {
+    signal: controller.signal,
+    async paused<T>(wait: Promise<T>): Promise<T> {
+      stop();
+      try {
+        return await wait;
+      } finally {
+        if (!controller.signal.aborted) run();
+      }
+    },
+    clear: () => clearTimeout(timer),
+  };
 }
 
 /** Records an attempt's end; a failure is logged and thrown, leaving the entry claimed (so uncertain). */
