@@ -142,6 +142,14 @@ export interface SqlOutboxOptions extends OutboxOptions {
    * commits on its own.
    */
   batch?: (flush: () => void) => void;
+  /**
+   * Shares one relaxed transaction between the attempt writes (`start`, `record`) asked for
+   * before `flush` runs. Pass `queueMicrotask`: the attempts of one pass that start together (up
+   * to `DeliveryDeps.concurrency` of a destination) then count themselves in one commit, without
+   * waiting for the event loop's next turn, which a flood of accepts would delay. Without it, each
+   * commits on its own.
+   */
+  relaxedBatch?: (flush: () => void) => void;
 }
 
 export class SqlOutbox implements Outbox {
@@ -150,6 +158,7 @@ export class SqlOutbox implements Outbox {
   private readonly claimLeaseMs: number;
   private readonly takeOverAfterMs: number;
   private queue: { input: AcceptInput; done: (result: AcceptResult) => void; fail: (error: unknown) => void }[] = [];
+  private relaxedQueue: { write: () => unknown; done: () => void; fail: (error: unknown) => void }[] = [];
 
   constructor(
     /** The binding, shared with destinations that keep tables of their own in the same database. */
@@ -257,8 +266,8 @@ export class SqlOutbox implements Outbox {
    * kills the relay every time still runs out of attempts. Only a power cut before the next
    * durable commit can lose it, and then that lead gets one attempt more. No fsync per vendor call.
    */
-  async start(id: string, _now: number): Promise<void> {
-    relaxedTransaction(this.sql, () => this.sql.run("UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND state = 'pending'", id));
+  start(id: string, _now: number): Promise<void> {
+    return this.relaxed(() => this.sql.run("UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND state = 'pending'", id));
   }
 
   /**
@@ -267,8 +276,50 @@ export class SqlOutbox implements Outbox {
    * which the next attempt treats as uncertain (it looks the lead up before creating it). And
    * since the log is written in order, a later durable commit makes this one durable too.
    */
-  async record(id: string, record: AttemptRecord, now: number): Promise<void> {
-    relaxedTransaction(this.sql, () => this.recordNow(id, record, now));
+  record(id: string, record: AttemptRecord, now: number): Promise<void> {
+    return this.relaxed(() => this.recordNow(id, record, now));
+  }
+
+  /**
+   * Runs a relaxed write. With `relaxedBatch`, the relaxed writes asked for meanwhile (the starts,
+   * then the records, of attempts under way at once) share one relaxed transaction, each resolving
+   * once it is committed; should the shared one fail, each is retried alone, so only its own
+   * failure fails it. Without, each commits on its own.
+   */
+  private relaxed(write: () => unknown): Promise<void> {
+    const { relaxedBatch } = this.options;
+    if (!relaxedBatch) {
+      try {
+        relaxedTransaction(this.sql, write);
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return new Promise((done, fail) => {
+      if (this.relaxedQueue.push({ write, done, fail }) === 1) relaxedBatch(() => this.flushRelaxed());
+    });
+  }
+
+  private flushRelaxed(): void {
+    const queued = this.relaxedQueue;
+    this.relaxedQueue = [];
+    try {
+      relaxedTransaction(this.sql, () => {
+        for (const { write } of queued) write();
+      });
+    } catch {
+      for (const { write, done, fail } of queued) {
+        try {
+          relaxedTransaction(this.sql, write);
+          done();
+        } catch (error) {
+          fail(error);
+        }
+      }
+      return;
+    }
+    for (const { done } of queued) done();
   }
 
   private recordNow(id: string, record: AttemptRecord, now: number): void {

@@ -88,6 +88,36 @@ describe('group commit', () => {
   });
 });
 
+describe('group commit of the attempts', () => {
+  it('commits the starts, then the records, of attempts made together in one relaxed transaction each', async () => {
+    const driver = betterSqliteDriver(db);
+    let relaxedCommits = 0;
+    const counting: SqlDriver = {
+      ...driver,
+      transaction: (fn) => {
+        relaxedCommits++;
+        return driver.transaction(fn);
+      },
+    };
+    const batched = new SqlOutbox(counting, { relaxedBatch: queueMicrotask });
+    for (const id of ['a', 'b', 'c', 'd']) await batched.accept({ lead: lead(id), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    await batched.due(5_000, 10);
+    relaxedCommits = 0;
+    await Promise.all(['a', 'b', 'c', 'd'].map((id) => batched.start(id, 5_000)));
+    expect(relaxedCommits).toBe(1);
+    await Promise.all(['a', 'b', 'c', 'd'].map((id) => batched.record(id, { state: 'delivered', remoteId: null }, 5_010)));
+    expect(relaxedCommits).toBe(2);
+    expect(await batched.stats()).toMatchObject({ pending: 0, delivered: 4 });
+    expect((await batched.get('c'))?.attempts).toBe(1);
+    // One write that fails is retried alone: only it fails.
+    await batched.accept({ lead: lead('e'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    db.exec("CREATE TRIGGER refuse_a BEFORE UPDATE ON outbox WHEN NEW.id = 'a' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    const results = await Promise.allSettled([batched.start('e', 6_000), batched.record('a', { state: 'dead', error: 'x' }, 6_000)]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+    expect((await batched.get('e'))?.attempts).toBe(1);
+  });
+});
+
 describe('a database file written by an earlier version', () => {
   it('gains the columns and state counts added since, and its dead letters still replay', async () => {
     const file = join(dir, 'earlier.sqlite');

@@ -26,7 +26,8 @@ export interface SqliteStoreOptions extends OutboxOptions {
   /** The database file; its folder is created when missing. */
   file: string;
   /**
-   * Batch concurrent accepts into one transaction.
+   * Batch concurrent accepts into one transaction, and the writes of attempts made together into
+   * one relaxed one.
    * @default true
    */
   groupCommit?: boolean;
@@ -141,7 +142,10 @@ export class SqliteStore extends SqlOutbox {
     const { db, relaxed } = openChecked(options.file);
     const sql = betterSqliteDriver(db, relaxed);
     const { file, groupCommit, watchMs, log, ...outboxOptions } = options;
-    super(sql, { ...outboxOptions, ...(groupCommit === false ? {} : { batch: (flush: () => void) => setImmediate(flush) }) });
+    super(sql, {
+      ...outboxOptions,
+      ...(groupCommit === false ? {} : { batch: (flush: () => void) => setImmediate(flush), relaxedBatch: (flush: () => void) => queueMicrotask(flush) }),
+    });
     sql.exec('CREATE TABLE IF NOT EXISTS storage_probe (filler BLOB)');
     writeMarker(file);
     this.db = db;
