@@ -1,6 +1,7 @@
 /**
- * The admin page: submissions by delivery state (attempts, last error), replay of dead letters,
- * and each form's embed snippets. It talks only to the admin API with the token the operator
+ * The admin page: each destination's counts, submissions by delivery state (one row per
+ * destination of a lead: attempts, last error), replay of dead letters, and each form's embed
+ * snippets. It talks only to the admin API with the token the operator
  * types in, kept for this browser tab only (sessionStorage).
  */
 import { render } from 'preact';
@@ -13,6 +14,18 @@ interface FormInfo {
   id: string;
   destination: string;
   destinationType: string | null;
+  destinations: { name: string; type: string | null }[];
+}
+
+/** A destination's counts, as `GET /v1/admin/destinations` lists them. */
+interface DestinationInfo {
+  name: string;
+  type: string | null;
+  configured: boolean;
+  pending: number;
+  delivered: number;
+  dead: number;
+  oldestPendingAt: string | null;
 }
 
 const TOKEN_KEY = 'leadform-admin-token';
@@ -39,6 +52,7 @@ const rows = signal<Submission[] | null>(null);
 /** The path of the list's next page, while more remain. */
 const nextPage = signal<string | null>(null);
 const forms = signal<FormInfo[]>([]);
+const destinations = signal<DestinationInfo[]>([]);
 const error = signal<string | null>(null);
 const notice = signal<string | null>(null);
 
@@ -46,13 +60,15 @@ async function load(): Promise<void> {
   if (!token.value) return;
   error.value = null;
   try {
-    const [list, formList] = await Promise.all([
+    const [list, formList, destinationList] = await Promise.all([
       apiPage<Submission[]>(token.value, `/v1/admin/submissions?state=${state.value}`),
       api<{ forms: FormInfo[] }>(token.value, '/v1/admin/forms'),
+      api<{ destinations: DestinationInfo[] }>(token.value, '/v1/admin/destinations'),
     ]);
     rows.value = list.body;
     nextPage.value = list.next;
     forms.value = formList.forms;
+    destinations.value = destinationList.destinations;
   } catch (e) {
     rows.value = null;
     nextPage.value = null;
@@ -83,10 +99,12 @@ effect(() => {
   void load();
 });
 
-async function replay(id: string): Promise<void> {
+/** Replays one destination's dead letter: the row's entry id names it. */
+async function replay(row: Submission): Promise<void> {
   try {
-    await api(token.value, `/v1/admin/submissions/${encodeURIComponent(id)}/replay`, { method: 'POST' });
-    notice.value = `Submission ${id} is pending again.`;
+    await api(token.value, `/v1/admin/submissions/${encodeURIComponent(row.id)}/replay`, { method: 'POST' });
+    // The entry's id: for a lead to several destinations it names the destination too (`<lead id>.<destination>`).
+    notice.value = `Submission ${row.id} is pending again.`;
     await load();
   } catch (e) {
     error.value = (e as Error).message;
@@ -140,6 +158,33 @@ function App() {
         </p>
       )}
       {notice.value && <p role="status">{notice.value}</p>}
+      <section aria-labelledby="destinations">
+        <h2 id="destinations">Destinations</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Destination</th>
+              <th scope="col">Pending</th>
+              <th scope="col">Delivered</th>
+              <th scope="col">Dead</th>
+              <th scope="col">Oldest pending</th>
+            </tr>
+          </thead>
+          <tbody>
+            {destinations.value.map((d) => (
+              <tr key={d.name} data-destination={d.name}>
+                <th scope="row">
+                  {d.name} ({d.configured ? d.type : 'no longer configured'})
+                </th>
+                <td>{d.pending}</td>
+                <td>{d.delivered}</td>
+                <td>{d.dead}</td>
+                <td>{d.oldestPendingAt ? <time dateTime={d.oldestPendingAt}>{new Date(d.oldestPendingAt).toLocaleString()}</time> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
       <section aria-labelledby="subs">
         <h2 id="subs">Submissions</h2>
         {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form section: a fieldset would need a legend and draw a border */}
@@ -169,9 +214,9 @@ function App() {
             </thead>
             <tbody>
               {rows.value.map((row) => (
-                <tr key={row.id} data-id={row.id}>
+                <tr key={row.id} data-id={row.id} data-lead={row.leadId}>
                   <td>
-                    <code>{row.id}</code>
+                    <code>{row.leadId}</code>
                     {row.uncertain && <span title="An earlier attempt may have reached the CRM"> (uncertain)</span>}
                   </td>
                   <td>{row.form}</td>
@@ -189,7 +234,7 @@ function App() {
                   <td>{row.lastError ?? '—'}</td>
                   {state.value === 'dead' && (
                     <td>
-                      <button type="button" onClick={() => void replay(row.id)}>
+                      <button type="button" onClick={() => void replay(row)}>
                         Replay
                       </button>
                     </td>
@@ -210,7 +255,7 @@ function App() {
         {forms.value.map((form) => (
           <article key={form.id} data-form={form.id}>
             <h3>
-              Form <code>{form.id}</code> → {form.destination} ({form.destinationType})
+              Form <code>{form.id}</code> → {form.destinations.map((d) => `${d.name} (${d.type})`).join(', ')}
             </h3>
             {snippetsFor(relay, form.id).map((snippet) => (
               <figure key={snippet.mode} data-mode={snippet.mode}>
@@ -236,7 +281,7 @@ style.textContent = `
   header { display: flex; justify-content: space-between; align-items: center; }
   table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
   th, td { border-bottom: 1px solid #e5e7eb; padding: .4rem .5rem; text-align: left; vertical-align: top; }
-  td:nth-child(6) { max-width: 24rem; overflow-wrap: anywhere; }
+  section[aria-labelledby="subs"] td:nth-child(6) { max-width: 24rem; overflow-wrap: anywhere; }
   button { font: inherit; padding: .25rem .75rem; margin: .1rem; }
   button[aria-pressed="true"] { background: #1d4ed8; color: #fff; }
   pre { background: #f3f4f6; padding: .75rem; overflow-x: auto; white-space: pre-wrap; }

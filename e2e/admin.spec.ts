@@ -110,3 +110,55 @@ test('an operator replays a dead letter from the admin page and it is delivered'
     await fake.close();
   }
 });
+
+test('the admin page counts each destination of a lead to two, and replays the one that failed', async ({ page }) => {
+  const [hook, alert] = await Promise.all([startWebhookFake(), startWebhookFake()]);
+  hook.inject({ kind: 'invalid' });
+  const token = 'fan-out-test-admin-token-0123456789';
+  const relay = await startOwnRelay(
+    {
+      forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destinations: ['hook', 'alert'] } },
+      destinations: { hook: { type: 'webhook', ...hook.options }, alert: { type: 'webhook', ...alert.options } },
+    },
+    { env: { ...hook.env, LEADFORM_ADMIN_TOKEN: token }, pollMs: 100 },
+  );
+  try {
+    const email = `fan-${Date.now()}@example.com`;
+    const accepted = await fetch(`${relay.url}/v1/forms/contact/submissions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ fields: { email } }),
+    });
+    const { id } = (await accepted.json()) as { id: string };
+    await expect.poll(() => alert.leadsWithEmail(email).length, { timeout: 10_000 }).toBe(1);
+
+    await page.goto(`${relay.url}/admin`);
+    await page.getByLabel('Admin token (LEADFORM_ADMIN_TOKEN)').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const row = page.locator(`tr[data-id="${id}.hook"]`);
+    await expect(async () => {
+      await page.getByRole('button', { name: 'Reload' }).click();
+      await expect(row).toBeVisible({ timeout: 500 });
+    }).toPass({ timeout: 10_000 });
+    // The lead's own id, its destination, and only that destination's error.
+    await expect(row.locator('td').nth(0)).toContainText(id);
+    await expect(row.locator('td').nth(2)).toHaveText('hook');
+    await expect(row).toContainText('422');
+    await expect(page.locator(`tr[data-id="${id}.alert"]`)).toHaveCount(0);
+    const counts = (name: string) => page.locator(`tr[data-destination="${name}"] td`);
+    await expect(counts('hook')).toHaveText(['0', '0', '1', '—']);
+    await expect(counts('alert')).toHaveText(['0', '1', '0', '—']);
+
+    await row.getByRole('button', { name: 'Replay' }).click();
+    await expect(page.getByRole('status')).toContainText(`Submission ${id}.hook is pending again.`);
+    await expect.poll(() => hook.leadsWithEmail(email).length, { timeout: 10_000 }).toBe(1);
+    expect(alert.leadsWithEmail(email)).toHaveLength(1);
+    await expect(async () => {
+      await page.getByRole('button', { name: 'Reload' }).click();
+      await expect(counts('hook')).toHaveText(['0', '1', '0', '—'], { timeout: 500 });
+    }).toPass({ timeout: 10_000 });
+  } finally {
+    await relay.close();
+    await Promise.all([hook.close(), alert.close()]);
+  }
+});

@@ -80,6 +80,7 @@ try {
     for (let page = 1; page < DEEP; page++) cursor = (await store.list('delivered', PAGE, cursor ?? undefined)).next;
     const deepCursor = cursor ?? undefined;
     const stats = await time(() => store.stats());
+    const byDestination = await time(() => store.destinationStats());
     const first = await time(() => store.list('delivered', PAGE));
     const deep = await time(() => store.list('delivered', PAGE, deepCursor));
     const counted = await store.stats();
@@ -90,6 +91,7 @@ try {
     );
     console.log(`  open (builds the state counts of a file without them): ${f(opened)}`);
     console.log(`  healthz stats: ${f(stats)} (target ${TARGET_MS} ms)`);
+    console.log(`  healthz stats per destination: ${f(byDestination)} (target ${TARGET_MS} ms)`);
     console.log(`  admin list, first page of ${PAGE} delivered: ${f(first)} (target ${TARGET_MS} ms)`);
     console.log(`  admin list, page ${DEEP} of ${PAGE} delivered: ${f(deep)} (target ${TARGET_MS} ms)`);
   } finally {

@@ -3,7 +3,8 @@
  * reference endpoint (scripts/bench-reference.ts: Hono, zod and better-sqlite3 with the same
  * pragmas and a 2 ms group commit) and how fast the same SQLite settings (WAL, synchronous=FULL)
  * insert one row per transaction on this machine, all measured in the same run, with the resident
- * memory (RSS) of the relay and of the reference, idle and at peak. Prints figures; asserts nothing.
+ * memory (RSS) of the relay and of the reference, idle and at peak, and each one's CPU per lead
+ * (user + system, from /proc: steadier than a rate on a shared machine). Prints figures; asserts nothing.
  *
  * The relay runs as `npm start` does (compiled JavaScript in its own process, JSON logs, delivery
  * to the sandbox inbox running alongside), on loopback; this process is the load: CONCURRENCY
@@ -57,6 +58,22 @@ interface Server {
   url: string;
   child: ChildProcess;
   stop: () => void;
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc (Linux); NaN elsewhere.
+ * Per lead, it moves far less than the rate when other work shares the machine.
+ */
+function processCpuMs(pid: number): number {
+  try {
+    // Fields 14 and 15 (utime, stime) after the command name, in clock ticks of 10 ms.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Starts `node file` and resolves with the address it prints on stderr (matched by `printed`). */
@@ -175,14 +192,16 @@ function post(url: string, body: string, key: string): Promise<number> {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-/** One server under load: its rate, latencies and memory. */
+/** One server under load: its rate, latencies, memory and CPU (user + system) during the load. */
 async function measure(
   server: Server,
-): Promise<{ rate: number; accepted: number; failed: number; seconds: number; sorted: number[]; idle: number; peak: number }> {
+): Promise<{ rate: number; accepted: number; failed: number; seconds: number; sorted: number[]; idle: number; peak: number; cpuMs: number }> {
   const idle = memoryOf(server.child).rss;
+  const cpuBefore = processCpuMs(server.child.pid!);
   const result = await load(server.url);
+  const cpuMs = processCpuMs(server.child.pid!) - cpuBefore;
   const { peak } = memoryOf(server.child);
-  return { ...result, rate: result.accepted / result.seconds, sorted: [...result.latencies].sort((a, b) => a - b), idle, peak };
+  return { ...result, rate: result.accepted / result.seconds, sorted: [...result.latencies].sort((a, b) => a - b), idle, peak, cpuMs };
 }
 
 try {
@@ -193,27 +212,47 @@ try {
   const bare = await measure(reference).finally(() => reference.stop());
   const relay = await startRelay();
   try {
+    const cpuBefore = processCpuMs(relay.child.pid!);
     const result = await measure(relay);
     // The relay's own count, so the figure is of leads stored, not of answers sent.
     const health = (await (await fetch(`${relay.url}/healthz`)).json()) as { outbox: { pending: number; delivered: number; dead: number } };
     const stored = health.outbox.pending + health.outbox.delivered + health.outbox.dead;
+    // Then until every lead is at the sandbox: how much of the delivery ran during the load
+    // changes the rate, so the CPU to accept and deliver each lead is the figure to compare.
+    const drainStarted = performance.now();
+    let pending = health.outbox.pending;
+    while (pending > 0 && performance.now() - drainStarted < 120_000) {
+      await new Promise((done) => setTimeout(done, 100));
+      pending = ((await (await fetch(`${relay.url}/healthz`)).json()) as { outbox: { pending: number } }).outbox.pending;
+    }
+    const cpuToDeliver = processCpuMs(relay.child.pid!) - cpuBefore;
+    const drainSeconds = (performance.now() - drainStarted) / 1000;
+    const { peak } = memoryOf(relay.child);
     relay.stop();
     const rawAfter = rawInsertRate();
     const raw = (rawBefore + rawAfter) / 2;
     const f = (n: number) => n.toFixed(1);
     const latency = (sorted: number[]) => `p50 ${f(percentile(sorted, 50))} ms, p99 ${f(percentile(sorted, 99))} ms`;
+    const cpuPerLead = (server: { cpuMs: number; accepted: number }) => f((server.cpuMs * 1000) / server.accepted);
     console.log(`leadform relay benchmark (Node ${process.version}, loopback, concurrency ${CONCURRENCY})`);
     console.log(`  raw durable inserts (WAL, synchronous=FULL, 1 row/txn): ${f(raw)} rows/s (before ${f(rawBefore)}, after ${f(rawAfter)})`);
     console.log(`  reference accepted: ${bare.accepted} in ${bare.seconds.toFixed(2)} s = ${f(bare.rate)} submissions/s (${bare.failed} not 202)`);
     console.log(`  reference latency: ${latency(bare.sorted)}`);
+    console.log(`  reference CPU (user+system, during the load): ${cpuPerLead(bare)} µs per accepted lead`);
     console.log(`  relay accepted: ${result.accepted} in ${result.seconds.toFixed(2)} s = ${f(result.rate)} submissions/s (${result.failed} not 202)`);
     console.log(
       `  stored in the outbox (healthz): ${stored}, of which delivered to the sandbox: ${health.outbox.delivered} (${CONCURRENCY} warm-up submissions included)`,
     );
     console.log(`  latency: ${latency(result.sorted)}`);
+    console.log(
+      `  relay CPU (user+system, during the load, delivery to the sandbox included): ${cpuPerLead(result)} µs per accepted lead (a figure other work on the machine moves less than the rate)`,
+    );
+    console.log(
+      `  relay CPU to accept and deliver every lead (the load, then until none is pending, ${drainSeconds.toFixed(1)} s more${pending > 0 ? `; ${pending} still pending` : ''}): ${f((cpuToDeliver * 1000) / stored)} µs per lead`,
+    );
     console.log(`  ratio relay/reference: ${(result.rate / bare.rate).toFixed(2)} (target ≥ 0.80)`);
     console.log(`  ratio relay/raw: ${(result.rate / raw).toFixed(2)}`);
-    console.log(`  relay RSS: idle ${f(result.idle)} MB, peak ${f(result.peak)} MB`);
+    console.log(`  relay RSS: idle ${f(result.idle)} MB, peak ${f(Math.max(result.peak, peak))} MB`);
     console.log(`  reference RSS: idle ${f(bare.idle)} MB, peak ${f(bare.peak)} MB`);
   } finally {
     relay.stop();

@@ -3,12 +3,14 @@
  * (an Idempotency-Key kept until a 202 arrives, resent after a lost answer), and checking the end
  * state against what was acknowledged and what the fake vendors hold.
  */
-import type { ChaosVendor } from './vendors.ts';
+import { entryId } from '../relay/outbox.ts';
+import { type ChaosVendor, chaosForms } from './vendors.ts';
 
 export interface SentLead {
   key: string;
   form: string;
-  vendor: string;
+  /** The vendors the lead goes to: one, or several for the form that fans out (each its own outbox entry). */
+  vendors: string[];
   email: string;
   /** The relay's id from its 202; undefined when no 202 came before the sender gave up. */
   id?: string;
@@ -35,15 +37,16 @@ export interface SendOptions {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-/** Sends `count` leads, shared out by each vendor's `share`; resolves when each has a 202 or was given up. */
+/** Sends `count` leads, shared out by each form's `share` (see `chaosForms`); resolves when each has a 202 or was given up. */
 export async function sendLeads(options: SendOptions): Promise<SentLead[]> {
-  const { vendors, count, random, tag } = options;
-  const totalShare = vendors.reduce((sum, v) => sum + v.share, 0);
+  const { count, random, tag } = options;
+  const forms = chaosForms(options.vendors);
+  const totalShare = forms.reduce((sum, f) => sum + f.share, 0);
   const leads: SentLead[] = [];
   for (let i = 0; i < count; i++) {
     let roll = random() * totalShare;
-    const vendor = vendors.find((v) => (roll -= v.share) < 0) ?? vendors[0]!;
-    leads.push({ key: `chaos-${tag}-${i}`, form: `to-${vendor.name}`, vendor: vendor.name, email: `chaos.${tag}.${i}@example.com`, tries: 0 });
+    const form = forms.find((f) => (roll -= f.share) < 0) ?? forms[0]!;
+    leads.push({ key: `chaos-${tag}-${i}`, form: form.id, vendors: form.destinations, email: `chaos.${tag}.${i}@example.com`, tries: 0 });
   }
   const patienceMs = options.patienceMs ?? 60_000;
   let next = 0;
@@ -94,7 +97,7 @@ async function post(url: string, lead: SentLead, body: string): Promise<{ status
   }
 }
 
-/** The relay's record of one submission at the end of a run. */
+/** The relay's record of one outbox entry (one destination of a submission) at the end of a run, by the entry's id. */
 export interface FinalState {
   state: 'pending' | 'delivered' | 'dead';
   lastError: string | null;
@@ -132,8 +135,10 @@ export function reasonOf(error: string | null): string {
 }
 
 /**
- * Every acknowledged lead ended delivered or dead with a reason, none is missing or pending; each
- * delivered lead is at its vendor; no vendor that can be looked up holds two copies.
+ * Every destination of every acknowledged lead (each its own outbox entry) ended delivered or dead
+ * with a reason, none is missing or pending; each delivered entry's lead is at its vendor; no
+ * vendor that can be looked up holds two copies. Counted per entry: a lead to two vendors counts
+ * twice, once at each.
  */
 export function verify(
   leads: SentLead[],
@@ -150,33 +155,44 @@ export function verify(
   const dead: Record<string, number> = {};
   const duplicates: Record<string, number> = Object.fromEntries(vendors.map((v) => [v.name, 0]));
   let delivered = 0;
+  let entries = 0;
   for (const lead of acknowledged) {
-    const state = states.get(lead.id!);
-    const copies = byName.get(lead.vendor)!.copies(lead.email);
-    if (copies > 1) duplicates[lead.vendor]! += copies - 1;
-    if (!state) missing.push(lead.key);
-    else if (state.state === 'pending') pending.push(lead.key);
-    else if (state.state === 'dead') {
-      if (!state.lastError) deadWithoutReason.push(lead.key);
-      const reason = reasonOf(state.lastError);
-      dead[reason] = (dead[reason] ?? 0) + 1;
-    } else {
-      delivered += 1;
-      if (copies === 0) deliveredNotAtVendor.push(lead.key);
+    for (const vendor of lead.vendors) {
+      entries += 1;
+      // Named as the relay names a destination's entry: the lead's id, or `<id>.<vendor>` for several.
+      const which = lead.vendors.length > 1 ? `${lead.key} → ${vendor}` : lead.key;
+      const state = states.get(entryId(lead.id!, vendor, lead.vendors.length));
+      const copies = byName.get(vendor)!.copies(lead.email);
+      if (copies > 1) duplicates[vendor]! += copies - 1;
+      if (!state) missing.push(which);
+      else if (state.state === 'pending') pending.push(which);
+      else if (state.state === 'dead') {
+        if (!state.lastError) deadWithoutReason.push(which);
+        const reason = reasonOf(state.lastError);
+        dead[reason] = (dead[reason] ?? 0) + 1;
+      } else {
+        delivered += 1;
+        if (copies === 0) deliveredNotAtVendor.push(which);
+      }
     }
   }
+  const fannedOut = acknowledged.filter((lead) => lead.vendors.length > 1).length;
   const ids = new Set(acknowledged.map((lead) => lead.id));
   const list = (keys: string[]) => (keys.length ? `: ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}` : '');
   const checks: Check[] = [
-    { name: 'every acknowledged lead is in the outbox', ok: missing.length === 0, detail: `${missing.length} missing${list(missing)}` },
-    { name: 'no acknowledged lead is left pending', ok: pending.length === 0, detail: `${pending.length} pending${list(pending)}` },
+    {
+      name: "every acknowledged lead's entry for each of its destinations is in the outbox",
+      ok: missing.length === 0,
+      detail: `${entries} entries of ${acknowledged.length} leads (${fannedOut} to several destinations), ${missing.length} missing${list(missing)}`,
+    },
+    { name: 'no acknowledged entry is left pending', ok: pending.length === 0, detail: `${pending.length} pending${list(pending)}` },
     {
       name: 'every dead letter has its reason',
       ok: deadWithoutReason.length === 0,
       detail: `${deadWithoutReason.length} without reason${list(deadWithoutReason)}`,
     },
     {
-      name: 'every delivered lead is at its vendor',
+      name: "every delivered entry's lead is at its vendor",
       ok: deliveredNotAtVendor.length === 0,
       detail: `${deliveredNotAtVendor.length} not found${list(deliveredNotAtVendor)}`,
     },

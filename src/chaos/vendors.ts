@@ -96,12 +96,39 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
   return vendors;
 }
 
-/** The relay configuration of a chaos run: one form per vendor, minFillMs 0, short delays. */
+/** A form of a chaos run: where its leads go, and its share of the run's leads. */
+export interface ChaosForm {
+  id: string;
+  /** The destinations (vendor names) of each of its leads: one, or several for a form that fans out. */
+  destinations: string[];
+  share: number;
+}
+
+/** Share of the run's leads sent to the form that fans out, beside the vendors' own shares. */
+const FAN_OUT_SHARE = 0.25;
+
+/**
+ * The forms of a chaos run: one per vendor (`to-<name>`), and `fan-out`, whose every lead goes to
+ * the two vendors with the largest shares among those that look before they create, so kills and
+ * vendor faults meet leads with several entries, and a duplicate at either is caught.
+ */
+export function chaosForms(vendors: ChaosVendor[]): ChaosForm[] {
+  const forms: ChaosForm[] = vendors.map((vendor) => ({ id: `to-${vendor.name}`, destinations: [vendor.name], share: vendor.share }));
+  const fanned = vendors
+    .filter((vendor) => vendor.looksBeforeCreate)
+    .sort((a, b) => b.share - a.share)
+    .slice(0, 2)
+    .map((vendor) => vendor.name);
+  if (fanned.length === 2) forms.push({ id: 'fan-out', destinations: fanned, share: FAN_OUT_SHARE });
+  return forms;
+}
+
+/** The relay configuration of a chaos run: the forms of `chaosForms`, minFillMs 0, short delays. */
 export function chaosConfig(vendors: ChaosVendor[], delivery: Record<string, number>): Record<string, unknown> {
   return {
     forms: Object.fromEntries(
-      vendors.map((vendor) => [
-        `to-${vendor.name}`,
+      chaosForms(vendors).map((form) => [
+        form.id,
         {
           fields: [
             { name: 'name', type: 'text', required: true },
@@ -110,7 +137,7 @@ export function chaosConfig(vendors: ChaosVendor[], delivery: Record<string, num
             { name: 'message', type: 'textarea' },
           ],
           minFillMs: 0,
-          destination: vendor.name,
+          ...(form.destinations.length === 1 ? { destination: form.destinations[0] } : { destinations: form.destinations }),
         },
       ]),
     ),

@@ -48,8 +48,16 @@ async function openWorkersHarness({ work, config, secrets, port, adminToken }: H
   if (!built.ok) throw new Error(built.problems.join('\n'));
   const bindings: Record<string, string> = { LEADFORM_ADMIN_TOKEN: adminToken, ...secrets };
   const url = `http://127.0.0.1:${port}`;
-  const listed = async (state: FinalState['state']) =>
-    (await (await fetch(`${url}/v1/admin/submissions?state=${state}&limit=1000`, { headers: { Authorization: `Bearer ${adminToken}` } })).json()) as Listed[];
+  /** Every entry in `state`, following the list's Link rel="next" pages. */
+  const listed = async (state: FinalState['state']) => {
+    const all: Listed[] = [];
+    for (let path: string | null = `/v1/admin/submissions?state=${state}&limit=1000`; path !== null; ) {
+      const response: Response = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${adminToken}` } });
+      all.push(...((await response.json()) as Listed[]));
+      path = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('Link') ?? '')?.[1] ?? null;
+    }
+    return all;
+  };
 
   let mf: Miniflare | undefined;
   return {

@@ -112,7 +112,9 @@ describe('admin API', () => {
 
   it('lists the forms for the embed snippets, without secrets', async () => {
     const body = (await (await get(relay(TOKEN), '/v1/admin/forms', TOKEN)).json()) as { forms: unknown[] };
-    expect(body.forms).toEqual([{ id: 'f', title: 'Contact', destination: 'crm', destinationType: 'test', allowedOrigins: ['self'] }]);
+    expect(body.forms).toEqual([
+      { id: 'f', title: 'Contact', destination: 'crm', destinationType: 'test', destinations: [{ name: 'crm', type: 'test' }], allowedOrigins: ['self'] },
+    ]);
   });
 });
 
@@ -178,5 +180,84 @@ describe('the admin page', () => {
     expect(page.headers.get('Content-Security-Policy')).toBe(
       "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
+  });
+});
+
+describe('admin API, a lead to several destinations', () => {
+  const fanConfig = (() => {
+    const result = parseConfig({
+      forms: { f: { fields: [{ name: 'email', type: 'email' }], destinations: ['crm', 'alert', 'hook'] } },
+      destinations: { crm: { type: 'test' }, alert: { type: 'test' }, hook: { type: 'test' } },
+      delivery: { maxAttempts: 1 },
+    });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    return result.value;
+  })();
+  const app = () => createRelay({ config: fanConfig, outbox: store, adminToken: TOKEN });
+  /** Lead `id` to all three destinations; those in `failing` end as dead letters, the others delivered. */
+  async function fanned(id: string, failing: string[]) {
+    await store.accept({ lead: lead(id), destinations: ['crm', 'alert', 'hook'], idempotencyKey: null, bodyHash: 'h' });
+    const outcome = (name: string) => async () =>
+      failing.includes(name) ? { kind: 'failed' as const, reason: `${name} refused` } : { kind: 'delivered' as const };
+    await deliverDue({
+      config: fanConfig,
+      outbox: store,
+      destinations: new Map(['crm', 'alert', 'hook'].map((name) => [name, { type: 'test', deliver: outcome(name) }])),
+    });
+  }
+
+  it('lists one row per destination, each with its entry id, the lead id and its own state', async () => {
+    await fanned('L', ['hook']);
+    const dead = (await (await get(app(), '/v1/admin/submissions?state=dead', TOKEN)).json()) as Record<string, unknown>[];
+    expect(dead).toEqual([expect.objectContaining({ id: 'L.hook', leadId: 'L', destination: 'hook', state: 'dead', lastError: 'hook refused' })]);
+    const delivered = (await (await get(app(), '/v1/admin/submissions?state=delivered', TOKEN)).json()) as { id: string }[];
+    expect(delivered.map((row) => row.id).sort()).toEqual(['L.alert', 'L.crm']);
+  });
+
+  it('replays an entry by its id, or by the lead id and ?destination=, and says what is not replayable', async () => {
+    await fanned('L', ['hook', 'alert']);
+    const byEntry = await get(app(), '/v1/admin/submissions/L.hook/replay', TOKEN, 'POST');
+    expect(byEntry.status).toBe(202);
+    expect(await byEntry.json()).toEqual({ id: 'L.hook', state: 'pending' });
+    expect(await store.get('L.alert')).toMatchObject({ state: 'dead' });
+    const delivered = await get(app(), '/v1/admin/submissions/L/replay?destination=crm', TOKEN, 'POST');
+    expect(delivered.status).toBe(409);
+    expect(await delivered.json()).toMatchObject({ error: 'not_replayable', message: expect.stringContaining('crm delivered') });
+    const byLead = await get(app(), '/v1/admin/submissions/L/replay?destination=alert', TOKEN, 'POST');
+    expect(byLead.status).toBe(202);
+    expect(await store.get('L.alert')).toMatchObject({ state: 'pending', attempts: 0 });
+    expect((await get(app(), '/v1/admin/submissions/L/replay?destination=nowhere', TOKEN, 'POST')).status).toBe(404);
+    expect((await get(app(), '/v1/admin/submissions/L/replay?destination=no%2Fsuch', TOKEN, 'POST')).status).toBe(400);
+  });
+
+  it("replays every dead entry of a lead named by the lead's id alone", async () => {
+    await fanned('L', ['hook', 'alert']);
+    const replay = await get(app(), '/v1/admin/submissions/L/replay', TOKEN, 'POST');
+    expect(replay.status).toBe(202);
+    expect(await replay.json()).toEqual({ id: 'L', state: 'pending', replayed: expect.arrayContaining(['L.hook', 'L.alert']) });
+    expect(await store.get('L.crm')).toMatchObject({ state: 'delivered' });
+    expect((await get(app(), '/v1/admin/submissions/L/replay', TOKEN, 'POST')).status).toBe(409);
+    expect((await get(app(), '/v1/admin/submissions/M/replay', TOKEN, 'POST')).status).toBe(404);
+  });
+
+  it('counts each destination, and /healthz shows the same beside the totals', async () => {
+    await fanned('L', ['hook']);
+    await store.accept({ lead: lead('P'), destinations: ['crm', 'alert', 'hook'], idempotencyKey: null, bodyHash: 'h' });
+    const body = (await (await get(app(), '/v1/admin/destinations', TOKEN)).json()) as { destinations: Record<string, unknown>[] };
+    expect(body.destinations).toEqual([
+      { name: 'crm', type: 'test', configured: true, pending: 1, delivered: 1, dead: 0, oldestPendingAt: expect.any(String) },
+      { name: 'alert', type: 'test', configured: true, pending: 1, delivered: 1, dead: 0, oldestPendingAt: expect.any(String) },
+      { name: 'hook', type: 'test', configured: true, pending: 1, delivered: 0, dead: 1, oldestPendingAt: expect.any(String) },
+    ]);
+    const health = (await (await app().request('http://relay.test/healthz')).json()) as { outbox: Record<string, unknown> };
+    expect(health.outbox).toMatchObject({
+      pending: 3,
+      delivered: 2,
+      dead: 1,
+      destinations: {
+        crm: { pending: 1, delivered: 1, dead: 0, oldestPendingAt: expect.any(Number), oldestPendingAgeMs: expect.any(Number) },
+        hook: { pending: 1, delivered: 0, dead: 1 },
+      },
+    });
   });
 });

@@ -10,12 +10,12 @@
  * try again.
  */
 import { Hono } from 'hono';
-import { publicDefinition, type RateRule, type RelayConfig } from './config.ts';
+import { unknownForm } from './accept/form.ts';
+import { formDestinations, publicDefinition, type RateRule, type RelayConfig } from './config.ts';
 import { RelayError } from './errors.ts';
 import type { Log } from './log.ts';
-import { type DeliveryState, decodeCursor, type OutboxEntry, type RelayOutbox } from './outbox.ts';
+import { type DeliveryState, decodeCursor, entryId, type OutboxEntry, type RelayOutbox } from './outbox.ts';
 import { snippetsFor } from './snippets.ts';
-import { unknownForm } from './accept/form.ts';
 import { addressKey, type Bucket, perMs, refilled, takeToken } from './rate-limit.ts';
 
 /** The shortest admin token a runtime takes: a shorter one can be guessed against the API. Each runtime words its own fix. */
@@ -49,7 +49,10 @@ const STATES: readonly DeliveryState[] = ['pending', 'delivered', 'dead'];
 
 /** What the admin API shows of an entry, as the README's "Admin and operations" section lists it. */
 export interface AdminSubmission {
+  /** The entry's id: the lead's, or `<lead id>.<destination>` for a lead to several destinations. */
   id: string;
+  /** The lead's id, as the visitor was answered (`202 {id}`). */
+  leadId: string;
   form: string;
   destination: string;
   state: DeliveryState;
@@ -105,31 +108,90 @@ export function adminRoutes(deps: AdminDeps): Hono {
     return c.json(page.entries.map(toAdmin));
   });
 
+  /**
+   * Replays dead letters: the entry `id` names (the lead's id for a lead to one destination, or
+   * `<lead id>.<destination>`), or with `?destination=` that destination's entry of lead `id`, or,
+   * given a lead's id alone, every dead entry of that lead.
+   */
   app.post('/v1/admin/submissions/:id/replay', async (c) => {
     const id = c.req.param('id');
-    const entry = await outbox.get(id);
-    if (!entry) throw new RelayError('not_found', 404, `There is no submission ${id.slice(0, 64)}.`);
-    if (entry.state !== 'dead') {
-      throw new RelayError('not_replayable', 409, `Submission ${entry.id} is ${entry.state}; only dead letters can be replayed.`);
+    const destination = c.req.query('destination');
+    if (destination !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(destination)) {
+      throw new RelayError('bad_request', 400, 'destination must be the name of a destination in the configuration.');
     }
-    if (!entry.lead) throw new RelayError('not_replayable', 409, `Submission ${entry.id} has no payload left (retention erased it).`);
-    if (!(await outbox.replay(id, now()))) {
-      throw new RelayError('not_replayable', 409, `Submission ${entry.id} changed state meanwhile; reload and try again.`);
+    const entries = await entriesNamed(id, destination);
+    if (entries.length === 0) {
+      const which = destination === undefined ? '' : ` to destination ${destination}`;
+      throw new RelayError('not_found', 404, `There is no submission ${id.slice(0, 64)}${which}.`);
     }
-    log('submission.replayed', { id: entry.id, form: entry.formId, destination: entry.destination });
-    return c.json({ id: entry.id, state: 'pending' }, 202);
+    const dead = entries.filter((entry) => entry.state === 'dead');
+    if (dead.length === 0) {
+      const states = entries.map((entry) => `${entry.destination} ${entry.state}`).join(', ');
+      throw new RelayError('not_replayable', 409, `Submission ${id.slice(0, 64)} is ${states}; only dead letters can be replayed.`);
+    }
+    const erased = dead.filter((entry) => !entry.lead);
+    if (erased.length === dead.length) {
+      throw new RelayError('not_replayable', 409, `Submission ${dead[0]!.id} has no payload left (retention erased it).`);
+    }
+    const replayed: string[] = [];
+    for (const entry of dead) {
+      if (!entry.lead) continue;
+      if (!(await outbox.replay(entry.id, now()))) continue;
+      replayed.push(entry.id);
+      log('submission.replayed', { id: entry.id, lead: entry.leadId, form: entry.formId, destination: entry.destination });
+    }
+    if (replayed.length === 0) {
+      throw new RelayError('not_replayable', 409, `Submission ${dead[0]!.id} changed state meanwhile; reload and try again.`);
+    }
+    // One entry named: its id, as before several destinations; a lead's several: each entry replayed.
+    if (entries.length === 1) return c.json({ id: replayed[0], state: 'pending' }, 202);
+    return c.json({ id, state: 'pending', replayed }, 202);
+  });
+
+  /** The entries `id` names: one entry by its own id, or a lead's entries (of `destination` when given). */
+  async function entriesNamed(id: string, destination: string | undefined): Promise<OutboxEntry[]> {
+    const own = await outbox.get(id);
+    if (own && (destination === undefined || own.destination === destination)) return [own];
+    const names = destination === undefined ? Object.keys(config.destinations) : [destination];
+    const found = await Promise.all(names.map((name) => outbox.get(entryId(id, name, 2))));
+    return found.filter((entry): entry is OutboxEntry => entry !== null && entry.leadId === id);
+  }
+
+  /** Each destination's counts: every configured one, and any other that still holds entries. */
+  app.get('/v1/admin/destinations', async (c) => {
+    const counts = await outbox.destinationStats();
+    const names = [...new Set([...Object.keys(config.destinations), ...Object.keys(counts)])];
+    return c.json({
+      destinations: names.map((name) => {
+        const stats = counts[name] ?? { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null };
+        return {
+          name,
+          type: config.destinations[name]?.type ?? null,
+          configured: Object.hasOwn(config.destinations, name),
+          pending: stats.pending,
+          delivered: stats.delivered,
+          dead: stats.dead,
+          oldestPendingAt: stats.oldestPendingAt === null ? null : new Date(stats.oldestPendingAt).toISOString(),
+        };
+      }),
+    });
   });
 
   /** The forms, for the admin page's embed snippets. */
   app.get('/v1/admin/forms', (c) =>
     c.json({
-      forms: Object.entries(config.forms).map(([id, form]) => ({
-        id,
-        title: form.title ?? null,
-        destination: form.destination,
-        destinationType: config.destinations[form.destination]?.type ?? null,
-        allowedOrigins: form.allowedOrigins,
-      })),
+      forms: Object.entries(config.forms).map(([id, form]) => {
+        const names = formDestinations(form);
+        return {
+          id,
+          title: form.title ?? null,
+          // The first destination, as before a form could have several; all of them in `destinations`.
+          destination: names[0]!,
+          destinationType: config.destinations[names[0]!]?.type ?? null,
+          destinations: names.map((name) => ({ name, type: config.destinations[name]?.type ?? null })),
+          allowedOrigins: form.allowedOrigins,
+        };
+      }),
     }),
   );
 
@@ -158,6 +220,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
 function toAdmin(entry: OutboxEntry): AdminSubmission {
   return {
     id: entry.id,
+    leadId: entry.leadId,
     form: entry.formId,
     destination: entry.destination,
     state: entry.state,

@@ -20,7 +20,7 @@ import { publicDefinition, type RelayConfig } from './config.ts';
 import { embedPage } from './embed-page.ts';
 import { internalError, RelayError } from './errors.ts';
 import { type Log, silentLog } from './log.ts';
-import type { RelayOutbox } from './outbox.ts';
+import type { OutboxStats, RelayOutbox } from './outbox.ts';
 import { memoryRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { turnstileVerifier } from './turnstile.ts';
 
@@ -39,7 +39,7 @@ export interface RelayDeps {
   newId?: () => string;
   /** @default silent */
   log?: Log;
-  /** Called after a lead is stored, so the runtime can start delivering it at once. */
+  /** Called after a lead is stored, once per destination of its form, so the runtime can start delivering it at once. */
   onAccepted?: (destination: string) => unknown;
   /** @default the configuration's `limits.maxBodyBytes` */
   maxBodyBytes?: number;
@@ -132,9 +132,16 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       const depth = stats && { ...stats, oldestPendingAgeMs: stats.oldestPendingAt === null ? null : now() - stats.oldestPendingAt };
       return c.json({ status: storage.status, reason: storage.reason, ...(depth ? { outbox: depth } : {}) }, 503);
     }
-    const stats = await outbox.stats();
-    const oldestPendingAgeMs = stats.oldestPendingAt === null ? null : now() - stats.oldestPendingAt;
-    return c.json({ status: 'ok', outbox: { ...stats, oldestPendingAgeMs } });
+    const [stats, byDestination] = await Promise.all([outbox.stats(), outbox.destinationStats()]);
+    const ageOf = (at: number | null) => (at === null ? null : now() - at);
+    // The totals as before, and the same figures per destination: every configured one, and any
+    // other that still holds entries (one removed from the configuration with leads waiting).
+    const destinations: Record<string, OutboxStats & { oldestPendingAgeMs: number | null }> = {};
+    for (const name of new Set([...Object.keys(config.destinations), ...Object.keys(byDestination)])) {
+      const each = byDestination[name] ?? { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null };
+      destinations[name] = { ...each, oldestPendingAgeMs: ageOf(each.oldestPendingAt) };
+    }
+    return c.json({ status: 'ok', outbox: { ...stats, oldestPendingAgeMs: ageOf(stats.oldestPendingAt), destinations } });
   });
 
   // The admin page's files are answered in admin.ts from `serveAsset`, which knows no request:

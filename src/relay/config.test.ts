@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DESTINATION_TYPES, destinationFactories } from '../destinations/index.ts';
-import { parseConfig, publicDefinition, secretNames } from './config.ts';
+import { formDestinations, mappingFor, parseConfig, publicDefinition, secretNames } from './config.ts';
 
 const demo = JSON.parse(readFileSync(new URL('../../leadform.config.json', import.meta.url), 'utf8'));
 
@@ -70,6 +70,65 @@ describe('parseConfig', () => {
   it('says which key is missing', () => {
     const result = parseConfig({ forms: { a: { destination: 'd' } }, destinations: {} });
     expect(!result.ok && result.problems).toEqual(['forms.a.fields: expected array, but it is missing; add it']);
+  });
+});
+
+describe('a form with several destinations', () => {
+  const fields = [{ name: 'email', type: 'email' }];
+  const destinations = { crm: { type: 'sandbox' }, 'team-alert': { type: 'sandbox' }, hook: { type: 'sandbox' } };
+  const problemsOf = (form: Record<string, unknown>) => {
+    const result = parseConfig({ forms: { a: { fields, ...form } }, destinations }, DESTINATION_TYPES);
+    return result.ok ? [] : result.problems;
+  };
+
+  it('takes "destinations", a list of declared names, and maps each by its name', () => {
+    const result = parseConfig(
+      { forms: { a: { fields, destinations: ['crm', 'team-alert'], mapping: { crm: { company: 'org_name' } } } }, destinations },
+      DESTINATION_TYPES,
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const form = result.value.forms.a!;
+    expect(formDestinations(form)).toEqual(['crm', 'team-alert']);
+    expect(mappingFor(form, 'crm')).toEqual({ company: 'org_name' });
+    expect(mappingFor(form, 'team-alert')).toBeUndefined();
+    expect(publicDefinition('a', form)).not.toHaveProperty('destinations');
+  });
+
+  it('keeps the single "destination" and its flat mapping as they were', () => {
+    const result = parseConfig({ forms: { a: { fields, destination: 'crm', mapping: { company: 'org_name' } } }, destinations }, DESTINATION_TYPES);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(formDestinations(result.value.forms.a!)).toEqual(['crm']);
+    expect(mappingFor(result.value.forms.a!, 'crm')).toEqual({ company: 'org_name' });
+    expect(problemsOf({ destinations: ['crm'], mapping: { company: 'org_name' } })).toEqual([]);
+    expect(problemsOf({ destination: 'crm', mapping: { crm: { company: 'org_name' } } })).toEqual([]);
+  });
+
+  it('names the key and the fix for each wrong list', () => {
+    expect(problemsOf({ destination: 'crm', destinations: ['hook'] })).toEqual([
+      'forms.a.destinations: given beside "destination"; keep one of the two ("destinations": [...] for several)',
+    ]);
+    expect(problemsOf({})).toEqual([
+      'forms.a.destination: missing; name where the form\'s leads go, e.g. "destination": "crm", or list several in "destinations"',
+    ]);
+    expect(problemsOf({ destinations: [] })).toEqual(['forms.a.destinations: empty; list at least one of: crm, team-alert, hook']);
+    expect(problemsOf({ destinations: ['crm', 'slack', 'crm'] })).toEqual([
+      'forms.a.destinations.1: "slack" is not declared; add it under "destinations" or use one of: crm, team-alert, hook',
+      'forms.a.destinations.2: "crm" is listed twice; list each destination once',
+    ]);
+  });
+
+  it('names the key and the fix for a mapping that does not fit the destinations', () => {
+    expect(problemsOf({ destinations: ['crm', 'hook'], mapping: { company: 'org_name' } })).toEqual([
+      'forms.a.mapping: with several destinations, key the mapping by destination name, e.g. {"crm": {"company": …}}',
+    ]);
+    expect(problemsOf({ destinations: ['crm', 'hook'], mapping: { 'team-alert': { company: 'org_name' } } })).toEqual([
+      'forms.a.mapping.team-alert: "team-alert" is not one of this form\'s destinations; key the mapping by one of: crm, hook',
+    ]);
+    expect(problemsOf({ destinations: ['crm', 'hook'], mapping: { crm: { company: 'org_name' }, name: 'person' } })).toEqual([
+      'forms.a.mapping: mixes field names with destination names; use {"field": "vendor field"} for one destination, or {"crm": {"field": "vendor field"}} per destination',
+    ]);
   });
 });
 

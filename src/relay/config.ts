@@ -63,13 +63,22 @@ export const FormConfig = z.strictObject({
    * @default ["self"]
    */
   allowedOrigins: z._default(z.array(Origin), ['self']),
-  /** The name of an entry under `destinations`. */
-  destination: z.string(),
+  /** Where this form's leads go: the name of an entry under `destinations`. Give it or `destinations`, not both. */
+  destination: z.optional(z.string()),
+  /**
+   * Several places this form's leads go, each a name under `destinations`: `["crm", "team-alert"]`.
+   * Each destination gets its own outbox entry (state, attempts, dead letter, replay). Give it or
+   * `destination`, not both.
+   */
+  destinations: z.optional(z.array(z.string())),
   /**
    * How this form's fields and attribution map to the destination's fields, overriding the
    * adapter's defaults: `{"company": "org_name", "attribution.first.utm_source": "cf_source"}`.
+   * With several destinations, one such map per destination name:
+   * `{"crm": {"company": "org_name"}}` (a destination without one gets its adapter's defaults);
+   * the flat map is for a form with one destination.
    */
-  mapping: z.optional(z.record(z.string(), z.string())),
+  mapping: z.optional(z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())]))),
   /**
    * Least time, in milliseconds, a person takes to fill the form; faster submissions are bots.
    * @default 1500
@@ -173,11 +182,7 @@ export function parseConfig(
   }
   for (const [formId, form] of Object.entries(config.forms)) {
     const at = `forms.${formId}`;
-    if (!config.destinations[form.destination]) {
-      problems.push(
-        `${at}.destination: "${form.destination}" is not declared; add it under "destinations" or use one of: ${destinationNames.join(', ') || '(none declared)'}`,
-      );
-    }
+    problems.push(...formDestinationProblems(form, at, destinationNames));
     if (form.turnstile && env && !env[form.turnstile.secretEnv]) {
       problems.push(missingSecret(`${at}.turnstile.secretEnv`, form.turnstile.secretEnv, 'the Turnstile secret key'));
     }
@@ -191,6 +196,69 @@ export function parseConfig(
     if (seen.size === form.fields.length) problems.push(...formDefinitionProblems(form, at));
   }
   return problems.length ? { ok: false, problems } : { ok: true, value: config };
+}
+
+/** What is wrong with a form's `destination`, `destinations` and `mapping` keys, each with its fix. */
+function formDestinationProblems(form: FormConfig, at: string, declared: string[]): string[] {
+  const problems: string[] = [];
+  const declaredList = declared.join(', ') || '(none declared)';
+  const undeclared = (key: string, name: string) => `${key}: "${name}" is not declared; add it under "destinations" or use one of: ${declaredList}`;
+  if (form.destination !== undefined && form.destinations !== undefined) {
+    problems.push(`${at}.destinations: given beside "destination"; keep one of the two ("destinations": [...] for several)`);
+  } else if (form.destination === undefined && form.destinations === undefined) {
+    problems.push(
+      `${at}.destination: missing; name where the form's leads go, e.g. "destination": "${declared[0] ?? 'sandbox'}", or list several in "destinations"`,
+    );
+  }
+  if (form.destination !== undefined && !declared.includes(form.destination)) problems.push(undeclared(`${at}.destination`, form.destination));
+  if (form.destinations !== undefined) {
+    if (form.destinations.length === 0) problems.push(`${at}.destinations: empty; list at least one of: ${declaredList}`);
+    form.destinations.forEach((name, index) => {
+      if (!declared.includes(name)) problems.push(undeclared(`${at}.destinations.${index}`, name));
+      else if (form.destinations!.indexOf(name) !== index) problems.push(`${at}.destinations.${index}: "${name}" is listed twice; list each destination once`);
+    });
+  }
+  if (form.mapping) {
+    const values = Object.values(form.mapping);
+    const perDestination = values.filter((value) => typeof value !== 'string').length;
+    const targets = formDestinations(form);
+    if (perDestination > 0 && perDestination < values.length) {
+      problems.push(
+        `${at}.mapping: mixes field names with destination names; use {"field": "vendor field"} for one destination, or {"${targets[0] ?? 'crm'}": {"field": "vendor field"}} per destination`,
+      );
+    } else if (perDestination > 0) {
+      for (const name of Object.keys(form.mapping)) {
+        if (!targets.includes(name)) {
+          problems.push(
+            `${at}.mapping.${name}: "${name}" is not one of this form's destinations; key the mapping by one of: ${targets.join(', ') || '(none)'}`,
+          );
+        }
+      }
+    } else if (targets.length > 1 && values.length > 0) {
+      problems.push(
+        `${at}.mapping: with several destinations, key the mapping by destination name, e.g. {"${targets[0]}": {${JSON.stringify(Object.keys(form.mapping)[0])}: …}}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The destinations of a form, in the order the configuration lists them: one or several. */
+export function formDestinations(form: Pick<FormConfig, 'destination' | 'destinations'>): string[] {
+  return form.destinations ?? (form.destination === undefined ? [] : [form.destination]);
+}
+
+/**
+ * The mapping a form's leads take to `destination`: the flat map of a form with one destination,
+ * or the map kept under the destination's name; undefined leaves the adapter's defaults.
+ */
+export function mappingFor(form: Pick<FormConfig, 'mapping'> | undefined, destination: string): Record<string, string> | undefined {
+  const mapping = form?.mapping;
+  if (!mapping) return undefined;
+  const values = Object.values(mapping);
+  if (values.length > 0 && values.every((value) => typeof value === 'string')) return mapping as Record<string, string>;
+  const own = mapping[destination];
+  return typeof own === 'object' ? own : undefined;
 }
 
 function fieldProblems(field: FieldDefinition, at: string): string[] {
@@ -224,9 +292,18 @@ export function secretNames(config: RelayConfig, destinationTypes: DestinationTy
   return [...names];
 }
 
-/** The form definition the widget may see: everything but origins, destination and mapping. */
+/** The form definition the widget may see: everything but origins, destinations and mapping. */
 export function publicDefinition(formId: string, form: FormConfig): FormDefinition {
-  const { allowedOrigins: _origins, destination: _destination, mapping: _mapping, minFillMs: _minFill, turnstile, rateLimit: _rateLimit, ...visible } = form;
+  const {
+    allowedOrigins: _origins,
+    destination: _destination,
+    destinations: _destinations,
+    mapping: _mapping,
+    minFillMs: _minFill,
+    turnstile,
+    rateLimit: _rateLimit,
+    ...visible
+  } = form;
   // The site key is public (the challenge needs it in the browser); the secret's name is not.
   return { id: formId, ...visible, ...(turnstile ? { turnstile: { siteKey: turnstile.siteKey } } : {}) };
 }

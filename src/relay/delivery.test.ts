@@ -357,6 +357,20 @@ describe('pacing', () => {
     expect(starts[59]! - starts[0]!).toBeLessThan(11_000); // paced, not serialised to a crawl
   });
 
+  it('takes waits made at once in turn, so attempts under way together stay within the window', async () => {
+    const { time, now, sleep } = virtualTime();
+    const pacer = createPacer({ calls: 2, perMs: 1000 }, now, sleep);
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        await pacer.wait();
+        starts.push(time.now);
+      }),
+    );
+    expect(starts).toEqual([0, 0, 1000, 1000, 2000, 2000]);
+    expect(time.slept).toEqual([1000, 1000]);
+  });
+
   it('paces each destination by its own limit, and delivers destinations side by side', async () => {
     const multi = parseConfig({
       forms: { a: { fields: [{ name: 'email', type: 'email' }], destination: 'slow' }, b: { fields: [{ name: 'email', type: 'email' }], destination: 'fast' } },
@@ -422,6 +436,72 @@ describe('pacing', () => {
     store = new MemoryOutbox({ storage: store.storage });
     await deliverDue({ ...deps(paced), pacers: new Map(), sleep });
     expect(starts).toEqual([1_000, 1_000, 2_000, 2_000]);
+  });
+});
+
+describe('a destination whose calls hang', () => {
+  const TIMEOUT_MS = 200;
+  const hung = (() => {
+    const result = parseConfig({ ...config, delivery: { ...config.delivery, timeoutMs: TIMEOUT_MS } });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    return result.value;
+  })();
+  /** 20 leads to a vendor that never answers; when each first attempt began, from the pass's start, in ms. */
+  async function firstAttempts(concurrency?: number): Promise<number[]> {
+    const outbox = new MemoryOutbox();
+    const now = new Date().toISOString();
+    for (let i = 0; i < 20; i++) await outbox.accept({ lead: { ...lead(`h${i}`), receivedAt: now }, destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    const began: number[] = [];
+    let started = 0;
+    const hanging: Destination = {
+      type: 'test',
+      pace: { calls: 100, perMs: 1000 },
+      deliver: (_l, context) =>
+        new Promise((_, fail) => {
+          began.push(performance.now() - started);
+          context.signal.addEventListener('abort', () => fail(context.signal.reason));
+        }),
+    };
+    started = performance.now();
+    await deliverDue({ config: hung, outbox, destinations: new Map([['crm', hanging]]), ...(concurrency ? { concurrency } : {}) });
+    expect((await outbox.list('pending', 100)).entries.map((entry) => entry.lastError)).toEqual(Array(20).fill(`timed out after ${TIMEOUT_MS} ms`));
+    return began;
+  }
+
+  it('costs one timeout per `concurrency` leads, not one per lead: all 20 begin within about one timeout at 20', async () => {
+    const together = await firstAttempts(20);
+    expect(together).toHaveLength(20);
+    expect(Math.max(...together)).toBeLessThan(TIMEOUT_MS);
+  });
+
+  it("does not count an attempt's wait for the pacer against its timeout", async () => {
+    const outbox = new MemoryOutbox();
+    const now = new Date().toISOString();
+    for (let i = 0; i < 4; i++) await outbox.accept({ lead: { ...lead(`p${i}`), receivedAt: now }, destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    // One call per 150 ms: the fourth of four attempts under way waits 450 ms for its turn, past the 200 ms timeout.
+    const paced: Destination = {
+      type: 'test',
+      pace: { calls: 1, perMs: 150 },
+      async deliver(_l, context) {
+        await context.pace();
+        context.signal.throwIfAborted();
+        await new Promise((done) => setTimeout(done, 20));
+        context.signal.throwIfAborted();
+        return { kind: 'delivered' };
+      },
+    };
+    await deliverDue({ config: hung, outbox, destinations: new Map([['crm', paced]]) });
+    expect(await outbox.stats()).toMatchObject({ pending: 0, delivered: 4 });
+  });
+
+  it('runs 4 at once by default, within the pace: the 20th begins after 4 timeouts, not 19', async () => {
+    const began = (await firstAttempts()).sort((a, b) => a - b);
+    // Five rounds of four: the last round starts after four timeouts, far from nineteen.
+    expect(began[3]!).toBeLessThan(TIMEOUT_MS / 2);
+    expect(began[4]!).toBeGreaterThanOrEqual(TIMEOUT_MS * 0.9);
+    expect(began[19]!).toBeGreaterThanOrEqual(TIMEOUT_MS * 4 * 0.9);
+    // Timers fire late on a busy machine: the bound only has to stay far below nineteen timeouts.
+    expect(began[19]!).toBeLessThan(TIMEOUT_MS * 12);
   });
 });
 

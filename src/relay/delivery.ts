@@ -5,7 +5,7 @@
  * admin can replay.
  */
 import type { DeliveryOutcome, Destination } from '../destinations/types.ts';
-import type { DeliveryPolicy, RelayConfig } from './config.ts';
+import { type DeliveryPolicy, mappingFor, type RelayConfig } from './config.ts';
 import { type Log, silentLog } from './log.ts';
 import type { AttemptRecord, Outbox, OutboxEntry } from './outbox.ts';
 
@@ -35,6 +35,13 @@ export interface DeliveryDeps {
    * @default never
    */
   stopping?: () => boolean;
+  /**
+   * Attempts of one destination under way at once, at most. A vendor whose calls hang then costs
+   * one timeout per this many leads, not one per lead, and its pacer still holds every call to its
+   * limit (its waits are taken in turn). 1 attempts each destination's leads one after another.
+   * @default 4
+   */
+  concurrency?: number;
 }
 
 /** Keeps a destination's calls under its vendor's limit: at most `calls` in any `perMs` window. */
@@ -72,19 +79,27 @@ export function createPacer(pace: { calls: number; perMs: number }, now: () => n
       // Start from an empty window, as without memory.
     }
   };
-  return {
-    async wait() {
-      if (memory) await (restored ??= restore());
-      for (;;) {
-        const at = now();
-        while (starts.length > 0 && starts[0]! <= at - pace.perMs) starts.shift();
-        if (starts.length < pace.calls) {
-          starts.push(at);
-          await memory?.keep(starts).catch(() => {});
-          return;
-        }
-        await sleep(starts[0]! + pace.perMs - at);
+  // Callers take their turn: attempts under way at once wait one after another, in order, so
+  // two of them never both sleep for the same free slot (nor count the same wait twice).
+  let turn: Promise<void> = Promise.resolve();
+  const waitInTurn = async () => {
+    if (memory) await (restored ??= restore());
+    for (;;) {
+      const at = now();
+      while (starts.length > 0 && starts[0]! <= at - pace.perMs) starts.shift();
+      if (starts.length < pace.calls) {
+        starts.push(at);
+        await memory?.keep(starts).catch(() => {});
+        return;
       }
+      await sleep(starts[0]! + pace.perMs - at);
+    }
+  };
+  return {
+    wait() {
+      const mine = turn.then(waitInTurn);
+      turn = mine.catch(() => {});
+      return mine;
     },
   };
 }
@@ -271,7 +286,7 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
   } else if (!destination) {
     outcome = { kind: 'retry', reason: `destination "${entry.destination}" is not configured` };
   } else {
-    const timeout = AbortSignal.timeout(policy.timeoutMs);
+    const timeout = callTimeout(policy.timeoutMs);
     try {
       outcome = await destination.deliver(entry.lead, {
         // Bound: on Workers, fetch called as a method of another object throws "Illegal invocation".
@@ -279,14 +294,16 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
         secret: deps.secret ?? (() => undefined),
         attempt: attemptNumber,
         uncertain: entry.uncertain,
-        signal: timeout,
-        pace: () => pacerFor(entry.destination, destination, deps).wait(),
-        mapping: deps.config.forms[entry.formId]?.mapping,
+        signal: timeout.signal,
+        pace: () => timeout.paused(pacerFor(entry.destination, destination, deps).wait()),
+        mapping: mappingFor(deps.config.forms[entry.formId], entry.destination),
       });
     } catch (error) {
       // A throw mid-request may come after the vendor committed: treat it as uncertain.
-      const reason = timeout.aborted ? `timed out after ${policy.timeoutMs} ms` : describeError(error);
+      const reason = timeout.signal.aborted ? `timed out after ${policy.timeoutMs} ms` : describeError(error);
       outcome = { kind: 'retry', reason, uncertain: true };
+    } finally {
+      timeout.clear();
     }
   }
   // Before anything is recorded or logged: a vendor that echoes the request echoes its secrets.
@@ -301,6 +318,40 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
     ...(record.state === 'pending' ? { retryInMs: record.nextAttemptAt - now() } : {}),
   });
   return record;
+}
+
+/**
+ * The delivery timeout of one attempt, which aborts its `signal` once the attempt has spent
+ * `ms` with the vendor. Time waiting for the destination's pacer is not counted (`paused`): with
+ * several attempts of one destination under way, one may wait its turn for a while before its
+ * call, and that wait must not end it as a timeout that may have reached the vendor.
+ */
+function callTimeout(ms: number) {
+  const controller = new AbortController();
+  let left = ms;
+  let since = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const run = () => {
+    since = performance.now();
+    timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError')), Math.max(0, left));
+  };
+  const stop = () => {
+    clearTimeout(timer);
+    left -= performance.now() - since;
+  };
+  run();
+  return {
+    signal: controller.signal,
+    async paused<T>(wait: Promise<T>): Promise<T> {
+      stop();
+      try {
+        return await wait;
+      } finally {
+        if (!controller.signal.aborted) run();
+      }
+    },
+    clear: () => clearTimeout(timer),
+  };
 }
 
 /** Records an attempt's end; a failure is logged and thrown, leaving the entry claimed (so uncertain). */
@@ -328,8 +379,8 @@ async function recordEnd(
 
 /**
  * Attempts every due entry once (only `destination`'s when given). Destinations are delivered
- * concurrently, each one's entries one after another so that its pacer holds. Returns how many
- * entries were attempted.
+ * side by side, and each one's entries up to `concurrency` at a time, oldest first, its pacer
+ * holding their calls to its limit. Returns how many entries were attempted.
  */
 export async function deliverDue(deps: DeliveryDeps, limit = 50, destination?: string): Promise<number> {
   const entries = await deps.outbox.due((deps.now ?? Date.now)(), limit, destination);
@@ -342,12 +393,18 @@ export async function deliverDue(deps: DeliveryDeps, limit = 50, destination?: s
   // An attempt that fails to start or record (a storage error) must not strand the rest of the
   // batch, claimed for a whole lease: the others are attempted, then the first failure is thrown.
   const failures: unknown[] = [];
+  const concurrency = Math.max(1, Math.floor(deps.concurrency ?? 4));
   await Promise.all(
     [...byDestination.values()].map(async (list) => {
-      for (const entry of list) {
-        if (deps.stopping?.()) return;
-        await attempt(entry, deps).catch((error: unknown) => failures.push(error));
-      }
+      let next = 0;
+      const worker = async () => {
+        while (next < list.length) {
+          if (deps.stopping?.()) return;
+          const entry = list[next++]!;
+          await attempt(entry, deps).catch((error: unknown) => failures.push(error));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
     }),
   );
   if (failures.length > 0) throw failures[0];

@@ -9,11 +9,14 @@
 import type { Lead } from '../schema/lead.ts';
 import {
   type AcceptInput,
+  acceptDestinations,
   type AcceptResult,
   type AttemptRecord,
   type DeliveryState,
+  type DestinationStats,
   decodeCursor,
   encodeCursor,
+  entryId,
   isAfter,
   type KeyLookup,
   newestFirst,
@@ -66,12 +69,21 @@ export class MemoryOutbox implements Outbox {
       const existing = this.findKey(input.lead.formId, input.idempotencyKey);
       if (existing) return { kind: existing.bodyHash === input.bodyHash ? 'replayed' : 'conflict', id: existing.id };
     }
-    if (this.entries.has(input.lead.id)) throw new Error(`outbox: an entry with id ${input.lead.id} exists already`);
+    const destinations = acceptDestinations(input);
+    const kept = (input.keep ?? destinations).map((destination) => ({ destination, id: entryId(input.lead.id, destination, destinations.length) }));
+    // All or nothing, as one commit is.
+    for (const { id } of kept) if (this.entries.has(id)) throw new Error(`outbox: an entry with id ${id} exists already`);
+    for (const { destination, id } of kept) this.store(input, destination, id);
+    return { kind: 'stored', id: input.lead.id };
+  }
+
+  private store(input: AcceptInput, destination: string, id: string): void {
     const now = Date.parse(input.lead.receivedAt);
-    this.entries.set(input.lead.id, {
-      id: input.lead.id,
+    this.entries.set(id, {
+      id,
+      leadId: input.lead.id,
       formId: input.lead.formId,
-      destination: input.destination,
+      destination,
       idempotencyKey: input.idempotencyKey,
       bodyHash: input.bodyHash,
       state: 'pending',
@@ -87,12 +99,11 @@ export class MemoryOutbox implements Outbox {
       claimedBy: null,
       claimedAt: null,
     });
-    return { kind: 'stored', id: input.lead.id };
   }
 
   private findKey(formId: string, key: string): KeyLookup | null {
     for (const entry of this.entries.values()) {
-      if (entry.formId === formId && entry.idempotencyKey === key) return { id: entry.id, bodyHash: entry.bodyHash };
+      if (entry.formId === formId && entry.idempotencyKey === key) return { id: entry.leadId, bodyHash: entry.bodyHash };
     }
     return null;
   }
@@ -173,6 +184,16 @@ export class MemoryOutbox implements Outbox {
     return stats;
   }
 
+  async destinationStats(): Promise<DestinationStats> {
+    const byDestination: DestinationStats = {};
+    for (const entry of this.entries.values()) {
+      const stats = (byDestination[entry.destination] ??= { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null });
+      stats[entry.state] += 1;
+      if (entry.state === 'pending') stats.oldestPendingAt = Math.min(entry.createdAt, stats.oldestPendingAt ?? Number.POSITIVE_INFINITY);
+    }
+    return byDestination;
+  }
+
   async erasePayloads(deliveredBefore: number): Promise<number> {
     let erased = 0;
     for (const entry of this.entries.values()) {
@@ -223,6 +244,7 @@ export class MemoryOutbox implements Outbox {
 function toEntry(entry: StoredEntry, crashedMidAttempt: boolean): OutboxEntry {
   return {
     id: entry.id,
+    leadId: entry.leadId,
     formId: entry.formId,
     destination: entry.destination,
     state: entry.state,

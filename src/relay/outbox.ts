@@ -7,8 +7,29 @@ import type { Lead } from '../schema/lead.ts';
 
 export type DeliveryState = 'pending' | 'delivered' | 'dead';
 
+/**
+ * Each destination of a lead is its own entry. A lead to one destination has one entry, whose id
+ * is the lead's (the `202 {id}` the visitor got), as before several were possible; a lead to
+ * several has one entry per destination, named `<lead id>.<destination>` (a destination's name
+ * has no dot), e.g. `3f2c…-9a1b.team-alert`.
+ */
+export function entryId(leadId: string, destination: string, destinationCount: number): string {
+  return destinationCount > 1 ? `${leadId}.${destination}` : leadId;
+}
+
+/** The destination an entry id of a lead to several destinations names, or null for a lead's own id. */
+export function entryDestination(id: string, destinations: readonly string[]): string | null {
+  const dot = id.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const name = id.slice(dot + 1);
+  return destinations.includes(name) ? name : null;
+}
+
 export interface OutboxEntry {
+  /** The entry's own id (see `entryId`): the lead's id, or `<lead id>.<destination>` for a lead to several. */
   id: string;
+  /** The lead's id, which the visitor was answered with. */
+  leadId: string;
   formId: string;
   destination: string;
   state: DeliveryState;
@@ -35,15 +56,32 @@ export interface OutboxEntry {
   lead: Lead | null;
 }
 
-export interface AcceptInput {
+interface AcceptFacts {
   lead: Lead;
-  destination: string;
   /** Scoped to the form: the same key on two forms is two submissions. */
   idempotencyKey: string | null;
   /** SHA-256 of the request body, to tell a retry from a reuse of the key with another body. */
   bodyHash: string;
+  /**
+   * The destinations whose entries this store keeps, when the others are kept elsewhere (a Durable
+   * Object keeps its own destination's). Each entry is still named by all of them (`entryId`).
+   * @default all of them
+   */
+  keep?: readonly string[];
 }
 
+/**
+ * A lead to store, with its destinations: one (`destination`) or several (`destinations`,
+ * distinct, in the configuration's order), each its own entry, all stored in one commit.
+ */
+export type AcceptInput = AcceptFacts & ({ destination: string; destinations?: undefined } | { destinations: readonly string[]; destination?: undefined });
+
+/** The destinations of an accept, whichever key named them. */
+export function acceptDestinations(input: AcceptInput): readonly string[] {
+  return input.destinations ?? [input.destination];
+}
+
+/** The result names the lead by its id (not an entry's), as the visitor is answered. */
 export type AcceptResult =
   | { kind: 'stored'; id: string }
   /** The same key and body were accepted before: answer with the first id again. */
@@ -65,6 +103,9 @@ export interface OutboxStats {
   /** Epoch milliseconds of the oldest pending entry, or null when none is pending. */
   oldestPendingAt: number | null;
 }
+
+/** `OutboxStats` per destination name, for every destination that has entries. */
+export type DestinationStats = Record<string, OutboxStats>;
 
 /** A page of `Outbox.list`. */
 export interface OutboxPage {
@@ -121,9 +162,12 @@ export interface KeyLookup {
 }
 
 export interface Outbox {
-  /** Stores the lead durably; the promise settles only once the write is committed. */
+  /**
+   * Stores the lead durably, one entry per destination (those of `keep`), in one commit; the
+   * promise settles only once it is committed. A key used before answers without storing anything.
+   */
   accept(input: AcceptInput): Promise<AcceptResult>;
-  /** The submission that used this Idempotency-Key on this form, if any. */
+  /** The lead that used this Idempotency-Key on this form, if any (its id, not an entry's). */
   findByIdempotencyKey(formId: string, key: string): Promise<KeyLookup | null>;
   /**
    * Pending entries whose next attempt is due, oldest first, claimed for this process; only
@@ -154,6 +198,8 @@ export interface Outbox {
   /** Puts a dead entry back to pending, due now, with its attempt count reset. */
   replay(id: string, now: number): Promise<boolean>;
   stats(): Promise<OutboxStats>;
+  /** The same counts per destination, for each destination that has entries in this store. */
+  destinationStats(): Promise<DestinationStats>;
   /** Retention: erases the payload (the lead) of entries delivered before the given time. */
   erasePayloads(deliveredBefore: number): Promise<number>;
   /**
@@ -197,4 +243,4 @@ export interface OutboxOptions {
 }
 
 /** What the accept path and the admin API use: a runtime may route these to several stores. */
-export type RelayOutbox = Pick<Outbox, 'accept' | 'findByIdempotencyKey' | 'list' | 'get' | 'replay' | 'stats'>;
+export type RelayOutbox = Pick<Outbox, 'accept' | 'findByIdempotencyKey' | 'list' | 'get' | 'replay' | 'stats' | 'destinationStats'>;

@@ -7,11 +7,14 @@ import type { Lead } from '../schema/lead.ts';
 import { relaxedTransaction, type SqlDriver } from '../storage/sql-driver.ts';
 import {
   type AcceptInput,
+  acceptDestinations,
   type AcceptResult,
   type AttemptRecord,
   type DeliveryState,
+  type DestinationStats,
   decodeCursor,
   encodeCursor,
+  entryId,
   type KeyLookup,
   type Outbox,
   type OutboxEntry,
@@ -22,6 +25,8 @@ import {
 
 interface Row {
   id: string;
+  /** Null for an entry written before leads had several destinations: its id is the lead's. */
+  lead_id: string | null;
   form_id: string;
   destination: string;
   state: DeliveryState;
@@ -56,13 +61,21 @@ export const OUTBOX_SCHEMA = [
     claimed_by TEXT,
     claimed_at INTEGER,
     -- When an admin last replayed the dead letter: its age for maxAgeHours counts from here.
-    replayed_at INTEGER
+    replayed_at INTEGER,
+    -- The lead's id, shared by its entries (one per destination); NULL in a file written before
+    -- then, where the entry's id is the lead's.
+    lead_id TEXT
   )`,
-  'CREATE UNIQUE INDEX IF NOT EXISTS outbox_idempotency ON outbox (form_id, idempotency_key) WHERE idempotency_key IS NOT NULL',
+  // One entry per destination of a lead, each with the lead's key. (Files written before several
+  // destinations had outbox_idempotency on (form_id, idempotency_key): dropped on open.)
+  'CREATE UNIQUE INDEX IF NOT EXISTS outbox_key ON outbox (form_id, idempotency_key, destination) WHERE idempotency_key IS NOT NULL',
   'CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at)',
   // The admin list, newest first, and the oldest pending entry for /healthz: both read the
   // index from one end instead of sorting or counting the table.
   'CREATE INDEX IF NOT EXISTS outbox_state_created ON outbox (state, created_at DESC, id DESC)',
+  // Each destination's oldest pending entry for /healthz, read from one end: pending entries only,
+  // so a delivered lead leaves it, and a backlog at one CRM costs the others nothing to read.
+  "CREATE INDEX IF NOT EXISTS outbox_pending_destination ON outbox (destination, created_at) WHERE state = 'pending'",
   // The starts of the latest calls to each destination's vendor, as a JSON array: the pacer's
   // window, so a restarted process paces as the one before it did.
   'CREATE TABLE IF NOT EXISTS pacing (destination TEXT PRIMARY KEY, starts TEXT NOT NULL)',
@@ -72,41 +85,52 @@ export const OUTBOX_SCHEMA = [
  * Columns added after the first release, with their types: a database file written before one
  * existed gets it on open. CREATE TABLE above already holds them all, for new files.
  */
-const ADDED_COLUMNS: [name: string, type: string][] = [['replayed_at', 'INTEGER']];
+const ADDED_COLUMNS: [name: string, type: string][] = [
+  ['replayed_at', 'INTEGER'],
+  ['lead_id', 'TEXT'],
+];
 
 function addMissingColumns(sql: SqlDriver): void {
   const present = new Set(sql.all<{ name: string }>("SELECT name FROM pragma_table_info('outbox')").map((column) => column.name));
   for (const [name, type] of ADDED_COLUMNS) if (!present.has(name)) sql.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
+  // The key's index of a file written before several destinations: it would refuse a lead's second entry.
+  sql.exec('DROP INDEX IF EXISTS outbox_idempotency');
 }
 
 /**
- * How many entries each state holds, kept by triggers in the same transaction as the write that
- * moves an entry (an accept, a record, a replay, a delete), so `stats()` reads three rows instead
- * of counting the table. A file written before the table existed gets it on open, counted once.
+ * How many entries each destination holds in each state, kept by triggers in the same
+ * transaction as the write that moves an entry (an accept, a record, a replay, a delete), so
+ * `stats()` and `destinationStats()` read a few rows instead of counting the table. A file
+ * written before the table existed gets it on open, counted once; the per-state table of earlier
+ * files (outbox_counts) and its triggers are dropped then.
  */
-const STATE_COUNTS = [
-  'CREATE TABLE outbox_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL)',
-  "INSERT INTO outbox_counts (state, n) VALUES ('pending', 0), ('delivered', 0), ('dead', 0)",
-  `INSERT INTO outbox_counts (state, n) SELECT state, COUNT(*) FROM outbox GROUP BY state
-     ON CONFLICT (state) DO UPDATE SET n = excluded.n`,
-  `CREATE TRIGGER IF NOT EXISTS outbox_counts_insert AFTER INSERT ON outbox BEGIN
-     INSERT INTO outbox_counts (state, n) VALUES (NEW.state, 1) ON CONFLICT (state) DO UPDATE SET n = n + 1;
+const DESTINATION_COUNTS = [
+  'DROP TRIGGER IF EXISTS outbox_counts_insert',
+  'DROP TRIGGER IF EXISTS outbox_counts_delete',
+  'DROP TRIGGER IF EXISTS outbox_counts_update',
+  'DROP TABLE IF EXISTS outbox_counts',
+  'CREATE TABLE outbox_destination_counts (destination TEXT NOT NULL, state TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (destination, state))',
+  'INSERT INTO outbox_destination_counts (destination, state, n) SELECT destination, state, COUNT(*) FROM outbox GROUP BY destination, state',
+  `CREATE TRIGGER IF NOT EXISTS outbox_destination_counts_insert AFTER INSERT ON outbox BEGIN
+     INSERT INTO outbox_destination_counts (destination, state, n) VALUES (NEW.destination, NEW.state, 1)
+       ON CONFLICT (destination, state) DO UPDATE SET n = n + 1;
    END`,
-  `CREATE TRIGGER IF NOT EXISTS outbox_counts_delete AFTER DELETE ON outbox BEGIN
-     UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
+  `CREATE TRIGGER IF NOT EXISTS outbox_destination_counts_delete AFTER DELETE ON outbox BEGIN
+     UPDATE outbox_destination_counts SET n = n - 1 WHERE destination = OLD.destination AND state = OLD.state;
    END`,
-  `CREATE TRIGGER IF NOT EXISTS outbox_counts_update AFTER UPDATE OF state ON outbox WHEN OLD.state IS NOT NEW.state BEGIN
-     UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
-     INSERT INTO outbox_counts (state, n) VALUES (NEW.state, 1) ON CONFLICT (state) DO UPDATE SET n = n + 1;
+  `CREATE TRIGGER IF NOT EXISTS outbox_destination_counts_update AFTER UPDATE OF state ON outbox WHEN OLD.state IS NOT NEW.state BEGIN
+     UPDATE outbox_destination_counts SET n = n - 1 WHERE destination = OLD.destination AND state = OLD.state;
+     INSERT INTO outbox_destination_counts (destination, state, n) VALUES (NEW.destination, NEW.state, 1)
+       ON CONFLICT (destination, state) DO UPDATE SET n = n + 1;
    END`,
 ];
 
-function addStateCounts(sql: SqlDriver): void {
-  const present = () => sql.all("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox_counts'").length > 0;
+function addDestinationCounts(sql: SqlDriver): void {
+  const present = () => sql.all("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox_destination_counts'").length > 0;
   if (present()) return;
   // Asked again inside the transaction, so two processes opening one file at once count it once.
   sql.transaction(() => {
-    if (!present()) for (const statement of STATE_COUNTS) sql.run(statement);
+    if (!present()) for (const statement of DESTINATION_COUNTS) sql.run(statement);
   });
 }
 
@@ -118,6 +142,14 @@ export interface SqlOutboxOptions extends OutboxOptions {
    * commits on its own.
    */
   batch?: (flush: () => void) => void;
+  /**
+   * Shares one relaxed transaction between the attempt writes (`start`, `record`) asked for
+   * before `flush` runs. Pass `queueMicrotask`: the attempts of one pass that start together (up
+   * to `DeliveryDeps.concurrency` of a destination) then count themselves in one commit, without
+   * waiting for the event loop's next turn, which a flood of accepts would delay. Without it, each
+   * commits on its own.
+   */
+  relaxedBatch?: (flush: () => void) => void;
 }
 
 export class SqlOutbox implements Outbox {
@@ -126,6 +158,7 @@ export class SqlOutbox implements Outbox {
   private readonly claimLeaseMs: number;
   private readonly takeOverAfterMs: number;
   private queue: { input: AcceptInput; done: (result: AcceptResult) => void; fail: (error: unknown) => void }[] = [];
+  private relaxedQueue: { write: () => unknown; done: () => void; fail: (error: unknown) => void }[] = [];
 
   constructor(
     /** The binding, shared with destinations that keep tables of their own in the same database. */
@@ -134,7 +167,7 @@ export class SqlOutbox implements Outbox {
   ) {
     for (const statement of OUTBOX_SCHEMA) sql.exec(statement);
     addMissingColumns(sql);
-    addStateCounts(sql);
+    addDestinationCounts(sql);
     this.claimLeaseMs = options.claimLeaseMs ?? 60_000;
     this.takeOverAfterMs = options.takeOverAfterMs ?? 0;
   }
@@ -176,24 +209,33 @@ export class SqlOutbox implements Outbox {
       if (existing) return { kind: existing.bodyHash === input.bodyHash ? 'replayed' : 'conflict', id: existing.id };
     }
     const now = Date.parse(input.lead.receivedAt);
-    this.sql.run(
-      `INSERT INTO outbox (id, form_id, destination, idempotency_key, body_hash, created_at, next_attempt_at, updated_at, lead)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      input.lead.id,
-      input.lead.formId,
-      input.destination,
-      input.idempotencyKey,
-      input.bodyHash,
-      now,
-      now,
-      now,
-      JSON.stringify(input.lead),
-    );
+    const destinations = acceptDestinations(input);
+    const lead = JSON.stringify(input.lead);
+    for (const destination of input.keep ?? destinations) {
+      this.sql.run(
+        `INSERT INTO outbox (id, lead_id, form_id, destination, idempotency_key, body_hash, created_at, next_attempt_at, updated_at, lead)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        entryId(input.lead.id, destination, destinations.length),
+        input.lead.id,
+        input.lead.formId,
+        destination,
+        input.idempotencyKey,
+        input.bodyHash,
+        now,
+        now,
+        now,
+        lead,
+      );
+    }
     return { kind: 'stored', id: input.lead.id };
   }
 
   private findKey(formId: string, key: string): KeyLookup | null {
-    const [row] = this.sql.all<{ id: string; body_hash: string }>('SELECT id, body_hash FROM outbox WHERE form_id = ? AND idempotency_key = ?', formId, key);
+    const [row] = this.sql.all<{ id: string; body_hash: string }>(
+      'SELECT COALESCE(lead_id, id) AS id, body_hash FROM outbox WHERE form_id = ? AND idempotency_key = ? LIMIT 1',
+      formId,
+      key,
+    );
     return row ? { id: row.id, bodyHash: row.body_hash } : null;
   }
 
@@ -224,8 +266,8 @@ export class SqlOutbox implements Outbox {
    * kills the relay every time still runs out of attempts. Only a power cut before the next
    * durable commit can lose it, and then that lead gets one attempt more. No fsync per vendor call.
    */
-  async start(id: string, _now: number): Promise<void> {
-    relaxedTransaction(this.sql, () => this.sql.run("UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND state = 'pending'", id));
+  start(id: string, _now: number): Promise<void> {
+    return this.relaxed(() => this.sql.run("UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND state = 'pending'", id));
   }
 
   /**
@@ -234,8 +276,50 @@ export class SqlOutbox implements Outbox {
    * which the next attempt treats as uncertain (it looks the lead up before creating it). And
    * since the log is written in order, a later durable commit makes this one durable too.
    */
-  async record(id: string, record: AttemptRecord, now: number): Promise<void> {
-    relaxedTransaction(this.sql, () => this.recordNow(id, record, now));
+  record(id: string, record: AttemptRecord, now: number): Promise<void> {
+    return this.relaxed(() => this.recordNow(id, record, now));
+  }
+
+  /**
+   * Runs a relaxed write. With `relaxedBatch`, the relaxed writes asked for meanwhile (the starts,
+   * then the records, of attempts under way at once) share one relaxed transaction, each resolving
+   * once it is committed; should the shared one fail, each is retried alone, so only its own
+   * failure fails it. Without, each commits on its own.
+   */
+  private relaxed(write: () => unknown): Promise<void> {
+    const { relaxedBatch } = this.options;
+    if (!relaxedBatch) {
+      try {
+        relaxedTransaction(this.sql, write);
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return new Promise((done, fail) => {
+      if (this.relaxedQueue.push({ write, done, fail }) === 1) relaxedBatch(() => this.flushRelaxed());
+    });
+  }
+
+  private flushRelaxed(): void {
+    const queued = this.relaxedQueue;
+    this.relaxedQueue = [];
+    try {
+      relaxedTransaction(this.sql, () => {
+        for (const { write } of queued) write();
+      });
+    } catch {
+      for (const { write, done, fail } of queued) {
+        try {
+          relaxedTransaction(this.sql, write);
+          done();
+        } catch (error) {
+          fail(error);
+        }
+      }
+      return;
+    }
+    for (const { done } of queued) done();
   }
 
   private recordNow(id: string, record: AttemptRecord, now: number): void {
@@ -294,12 +378,30 @@ export class SqlOutbox implements Outbox {
   /** From the counts the triggers keep, and the oldest pending entry from the end of its index. */
   async stats(): Promise<OutboxStats> {
     const stats: OutboxStats = { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null };
-    for (const row of this.sql.all<{ state: DeliveryState; n: number }>('SELECT state, n FROM outbox_counts')) {
+    for (const row of this.sql.all<{ state: DeliveryState; n: number }>('SELECT state, SUM(n) AS n FROM outbox_destination_counts GROUP BY state')) {
       if (row.state in stats) stats[row.state] = row.n;
     }
     const [oldest] = this.sql.all<{ at: number | null }>("SELECT MIN(created_at) AS at FROM outbox WHERE state = 'pending'");
     stats.oldestPendingAt = oldest?.at ?? null;
     return stats;
+  }
+
+  /**
+   * From the counts the triggers keep; each destination's oldest pending entry from the end of its
+   * own index (outbox_pending_destination), asked only of those with some pending.
+   */
+  async destinationStats(): Promise<DestinationStats> {
+    const byDestination: DestinationStats = {};
+    for (const row of this.sql.all<{ destination: string; state: DeliveryState; n: number }>('SELECT destination, state, n FROM outbox_destination_counts')) {
+      const stats = (byDestination[row.destination] ??= { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null });
+      if (row.state in stats) stats[row.state] = row.n;
+    }
+    for (const [destination, stats] of Object.entries(byDestination)) {
+      if (stats.pending === 0) continue;
+      const [oldest] = this.sql.all<{ at: number }>("SELECT MIN(created_at) AS at FROM outbox WHERE state = 'pending' AND destination = ?", destination);
+      stats.oldestPendingAt = oldest?.at ?? null;
+    }
+    return byDestination;
   }
 
   async erasePayloads(deliveredBefore: number): Promise<number> {
@@ -352,6 +454,7 @@ export class SqlOutbox implements Outbox {
 function toEntry(row: Row, crashedMidAttempt: boolean): OutboxEntry {
   return {
     id: row.id,
+    leadId: row.lead_id ?? row.id,
     formId: row.form_id,
     destination: row.destination,
     state: row.state,

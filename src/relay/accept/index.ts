@@ -6,7 +6,7 @@
  * before the body is read, so every request past the origin check costs its sender, whatever
  * follows; the form's comes after everything else, so only a good submission spends it.
  */
-import type { FormConfig, RelayConfig } from '../config.ts';
+import { type FormConfig, formDestinations, type RelayConfig } from '../config.ts';
 import { internalError, passed, type Refusable, RelayError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import type { Outbox } from '../outbox.ts';
@@ -61,7 +61,7 @@ export interface AcceptDeps {
   log: Log;
   /** @default the configuration's `limits.maxBodyBytes` */
   maxBodyBytes?: number;
-  /** Called after a lead is stored (not for a retry), so the runtime can start delivering it at once. @default none */
+  /** Called after a lead is stored (not for a retry), once per destination of its form, so the runtime can start delivering it at once. @default none */
   onAccepted?: ((destination: string) => unknown) | undefined;
 }
 
@@ -148,17 +148,24 @@ async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput,
   deps.log('submission.accepted', {
     id: stored.value.id,
     form: formId,
-    destination: form.destination,
+    destination: formDestinations(form).join(','),
     replayed: stored.value.kind === 'replayed',
     ms: deps.now() - startedAt,
   });
   if (stored.value.kind === 'stored') {
     // The lead is stored: a runtime's hook failing (it only hastens delivery) must not turn its
     // 202 into an error the visitor would answer by sending the lead again.
-    try {
-      await deps.onAccepted?.(form.destination);
-    } catch (error) {
-      deps.log('submission.on_accepted_failed', { id: stored.value.id, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+    // Each destination is woken apart, so one hook failing still wakes the others.
+    for (const destination of formDestinations(form)) {
+      try {
+        await deps.onAccepted?.(destination);
+      } catch (error) {
+        deps.log('submission.on_accepted_failed', {
+          id: stored.value.id,
+          destination,
+          error: error instanceof Error ? error.message.slice(0, 200) : String(error),
+        });
+      }
     }
   }
   return acceptedAs(stored.value.id, stored.value.kind);

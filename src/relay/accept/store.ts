@@ -4,7 +4,7 @@
  */
 import type { Lead } from '../../schema/lead.ts';
 import type { ReadSubmission } from './phone.ts';
-import type { FormConfig } from '../config.ts';
+import { type FormConfig, formDestinations } from '../config.ts';
 import { passed, type Refusable, RelayError, refused } from '../errors.ts';
 import type { Outbox } from '../outbox.ts';
 
@@ -38,7 +38,10 @@ export async function storeLead(facts: LeadFacts, outbox: Pick<Outbox, 'accept'>
     ...(meta?.page ? { page: meta.page } : {}),
     ...(meta?.locale ? { locale: meta.locale } : {}),
   };
-  const stored = await outbox.accept({ lead, destination: facts.form.destination, idempotencyKey: facts.idempotencyKey, bodyHash: facts.bodyHash });
+  // One entry per destination of the form, all stored before the 202.
+  const destinations = formDestinations(facts.form);
+  const what = { lead, idempotencyKey: facts.idempotencyKey, bodyHash: facts.bodyHash };
+  const stored = await outbox.accept(destinations.length === 1 ? { ...what, destination: destinations[0]! } : { ...what, destinations });
   if (stored.kind === 'conflict') {
     return refused(
       new RelayError('idempotency_conflict', 409, 'This Idempotency-Key was already used with a different body; use a new key for a new submission.'),

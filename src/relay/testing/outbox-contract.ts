@@ -51,6 +51,7 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
       expect(await accept('a')).toEqual({ kind: 'stored', id: 'a' });
       expect(await outbox.get('a')).toEqual({
         id: 'a',
+        leadId: 'a',
         formId: 'contact',
         destination: 'crm',
         state: 'pending',
@@ -227,6 +228,78 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
       expect(await outbox.erasePayloads(T0 + 150)).toBe(0);
       // A dead letter whose payload is kept can be replayed; an erased one could not be delivered.
       expect(await outbox.replay('dead', T0 + 300)).toBe(true);
+    });
+
+    const fanOut = (id: string, destinations: string[], { key = null as string | null, hash = 'h', at = T0, keep = undefined as string[] | undefined } = {}) =>
+      outbox.accept({ lead: lead(id, at), destinations, idempotencyKey: key, bodyHash: hash, ...(keep ? { keep } : {}) });
+
+    it('stores a lead to several destinations as one entry each, named by the lead and the destination', async () => {
+      expect(await fanOut('a', ['crm', 'team-alert', 'hook'])).toEqual({ kind: 'stored', id: 'a' });
+      for (const destination of ['crm', 'team-alert', 'hook']) {
+        expect(await outbox.get(`a.${destination}`)).toMatchObject({
+          id: `a.${destination}`,
+          leadId: 'a',
+          destination,
+          state: 'pending',
+          attempts: 0,
+          lead: lead('a'),
+        });
+      }
+      // The lead's own id names no entry: each destination's is its own.
+      expect(await outbox.get('a')).toBeNull();
+      // A list of one is the single destination: the entry keeps the lead's id.
+      expect(await fanOut('b', ['crm'], { at: T0 + 1 })).toEqual({ kind: 'stored', id: 'b' });
+      expect(await outbox.get('b')).toMatchObject({ id: 'b', leadId: 'b', destination: 'crm' });
+      expect(await outbox.stats()).toEqual({ pending: 4, delivered: 0, dead: 0, oldestPendingAt: T0 });
+      expect(await outbox.destinationStats()).toEqual({
+        crm: { pending: 2, delivered: 0, dead: 0, oldestPendingAt: T0 },
+        'team-alert': { pending: 1, delivered: 0, dead: 0, oldestPendingAt: T0 },
+        hook: { pending: 1, delivered: 0, dead: 0, oldestPendingAt: T0 },
+      });
+      expect((await outbox.list('pending', 10)).entries.map((e) => e.id).sort()).toEqual(['a.crm', 'a.hook', 'a.team-alert', 'b']);
+    });
+
+    it("gives each destination's entry its own attempts, state, dead letter and replay", async () => {
+      await fanOut('a', ['crm', 'hook']);
+      expect((await outbox.due(T0, 10, 'hook')).map((e) => e.id)).toEqual(['a.hook']);
+      await outbox.start('a.hook', T0);
+      await outbox.record('a.hook', { state: 'dead', error: 'HTTP 410', uncertain: true }, T0 + 5);
+      expect(await outbox.get('a.crm')).toMatchObject({ state: 'pending', attempts: 0, lastError: null, uncertain: false });
+      expect((await outbox.due(T0 + 5, 10, 'crm')).map((e) => e.id)).toEqual(['a.crm']);
+      await outbox.start('a.crm', T0 + 5);
+      await outbox.record('a.crm', { state: 'delivered', remoteId: 'R-1' }, T0 + 6);
+      expect(await outbox.get('a.hook')).toMatchObject({ state: 'dead', attempts: 1, lastError: 'HTTP 410', uncertain: true, remoteId: null });
+      expect(await outbox.destinationStats()).toEqual({
+        crm: { pending: 0, delivered: 1, dead: 0, oldestPendingAt: null },
+        hook: { pending: 0, delivered: 0, dead: 1, oldestPendingAt: null },
+      });
+      expect(await outbox.replay('a.crm', T0 + 10)).toBe(false);
+      expect(await outbox.replay('a.hook', T0 + 10)).toBe(true);
+      expect(await outbox.get('a.hook')).toMatchObject({ state: 'pending', attempts: 0, uncertain: true });
+      const restarted = await subject.reopen();
+      expect(await restarted.destinationStats()).toEqual({
+        crm: { pending: 0, delivered: 1, dead: 0, oldestPendingAt: null },
+        hook: { pending: 1, delivered: 0, dead: 0, oldestPendingAt: T0 },
+      });
+      expect(await restarted.stats()).toEqual({ pending: 1, delivered: 1, dead: 0, oldestPendingAt: T0 });
+    });
+
+    it("answers a repeated key of a lead to several destinations with the lead's id, storing nothing twice", async () => {
+      expect(await fanOut('a', ['crm', 'hook'], { key: 'k', hash: 'h1' })).toEqual({ kind: 'stored', id: 'a' });
+      expect(await fanOut('b', ['crm', 'hook'], { key: 'k', hash: 'h1' })).toEqual({ kind: 'replayed', id: 'a' });
+      expect(await fanOut('c', ['crm', 'hook'], { key: 'k', hash: 'h2' })).toEqual({ kind: 'conflict', id: 'a' });
+      expect(await outbox.findByIdempotencyKey('contact', 'k')).toEqual({ id: 'a', bodyHash: 'h1' });
+      expect(await outbox.stats()).toMatchObject({ pending: 2 });
+      expect(await outbox.get('b.crm')).toBeNull();
+    });
+
+    it('keeps only the entries it is given to keep, each named by all the destinations', async () => {
+      expect(await fanOut('a', ['crm', 'hook'], { key: 'k', keep: ['hook'] })).toEqual({ kind: 'stored', id: 'a' });
+      expect(await outbox.get('a.hook')).toMatchObject({ leadId: 'a', destination: 'hook' });
+      expect(await outbox.get('a.crm')).toBeNull();
+      // The same lead's missing entry, completed later under the same key, is stored once.
+      expect(await fanOut('a', ['crm', 'hook'], { key: 'k', keep: ['hook'] })).toEqual({ kind: 'replayed', id: 'a' });
+      expect(await outbox.destinationStats()).toEqual({ hook: { pending: 1, delivered: 0, dead: 0, oldestPendingAt: T0 } });
     });
 
     it('names the destinations that have leads waiting', async () => {

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqlOutbox } from '../../relay/sql-outbox.ts';
 import { outboxContract } from '../../relay/testing/outbox-contract.ts';
@@ -87,6 +88,36 @@ describe('group commit', () => {
   });
 });
 
+describe('group commit of the attempts', () => {
+  it('commits the starts, then the records, of attempts made together in one relaxed transaction each', async () => {
+    const driver = betterSqliteDriver(db);
+    let relaxedCommits = 0;
+    const counting: SqlDriver = {
+      ...driver,
+      transaction: (fn) => {
+        relaxedCommits++;
+        return driver.transaction(fn);
+      },
+    };
+    const batched = new SqlOutbox(counting, { relaxedBatch: queueMicrotask });
+    for (const id of ['a', 'b', 'c', 'd']) await batched.accept({ lead: lead(id), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    await batched.due(5_000, 10);
+    relaxedCommits = 0;
+    await Promise.all(['a', 'b', 'c', 'd'].map((id) => batched.start(id, 5_000)));
+    expect(relaxedCommits).toBe(1);
+    await Promise.all(['a', 'b', 'c', 'd'].map((id) => batched.record(id, { state: 'delivered', remoteId: null }, 5_010)));
+    expect(relaxedCommits).toBe(2);
+    expect(await batched.stats()).toMatchObject({ pending: 0, delivered: 4 });
+    expect((await batched.get('c'))?.attempts).toBe(1);
+    // One write that fails is retried alone: only it fails.
+    await batched.accept({ lead: lead('e'), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    db.exec("CREATE TRIGGER refuse_a BEFORE UPDATE ON outbox WHEN NEW.id = 'a' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    const results = await Promise.allSettled([batched.start('e', 6_000), batched.record('a', { state: 'dead', error: 'x' }, 6_000)]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+    expect((await batched.get('e'))?.attempts).toBe(1);
+  });
+});
+
 describe('a database file written by an earlier version', () => {
   it('gains the columns and state counts added since, and its dead letters still replay', async () => {
     const file = join(dir, 'earlier.sqlite');
@@ -128,6 +159,60 @@ describe('a database file written by an earlier version', () => {
       expect(await again.stats()).toEqual({ pending: 3, delivered: 2, dead: 0, oldestPendingAt: 1000 });
     } finally {
       reopened.close();
+    }
+  });
+});
+
+describe('a database file written before leads had several destinations', () => {
+  // Written by SqliteStore at commit 8ebc2de (the relay before fan-out): a dead letter and a pending
+  // lead to "crm", each with an Idempotency-Key, and a delivered one to "sandbox".
+  const FIXTURE = fileURLToPath(new URL('./fixtures/outbox-one-destination.sqlite', import.meta.url));
+  const T0 = Date.UTC(2026, 10, 1);
+
+  it('keeps its entries, keys and dead letters, counts them per destination, and takes leads to several', async () => {
+    const file = join(dir, 'upgraded.sqlite');
+    copyFileSync(FIXTURE, file);
+    const store = new SqliteStore({ file, groupCommit: false });
+    try {
+      expect(await store.stats()).toEqual({ pending: 1, delivered: 1, dead: 1, oldestPendingAt: T0 + 1000 });
+      expect(await store.destinationStats()).toEqual({
+        crm: { pending: 1, delivered: 0, dead: 1, oldestPendingAt: T0 + 1000 },
+        sandbox: { pending: 0, delivered: 1, dead: 0, oldestPendingAt: null },
+      });
+      // An entry of before is its lead's: the entry's id is the lead's.
+      expect(await store.get('old-dead')).toMatchObject({
+        id: 'old-dead',
+        leadId: 'old-dead',
+        destination: 'crm',
+        state: 'dead',
+        lastError: 'HTTP 401: invalid token',
+      });
+      expect(await store.findByIdempotencyKey('contact', 'key-pending')).toEqual({ id: 'old-pending', bodyHash: 'h-pending' });
+      const retry = { lead: { id: 'new-id', formId: 'contact', receivedAt: new Date(T0 + 9000).toISOString(), fields: {} }, idempotencyKey: 'key-pending' };
+      expect(await store.accept({ ...retry, destination: 'crm', bodyHash: 'h-pending' })).toEqual({ kind: 'replayed', id: 'old-pending' });
+      expect(await store.accept({ ...retry, destination: 'crm', bodyHash: 'other' })).toEqual({ kind: 'conflict', id: 'old-pending' });
+      expect(await store.replay('old-dead', T0 + 10_000)).toBe(true);
+      // The key's old index (one entry per key) is gone: a lead to two destinations stores both entries.
+      const fanned = { id: 'fan', formId: 'contact', receivedAt: new Date(T0 + 20_000).toISOString(), fields: {} };
+      expect(await store.accept({ lead: fanned, destinations: ['crm', 'team-alert'], idempotencyKey: 'key-fan', bodyHash: 'h' })).toEqual({
+        kind: 'stored',
+        id: 'fan',
+      });
+      expect((await store.due(T0 + 20_000, 10, 'team-alert')).map((entry) => entry.id)).toEqual(['fan.team-alert']);
+      expect(await store.destinationStats()).toEqual({
+        crm: { pending: 3, delivered: 0, dead: 0, oldestPendingAt: T0 },
+        sandbox: { pending: 0, delivered: 1, dead: 0, oldestPendingAt: null },
+        'team-alert': { pending: 1, delivered: 0, dead: 0, oldestPendingAt: T0 + 20_000 },
+      });
+    } finally {
+      store.close();
+    }
+    // Opened again, the upgrade is not redone: the counts stay as they were.
+    const again = new SqliteStore({ file, groupCommit: false });
+    try {
+      expect(await again.stats()).toEqual({ pending: 4, delivered: 1, dead: 0, oldestPendingAt: T0 });
+    } finally {
+      again.close();
     }
   });
 });

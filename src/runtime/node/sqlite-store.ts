@@ -9,7 +9,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RelayError } from '../../relay/errors.ts';
 import { type Log, silentLog } from '../../relay/log.ts';
-import type { AcceptInput, AcceptResult, AttemptRecord, OutboxEntry, OutboxOptions } from '../../relay/outbox.ts';
+import {
+  type AcceptInput,
+  type AcceptResult,
+  type AttemptRecord,
+  acceptDestinations,
+  entryId,
+  type OutboxEntry,
+  type OutboxOptions,
+} from '../../relay/outbox.ts';
 import { SqlOutbox } from '../../relay/sql-outbox.ts';
 import type { SqlDriver, SqlValue } from '../../storage/sql-driver.ts';
 import { checkBeforeOpen, checkOpened, damaged, FileIdentity, isDamage, storageFailure, StoreFileProblem, writeMarker } from './store-file.ts';
@@ -18,7 +26,8 @@ export interface SqliteStoreOptions extends OutboxOptions {
   /** The database file; its folder is created when missing. */
   file: string;
   /**
-   * Batch concurrent accepts into one transaction.
+   * Batch concurrent accepts into one transaction, and the writes of attempts made together into
+   * one relaxed one.
    * @default true
    */
   groupCommit?: boolean;
@@ -133,7 +142,10 @@ export class SqliteStore extends SqlOutbox {
     const { db, relaxed } = openChecked(options.file);
     const sql = betterSqliteDriver(db, relaxed);
     const { file, groupCommit, watchMs, log, ...outboxOptions } = options;
-    super(sql, { ...outboxOptions, ...(groupCommit === false ? {} : { batch: (flush: () => void) => setImmediate(flush) }) });
+    super(sql, {
+      ...outboxOptions,
+      ...(groupCommit === false ? {} : { batch: (flush: () => void) => setImmediate(flush), relaxedBatch: (flush: () => void) => queueMicrotask(flush) }),
+    });
     sql.exec('CREATE TABLE IF NOT EXISTS storage_probe (filler BLOB)');
     writeMarker(file);
     this.db = db;
@@ -177,7 +189,12 @@ export class SqliteStore extends SqlOutbox {
     // start will not read gets no 202, and is withdrawn from it, so that this process does not
     // deliver the lead the visitor is told to send again.
     if (this.health().status === 'unavailable') {
-      if (result.kind === 'stored') this.sql.run('DELETE FROM outbox WHERE id = ? AND attempts = 0 AND claimed_by IS NULL', result.id);
+      if (result.kind === 'stored') {
+        const destinations = acceptDestinations(input);
+        for (const destination of input.keep ?? destinations) {
+          this.sql.run('DELETE FROM outbox WHERE id = ? AND attempts = 0 AND claimed_by IS NULL', entryId(result.id, destination, destinations.length));
+        }
+      }
       throw this.unavailable();
     }
     if (result.kind === 'stored' && this.state.status === 'degraded') this.enter({ status: 'ok' });

@@ -15,11 +15,13 @@ import { miniflareOptions } from './miniflare-options.ts';
 
 const TOKEN = 'workers-admin-token-not-secret-0123456789';
 let fake: Awaited<ReturnType<typeof startWebhookFake>>;
+/** A second receiver, for a form whose leads go to two destinations. */
+let alertFake: Awaited<ReturnType<typeof startWebhookFake>>;
 let mf: Miniflare;
 let dir: string;
 
 beforeAll(async () => {
-  fake = await startWebhookFake();
+  [fake, alertFake] = await Promise.all([startWebhookFake(), startWebhookFake()]);
   dir = mkdtempSync(join(tmpdir(), 'leadform-workerd-delivery-'));
   const configFile = join(dir, 'config.json');
   writeFileSync(
@@ -28,8 +30,13 @@ beforeAll(async () => {
       forms: {
         contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'hook' },
         burst: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'paced' },
+        fan: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destinations: ['hook', 'alert'] },
       },
-      destinations: { hook: { type: 'webhook', ...fake.options }, paced: { type: 'webhook', ...fake.options, pace: { calls: 2, perMs: 1000 } } },
+      destinations: {
+        hook: { type: 'webhook', ...fake.options },
+        paced: { type: 'webhook', ...fake.options, pace: { calls: 2, perMs: 1000 } },
+        alert: { type: 'webhook', ...alertFake.options },
+      },
       delivery: { baseDelayMs: 100, maxDelayMs: 300, maxAttempts: 5, timeoutMs: 1000 },
       // Erase delivered payloads at once, so the alarm's retention pass shows within the test.
       retention: { deliveredPayloadDays: 0 },
@@ -49,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await mf?.dispose();
   await fake?.close();
+  await alertFake?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -140,4 +148,22 @@ it("erases a delivered lead's payload from the alarm once retention has passed, 
   }, 'the payload to be erased');
   expect(erased.attempts).toBe(1);
   expect(fake.leadsWithEmail(email)).toHaveLength(1);
+});
+
+it("delivers a lead to two destinations from each one's Durable Object, each entry with its own dead letter and replay", async () => {
+  fake.inject({ kind: 'invalid' });
+  const email = `fan-${Date.now()}@example.com`;
+  const id = await submit(email, 'fan');
+  const dead = await eventually(() => entry('dead', `${id}.hook`), "the refused destination's dead letter");
+  expect(dead).toMatchObject({ attempts: 1, lastError: expect.stringContaining('422') });
+  const delivered = await eventually(() => entry('delivered', `${id}.alert`), 'the other destination delivered');
+  expect(delivered).toMatchObject({ attempts: 1 });
+  expect(alertFake.leadsWithEmail(email)).toHaveLength(1);
+  expect(fake.leadsWithEmail(email)).toHaveLength(0);
+  const health = (await (await call('/healthz')).json()) as { outbox: { destinations: Record<string, { dead: number }> } };
+  expect(health.outbox.destinations.hook?.dead).toBeGreaterThanOrEqual(1);
+  expect((await call(`/v1/admin/submissions/${id}/replay?destination=hook`, { method: 'POST' })).status).toBe(202);
+  await eventually(() => entry('delivered', `${id}.hook`), 'the replayed destination delivered');
+  expect(fake.leadsWithEmail(email)).toHaveLength(1);
+  expect(alertFake.leadsWithEmail(email)).toHaveLength(1);
 });

@@ -7,7 +7,11 @@ import type { Env } from './shared.ts';
 
 const config = (() => {
   const result = parseConfig({
-    forms: { a: { fields: [{ name: 'email', type: 'email' }], destination: 'one' }, b: { fields: [{ name: 'email', type: 'email' }], destination: 'two' } },
+    forms: {
+      a: { fields: [{ name: 'email', type: 'email' }], destination: 'one' },
+      b: { fields: [{ name: 'email', type: 'email' }], destination: 'two' },
+      c: { fields: [{ name: 'email', type: 'email' }], destinations: ['two', 'one', 'three'] },
+    },
     destinations: { one: { type: 'test' }, two: { type: 'test' }, three: { type: 'test' } },
   });
   if (!result.ok) throw new Error(result.problems.join('\n'));
@@ -66,5 +70,76 @@ describe('the Workers outbox across destinations', () => {
     await outbox.accept({ lead: lead('x', 'a', T0 + 5), destination: 'one', idempotencyKey: null, bodyHash: 'h' });
     await outbox.accept({ lead: lead('y', 'b', T0), destination: 'two', idempotencyKey: null, bodyHash: 'h' });
     expect(await outbox.stats()).toEqual({ pending: 2, delivered: 0, dead: 0, oldestPendingAt: T0 });
+  });
+});
+
+describe('the Workers outbox, a lead to several destinations', () => {
+  const fanned = (id: string, key: string | null, hash = 'h', at = T0) =>
+    ({ lead: lead(id, 'c', at), destinations: ['two', 'one', 'three'], idempotencyKey: key, bodyHash: hash }) as const;
+
+  it("stores the lead's entry in each destination's object, and finds each by its id", async () => {
+    const { env, stores } = objects();
+    const outbox = durableOutbox(env, config);
+    expect(await outbox.accept(fanned('L', 'k'))).toEqual({ kind: 'stored', id: 'L' });
+    for (const name of ['one', 'two', 'three']) {
+      expect((await stores.get(name)!.list('pending', 10)).entries.map((entry) => [entry.id, entry.leadId, entry.destination])).toEqual([
+        [`L.${name}`, 'L', name],
+      ]);
+      expect(await outbox.get(`L.${name}`)).toMatchObject({ destination: name });
+    }
+    expect(await outbox.findByIdempotencyKey('c', 'k')).toEqual({ id: 'L', bodyHash: 'h' });
+    expect(await outbox.destinationStats()).toEqual({
+      one: { pending: 1, delivered: 0, dead: 0, oldestPendingAt: T0 },
+      two: { pending: 1, delivered: 0, dead: 0, oldestPendingAt: T0 },
+      three: { pending: 1, delivered: 0, dead: 0, oldestPendingAt: T0 },
+    });
+  });
+
+  it('completes the entries a failed accept left missing when the visitor retries with the same key, under the first id', async () => {
+    const { env, stores } = objects();
+    const outbox = durableOutbox(env, config);
+    // The object of "three" fails once, after "two" (which decides) and "one" stored theirs.
+    const three = env.OUTBOX.get('three' as never) as unknown as MemoryOutbox;
+    const accept = three.accept.bind(three);
+    let failures = 1;
+    three.accept = async (input) => {
+      if (failures-- > 0) throw new Error('Durable Object reset');
+      return accept(input);
+    };
+    await expect(outbox.accept(fanned('first-try', 'k'))).rejects.toThrow('Durable Object reset');
+    expect(await three.stats()).toMatchObject({ pending: 0 });
+    // The retry carries a new id and the same key and body: it is answered with the first id.
+    expect(await outbox.accept(fanned('second-try', 'k', 'h', T0 + 500))).toEqual({ kind: 'replayed', id: 'first-try' });
+    for (const name of ['one', 'two', 'three']) {
+      const entries = (await stores.get(name)!.list('pending', 10)).entries;
+      expect(entries.map((entry) => entry.id)).toEqual([`first-try.${name}`]);
+      // The completed entry carries the lead as it was first stored.
+      expect(entries[0]!.lead).toEqual(lead('first-try', 'c', T0));
+    }
+    // Once complete, a further retry stores nothing, and another body under the key is a conflict.
+    expect(await outbox.accept(fanned('third-try', 'k'))).toEqual({ kind: 'replayed', id: 'first-try' });
+    expect(await outbox.accept(fanned('other', 'k', 'h2'))).toEqual({ kind: 'conflict', id: 'first-try' });
+    expect(await outbox.stats()).toMatchObject({ pending: 3 });
+  });
+
+  it('gives two requests with one key at once one id, and one entry per destination', async () => {
+    const { env } = objects();
+    const outbox = durableOutbox(env, config);
+    const results = await Promise.all([outbox.accept(fanned('x', 'k')), outbox.accept(fanned('y', 'k'))]);
+    expect(new Set(results.map((result) => result.id)).size).toBe(1);
+    expect(results.map((result) => result.kind).sort()).toEqual(['replayed', 'stored']);
+    expect(await outbox.stats()).toMatchObject({ pending: 3 });
+  });
+
+  it("replays a dead entry in its own destination's object only", async () => {
+    const { env, stores } = objects();
+    const outbox = durableOutbox(env, config);
+    await outbox.accept(fanned('L', null));
+    const one = stores.get('one')!;
+    await one.due(T0, 10);
+    await one.record('L.one', { state: 'dead', error: 'HTTP 400' }, T0);
+    expect(await outbox.replay('L.two', T0 + 1)).toBe(false);
+    expect(await outbox.replay('L.one', T0 + 1)).toBe(true);
+    expect(await outbox.get('L.one')).toMatchObject({ state: 'pending', replayedAt: T0 + 1 });
   });
 });

@@ -78,6 +78,10 @@ export class OutboxObject extends DurableObject<Env> {
     return this.outbox.stats();
   }
 
+  destinationStats() {
+    return this.outbox.destinationStats();
+  }
+
   /** A page of destination `name`'s own (see `Destination.pages`), served where its state is: here. */
   async page(name: string, request: Request): Promise<Response> {
     const pages = this.deliveryDeps.destinations.get(name)?.pages;
