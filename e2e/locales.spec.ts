@@ -34,5 +34,8 @@ test("a declarative form follows the host page's <html lang>", async ({ page }) 
   const form = page.locator('[data-leadform="contact"]');
   await expect(form.getByRole('heading', { name: 'Kontakt' })).toBeVisible();
   await form.getByRole('button', { name: 'Senden' }).click();
-  await expect(form.getByText('Dieses Feld ist erforderlich.')).toHaveCount(2);
+  // Under each required field, and again in the summary's links to them.
+  await expect(form.getByText('Dieses Feld ist erforderlich.', { exact: true })).toHaveCount(2);
+  await expect(form.getByText('Bitte korrigieren Sie die markierten Felder.')).toBeVisible();
+  await expect(form.getByRole('link', { name: /: Dieses Feld ist erforderlich\.$/ })).toHaveCount(2);
 });
