@@ -47,5 +47,7 @@ test('the submit button does not send an invalid form and moves focus to the fir
   const form = page.locator('[data-leadform="contact"]');
   await form.getByRole('button', { name: 'Send' }).click();
   await expect(form.getByLabel('Name')).toBeFocused();
-  await expect(form.getByText('This field is required.')).toHaveCount(2);
+  // Under each field; the summary links to them as well.
+  await expect(form.getByText('This field is required.', { exact: true })).toHaveCount(2);
+  await expect(form.getByRole('link', { name: 'Name: This field is required.' })).toBeVisible();
 });

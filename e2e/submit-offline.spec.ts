@@ -126,7 +126,8 @@ test('a field the relay rejects (422) is marked on the form, in words, without a
   await form.getByRole('button', { name: 'Send' }).click();
   await expect(form.getByLabel('Email')).toBeFocused();
   await expect(form.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
-  await expect(form.getByText('Enter a valid email address.')).toBeVisible();
+  await expect(form.getByText('Enter a valid email address.', { exact: true })).toBeVisible();
+  await expect(form.getByRole('link', { name: /: Enter a valid email address\.$/ })).toBeVisible();
 });
 
 test('a form with a thank-you page takes the visitor there once the lead is stored', async ({ page }) => {
