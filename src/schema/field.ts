@@ -3,7 +3,6 @@
  * `fieldIssue` as the visitor types and bundles this file, and `submission.ts` wraps the same
  * function in the relay's whole-body schema, so both sides agree on every rule.
  */
-import { isCountryCode } from './countries.ts';
 import type { FieldDefinition } from './form.ts';
 import { maxLengthOf, RULE_CODES, type RuleCode } from './form-keys.ts';
 
@@ -13,6 +12,19 @@ const EMAIL = /^[^\s@"<>()[\],;:]+@[^\s@"<>()[\],;:]+\.[^\s@"<>()[\],;:.]{2,}$/u
 const TEL = /^\+?[\d\s().\-/]{5,32}$/;
 const MAX_EMAIL_LENGTH = 254;
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Whether a code is a country's: set to `countries.ts`'s `isCountryCode` by the relay's
+ * `submission.ts` and by the widget's chunk of `country` fields (`registerRareRenderers`), so the
+ * list of codes ships with those and not with every form. Until then no code is a country (a
+ * country field refuses, never accepts).
+ */
+let isCountryCode: (code: string) => boolean = () => false;
+
+/** Makes `check` the country rule of `fieldIssue`. */
+export function useCountryCodes(check: (code: string) => boolean): void {
+  isCountryCode = check;
+}
 
 /**
  * A field's value: text for text-like fields, `select`, `radio`, `date`, `url` and `country`;

@@ -8,11 +8,15 @@
 import * as z from 'zod/mini';
 import { Attribution } from './attribution.ts';
 import { shownFields } from './conditions.ts';
-import { asRuleCode, type FieldValue, fieldIssue, storedValue } from './field.ts';
+import { isCountryCode } from './countries.ts';
+import { asRuleCode, type FieldValue, fieldIssue, storedValue, useCountryCodes } from './field.ts';
 import type { FormDefinition } from './form.ts';
 import { EN_MESSAGES, ruleMessage } from './messages.ts';
 
 export { fieldIssue, type FieldValue, ruleParams } from './field.ts';
+
+// The relay's fieldIssue knows every country; the widget's learns them with its chunk of country fields.
+useCountryCodes(isCountryCode);
 
 export const SubmissionMeta = z.object({
   /** Milliseconds the visitor spent between the form's first render and submit. */
