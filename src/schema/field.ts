@@ -3,7 +3,6 @@
  * `fieldIssue` as the visitor types and bundles this file, and `submission.ts` wraps the same
  * function in the relay's whole-body schema, so both sides agree on every rule.
  */
-import { isCountryCode } from './countries.ts';
 import type { FieldDefinition } from './form.ts';
 import { maxLengthOf, RULE_CODES, type RuleCode } from './form-keys.ts';
 
@@ -12,7 +11,32 @@ const EMAIL = /^[^\s@"<>()[\],;:]+@[^\s@"<>()[\],;:]+\.[^\s@"<>()[\],;:.]{2,}$/u
 // Loose on purpose: the relay reads the number itself (libphonenumber-js); this catches "n/a".
 const TEL = /^\+?[\d\s().\-/]{5,32}$/;
 const MAX_EMAIL_LENGTH = 254;
-const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Whether a code is a country's: set to `countries.ts`'s `isCountryCode` by the relay's
+ * `submission.ts` and by the widget's chunk of `country` fields (`registerRareRenderers`), so the
+ * list of codes ships with those and not with every form. Until then no code is a country (a
+ * country field refuses, never accepts).
+ */
+let isCountryCode: (code: string) => boolean = () => false;
+
+/** The rule of each type whose rule is not in this file: `checkboxes`, `number`, `date` (field-rules.ts). */
+export type TypeRule = (field: FieldDefinition, value: FieldValue) => RuleCode | undefined;
+const typeRules: Partial<Record<string, TypeRule>> = {};
+
+/**
+ * Gives `fieldIssue` the rules of the types few forms use (`FIELD_RULES` of field-rules.ts): the
+ * relay's `submission.ts` at once, the widget with the chunk of those types' renderers, so every
+ * other form downloads none of them.
+ */
+export function useFieldRules(rules: Record<string, TypeRule>): void {
+  Object.assign(typeRules, rules);
+}
+
+/** Makes `check` the country rule of `fieldIssue`. */
+export function useCountryCodes(check: (code: string) => boolean): void {
+  isCountryCode = check;
+}
 
 /**
  * A field's value: text for text-like fields, `select`, `radio`, `date`, `url` and `country`;
@@ -45,16 +69,17 @@ export function fieldIssue(field: FieldDefinition, value: FieldValue | undefined
     case 'radio':
       return typeof value === 'string' && optionValues(field).includes(value) ? undefined : 'invalid_option';
     case 'checkboxes':
-      return choicesIssue(field, value);
     case 'number':
-      return numberIssue(field, value);
-    case 'date':
-      return dateIssue(field, value);
-    case 'country':
-      return typeof value === 'string' && isCountryCode(value) && (!field.options || optionValues(field).includes(value)) ? undefined : 'invalid_country';
+    case 'date': {
+      // The rules of the types few forms use (field-rules.ts); until they are given, nothing passes.
+      const rule = typeRules[field.type];
+      return rule ? rule(field, value) : 'invalid_type';
+    }
     case 'url':
       if (typeof value !== 'string') return 'invalid_url';
       return textIssue(field, value.trim()) ?? (isWebAddress(value.trim()) ? undefined : 'invalid_url');
+    case 'country':
+      return typeof value === 'string' && isCountryCode(value) && (!field.options || optionValues(field).includes(value)) ? undefined : 'invalid_country';
     default:
       return typeof value === 'string' ? textIssue(field, value.trim()) : 'invalid_type';
   }
@@ -73,49 +98,6 @@ function textIssue(field: FieldDefinition, value: string): RuleCode | undefined 
   if (field.type === 'tel' && (!TEL.test(value) || value.replace(/\D/g, '').length < 5)) return 'invalid_tel';
   if (field.pattern !== undefined && !wholeMatch(field.pattern).test(value)) return 'pattern';
   return undefined;
-}
-
-function choicesIssue(field: FieldDefinition, value: FieldValue): RuleCode | undefined {
-  if (!Array.isArray(value) || value.some((choice) => typeof choice !== 'string')) return 'invalid_type';
-  const values = optionValues(field);
-  if (new Set(value).size !== value.length || value.some((choice) => !values.includes(choice))) return 'invalid_option';
-  if (field.minSelected !== undefined && value.length < field.minSelected) return 'too_few';
-  if (field.maxSelected !== undefined && value.length > field.maxSelected) return 'too_many';
-  return undefined;
-}
-
-function numberIssue(field: FieldDefinition, value: FieldValue): RuleCode | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return 'invalid_number';
-  if (typeof field.min === 'number' && value < field.min) return 'too_small';
-  if (typeof field.max === 'number' && value > field.max) return 'too_large';
-  if (field.step !== undefined && !onStep(value, typeof field.min === 'number' ? field.min : 0, field.step)) return 'step_mismatch';
-  return undefined;
-}
-
-/**
- * Whether `value` is `base` plus a whole number of `step`s, within the rounding of binary
- * floating point (0.3 is on the steps of 0.1 though 0.3 / 0.1 is 2.9999999999999996).
- */
-function onStep(value: number, base: number, step: number): boolean {
-  const steps = (value - base) / step;
-  return Math.abs(steps - Math.round(steps)) <= 1e-9 * Math.max(1, Math.abs(steps));
-}
-
-function dateIssue(field: FieldDefinition, value: FieldValue): RuleCode | undefined {
-  if (typeof value !== 'string' || !isIsoDay(value)) return 'invalid_date';
-  // Days written YYYY-MM-DD compare as text in the order of the calendar.
-  if (typeof field.min === 'string' && value < field.min) return 'too_early';
-  if (typeof field.max === 'string' && value > field.max) return 'too_late';
-  return undefined;
-}
-
-/** Whether `value` is a day of the calendar written `YYYY-MM-DD` (no 2026-02-30). */
-export function isIsoDay(value: string): boolean {
-  const parts = ISO_DAY.exec(value);
-  if (!parts) return false;
-  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** An absolute http(s) address with a host: what a CRM's website field can link to. */

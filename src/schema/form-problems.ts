@@ -6,7 +6,7 @@
  * the fix. Each problem is a line `key: what is wrong; the fix` (see problems.ts).
  */
 import { COUNTRY_CODES, isCountryCode } from './countries.ts';
-import { isIsoDay } from './field.ts';
+import { isIsoDay } from './field-rules.ts';
 import type { Condition, FieldDefinition, FieldType, FormDefinition } from './form.ts';
 import { didYouMean } from './problems.ts';
 

@@ -8,11 +8,17 @@
 import * as z from 'zod/mini';
 import { Attribution } from './attribution.ts';
 import { shownFields } from './conditions.ts';
-import { asRuleCode, type FieldValue, fieldIssue, storedValue } from './field.ts';
+import { isCountryCode } from './countries.ts';
+import { asRuleCode, type FieldValue, fieldIssue, storedValue, useCountryCodes, useFieldRules } from './field.ts';
+import { FIELD_RULES } from './field-rules.ts';
 import type { FormDefinition } from './form.ts';
 import { EN_MESSAGES, ruleMessage } from './messages.ts';
 
 export { fieldIssue, type FieldValue, ruleParams } from './field.ts';
+
+// The relay's fieldIssue has every rule; the widget's gets these with the chunks of the types that need them.
+useCountryCodes(isCountryCode);
+useFieldRules(FIELD_RULES);
 
 export const SubmissionMeta = z.object({
   /** Milliseconds the visitor spent between the form's first render and submit. */

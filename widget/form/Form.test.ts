@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { useFieldRules } from '../../src/schema/field.ts';
+import { FIELD_RULES } from '../../src/schema/field-rules.ts';
 import type { FormDefinition } from '../../src/schema/form.ts';
 import { initialValues } from './Form.tsx';
 import { registerRareRenderers } from './fields/rare.ts';
 
-// A form with a number field has the rare field types' chunk before it mounts (index.tsx, loadEngine).
+// A form with a number field has the rare field types' chunk, and their rules, before it mounts (index.tsx, loadEngine).
 registerRareRenderers();
+useFieldRules(FIELD_RULES);
 
 const definition: FormDefinition = {
   id: 'quote',

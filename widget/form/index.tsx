@@ -6,7 +6,7 @@
  * Nothing here throws into the host page: every failure becomes a console warning and an event.
  */
 import { adoptAttribution, readAttribution } from '../attribution.ts';
-import type { FieldValue } from '../../src/schema/field.ts';
+import { type FieldValue, useFieldRules } from '../../src/schema/field.ts';
 import type { FormDefinition } from '../../src/schema/form.ts';
 import type { Catalogue } from '../../src/schema/messages.ts';
 import { createEvents, type LeadFormEventName } from './events.ts';
@@ -231,6 +231,8 @@ async function loadEngine(definition: FormDefinition, container: Element | Shado
       : undefined,
     // The phone chunk imports its country names from this one: started together, neither waits on the other.
     hasRareType || hasPhone ? import('./fields/rare.ts').then((chunk) => chunk.registerRareRenderers()) : undefined,
+    // Their rules: a chunk of its own, which a phone form (it needs none of them) does not download.
+    hasRareType ? import('../../src/schema/field-rules.ts').then((chunk) => useFieldRules(chunk.FIELD_RULES)) : undefined,
   ]);
   return flow ?? {};
 }

@@ -1,16 +1,19 @@
 /**
- * Every country's international dial code, for the phone field's country choice: the digits
- * only, one per code of COUNTRY_CODES and in its (alphabetical) order, because they ship in the
- * phone chunk, where this gzips to 0.44 KB. The numbering plans themselves stay on the relay
+ * Every country's international dial code, for the phone field's country choice: one per code of
+ * COUNTRY_CODES and in its (alphabetical) order, because they ship in the phone chunk, where this
+ * gzips to 0.27 KB. The numbering plans themselves stay on the relay
  * (libphonenumber-js); this is only what the visitor picks from and how the number is grouped.
  */
 import { COUNTRY_CODES } from '../../src/schema/countries.ts';
 
+// Each dial code in base 36, two characters ("1" is 01, "49" is 1d, "998" is rq): 0.17 KB gzip less than the digits.
 const DIAL =
-  '376 971 93 1 1 355 374 244 672 54 1 43 61 297 358 994 387 1 880 32 226 359 973 257 229 590 1 673 591 599 55 1 975 47 267 375 501 1 61 243 236 242 41 225 682 56 237 86 57 506 53 238 599 61 357 420 49 253 45 1 1 213 593 372 20 212 291 34 251 358 679 500 691 298 33 241 44 1 995 594 44 233 350 299 220 224 590 240 30 500 502 1 245 592 852 672 504 385 509 36 62 353 972 44 91 246 964 98 354 39 44 1 962 81 254 996 855 686 269 1 850 82 965 1 7 856 961 1 423 94 231 266 370 352 371 218 212 377 373 382 590 261 692 389 223 95 976 853 1 596 222 1 356 230 960 265 52 60 258 264 687 227 672 234 505 31 47 977 674 683 64 968 507 51 689 675 63 92 48 508 64 1 970 351 680 595 974 262 40 381 7 250 966 677 248 249 46 65 290 386 47 421 232 378 221 252 597 211 239 503 1 963 268 1 235 262 228 66 992 690 670 993 216 676 90 1 688 886 255 380 256 1 1 598 998 39 1 58 1 1 84 678 681 685 967 262 27 260 263';
+  'agqz2l01019vae6sio1i01171p899yrmar01og0w6a9zr1756dge01ipgfgn1j01r31b7fafdx011p6r6k6q1569iy1k6l2e1le21h6mgn1p9xbo1d711901015xghac0k5w830y6z9yivdwj78a0x6p1801rngi186h9q8b6468ge6o0udwdy016tggnoioe0ape5101q9tr0182j6uqs2q9u131801qq2972ronrj27h01nm2aqt0107nsqp01br2m6f7eaa9sab625wahadamge79j8at672nr4np01gk66019w6eqo7d1g1o767cj36bio6ie10v1br5iqiz1sqwe31fj5ir1r2k1ce41s01qy9riwgjr27a14al076yquit6w6x1a1t82aq1bbp6gai6570gl5v6ndz01qr7g016j7a6c1urkj6imrl60is2i01j4om73ak740101gmrq13011m01012ciuixj1qv7a0r787b';
 
 /** Dial code (digits, no +) by ISO 3166-1 alpha-2 code. */
-export const DIAL_CODES: ReadonlyMap<string, string> = new Map(DIAL.split(' ').map((dial, index) => [COUNTRY_CODES[index]!, dial]));
+export const DIAL_CODES: ReadonlyMap<string, string> = new Map(
+  COUNTRY_CODES.map((code, index) => [code, String(Number.parseInt(DIAL.slice(index * 2, index * 2 + 2), 36))]),
+);
 
 /** The country a typed "+1…" or "+44…" means when several share the code and none is chosen yet. */
 const MAIN = ['US', 'RU', 'NO', 'GP', 'CW', 'NF', 'FI', 'MA'];

@@ -30,9 +30,8 @@ const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLo
 
 /** The countries whose name, code or dial code match `query`, in the order of their names. */
 export function matchCountries(query: string, locale: string): [code: string, name: string, dial: string][] {
-  const all = [...countryNames(locale)]
-    .filter(([code]) => DIAL_CODES.has(code))
-    .map(([code, name]) => [code, name, DIAL_CODES.get(code)!] as [string, string, string]);
+  // Every country has a dial code (phone.test.ts).
+  const all = [...countryNames(locale)].map(([code, name]) => [code, name, DIAL_CODES.get(code)!] as [string, string, string]);
   const wanted = fold(query.trim());
   if (!wanted) return all;
   const digits = wanted.replace(/^\+/, '');

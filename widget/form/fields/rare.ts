@@ -6,6 +6,8 @@
  * a phone form waits on no further round trip. (A chunk of country names alone, imported by both,
  * makes the bundler split preact out of form.js into a chunk every form would wait for.)
  */
+import { isCountryCode } from '../../../src/schema/countries.ts';
+import { useCountryCodes } from '../../../src/schema/field.ts';
 import { registerRenderer, textParsers } from './index.ts';
 import { renderCheckboxes } from './checkboxes.tsx';
 import { renderCountry } from './country.tsx';
@@ -23,4 +25,5 @@ export function registerRareRenderers(): void {
   registerRenderer('date', renderDate);
   registerRenderer('url', renderUrl);
   registerRenderer('country', renderCountry);
+  useCountryCodes(isCountryCode);
 }
