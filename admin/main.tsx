@@ -61,7 +61,7 @@ const nextPage = signal<string | null>(null);
 const forms = signal<FormInfo[]>([]);
 /** Each form's snippets, by form id, as the relay built them. */
 const snippets = signal<Record<string, Snippets>>({});
-/** The entries `#submission=ID` named: kept in their state's list even beyond its first page. */
+/** The entries `#submission=ID` named, for the loads that open them: shown even beyond the first page. */
 const opened = signal<Submission[]>([]);
 /** What `#submission=ID` found: the rows to highlight, or the id that named nothing. */
 const target = signal<{ id: string; rows: string[] } | { id: string; missing: true } | null>(null);
@@ -74,6 +74,8 @@ const notice = signal<string | null>(null);
 async function load(): Promise<void> {
   if (!token.value) return;
   error.value = null;
+  // Taken now (peek: the effect that loads must not rerun when it changes): later loads fetch afresh.
+  const pinned = opened.peek();
   try {
     const [list, formList, destinationList] = await Promise.all([
       apiPage<Submission[]>(token.value, `/v1/admin/submissions?state=${state.value}`),
@@ -82,7 +84,7 @@ async function load(): Promise<void> {
     ]);
     // An opened entry of this state that is not on the first page still shows, at the top.
     const shown = new Set(list.body.map((row) => row.id));
-    rows.value = [...opened.value.filter((row) => row.state === state.value && !shown.has(row.id)), ...list.body];
+    rows.value = [...pinned.filter((row) => row.state === state.value && !shown.has(row.id)), ...list.body];
     nextPage.value = list.next;
     forms.value = formList.forms;
     void loadSnippets(formList.forms);
@@ -130,6 +132,8 @@ async function openFromHash(): Promise<void> {
     }
     state.value = first;
     await load();
+    // A reload or a replay later shows the list as the relay has it, not these entries as they were.
+    opened.value = [];
     focusRequest.value = chosen[0]!.id;
   } catch (e) {
     opened.value = [];
