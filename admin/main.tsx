@@ -8,7 +8,7 @@ import { render } from 'preact';
 import { effect, signal } from '@preact/signals';
 import type { AdminSubmission as Submission } from '../src/relay/admin.ts';
 import type { DeliveryState as State } from '../src/relay/outbox.ts';
-import { snippetsFor } from './snippets.ts';
+import type { Snippets } from '../src/relay/snippets.ts';
 
 interface FormInfo {
   id: string;
@@ -29,7 +29,14 @@ interface DestinationInfo {
 }
 
 const TOKEN_KEY = 'leadform-admin-token';
-const relay = location.origin;
+
+/** How the page names each embed mode; the HTML itself is the relay's (`GET /v1/admin/forms/{id}/snippets`). */
+const SNIPPET_TITLES: Record<keyof Snippets, string> = {
+  declarative: 'Declarative: a div where the form goes (its height reserved)',
+  queue: 'Imperative: LeadForm command queue (safe before the script loads)',
+  popup: 'Popup: opens over the page from a button',
+  iframe: 'Iframe: where no script is allowed',
+};
 
 async function api<T>(token: string, path: string, init: RequestInit = {}): Promise<T> {
   return (await apiPage<T>(token, path, init)).body;
@@ -39,7 +46,7 @@ async function api<T>(token: string, path: string, init: RequestInit = {}): Prom
 async function apiPage<T>(token: string, path: string, init: RequestInit = {}): Promise<{ body: T; next: string | null }> {
   const response = await fetch(path, { ...init, headers: { Authorization: `Bearer ${token}` } });
   const body = (await response.json().catch(() => ({}))) as T & { message?: string };
-  if (!response.ok) throw new Error(body.message ?? `HTTP ${response.status}`);
+  if (!response.ok) throw Object.assign(new Error(body.message ?? `HTTP ${response.status}`), { status: response.status });
   return { body, next: /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('Link') ?? '')?.[1] ?? null };
 }
 
@@ -52,6 +59,14 @@ const rows = signal<Submission[] | null>(null);
 /** The path of the list's next page, while more remain. */
 const nextPage = signal<string | null>(null);
 const forms = signal<FormInfo[]>([]);
+/** Each form's snippets, by form id, as the relay built them. */
+const snippets = signal<Record<string, Snippets>>({});
+/** The entries `#submission=ID` named, for the loads that open them: shown even beyond the first page. */
+const opened = signal<Submission[]>([]);
+/** What `#submission=ID` found: the rows to highlight, or the id that named nothing. */
+const target = signal<{ id: string; rows: string[] } | { id: string; missing: true } | null>(null);
+/** The row id (or "message") to move focus to once it is on the page. */
+const focusRequest = signal<string | null>(null);
 const destinations = signal<DestinationInfo[]>([]);
 const error = signal<string | null>(null);
 const notice = signal<string | null>(null);
@@ -59,21 +74,86 @@ const notice = signal<string | null>(null);
 async function load(): Promise<void> {
   if (!token.value) return;
   error.value = null;
+  // Taken now (peek: the effect that loads must not rerun when it changes): later loads fetch afresh.
+  const pinned = opened.peek();
   try {
     const [list, formList, destinationList] = await Promise.all([
       apiPage<Submission[]>(token.value, `/v1/admin/submissions?state=${state.value}`),
       api<{ forms: FormInfo[] }>(token.value, '/v1/admin/forms'),
       api<{ destinations: DestinationInfo[] }>(token.value, '/v1/admin/destinations'),
     ]);
-    rows.value = list.body;
+    // An opened entry of this state that is not on the first page still shows, at the top.
+    const shown = new Set(list.body.map((row) => row.id));
+    rows.value = [...pinned.filter((row) => row.state === state.value && !shown.has(row.id)), ...list.body];
     nextPage.value = list.next;
     forms.value = formList.forms;
+    void loadSnippets(formList.forms);
     destinations.value = destinationList.destinations;
   } catch (e) {
     rows.value = null;
     nextPage.value = null;
     error.value = (e as Error).message;
   }
+}
+
+/** Fetches each form's snippets from the relay, the one place that builds them. */
+async function loadSnippets(list: FormInfo[]): Promise<void> {
+  const entries = await Promise.all(
+    list.map(async (form) => [form.id, await api<Snippets>(token.value, `/v1/admin/forms/${encodeURIComponent(form.id)}/snippets`)] as const),
+  ).catch((e: Error) => {
+    error.value = e.message;
+    return null;
+  });
+  if (entries) snippets.value = Object.fromEntries(entries);
+}
+
+/** Which of a lead's entries to show first: the one that needs the operator most. */
+const URGENCY: readonly State[] = ['dead', 'pending', 'delivered'];
+
+/**
+ * Opens the submission `#submission=ID` names (an alert's link): its state's list, its rows
+ * highlighted and the first focused; or a message, focused, that there is no such submission.
+ */
+async function openFromHash(): Promise<void> {
+  const id = new URLSearchParams(location.hash.slice(1)).get('submission');
+  if (!id || !token.value) {
+    target.value = null;
+    opened.value = [];
+    return;
+  }
+  try {
+    const entries = await api<Submission[]>(token.value, `/v1/admin/submissions/${encodeURIComponent(id)}`);
+    const first = URGENCY.find((s) => entries.some((entry) => entry.state === s)) ?? entries[0]!.state;
+    const chosen = entries.filter((entry) => entry.state === first);
+    opened.value = entries;
+    target.value = { id, rows: chosen.map((entry) => entry.id) };
+    if (entries.length > chosen.length) {
+      notice.value = `Lead ${entries[0]!.leadId}: ${entries.map((entry) => `${entry.destination} ${entry.state}`).join(', ')}.`;
+    }
+    state.value = first;
+    await load();
+    // A reload or a replay later shows the list as the relay has it, not these entries as they were.
+    opened.value = [];
+    focusRequest.value = chosen[0]!.id;
+  } catch (e) {
+    opened.value = [];
+    if ((e as { status?: number }).status === 404) {
+      target.value = { id, missing: true };
+      focusRequest.value = 'message';
+    } else {
+      error.value = (e as Error).message;
+    }
+  }
+}
+
+/** Moves focus to `element` when it is what focusRequest names, once. */
+function focusWhenRequested(name: string) {
+  return (element: HTMLElement | null) => {
+    if (!element || focusRequest.peek() !== name) return;
+    focusRequest.value = null;
+    element.scrollIntoView({ block: 'center' });
+    element.focus();
+  };
 }
 
 /** Appends the next page of the list, as its `Link` header named it. */
@@ -99,6 +179,12 @@ effect(() => {
   void load();
 });
 
+// An alert's link: opened once signed in, and again whenever the hash changes.
+effect(() => {
+  if (token.value) void Promise.resolve().then(openFromHash);
+});
+addEventListener('hashchange', () => void openFromHash());
+
 /** Replays one destination's dead letter: the row's entry id names it. */
 async function replay(row: Submission): Promise<void> {
   try {
@@ -112,6 +198,9 @@ async function replay(row: Submission): Promise<void> {
 }
 
 function App() {
+  // Read so that a focus request re-renders the rows, whose refs then take it.
+  void focusRequest.value;
+  const highlighted = new Set(target.value && 'rows' in target.value ? target.value.rows : []);
   if (!token.value) {
     return (
       <main>
@@ -158,6 +247,11 @@ function App() {
         </p>
       )}
       {notice.value && <p role="status">{notice.value}</p>}
+      {target.value && 'missing' in target.value && (
+        <p role="alert" class="error" tabIndex={-1} data-target-message ref={focusWhenRequested('message')}>
+          There is no submission <code>{target.value.id}</code> on this relay: the link may be mistyped, or retention erased it.
+        </p>
+      )}
       <section aria-labelledby="destinations">
         <h2 id="destinations">Destinations</h2>
         <table>
@@ -214,7 +308,14 @@ function App() {
             </thead>
             <tbody>
               {rows.value.map((row) => (
-                <tr key={row.id} data-id={row.id} data-lead={row.leadId}>
+                <tr
+                  key={row.id}
+                  data-id={row.id}
+                  data-lead={row.leadId}
+                  tabIndex={highlighted.has(row.id) ? -1 : undefined}
+                  aria-current={highlighted.has(row.id) ? 'true' : undefined}
+                  ref={focusWhenRequested(row.id)}
+                >
                   <td>
                     <code>{row.leadId}</code>
                     {row.uncertain && <span title="An earlier attempt may have reached the CRM"> (uncertain)</span>}
@@ -257,13 +358,13 @@ function App() {
             <h3>
               Form <code>{form.id}</code> → {form.destinations.map((d) => `${d.name} (${d.type})`).join(', ')}
             </h3>
-            {snippetsFor(relay, form.id).map((snippet) => (
-              <figure key={snippet.mode} data-mode={snippet.mode}>
-                <figcaption>{snippet.title}</figcaption>
+            {Object.entries(snippets.value[form.id] ?? {}).map(([mode, code]) => (
+              <figure key={mode} data-mode={mode}>
+                <figcaption>{SNIPPET_TITLES[mode as keyof Snippets]}</figcaption>
                 <pre>
-                  <code>{snippet.code}</code>
+                  <code>{code}</code>
                 </pre>
-                <button type="button" onClick={() => void navigator.clipboard?.writeText(snippet.code)}>
+                <button type="button" onClick={() => void navigator.clipboard?.writeText(code)}>
                   Copy
                 </button>
               </figure>
@@ -283,6 +384,8 @@ style.textContent = `
   th, td { border-bottom: 1px solid #e5e7eb; padding: .4rem .5rem; text-align: left; vertical-align: top; }
   section[aria-labelledby="subs"] td:nth-child(6) { max-width: 24rem; overflow-wrap: anywhere; }
   button { font: inherit; padding: .25rem .75rem; margin: .1rem; }
+  tr[aria-current="true"] { background: #fef3c7; outline: 2px solid #b45309; outline-offset: -2px; }
+  tr[aria-current="true"]:focus { outline-width: 3px; }
   button[aria-pressed="true"] { background: #1d4ed8; color: #fff; }
   pre { background: #f3f4f6; padding: .75rem; overflow-x: auto; white-space: pre-wrap; }
   figure { margin: 1rem 0; } .error { color: #b91c1c; }

@@ -230,6 +230,19 @@ describe('admin API, a lead to several destinations', () => {
     expect((await get(app(), '/v1/admin/submissions/L/replay?destination=no%2Fsuch', TOKEN, 'POST')).status).toBe(400);
   });
 
+  it('finds an entry by its id, or every entry of a lead by its id, and answers 404 for neither', async () => {
+    await fanned('L', ['hook']);
+    const byEntry = await get(app(), '/v1/admin/submissions/L.hook', TOKEN);
+    expect(byEntry.status).toBe(200);
+    expect(await byEntry.json()).toEqual([expect.objectContaining({ id: 'L.hook', leadId: 'L', state: 'dead', lastError: 'hook refused' })]);
+    const byLead = (await (await get(app(), '/v1/admin/submissions/L', TOKEN)).json()) as { id: string; state: string }[];
+    expect(byLead.map((row) => `${row.id} ${row.state}`).sort()).toEqual(['L.alert delivered', 'L.crm delivered', 'L.hook dead']);
+    const unknown = await get(app(), '/v1/admin/submissions/M', TOKEN);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: 'not_found', message: 'There is no submission M.' });
+    expect((await get(app(), '/v1/admin/submissions/L', 'wrong-token')).status).toBe(401);
+  });
+
   it("replays every dead entry of a lead named by the lead's id alone", async () => {
     await fanned('L', ['hook', 'alert']);
     const replay = await get(app(), '/v1/admin/submissions/L/replay', TOKEN, 'POST');

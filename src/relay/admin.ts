@@ -109,6 +109,17 @@ export function adminRoutes(deps: AdminDeps): Hono {
   });
 
   /**
+   * The entries `id` names, as the list shows them: one entry by its own id, or every entry of the
+   * lead `id` (one per destination). The admin page opens an alert's link (`/admin#submission=ID`) with it.
+   */
+  app.get('/v1/admin/submissions/:id', async (c) => {
+    const id = c.req.param('id');
+    const entries = await entriesNamed(id, undefined);
+    if (entries.length === 0) throw new RelayError('not_found', 404, `There is no submission ${id.slice(0, 64)}.`);
+    return c.json(entries.map(toAdmin));
+  });
+
+  /**
    * Replays dead letters: the entry `id` names (the lead's id for a lead to one destination, or
    * `<lead id>.<destination>`), or with `?destination=` that destination's entry of lead `id`, or,
    * given a lead's id alone, every dead entry of that lead.
