@@ -6,7 +6,7 @@
  */
 import { DurableObject, type DurableObjectState } from 'cloudflare:workers';
 import { createDestinations } from '../../destinations/index.ts';
-import { type DeliveryDeps, deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
+import { type DeliveryDeps, deliverDue, deleteExpiredLeads, type Pacer } from '../../relay/delivery.ts';
 import { jsonLog } from '../../relay/log.ts';
 import type { AcceptInput, DeliveryState } from '../../relay/outbox.ts';
 import { SqlOutbox } from '../../relay/sql-outbox.ts';
@@ -99,7 +99,7 @@ export class OutboxObject extends DurableObject<Env> {
       // for it when the claim's lease ends (see `nextDueAt`).
       jsonLog('delivery.loop_error', { error: error instanceof Error ? error.message : String(error) });
     }
-    await eraseExpiredPayloads(this.deliveryDeps);
+    await deleteExpiredLeads(this.deliveryDeps);
     await this.scheduleNextAlarm();
   }
 
