@@ -88,7 +88,7 @@ export class OutboxObject extends DurableObject<Env> {
     return pages ? pages(request) : Response.json({ error: 'not_found', message: `Destination "${name}" serves no pages.` }, { status: 404 });
   }
 
-  /** Delivers what is due, erases expired payloads, and sets the alarm for what is left. */
+  /** Delivers what is due, deletes the leads past retention, and sets the alarm for what is left. */
   async alarm(): Promise<void> {
     const started = Date.now();
     try {
@@ -103,7 +103,7 @@ export class OutboxObject extends DurableObject<Env> {
     await this.scheduleNextAlarm();
   }
 
-  /** Sets the alarm for the next lead due or the next payload to erase; none when there is neither. */
+  /** Sets the alarm for the next lead due or the next delivered lead to delete; none when there is neither. */
   private async scheduleNextAlarm(): Promise<void> {
     const retentionMs = config.retention.deliveredPayloadDays * 86_400_000;
     const oldestPayload = this.outbox.oldestDeliveredPayloadAt();
