@@ -527,4 +527,14 @@ describe('retention', () => {
     await deleteExpiredLeads({ config: kept.value, outbox: store, now: () => clock });
     expect(await store.findByIdempotencyKey('f', 'key-old')).toBeNull();
   });
+
+  it('deletes a backlog larger than one batch in several, all of it', async () => {
+    const none = parseConfig({ ...config, retention: { deliveredPayloadDays: 0 } });
+    if (!none.ok) throw new Error(none.problems.join('\n'));
+    const ids = Array.from({ length: 2_500 }, (_, i) => `backlog-${i}`);
+    for (const id of ids) await store.accept({ lead: lead(id), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    for (const id of ids) await store.record(id, { state: 'delivered', remoteId: null }, clock);
+    expect(await deleteExpiredLeads({ config: none.value, outbox: store, now: () => clock + 1 })).toBe(2_500);
+    expect((await store.stats()).delivered).toBe(0);
+  });
 });

@@ -212,20 +212,21 @@ export class MemoryOutbox implements Outbox {
     return erased;
   }
 
-  async deleteDelivered(deliveredBefore: number, tombstonesBefore: number): Promise<DeletedDelivered> {
+  async deleteDelivered(deliveredBefore: number, tombstonesBefore: number, limit = Number.MAX_SAFE_INTEGER): Promise<DeletedDelivered> {
     const byLead = new Map<string, StoredEntry[]>();
     for (const entry of this.entries.values()) byLead.set(entry.leadId, [...(byLead.get(entry.leadId) ?? []), entry]);
-    let entries = 0;
-    for (const lead of byLead.values()) {
-      if (!lead.every((entry) => entry.state === 'delivered' && entry.updatedAt < deliveredBefore)) continue;
-      const [first] = lead;
-      if (first?.idempotencyKey != null) {
-        const key = tombstoneKey(first.formId, first.idempotencyKey);
-        if (!this.storage.tombstones.has(key)) this.storage.tombstones.set(key, { id: first.leadId, bodyHash: first.bodyHash, keptFrom: deliveredBefore });
-      }
-      for (const entry of lead) this.entries.delete(entry.id);
-      entries += lead.length;
+    const deletable = [...byLead.values()]
+      .filter((lead) => lead.every((entry) => entry.state === 'delivered' && entry.updatedAt < deliveredBefore))
+      .flat()
+      .sort((a, b) => a.updatedAt - b.updatedAt)
+      .slice(0, limit);
+    for (const entry of deletable) {
+      if (entry.idempotencyKey === null) continue;
+      const key = tombstoneKey(entry.formId, entry.idempotencyKey);
+      if (!this.storage.tombstones.has(key)) this.storage.tombstones.set(key, { id: entry.leadId, bodyHash: entry.bodyHash, keptFrom: deliveredBefore });
     }
+    for (const entry of deletable) this.entries.delete(entry.id);
+    const entries = deletable.length;
     let tombstones = 0;
     for (const [key, tombstone] of this.storage.tombstones) {
       if (tombstone.keptFrom < tombstonesBefore && this.storage.tombstones.delete(key)) tombstones += 1;

@@ -218,8 +218,11 @@ export interface Outbox {
    * consult as they do the entries, so a late retry answers the first id and stores nothing.
    * Tombstones left by a pass whose `deliveredBefore` was before `tombstonesBefore` are dropped.
    * After deletion `stats()` counts the entries kept: `delivered` is the delivered ones not yet deleted.
+   * At most `limit` entries go in one call, oldest delivered first, so a large backlog is deleted
+   * in short transactions (a lead's entries may then go in two calls: its key stays known, by
+   * the entries left or by the tombstone). Default: no limit.
    */
-  deleteDelivered(deliveredBefore: number, tombstonesBefore: number): Promise<DeletedDelivered>;
+  deleteDelivered(deliveredBefore: number, tombstonesBefore: number, limit?: number): Promise<DeletedDelivered>;
   /**
    * The earliest time a pending entry may be attempted, or null when none is pending: its next
    * attempt, or for an entry another process claimed, the end of that claim's take-over wait; for

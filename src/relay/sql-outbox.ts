@@ -449,17 +449,20 @@ export class SqlOutbox implements Outbox {
    * since a file never analysed would have the planner scan every delivered entry instead. A lead's entries share its key and
    * body hash, so the first of them makes its tombstone.
    */
-  async deleteDelivered(deliveredBefore: number, tombstonesBefore: number): Promise<DeletedDelivered> {
+  async deleteDelivered(deliveredBefore: number, tombstonesBefore: number, limit = Number.MAX_SAFE_INTEGER): Promise<DeletedDelivered> {
+    // The same `limit` entries, oldest delivered first, for the tombstones and for the delete: the
+    // transaction changes no entry between the two.
+    const batch = `SELECT id FROM outbox INDEXED BY outbox_delivered_at WHERE ${DELETABLE} ORDER BY updated_at LIMIT ?`;
     return this.sql.transaction(() => {
       this.sql.run(
         `INSERT OR IGNORE INTO outbox_tombstones (form_id, idempotency_key, body_hash, lead_id, kept_from)
-         SELECT form_id, idempotency_key, body_hash, COALESCE(lead_id, id), ? FROM outbox INDEXED BY outbox_delivered_at
-         WHERE idempotency_key IS NOT NULL AND ${DELETABLE}`,
+         SELECT form_id, idempotency_key, body_hash, COALESCE(lead_id, id), ? FROM outbox WHERE idempotency_key IS NOT NULL AND id IN (${batch})`,
         deliveredBefore,
         deliveredBefore,
         deliveredBefore,
+        limit,
       );
-      const entries = this.sql.run(`DELETE FROM outbox INDEXED BY outbox_delivered_at WHERE ${DELETABLE}`, deliveredBefore, deliveredBefore);
+      const entries = this.sql.run(`DELETE FROM outbox WHERE id IN (${batch})`, deliveredBefore, deliveredBefore, limit);
       const tombstones = this.sql.run('DELETE FROM outbox_tombstones WHERE kept_from < ?', tombstonesBefore);
       return { entries, tombstones };
     });

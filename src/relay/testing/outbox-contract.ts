@@ -335,6 +335,17 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
       expect(await outbox.get('b.crm')).toBeNull();
     });
 
+    it('deletes at most the limit of entries in one call, oldest delivered first', async () => {
+      for (const id of ['a', 'b', 'c']) await accept(id, { key: `k-${id}` });
+      await outbox.due(T0, 10);
+      for (const [i, id] of ['c', 'a', 'b'].entries()) await outbox.record(id, { state: 'delivered', remoteId: null }, T0 + 10 + i);
+      expect(await outbox.deleteDelivered(T0 + 100, T0, 2)).toEqual({ entries: 2, tombstones: 0 });
+      expect((await outbox.list('delivered', 10)).entries.map((e) => e.id)).toEqual(['b']);
+      expect(await outbox.findByIdempotencyKey('contact', 'k-c')).toEqual({ id: 'c', bodyHash: 'h' });
+      expect(await outbox.deleteDelivered(T0 + 100, T0, 2)).toEqual({ entries: 1, tombstones: 0 });
+      expect(await outbox.stats()).toEqual({ pending: 0, delivered: 0, dead: 0, oldestPendingAt: null });
+    });
+
     it('deletes a lead to several destinations only once every one of its entries was delivered before the time', async () => {
       await fanOut('a', ['crm', 'hook'], { key: 'k', hash: 'h1' });
       await fanOut('b', ['crm', 'hook'], { key: 'kb', at: T0 + 1 });

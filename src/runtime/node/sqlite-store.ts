@@ -226,8 +226,8 @@ export class SqliteStore extends SqlOutbox {
     return this.guard(() => super.erasePayloads(deliveredBefore), false);
   }
 
-  override deleteDelivered(deliveredBefore: number, tombstonesBefore: number): Promise<DeletedDelivered> {
-    return this.guard(() => super.deleteDelivered(deliveredBefore, tombstonesBefore), false);
+  override deleteDelivered(deliveredBefore: number, tombstonesBefore: number, limit?: number): Promise<DeletedDelivered> {
+    return this.guard(() => super.deleteDelivered(deliveredBefore, tombstonesBefore, limit), false);
   }
 
   close(): void {
