@@ -126,11 +126,20 @@ export type Limits = z.infer<typeof Limits>;
 
 export const Retention = z.strictObject({
   /**
-   * Days a delivered lead's payload (its personal data) is kept before it is erased; the outbox
-   * row (id, form, destination, state, timings) stays for the record. 0 erases at once.
+   * Days a delivered lead is kept before retention deletes it, its personal data with it: once
+   * every entry of the lead (one per destination) is delivered and this old, its outbox rows go,
+   * leaving only a tombstone of its Idempotency-Key (see `deletedKeyDays`). 0 deletes at once.
    * @default 30
    */
   deliveredPayloadDays: z._default(z.number().check(z.minimum(0)), 30),
+  /**
+   * Days the Idempotency-Key of a deleted lead is still remembered after retention deleted it, so
+   * a late retry (a visitor's browser resending a submission it kept offline) is answered with the
+   * first id instead of being stored and delivered twice. Keys are then known for at least
+   * `deliveredPayloadDays` + this after delivery; keep it above the longest client retry window.
+   * @default 30
+   */
+  deletedKeyDays: z._default(z.number().check(z.minimum(0)), 30),
 });
 export type Retention = z.infer<typeof Retention>;
 

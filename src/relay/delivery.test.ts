@@ -5,7 +5,7 @@ import { classify, send } from '../destinations/http.ts';
 import type { Destination, DeliveryOutcome } from '../destinations/types.ts';
 import type { Lead } from '../schema/lead.ts';
 import { parseConfig } from './config.ts';
-import { backoffMs, createPacer, deliverDue, eraseExpiredPayloads, scrubSecrets } from './delivery.ts';
+import { backoffMs, createPacer, deliverDue, deleteExpiredLeads, scrubSecrets } from './delivery.ts';
 import type { LogFields } from './log.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 
@@ -506,17 +506,35 @@ describe('a destination whose calls hang', () => {
 });
 
 describe('retention', () => {
-  it('erases the payloads of leads delivered longer ago than the setting, and nothing else', async () => {
+  it('deletes the leads delivered longer ago than the setting, and remembers their keys for deletedKeyDays more', async () => {
     const day = 86_400_000;
-    const kept = parseConfig({ ...config, retention: { deliveredPayloadDays: 7 } });
+    const kept = parseConfig({ ...config, retention: { deliveredPayloadDays: 7, deletedKeyDays: 2 } });
     if (!kept.ok) throw new Error(kept.problems.join('\n'));
-    for (const id of ['old', 'recent', 'pending']) await store.accept({ lead: lead(id), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    for (const id of ['old', 'recent', 'pending']) await store.accept({ lead: lead(id), destination: 'crm', idempotencyKey: `key-${id}`, bodyHash: 'h' });
     await store.record('old', { state: 'delivered', remoteId: 'R1' }, clock);
     await store.record('recent', { state: 'delivered', remoteId: 'R2' }, clock + 6 * day);
+    const delivered = clock;
     clock += 7 * day + 1;
-    expect(await eraseExpiredPayloads({ config: kept.value, outbox: store, now: () => clock })).toBe(1);
-    expect(await store.get('old')).toMatchObject({ state: 'delivered', remoteId: 'R1', lead: null });
+    expect(await deleteExpiredLeads({ config: kept.value, outbox: store, now: () => clock })).toBe(1);
+    expect(await store.get('old')).toBeNull();
     expect((await store.get('recent'))?.lead?.id).toBe('recent');
     expect((await store.get('pending'))?.lead?.id).toBe('pending');
+    // The key outlives the lead by deletedKeyDays, and no more.
+    clock = delivered + 9 * day;
+    await deleteExpiredLeads({ config: kept.value, outbox: store, now: () => clock });
+    expect(await store.findByIdempotencyKey('f', 'key-old')).toEqual({ id: 'old', bodyHash: 'h' });
+    clock = delivered + 9 * day + 2;
+    await deleteExpiredLeads({ config: kept.value, outbox: store, now: () => clock });
+    expect(await store.findByIdempotencyKey('f', 'key-old')).toBeNull();
+  });
+
+  it('deletes a backlog larger than one batch in several, all of it', async () => {
+    const none = parseConfig({ ...config, retention: { deliveredPayloadDays: 0 } });
+    if (!none.ok) throw new Error(none.problems.join('\n'));
+    const ids = Array.from({ length: 2_500 }, (_, i) => `backlog-${i}`);
+    for (const id of ids) await store.accept({ lead: lead(id), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    for (const id of ids) await store.record(id, { state: 'delivered', remoteId: null }, clock);
+    expect(await deleteExpiredLeads({ config: none.value, outbox: store, now: () => clock + 1 })).toBe(2_500);
+    expect((await store.stats()).delivered).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ import {
   acceptDestinations,
   type AcceptResult,
   type AttemptRecord,
+  type DeletedDelivered,
   type DeliveryState,
   type DestinationStats,
   decodeCursor,
@@ -42,11 +43,16 @@ export interface MemoryOutboxStorage {
   entries: Map<string, StoredEntry>;
   /** Each destination's latest call starts, as `keepCallStarts` kept them. */
   callStarts: Map<string, number[]>;
+  /** The keys of leads retention deleted, by `tombstoneKey`, as `SqlOutbox`'s outbox_tombstones. */
+  tombstones: Map<string, KeyLookup & { keptFrom: number }>;
 }
 
 export function memoryOutboxStorage(): MemoryOutboxStorage {
-  return { entries: new Map(), callStarts: new Map() };
+  return { entries: new Map(), callStarts: new Map(), tombstones: new Map() };
 }
+
+/** A key is scoped to its form; NUL appears in neither a form id nor a header value. */
+const tombstoneKey = (formId: string, key: string) => `${formId}\u0000${key}`;
 
 export class MemoryOutbox implements Outbox {
   private readonly processId = crypto.randomUUID();
@@ -105,7 +111,8 @@ export class MemoryOutbox implements Outbox {
     for (const entry of this.entries.values()) {
       if (entry.formId === formId && entry.idempotencyKey === key) return { id: entry.leadId, bodyHash: entry.bodyHash };
     }
-    return null;
+    const tombstone = this.storage.tombstones.get(tombstoneKey(formId, key));
+    return tombstone ? { id: tombstone.id, bodyHash: tombstone.bodyHash } : null;
   }
 
   async findByIdempotencyKey(formId: string, key: string): Promise<KeyLookup | null> {
@@ -203,6 +210,28 @@ export class MemoryOutbox implements Outbox {
       }
     }
     return erased;
+  }
+
+  async deleteDelivered(deliveredBefore: number, tombstonesBefore: number, limit = Number.MAX_SAFE_INTEGER): Promise<DeletedDelivered> {
+    const byLead = new Map<string, StoredEntry[]>();
+    for (const entry of this.entries.values()) byLead.set(entry.leadId, [...(byLead.get(entry.leadId) ?? []), entry]);
+    const deletable = [...byLead.values()]
+      .filter((lead) => lead.every((entry) => entry.state === 'delivered' && entry.updatedAt < deliveredBefore))
+      .flat()
+      .sort((a, b) => a.updatedAt - b.updatedAt)
+      .slice(0, limit);
+    for (const entry of deletable) {
+      if (entry.idempotencyKey === null) continue;
+      const key = tombstoneKey(entry.formId, entry.idempotencyKey);
+      if (!this.storage.tombstones.has(key)) this.storage.tombstones.set(key, { id: entry.leadId, bodyHash: entry.bodyHash, keptFrom: deliveredBefore });
+    }
+    for (const entry of deletable) this.entries.delete(entry.id);
+    const entries = deletable.length;
+    let tombstones = 0;
+    for (const [key, tombstone] of this.storage.tombstones) {
+      if (tombstone.keptFrom < tombstonesBefore && this.storage.tombstones.delete(key)) tombstones += 1;
+    }
+    return { entries, tombstones };
   }
 
   nextDueAt(): number | null {

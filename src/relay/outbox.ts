@@ -161,6 +161,14 @@ export interface KeyLookup {
   bodyHash: string;
 }
 
+/** What one `Outbox.deleteDelivered` pass removed. */
+export interface DeletedDelivered {
+  /** Entries deleted (a lead to several destinations counts each of its entries). */
+  entries: number;
+  /** Tombstones of keys dropped, their horizon past. */
+  tombstones: number;
+}
+
 export interface Outbox {
   /**
    * Stores the lead durably, one entry per destination (those of `keep`), in one commit; the
@@ -202,6 +210,19 @@ export interface Outbox {
   destinationStats(): Promise<DestinationStats>;
   /** Retention: erases the payload (the lead) of entries delivered before the given time. */
   erasePayloads(deliveredBefore: number): Promise<number>;
+  /**
+   * Retention: deletes the entries of each lead whose every entry in this store was delivered
+   * before `deliveredBefore`, so the store stops growing; a lead with an entry still pending,
+   * dead or delivered since keeps all of them. Each deleted lead that had an Idempotency-Key
+   * leaves a tombstone (form, key, body hash, lead id) that `accept` and `findByIdempotencyKey`
+   * consult as they do the entries, so a late retry answers the first id and stores nothing.
+   * Tombstones left by a pass whose `deliveredBefore` was before `tombstonesBefore` are dropped.
+   * After deletion `stats()` counts the entries kept: `delivered` is the delivered ones not yet deleted.
+   * At most `limit` entries go in one call, oldest delivered first, so a large backlog is deleted
+   * in short transactions (a lead's entries may then go in two calls: its key stays known, by
+   * the entries left or by the tombstone). Default: no limit.
+   */
+  deleteDelivered(deliveredBefore: number, tombstonesBefore: number, limit?: number): Promise<DeletedDelivered>;
   /**
    * The earliest time a pending entry may be attempted, or null when none is pending: its next
    * attempt, or for an entry another process claimed, the end of that claim's take-over wait; for

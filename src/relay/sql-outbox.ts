@@ -10,6 +10,7 @@ import {
   acceptDestinations,
   type AcceptResult,
   type AttemptRecord,
+  type DeletedDelivered,
   type DeliveryState,
   type DestinationStats,
   decodeCursor,
@@ -76,10 +77,35 @@ export const OUTBOX_SCHEMA = [
   // Each destination's oldest pending entry for /healthz, read from one end: pending entries only,
   // so a delivered lead leaves it, and a backlog at one CRM costs the others nothing to read.
   "CREATE INDEX IF NOT EXISTS outbox_pending_destination ON outbox (destination, created_at) WHERE state = 'pending'",
+  // Retention's delivered entries past the cutoff, read from one end (see `deleteDelivered`): a
+  // pass with nothing to delete reads no row, instead of every delivered one.
+  "CREATE INDEX IF NOT EXISTS outbox_delivered_at ON outbox (updated_at) WHERE state = 'delivered'",
   // The starts of the latest calls to each destination's vendor, as a JSON array: the pacer's
   // window, so a restarted process paces as the one before it did.
   'CREATE TABLE IF NOT EXISTS pacing (destination TEXT PRIMARY KEY, starts TEXT NOT NULL)',
+  // The Idempotency-Keys of leads retention deleted (see `deleteDelivered`), so a late retry of
+  // one is answered with its first id instead of being stored and delivered again. `kept_from` is
+  // the `deliveredBefore` of the pass that left it, which the tombstone horizon counts from.
+  `CREATE TABLE IF NOT EXISTS outbox_tombstones (
+    form_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    lead_id TEXT NOT NULL,
+    kept_from INTEGER NOT NULL,
+    PRIMARY KEY (form_id, idempotency_key)
+  ) WITHOUT ROWID`,
+  'CREATE INDEX IF NOT EXISTS outbox_tombstones_kept_from ON outbox_tombstones (kept_from)',
 ];
+
+/**
+ * The delivered entries `deleteDelivered` may delete: delivered before the cutoff (both `?`), and
+ * so is every other entry of the same lead here. A lead's other entries are named
+ * `<lead id>.<destination>`, so they are a range of the primary key (`/` follows `.`): no index of
+ * its own. An entry of a file written before fan-out (no lead_id) is its lead's only one.
+ */
+const DELETABLE = `state = 'delivered' AND updated_at < ? AND (lead_id IS NULL OR NOT EXISTS (
+    SELECT 1 FROM outbox AS sibling WHERE sibling.id > outbox.lead_id || '.' AND sibling.id < outbox.lead_id || '/'
+      AND (sibling.state != 'delivered' OR sibling.updated_at >= ?)))`;
 
 /**
  * Columns added after the first release, with their types: a database file written before one
@@ -230,13 +256,20 @@ export class SqlOutbox implements Outbox {
     return { kind: 'stored', id: input.lead.id };
   }
 
+  /** The key's lead among the entries, or else among the tombstones of leads retention deleted. */
   private findKey(formId: string, key: string): KeyLookup | null {
     const [row] = this.sql.all<{ id: string; body_hash: string }>(
       'SELECT COALESCE(lead_id, id) AS id, body_hash FROM outbox WHERE form_id = ? AND idempotency_key = ? LIMIT 1',
       formId,
       key,
     );
-    return row ? { id: row.id, bodyHash: row.body_hash } : null;
+    if (row) return { id: row.id, bodyHash: row.body_hash };
+    const [tombstone] = this.sql.all<{ id: string; body_hash: string }>(
+      'SELECT lead_id AS id, body_hash FROM outbox_tombstones WHERE form_id = ? AND idempotency_key = ?',
+      formId,
+      key,
+    );
+    return tombstone ? { id: tombstone.id, bodyHash: tombstone.body_hash } : null;
   }
 
   async findByIdempotencyKey(formId: string, key: string): Promise<KeyLookup | null> {
@@ -387,12 +420,14 @@ export class SqlOutbox implements Outbox {
   }
 
   /**
-   * From the counts the triggers keep; each destination's oldest pending entry from the end of its
+   * From the counts the triggers keep (a count retention brought to 0 names no destination); each destination's oldest pending entry from the end of its
    * own index (outbox_pending_destination), asked only of those with some pending.
    */
   async destinationStats(): Promise<DestinationStats> {
     const byDestination: DestinationStats = {};
-    for (const row of this.sql.all<{ destination: string; state: DeliveryState; n: number }>('SELECT destination, state, n FROM outbox_destination_counts')) {
+    for (const row of this.sql.all<{ destination: string; state: DeliveryState; n: number }>(
+      'SELECT destination, state, n FROM outbox_destination_counts WHERE n > 0',
+    )) {
       const stats = (byDestination[row.destination] ??= { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null });
       if (row.state in stats) stats[row.state] = row.n;
     }
@@ -406,6 +441,31 @@ export class SqlOutbox implements Outbox {
 
   async erasePayloads(deliveredBefore: number): Promise<number> {
     return this.sql.run("UPDATE outbox SET lead = NULL WHERE state = 'delivered' AND lead IS NOT NULL AND updated_at < ?", deliveredBefore);
+  }
+
+  /**
+   * One transaction: the tombstones first, then the entries (their counts follow through the
+   * delete trigger), then the tombstones past their horizon. Both read outbox_delivered_at, named
+   * since a file never analysed would have the planner scan every delivered entry instead. A lead's entries share its key and
+   * body hash, so the first of them makes its tombstone.
+   */
+  async deleteDelivered(deliveredBefore: number, tombstonesBefore: number, limit = Number.MAX_SAFE_INTEGER): Promise<DeletedDelivered> {
+    // The same `limit` entries, oldest delivered first, for the tombstones and for the delete: the
+    // transaction changes no entry between the two.
+    const batch = `SELECT id FROM outbox INDEXED BY outbox_delivered_at WHERE ${DELETABLE} ORDER BY updated_at LIMIT ?`;
+    return this.sql.transaction(() => {
+      this.sql.run(
+        `INSERT OR IGNORE INTO outbox_tombstones (form_id, idempotency_key, body_hash, lead_id, kept_from)
+         SELECT form_id, idempotency_key, body_hash, COALESCE(lead_id, id), ? FROM outbox WHERE idempotency_key IS NOT NULL AND id IN (${batch})`,
+        deliveredBefore,
+        deliveredBefore,
+        deliveredBefore,
+        limit,
+      );
+      const entries = this.sql.run(`DELETE FROM outbox WHERE id IN (${batch})`, deliveredBefore, deliveredBefore, limit);
+      const tombstones = this.sql.run('DELETE FROM outbox_tombstones WHERE kept_from < ?', tombstonesBefore);
+      return { entries, tombstones };
+    });
   }
 
   /** The earliest time a pending entry is due (by the rules of `due`), or null when none is pending. */

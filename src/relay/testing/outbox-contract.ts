@@ -230,6 +230,48 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
       expect(await outbox.replay('dead', T0 + 300)).toBe(true);
     });
 
+    it('deletes leads delivered before a time, leaving a tombstone of each key that answers a late retry with the first id', async () => {
+      await accept('old', { key: 'k-old', hash: 'h1' });
+      await accept('unkeyed');
+      await accept('recent', { key: 'k-recent' });
+      await accept('dead', { key: 'k-dead' });
+      await accept('pending', { key: 'k-pending', destination: 'hook' });
+      await outbox.due(T0, 10, 'crm');
+      await outbox.record('old', { state: 'delivered', remoteId: 'R1' }, T0 + 100);
+      await outbox.record('unkeyed', { state: 'delivered', remoteId: null }, T0 + 100);
+      await outbox.record('recent', { state: 'delivered', remoteId: 'R2' }, T0 + 200);
+      await outbox.record('dead', { state: 'dead', error: 'HTTP 400' }, T0 + 50);
+      expect(await outbox.deleteDelivered(T0 + 150, T0)).toEqual({ entries: 2, tombstones: 0 });
+      expect(await outbox.get('old')).toBeNull();
+      expect(await outbox.get('unkeyed')).toBeNull();
+      for (const id of ['recent', 'dead', 'pending']) expect((await outbox.get(id))?.lead).toEqual(lead(id));
+      // The counts are of the entries kept.
+      expect(await outbox.stats()).toEqual({ pending: 1, delivered: 1, dead: 1, oldestPendingAt: T0 });
+      expect(await outbox.destinationStats()).toEqual({
+        crm: { pending: 0, delivered: 1, dead: 1, oldestPendingAt: null },
+        hook: { pending: 1, delivered: 0, dead: 0, oldestPendingAt: T0 },
+      });
+      expect((await outbox.list('delivered', 10)).entries.map((e) => e.id)).toEqual(['recent']);
+      // A late retry of the deleted lead, in this process or another, is answered and stores nothing.
+      const restarted = await subject.reopen();
+      expect(await restarted.findByIdempotencyKey('contact', 'k-old')).toEqual({ id: 'old', bodyHash: 'h1' });
+      expect(await restarted.accept({ lead: lead('retry'), destination: 'crm', idempotencyKey: 'k-old', bodyHash: 'h1' })).toEqual({
+        kind: 'replayed',
+        id: 'old',
+      });
+      expect(await accept('reuse', { key: 'k-old', hash: 'h2' })).toEqual({ kind: 'conflict', id: 'old' });
+      expect(await outbox.findByIdempotencyKey('other', 'k-old')).toBeNull();
+      expect(await outbox.get('retry')).toBeNull();
+      expect((await outbox.stats()).pending).toBe(1);
+      // A second pass finds nothing more to delete, and keeps the tombstone as long as its horizon.
+      expect(await outbox.deleteDelivered(T0 + 150, T0 + 150)).toEqual({ entries: 0, tombstones: 0 });
+      expect(await accept('retry', { key: 'k-old', hash: 'h1' })).toEqual({ kind: 'replayed', id: 'old' });
+      // Past the horizon the tombstone goes, and the key is free again.
+      expect(await outbox.deleteDelivered(T0 + 150, T0 + 151)).toEqual({ entries: 0, tombstones: 1 });
+      expect(await outbox.findByIdempotencyKey('contact', 'k-old')).toBeNull();
+      expect(await accept('later', { key: 'k-old', hash: 'h2' })).toEqual({ kind: 'stored', id: 'later' });
+    });
+
     const fanOut = (id: string, destinations: string[], { key = null as string | null, hash = 'h', at = T0, keep = undefined as string[] | undefined } = {}) =>
       outbox.accept({ lead: lead(id, at), destinations, idempotencyKey: key, bodyHash: hash, ...(keep ? { keep } : {}) });
 
@@ -291,6 +333,43 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
       expect(await outbox.findByIdempotencyKey('contact', 'k')).toEqual({ id: 'a', bodyHash: 'h1' });
       expect(await outbox.stats()).toMatchObject({ pending: 2 });
       expect(await outbox.get('b.crm')).toBeNull();
+    });
+
+    it('deletes at most the limit of entries in one call, oldest delivered first', async () => {
+      for (const id of ['a', 'b', 'c']) await accept(id, { key: `k-${id}` });
+      await outbox.due(T0, 10);
+      for (const [i, id] of ['c', 'a', 'b'].entries()) await outbox.record(id, { state: 'delivered', remoteId: null }, T0 + 10 + i);
+      expect(await outbox.deleteDelivered(T0 + 100, T0, 2)).toEqual({ entries: 2, tombstones: 0 });
+      expect((await outbox.list('delivered', 10)).entries.map((e) => e.id)).toEqual(['b']);
+      expect(await outbox.findByIdempotencyKey('contact', 'k-c')).toEqual({ id: 'c', bodyHash: 'h' });
+      expect(await outbox.deleteDelivered(T0 + 100, T0, 2)).toEqual({ entries: 1, tombstones: 0 });
+      expect(await outbox.stats()).toEqual({ pending: 0, delivered: 0, dead: 0, oldestPendingAt: null });
+    });
+
+    it('deletes a lead to several destinations only once every one of its entries was delivered before the time', async () => {
+      await fanOut('a', ['crm', 'hook'], { key: 'k', hash: 'h1' });
+      await fanOut('b', ['crm', 'hook'], { key: 'kb', at: T0 + 1 });
+      await outbox.due(T0 + 1, 10);
+      await outbox.record('a.crm', { state: 'delivered', remoteId: 'R1' }, T0 + 100);
+      await outbox.record('a.hook', { state: 'pending', nextAttemptAt: T0 + 500, error: 'HTTP 503', uncertain: false }, T0 + 100);
+      await outbox.record('b.crm', { state: 'delivered', remoteId: 'R2' }, T0 + 100);
+      await outbox.record('b.hook', { state: 'delivered', remoteId: null }, T0 + 300);
+      // Neither lead has all its entries delivered before T0 + 200: nothing goes.
+      expect(await outbox.deleteDelivered(T0 + 200, T0)).toEqual({ entries: 0, tombstones: 0 });
+      expect(await outbox.get('a.crm')).toMatchObject({ state: 'delivered' });
+      expect(await outbox.get('b.crm')).toMatchObject({ state: 'delivered' });
+      await outbox.due(T0 + 500, 10);
+      await outbox.record('a.hook', { state: 'delivered', remoteId: null }, T0 + 500);
+      expect(await outbox.deleteDelivered(T0 + 400, T0)).toEqual({ entries: 2, tombstones: 0 });
+      expect(await outbox.get('b.crm')).toBeNull();
+      expect(await outbox.get('b.hook')).toBeNull();
+      expect(await outbox.get('a.crm')).toMatchObject({ state: 'delivered' });
+      expect(await outbox.deleteDelivered(T0 + 600, T0)).toEqual({ entries: 2, tombstones: 0 });
+      // A destination none of whose entries is kept has no counts.
+      expect(await outbox.destinationStats()).toEqual({});
+      expect(await fanOut('c', ['crm', 'hook'], { key: 'k', hash: 'h1' })).toEqual({ kind: 'replayed', id: 'a' });
+      expect(await fanOut('d', ['crm', 'hook'], { key: 'kb', hash: 'h2' })).toEqual({ kind: 'conflict', id: 'b' });
+      expect(await outbox.stats()).toEqual({ pending: 0, delivered: 0, dead: 0, oldestPendingAt: null });
     });
 
     it('keeps only the entries it is given to keep, each named by all the destinations', async () => {

@@ -18,7 +18,7 @@ import type { DestinationFactory } from '../../destinations/types.ts';
 import { MIN_ADMIN_TOKEN_LENGTH } from '../../relay/admin.ts';
 import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
-import { deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
+import { deliverDue, deleteExpiredLeads, type Pacer } from '../../relay/delivery.ts';
 import { bufferedJsonLog, type Log } from '../../relay/log.ts';
 import { guardPages, isLoopback } from '../../relay/pages-guard.ts';
 import { memoryRateLimiter } from '../../relay/rate-limit.ts';
@@ -61,7 +61,7 @@ export interface NodeRelayOptions {
    * covers a burst of accepts. @default 20
    */
   deliveryBatchMs?: number;
-  /** How often delivered payloads past retention are erased, in milliseconds. @default 3600000 */
+  /** How often the retention pass deletes delivered leads past retention, in milliseconds. @default 3600000 */
   retentionSweepMs?: number;
 }
 
@@ -190,7 +190,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const kick = () => {
     for (const name of [...Object.keys(config.destinations), ...unconfigured]) kickOne(name);
   };
-  const sweep = () => eraseExpiredPayloads(deliveryDeps).catch((error) => log('retention.error', { error: String(error) }));
+  const sweep = () => deleteExpiredLeads(deliveryDeps).catch((error) => log('retention.error', { error: String(error) }));
 
   const app = new Hono();
   app.get('/', serveStatic({ root: join(ROOT, 'public'), path: 'index.html' }));

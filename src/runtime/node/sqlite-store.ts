@@ -13,6 +13,7 @@ import {
   type AcceptInput,
   type AcceptResult,
   type AttemptRecord,
+  type DeletedDelivered,
   acceptDestinations,
   entryId,
   type OutboxEntry,
@@ -223,6 +224,10 @@ export class SqliteStore extends SqlOutbox {
 
   override erasePayloads(deliveredBefore: number): Promise<number> {
     return this.guard(() => super.erasePayloads(deliveredBefore), false);
+  }
+
+  override deleteDelivered(deliveredBefore: number, tombstonesBefore: number, limit?: number): Promise<DeletedDelivered> {
+    return this.guard(() => super.deleteDelivered(deliveredBefore, tombstonesBefore, limit), false);
   }
 
   close(): void {

@@ -122,6 +122,23 @@ describe('the Workers outbox, a lead to several destinations', () => {
     expect(await outbox.stats()).toMatchObject({ pending: 3 });
   });
 
+  it('stores nothing again for a late retry of a lead retention deleted, even where its tombstone is gone', async () => {
+    const { env, stores } = objects();
+    const outbox = durableOutbox(env, config);
+    expect(await outbox.accept(fanned('L', 'k'))).toEqual({ kind: 'stored', id: 'L' });
+    // Delivered everywhere; "one" deleted it and dropped its tombstone first, "two" (which decides)
+    // and "three" still hold their tombstones.
+    for (const name of ['one', 'two', 'three']) {
+      const store = stores.get(name)!;
+      await store.due(T0, 10);
+      await store.record(`L.${name}`, { state: 'delivered', remoteId: null }, T0 + 10);
+      await store.deleteDelivered(T0 + 100, name === 'one' ? T0 + 101 : T0);
+    }
+    expect(await stores.get('one')!.findByIdempotencyKey('c', 'k')).toBeNull();
+    expect(await outbox.accept(fanned('late', 'k', 'h', T0 + 200))).toEqual({ kind: 'replayed', id: 'L' });
+    expect(await outbox.stats()).toEqual({ pending: 0, delivered: 0, dead: 0, oldestPendingAt: null });
+  });
+
   it('gives two requests with one key at once one id, and one entry per destination', async () => {
     const { env } = objects();
     const outbox = durableOutbox(env, config);

@@ -49,7 +49,11 @@ export function durableOutbox(env: Env, config: RelayConfig): RelayOutbox {
     if (first.id !== lead.id) {
       // A retry: the other entries carry the lead as it was first stored, where it is still kept.
       const kept = await object(primary!).get(entryId(first.id, primary!, destinations.length));
-      lead = kept?.lead ?? { ...lead, id: first.id };
+      // Retention deleted the lead at its first destination (its key's tombstone answered): it was
+      // delivered there long ago, and another object may have dropped its own tombstone sooner,
+      // so completing the entries now would deliver the lead twice rather than repair it.
+      if (!kept) return first;
+      lead = kept.lead ?? { ...lead, id: first.id };
     }
     const rest = await Promise.all(others.map((name) => object(name).accept({ ...input, lead, keep: [name] })));
     const conflict = rest.find((result) => result.kind === 'conflict');

@@ -6,7 +6,7 @@
  */
 import { DurableObject, type DurableObjectState } from 'cloudflare:workers';
 import { createDestinations } from '../../destinations/index.ts';
-import { type DeliveryDeps, deliverDue, eraseExpiredPayloads, type Pacer } from '../../relay/delivery.ts';
+import { type DeliveryDeps, deliverDue, deleteExpiredLeads, type Pacer } from '../../relay/delivery.ts';
 import { jsonLog } from '../../relay/log.ts';
 import type { AcceptInput, DeliveryState } from '../../relay/outbox.ts';
 import { SqlOutbox } from '../../relay/sql-outbox.ts';
@@ -88,7 +88,7 @@ export class OutboxObject extends DurableObject<Env> {
     return pages ? pages(request) : Response.json({ error: 'not_found', message: `Destination "${name}" serves no pages.` }, { status: 404 });
   }
 
-  /** Delivers what is due, erases expired payloads, and sets the alarm for what is left. */
+  /** Delivers what is due, deletes the leads past retention, and sets the alarm for what is left. */
   async alarm(): Promise<void> {
     const started = Date.now();
     try {
@@ -99,11 +99,11 @@ export class OutboxObject extends DurableObject<Env> {
       // for it when the claim's lease ends (see `nextDueAt`).
       jsonLog('delivery.loop_error', { error: error instanceof Error ? error.message : String(error) });
     }
-    await eraseExpiredPayloads(this.deliveryDeps);
+    await deleteExpiredLeads(this.deliveryDeps);
     await this.scheduleNextAlarm();
   }
 
-  /** Sets the alarm for the next lead due or the next payload to erase; none when there is neither. */
+  /** Sets the alarm for the next lead due or the next delivered lead to delete; none when there is neither. */
   private async scheduleNextAlarm(): Promise<void> {
     const retentionMs = config.retention.deliveredPayloadDays * 86_400_000;
     const oldestPayload = this.outbox.oldestDeliveredPayloadAt();
