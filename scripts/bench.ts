@@ -9,6 +9,8 @@
  * - /healthz's stats and the admin list's first and a deep page over a million outbox rows, from
  *   `scripts/bench-outbox.ts` (likewise);
  * - delivery throughput to each vendor with a documented rate limit, as a share of that limit;
+ * - how fast a paced destination whose calls hang drains, as a share of its pace, from
+ *   `scripts/bench-drain.ts` (run as it is; BENCH_DRAIN_LEADS, default 20000, sets its size);
  * - speed to lead: from the 202 to an alert's acceptance by SMTP and by Slack, from
  *   `scripts/bench-alerts.ts` (run as it is).
  *
@@ -124,6 +126,18 @@ function alertFigures(): void {
   for (const [, to, value, note] of figures) row(`speed to lead: 202 → ${to} acceptance`, value!, `${how}; ${note}`);
 }
 
+/** `scripts/bench-drain.ts`, run as it is: a paced destination whose calls hang drains at its pace. */
+function drainFigures(): void {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench-drain.ts')], { cwd: ROOT, encoding: 'utf8', env: process.env });
+  const out = run.stdout ?? '';
+  const share = /drain share of pace: ([\d.]+) \(target ≥ ([\d.]+)\)/.exec(out);
+  const how = /^drain: (.+)$/m.exec(out)?.[1] ?? '';
+  const rate = /^first attempts: (.+)$/m.exec(out)?.[1] ?? '';
+  if (!share)
+    row('hanging destination drain ÷ pace', 'not measured', `bench-drain printed no figures (exit ${run.status}): ${(run.stderr ?? '').slice(0, 200)}`);
+  else row('hanging destination drain ÷ pace', share[1]!, `target ≥ ${share[2]}; ${how}; ${rate}`);
+}
+
 /**
  * Delivery to each vendor that documents its limit: leads queued at once, delivered through the
  * real adapter to its fake, the calls timed as they arrive. The share is the sustained rate over
@@ -206,6 +220,7 @@ try {
   relayFigures();
   outboxFigures();
   alertFigures();
+  drainFigures();
   await deliveryFigures();
 } finally {
   rmSync(work, { recursive: true, force: true });

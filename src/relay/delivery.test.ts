@@ -447,7 +447,7 @@ describe('a destination whose calls hang', () => {
     return result.value;
   })();
   /** 20 leads to a vendor that never answers; when each first attempt began, from the pass's start, in ms. */
-  async function firstAttempts(concurrency?: number): Promise<number[]> {
+  async function firstAttempts(concurrency?: number, pace: Destination['pace'] = undefined, destination?: string): Promise<number[]> {
     const outbox = new MemoryOutbox();
     const now = new Date().toISOString();
     for (let i = 0; i < 20; i++) await outbox.accept({ lead: { ...lead(`h${i}`), receivedAt: now }, destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
@@ -455,7 +455,7 @@ describe('a destination whose calls hang', () => {
     let started = 0;
     const hanging: Destination = {
       type: 'test',
-      pace: { calls: 100, perMs: 1000 },
+      pace,
       deliver: (_l, context) =>
         new Promise((_, fail) => {
           began.push(performance.now() - started);
@@ -463,7 +463,7 @@ describe('a destination whose calls hang', () => {
         }),
     };
     started = performance.now();
-    await deliverDue({ config: hung, outbox, destinations: new Map([['crm', hanging]]), ...(concurrency ? { concurrency } : {}) });
+    await deliverDue({ config: hung, outbox, destinations: new Map([['crm', hanging]]), ...(concurrency ? { concurrency } : {}) }, 50, destination);
     expect((await outbox.list('pending', 100)).entries.map((entry) => entry.lastError)).toEqual(Array(20).fill(`timed out after ${TIMEOUT_MS} ms`));
     return began;
   }
@@ -494,7 +494,52 @@ describe('a destination whose calls hang', () => {
     expect(await outbox.stats()).toMatchObject({ pending: 0, delivered: 4 });
   });
 
-  it('runs 4 at once by default, within the pace: the 20th begins after 4 timeouts, not 19', async () => {
+  it('runs a paced destination as many at once as its pace allows in one timeout: 20 begin within one timeout at 100/s', async () => {
+    // 100 calls/s × 200 ms = 20 in flight; 4 at once would start the 20th after four timeouts.
+    for (const destination of [undefined, 'crm']) {
+      const began = await firstAttempts(undefined, { calls: 100, perMs: 1000 }, destination);
+      expect(began).toHaveLength(20);
+      expect(Math.max(...began)).toBeLessThan(TIMEOUT_MS);
+    }
+  });
+
+  it('caps a paced destination at `maxPacedConcurrency`, and claims more as attempts free up', async () => {
+    const outbox = new MemoryOutbox();
+    const now = new Date().toISOString();
+    for (let i = 0; i < 12; i++) await outbox.accept({ lead: { ...lead(`c${i}`), receivedAt: now }, destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    let inFlight = 0;
+    let most = 0;
+    const paced: Destination = {
+      type: 'test',
+      pace: { calls: 1000, perMs: 1000 },
+      async deliver() {
+        most = Math.max(most, ++inFlight);
+        await new Promise((done) => setTimeout(done, 10));
+        inFlight--;
+        return { kind: 'delivered' };
+      },
+    };
+    // A lease of two timeouts: one claim takes 3 × 1 round, so the 12 leads need four claims.
+    const claims: number[] = [];
+    const counting = Object.assign(Object.create(outbox) as MemoryOutbox, {
+      due: async (at: number, limit: number, destination?: string) => {
+        const entries = await outbox.due(at, limit, destination);
+        claims.push(entries.length);
+        return entries;
+      },
+    });
+    const attempted = await deliverDue(
+      { config: hung, outbox: counting, destinations: new Map([['crm', paced]]), maxPacedConcurrency: 3, claimLeaseMs: TIMEOUT_MS * 2 },
+      Number.POSITIVE_INFINITY,
+      'crm',
+    );
+    expect(attempted).toBe(12);
+    expect(most).toBe(3);
+    expect(claims).toEqual([3, 3, 3, 3, 0]);
+    expect(await outbox.stats()).toMatchObject({ pending: 0, delivered: 12 });
+  });
+
+  it('runs 4 at once by default when unpaced: the 20th begins after 4 timeouts, not 19', async () => {
     const began = (await firstAttempts()).sort((a, b) => a - b);
     // Five rounds of four: the last round starts after four timeouts, far from nineteen.
     expect(began[3]!).toBeLessThan(TIMEOUT_MS / 2);

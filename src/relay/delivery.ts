@@ -36,12 +36,50 @@ export interface DeliveryDeps {
    */
   stopping?: () => boolean;
   /**
-   * Attempts of one destination under way at once, at most. A vendor whose calls hang then costs
-   * one timeout per this many leads, not one per lead, and its pacer still holds every call to its
-   * limit (its waits are taken in turn). 1 attempts each destination's leads one after another.
+   * Attempts under way at once of one destination that declares no pace, at most. A vendor whose
+   * calls hang then costs one timeout per this many leads, not one per lead. 1 attempts each such
+   * destination's leads one after another. A paced destination runs as many as its pace lets start
+   * during one delivery timeout (`pacedConcurrency`), so that one whose calls hang until the
+   * timeout still drains at its pace.
    * @default 4
    */
   concurrency?: number;
+  /**
+   * The most attempts of one paced destination under way at once, however generous its pace: each
+   * one holds a connection (and, hanging, a timer) until its timeout.
+   * @default 256
+   */
+  maxPacedConcurrency?: number;
+  /**
+   * How long the outbox leaves a claimed entry with this process (`OutboxOptions.claimLeaseMs`);
+   * pass the outbox's. A pass claims no more leads at once than its attempts can finish within
+   * it when every call hangs until the timeout, so no other process takes over a lead still queued
+   * here.
+   * @default 60000
+   */
+  claimLeaseMs?: number;
+}
+
+/**
+ * How many attempts of `destination` run at once: for a paced one, as many as its pace lets start
+ * during one delivery timeout (so calls that hang until it still leave the pace as the limit),
+ * capped by `maxPacedConcurrency`; otherwise `concurrency`.
+ */
+export function concurrencyFor(destination: Destination | undefined, deps: Pick<DeliveryDeps, 'config' | 'concurrency' | 'maxPacedConcurrency'>): number {
+  const pace = destination?.pace;
+  if (!pace) return Math.max(1, Math.floor(deps.concurrency ?? 4));
+  const perTimeout = Math.ceil((pace.calls * deps.config.delivery.timeoutMs) / pace.perMs);
+  return Math.max(1, Math.min(Math.floor(deps.maxPacedConcurrency ?? 256), perTimeout));
+}
+
+/**
+ * How many leads one claim of a destination takes: as many as `concurrency` attempts finish within
+ * the claim lease when each hangs until the timeout, counting one round for the attempts already
+ * under way when the claim is made; at least `concurrency`, so that none waits idle.
+ */
+export function claimSizeFor(concurrency: number, deps: Pick<DeliveryDeps, 'config' | 'claimLeaseMs'>): number {
+  const rounds = Math.floor((deps.claimLeaseMs ?? 60_000) / Math.max(1, deps.config.delivery.timeoutMs)) - 1;
+  return concurrency * Math.max(1, rounds);
 }
 
 /** Keeps a destination's calls under its vendor's limit: at most `calls` in any `perMs` window. */
@@ -378,35 +416,68 @@ async function recordEnd(
 }
 
 /**
- * Attempts every due entry once (only `destination`'s when given). Destinations are delivered
- * side by side, and each one's entries up to `concurrency` at a time, oldest first, its pacer
- * holding their calls to its limit. Returns how many entries were attempted.
+ * Attempts every due entry once, up to `limit` (only `destination`'s when given). Destinations are
+ * delivered side by side, each one's entries `concurrencyFor` it at a time, oldest first, its
+ * pacer holding their calls to its limit. With `destination` given, the pass claims its leads a
+ * few at a time (`claimSizeFor`) and claims more as soon as those are all under way, so a paced
+ * destination keeps its pace filled for the whole pass instead of waiting out each batch's last
+ * timeout. Returns how many entries were attempted.
  */
 export async function deliverDue(deps: DeliveryDeps, limit = 50, destination?: string): Promise<number> {
-  const entries = await deps.outbox.due((deps.now ?? Date.now)(), limit, destination);
+  const now = deps.now ?? Date.now;
+  // An attempt that fails to start or record (a storage error) must not strand the rest of the
+  // batch, claimed for a whole lease: the others are attempted, then the first failure is thrown.
+  const failures: unknown[] = [];
+  const run = async (queue: OutboxEntry[], concurrency: number, claimMore?: () => Promise<OutboxEntry[]>) => {
+    let refilling: Promise<void> | null = null;
+    let exhausted = claimMore === undefined;
+    const worker = async () => {
+      for (;;) {
+        if (deps.stopping?.()) return;
+        if (queue.length === 0) {
+          if (exhausted) return;
+          refilling ??= claimMore!().then(
+            (more) => {
+              if (more.length === 0) exhausted = true;
+              queue.push(...more);
+              refilling = null;
+            },
+            (error: unknown) => {
+              failures.push(error);
+              exhausted = true;
+              refilling = null;
+            },
+          );
+          await refilling;
+          continue;
+        }
+        await attempt(queue.shift()!, deps).catch((error: unknown) => failures.push(error));
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  };
+  if (destination !== undefined) {
+    const concurrency = concurrencyFor(deps.destinations.get(destination), deps);
+    const claimSize = claimSizeFor(concurrency, deps);
+    let claimed = 0;
+    const claimMore = async () => {
+      const take = Math.min(claimSize, limit - claimed);
+      const more = take > 0 ? await deps.outbox.due(now(), take, destination) : [];
+      claimed += more.length;
+      return more;
+    };
+    await run([], concurrency, claimMore);
+    if (failures.length > 0) throw failures[0];
+    return claimed;
+  }
+  const entries = await deps.outbox.due(now(), limit);
   const byDestination = new Map<string, OutboxEntry[]>();
   for (const entry of entries) {
     const list = byDestination.get(entry.destination);
     if (list) list.push(entry);
     else byDestination.set(entry.destination, [entry]);
   }
-  // An attempt that fails to start or record (a storage error) must not strand the rest of the
-  // batch, claimed for a whole lease: the others are attempted, then the first failure is thrown.
-  const failures: unknown[] = [];
-  const concurrency = Math.max(1, Math.floor(deps.concurrency ?? 4));
-  await Promise.all(
-    [...byDestination.values()].map(async (list) => {
-      let next = 0;
-      const worker = async () => {
-        while (next < list.length) {
-          if (deps.stopping?.()) return;
-          const entry = list[next++]!;
-          await attempt(entry, deps).catch((error: unknown) => failures.push(error));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
-    }),
-  );
+  await Promise.all([...byDestination].map(([name, list]) => run(list, Math.min(concurrencyFor(deps.destinations.get(name), deps), list.length))));
   if (failures.length > 0) throw failures[0];
   return entries.length;
 }

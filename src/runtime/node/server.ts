@@ -170,7 +170,9 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       do {
         current.again = false;
         try {
-          while (!stopping && (await deliverDue(deliveryDeps, 50, destination)) > 0);
+          // One pass takes every due lead, claimed a few at a time as attempts free up: a paced
+          // destination then runs at its pace throughout, not pausing at each batch's last timeout.
+          while (!stopping && (await deliverDue(deliveryDeps, Number.POSITIVE_INFINITY, destination)) > 0);
         } catch (error) {
           log('delivery.loop_error', { destination, error: error instanceof Error ? error.message : String(error) });
         }
