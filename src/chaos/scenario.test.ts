@@ -46,4 +46,18 @@ describe('the chaos checks, counted per destination', () => {
       ['no duplicate at capillary (it looks before it creates)', '1 duplicate(s)'],
     ]);
   });
+
+  it('allows a second copy at a vendor that cannot be asked only when it says it is a resend', () => {
+    const slackLike = (unmarked: number) =>
+      ({ ...vendor('slack', { 'b@example.com': 2 }, 0.1, false), unmarkedResends: () => unmarked }) as unknown as ChaosVendor;
+    const lead: SentLead = { ...single, form: 'to-slack', vendors: ['slack'] };
+    const states = new Map([['M', delivered]]);
+    const marked = verify([lead], states, [slackLike(0)], { same: 0, different: 0 });
+    expect(marked.checks.filter((check) => !check.ok)).toEqual([]);
+    expect(marked.duplicates).toEqual({ slack: 1 });
+    const failed = verify([lead], states, [slackLike(1)], { same: 0, different: 0 }).checks.filter((check) => !check.ok);
+    expect(failed.map((check) => [check.name, check.detail])).toEqual([
+      ['every second copy at slack says it is a resend (it cannot look before it creates)', '1 second copies, 1 not marked'],
+    ]);
+  });
 });

@@ -156,6 +156,7 @@ export function verify(
   const duplicates: Record<string, number> = Object.fromEntries(vendors.map((v) => [v.name, 0]));
   let delivered = 0;
   let entries = 0;
+  const unmarked: Record<string, number> = {};
   for (const lead of acknowledged) {
     for (const vendor of lead.vendors) {
       entries += 1;
@@ -164,6 +165,7 @@ export function verify(
       const state = states.get(entryId(lead.id!, vendor, lead.vendors.length));
       const copies = byName.get(vendor)!.copies(lead.email);
       if (copies > 1) duplicates[vendor]! += copies - 1;
+      if (copies > 1) unmarked[vendor] = (unmarked[vendor] ?? 0) + (byName.get(vendor)!.unmarkedResends?.(lead.email) ?? 0);
       if (!state) missing.push(which);
       else if (state.state === 'pending') pending.push(which);
       else if (state.state === 'dead') {
@@ -204,6 +206,14 @@ export function verify(
         name: `no duplicate at ${v.name} (it looks before it creates)`,
         ok: duplicates[v.name] === 0,
         detail: `${duplicates[v.name]} duplicate(s)`,
+      })),
+    // A vendor that cannot be asked may hold a lead twice after a lost answer; the second must say so.
+    ...vendors
+      .filter((v) => !v.looksBeforeCreate && v.unmarkedResends)
+      .map((v) => ({
+        name: `every second copy at ${v.name} says it is a resend (it cannot look before it creates)`,
+        ok: (unmarked[v.name] ?? 0) === 0,
+        detail: `${duplicates[v.name]} second copies, ${unmarked[v.name] ?? 0} not marked`,
       })),
   ];
   return { checks, delivered, dead, duplicates };

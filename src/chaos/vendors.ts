@@ -23,6 +23,8 @@ export interface ChaosVendor {
   looksBeforeCreate: boolean;
   /** How many records the vendor holds for this email (each chaos lead has its own). */
   copies(email: string): number;
+  /** Of those records, how many after the first do not say they are a resend, where the vendor tells. */
+  unmarkedResends?: ((email: string) => number) | undefined;
   /** Calls that reached the fake, by the fault the proxy chose. */
   proxy: FaultProxy;
   close(): Promise<void>;
@@ -86,6 +88,7 @@ export async function startChaosVendors(options: VendorOptions): Promise<ChaosVe
       share: chaos.share,
       looksBeforeCreate: chaos.looksBeforeCreate,
       copies: (email) => fake.leadsWithEmail(email).length,
+      ...(chaos.unmarkedResends ? { unmarkedResends: (email: string) => chaos.unmarkedResends!(fake.leadsWithEmail(email)) } : {}),
       proxy,
       close: async () => {
         await proxy.close();

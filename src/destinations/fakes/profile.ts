@@ -23,6 +23,13 @@ export interface ChaosProfile<Fake extends FakeVendor> {
   looksBeforeCreate: boolean;
   /** Whether a call creates a lead: the proxy queues vendor faults only before those. */
   isCreate(method: string, path: string): boolean;
+  /**
+   * For a vendor that cannot be asked (`looksBeforeCreate: false`) and whose adapter marks a resend
+   * as one: of the records `stored` for one lead, how many after the first do not say they are a
+   * resend. Chaos requires none: every second copy must be recognisable as the first one again.
+   * @default not checked
+   */
+  unmarkedResends?(stored: readonly unknown[]): number;
   /** Shared vendor faults this vendor never meets in a run (each with its reason beside it). */
   without?: readonly VendorFault[];
   /** Faults only this vendor answers: their weight among the others and how the fake is made to answer one. */

@@ -205,6 +205,7 @@ export const slackFake: FakeProfile<SlackFake> = {
     // A webhook cannot read its channel: a resend after a lost answer is a second post, marked as one.
     looksBeforeCreate: false,
     isCreate: (method) => method === 'POST',
+    unmarkedResends: (stored) => stored.slice(1).filter((post) => !(post as SlackPost).text?.startsWith('(resent) ')).length,
   },
   browser: { expectArrived: expectSlackPostHolds },
   formEngine: {
