@@ -8,6 +8,7 @@
  * campaign. Nothing here may throw into the host page.
  */
 import { attributionCommand, captureVisit, warn } from './attribution-loader.ts';
+import { showDespiteEmpty } from './show-despite-empty.ts';
 
 type Command = unknown[];
 type Definitions = Map<string, Promise<Response>>;
@@ -64,23 +65,6 @@ interface Stub {
   api.loaded = true;
   win.LeadForm = api;
   for (const args of queued) api(...args);
-
-  /**
-   * A shadow root does not count as content, so the common reset `div:empty {display: none}`
-   * hides the element, its reserved box and then the form. When emptiness is what hides it (a
-   * moment's child makes it show), it gets inline the display it would have with content. A
-   * page that hides it on purpose (`hidden`, a class) is left alone, and no child is left in it
-   * for a framework's hydration to trip over. (`form/styles.ts` does the same for render targets.)
-   */
-  const showDespiteEmpty = (element: HTMLElement) => {
-    if (element.hidden || getComputedStyle(element).display !== 'none') return;
-    const probe = element.appendChild(doc.createTextNode('.'));
-    const display = getComputedStyle(element).display;
-    probe.remove();
-    if (display === 'none') return;
-    element.style.display = display;
-    if (getComputedStyle(element).display === 'none') element.style.setProperty('display', display, 'important');
-  };
 
   const seen = new WeakSet<Element>();
   const scan = () => {

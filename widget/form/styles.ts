@@ -13,6 +13,10 @@
  * host that sizes to its content (an inline-block, a centred flex column).
  */
 import type { FormDefinition } from '../../src/schema/form.ts';
+import { showDespiteEmpty } from '../show-despite-empty.ts';
+
+// The popup chunk takes it from here, so the function stays in form.js rather than a chunk of its own.
+export { showDespiteEmpty };
 
 // One line: the stylesheet ships as written.
 export const CSS = `:host{all:initial;display:block;contain:layout style}:host([hidden]){display:none}*{box-sizing:border-box}.lf{--_p:var(--lf-color-primary,var(--lfd-color-primary,#2563eb));--_t:var(--lf-color-text,var(--lfd-color-text,#111827));--_b:var(--lf-color-background,var(--lfd-color-background,#fff));--_e:var(--lf-color-error,var(--lfd-color-error,#b91c1c));--_r:var(--lf-radius,var(--lfd-radius,8px));--_s:var(--lf-spacing,var(--lfd-spacing,16px));display:block;inline-size:100%;padding:var(--_s);border-radius:var(--_r);font:16px/1.5 var(--lf-font,var(--lfd-font,system-ui,sans-serif));color:var(--_t);background:var(--_b);text-align:start}h2{font-size:1.25em;margin-block:0 var(--_s);margin-inline:0}.field{display:flex;flex-direction:column;gap:4px;margin-block:0 var(--_s);margin-inline:0;padding:0;border:0;min-inline-size:0}legend,label{font-weight:600;padding:0}.choice,.check>label{font-weight:400}.choice{display:flex;gap:12px;align-items:center;min-block-size:44px;unicode-bidi:plaintext}.check{display:grid;grid-template-columns:auto 1fr;column-gap:12px;align-items:start}.check>label{padding-block:10px}.check>a{grid-column:2;justify-self:start}.check>input{margin-block-start:10px}.req,.error{color:var(--_e)}input,textarea,select{font:inherit;font-size:max(16px,1em);color:inherit;background:#fff;inline-size:100%;block-size:calc(1.5em + 22px);border:1px solid #6b7280;border-radius:var(--_r);padding-block:10px;padding-inline:12px;margin:0}[type=checkbox],[type=radio]{inline-size:24px;block-size:24px;padding:0;flex:none;accent-color:var(--_p)}textarea{block-size:auto;min-block-size:7em;resize:vertical}:focus-visible{outline:3px solid var(--_p);outline-offset:2px}:not(fieldset)[aria-invalid=true]{border:2px solid var(--_e)}.error,.hint{font-size:.875em;margin:0}.hint{color:#4b5563}a{color:var(--_p)}button{font:inherit;font-weight:600;cursor:pointer;border:2px solid var(--_p);border-radius:var(--_r);background:var(--_p);color:#fff;padding-block:10px;padding-inline:20px;min-block-size:44px;margin:0;margin-inline-end:8px}@media (max-width:479.9px){form button{inline-size:100%;margin-inline-end:0;margin-block-end:8px}}[aria-disabled=true]{opacity:.75;cursor:progress}.retry{background:#fff;color:var(--_p)}.status{margin-block:var(--_s) 0;margin-inline:0}.status:empty{display:none}.invalid,.failed,.rejected{padding-block:12px;padding-inline:16px;border-inline-start:4px solid var(--_e);border-radius:var(--_r);background:#fef2f2;color:var(--_e);font-weight:600}.status p,.status h2{margin:0}.status ul{margin-block:4px 0;padding-inline-start:20px;font-weight:400}.status li{margin-block:4px}.status a{color:inherit}.done{display:flex;flex-direction:column;align-items:center;justify-content:center;gap:8px;min-block-size:14em;margin:0;padding:var(--_s);text-align:center}.icon{inline-size:56px;block-size:56px;fill:var(--_p);stroke:#fff;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}.icon path{fill:none}.hp{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%)}`;
@@ -38,23 +42,6 @@ export function attach(root: ShadowRoot, css: string): void {
     style.textContent = css;
     root.append(style);
   }
-}
-
-/**
- * The host holds only its shadow root, so a page's `div:empty {display: none}` would hide it (and
- * a popup's dialog with it). When emptiness is what hides it (a moment's child makes it show), it
- * gets inline the display it would have with content; a host hidden on purpose (`hidden`, a
- * class) stays hidden, and no child is left in it (a framework hydrating it expects none). The
- * loader does the same for the box it reserves.
- */
-export function showDespiteEmpty(host: HTMLElement): void {
-  if (host.hidden || getComputedStyle(host).display !== 'none') return;
-  const probe = host.appendChild(document.createTextNode('.'));
-  const display = getComputedStyle(host).display;
-  probe.remove();
-  if (display === 'none') return;
-  host.style.display = display;
-  if (getComputedStyle(host).display === 'none') host.style.setProperty('display', display, 'important');
 }
 
 /**
