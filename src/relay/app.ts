@@ -176,10 +176,15 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     let key = formId;
     if (asked !== undefined) {
       const base = definition;
-      const language = catalogueLanguage((JSON.parse(base) as { locale?: string }).locale, asked);
+      // The form's own locale, as its public definition carries it, from the configuration rather than parsing that JSON on every request.
+      const language = catalogueLanguage(config.forms[formId]!.locale, asked);
       key = `${formId}\n${language}`;
-      definition = localized.get(key) ?? `${base.slice(0, -1)},"catalogue":${JSON.stringify({ language, messages: catalogueOf(language) })}}`;
-      localized.set(key, definition);
+      let withWords = localized.get(key);
+      if (withWords === undefined) {
+        withWords = `${base.slice(0, -1)},"catalogue":${JSON.stringify({ language, messages: catalogueOf(language) })}}`;
+        localized.set(key, withWords);
+      }
+      definition = withWords;
     }
     let etag = etags.get(key);
     if (!etag) etags.set(key, (etag = Promise.resolve(hash(definition)).then((hex) => `"${hex.slice(0, 32)}"`)));
