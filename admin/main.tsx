@@ -6,27 +6,33 @@
  */
 import { type ComponentType, render } from 'preact';
 import { signal } from '@preact/signals';
-import { signIn, signOut, token } from './api.ts';
+import { checking, signIn, signOut, token } from './api.ts';
+import { Forms } from './builder/forms.tsx';
 import { Deliveries } from './deliveries.tsx';
 
 /** The page's views, in the order the navigation lists them; the first is shown by default. */
-const VIEWS: { id: string; title: string; View: ComponentType }[] = [{ id: 'deliveries', title: 'Deliveries', View: Deliveries }];
+const VIEWS: { id: string; title: string; View: ComponentType }[] = [
+  { id: 'deliveries', title: 'Deliveries', View: Deliveries },
+  { id: 'forms', title: 'Forms', View: Forms },
+];
 
 const viewFromHash = () => new URLSearchParams(location.hash.slice(1)).get('view') ?? VIEWS[0]!.id;
 const view = signal(viewFromHash());
 addEventListener('hashchange', () => (view.value = viewFromHash()));
 
 const draft = signal('');
+const refusal = signal('');
 
 function App() {
   if (!token.value) {
+    if (checking.value) return <main aria-busy="true" />;
     return (
       <main>
         <h1>leadform admin</h1>
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            signIn(draft.value);
+            void signIn(draft.value).then((message) => (refusal.value = message));
           }}
         >
           <label for="token">Admin token (LEADFORM_ADMIN_TOKEN)</label>
@@ -39,6 +45,11 @@ function App() {
             required
           />
           <button type="submit">Sign in</button>
+          {refusal.value && (
+            <p class="error" role="alert">
+              {refusal.value}
+            </p>
+          )}
         </form>
       </main>
     );
@@ -57,7 +68,7 @@ function App() {
             ))}
           </nav>
         )}
-        <button type="button" onClick={signOut}>
+        <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>
