@@ -113,7 +113,17 @@ describe('admin API', () => {
   it('lists the forms for the embed snippets, without secrets', async () => {
     const body = (await (await get(relay(TOKEN), '/v1/admin/forms', TOKEN)).json()) as { forms: unknown[] };
     expect(body.forms).toEqual([
-      { id: 'f', title: 'Contact', destination: 'crm', destinationType: 'test', destinations: [{ name: 'crm', type: 'test' }], allowedOrigins: ['self'] },
+      {
+        id: 'f',
+        title: 'Contact',
+        destination: 'crm',
+        destinationType: 'test',
+        destinations: [{ name: 'crm', type: 'test' }],
+        allowedOrigins: ['self'],
+        source: 'file',
+        publishedVersion: null,
+        hasDraft: false,
+      },
     ]);
   });
 });

@@ -10,13 +10,14 @@
  * try again.
  */
 import { Hono } from 'hono';
-import { unknownForm } from './accept/form.ts';
-import { formDestinations, publicDefinition, type RateRule, type RelayConfig } from './config.ts';
+import { adminFormsRoutes } from './admin-forms.ts';
+import type { RateRule, RelayConfig } from './config.ts';
 import { RelayError } from './errors.ts';
+import type { FormCatalog } from './forms/catalog.ts';
 import type { Log } from './log.ts';
 import { type DeliveryState, decodeCursor, entryId, type OutboxEntry, type RelayOutbox } from './outbox.ts';
-import { snippetsFor } from './snippets.ts';
 import { addressKey, type Bucket, perMs, refilled, takeToken } from './rate-limit.ts';
+import { sameText, type SessionKeeper, sessionKeeper } from './session.ts';
 
 /** The shortest admin token a runtime takes: a shorter one can be guessed against the API. Each runtime words its own fix. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
@@ -31,7 +32,19 @@ export interface AdminDeps {
   asset?: ((file: string) => Promise<Response | null>) | undefined;
   /** The client's address as the runtime knows it, for the log and the failure limit. @default no address */
   clientIp?: ((request: Request, env: unknown) => string | null | undefined) | undefined;
+  /** The forms, file and store alike. */
+  forms: FormCatalog;
+  /** Reads a secret by the environment variable a form names (its Turnstile secret), to check a store form. @default none set */
+  secret?: ((name: string) => string | undefined) | undefined;
 }
+
+/** What the admin routes know of the request's sender: `session:<id>` through a cookie, `api token` through the bearer token. */
+export type AdminEnv = { Variables: { actor: string } };
+
+/** Where the admin page signs in (`POST`), finds its CSRF token again (`GET`) and signs out (`DELETE`). */
+export const SESSION_PATH = '/v1/admin/session';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Failed authentications one address may make: 10, refilled over 10 minutes; past them it is
@@ -68,22 +81,93 @@ export interface AdminSubmission {
   lead: OutboxEntry['lead'];
 }
 
-export function adminRoutes(deps: AdminDeps): Hono {
+export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   const { config, outbox, now, log } = deps;
-  const app = new Hono();
+  const app = new Hono<AdminEnv>();
   const gate = bearerGate(deps.token, { log, now });
+  const sessions: SessionKeeper | null = deps.token ? sessionKeeper(deps.token, { now }) : null;
+  const secure = (url: string) => new URL(url).protocol === 'https:';
 
   app.use('/v1/admin/*', async (c, next) => {
-    if (!deps.token) {
+    if (!deps.token || !sessions) {
       throw new RelayError('admin_disabled', 503, 'The admin API is off; set LEADFORM_ADMIN_TOKEN to a long random value and restart the relay.');
     }
-    const refusal = await gate.check(c.req.header('Authorization'), deps.clientIp?.(c.req.raw, c.env) ?? null, c.req.path);
+    c.header('Cache-Control', 'no-store');
+    // Signing in and out carries no credential of its own: the routes below check the token sent.
+    if (c.req.path === SESSION_PATH && c.req.method !== 'GET') return next();
+    const authorization = c.req.header('Authorization');
+    if (authorization === undefined) {
+      const session = await sessions.read(c.req.header('Cookie'));
+      if (session) {
+        if (!READ_METHODS.has(c.req.method)) csrfCheck(c.req.raw, session.csrfToken);
+        c.set('actor', `session:${session.id}`);
+        return next();
+      }
+    }
+    const refusal = await gate.check(authorization, deps.clientIp?.(c.req.raw, c.env) ?? null, c.req.path);
     if (refusal) {
       if (refusal.status === 401) c.header('WWW-Authenticate', 'Bearer realm="leadform admin"');
       throw refusal;
     }
-    c.header('Cache-Control', 'no-store');
+    c.set('actor', 'api token');
     await next();
+  });
+
+  /** A change through a cookie: the session's CSRF token, and the page's own origin when the browser names one. */
+  function csrfCheck(request: Request, csrfToken: string): void {
+    const origin = request.headers.get('Origin');
+    const own = [new URL(request.url).origin, config.publicUrl && new URL(config.publicUrl).origin];
+    if (origin !== null && !own.includes(origin)) {
+      throw new RelayError('csrf', 403, `A change through the admin session must come from the admin page's own origin, not ${origin.slice(0, 100)}.`);
+    }
+    const sent = request.headers.get('X-CSRF-Token');
+    if (!sent || !sameText(sent, csrfToken)) {
+      throw new RelayError(
+        'csrf',
+        403,
+        'A change through the admin session needs the X-CSRF-Token header the sign-in answered with (GET /v1/admin/session tells it again).',
+      );
+    }
+  }
+
+  /** Signs in: `{"token": "<LEADFORM_ADMIN_TOKEN>"}` → the session cookie and `{csrfToken, expiresAt}`. Wrong tokens count toward the address's failure limit. */
+  app.post(SESSION_PATH, async (c) => {
+    const origin = c.req.header('Origin');
+    if (origin !== undefined && origin !== new URL(c.req.url).origin && origin !== (config.publicUrl && new URL(config.publicUrl).origin)) {
+      throw new RelayError('csrf', 403, `Sign in from the admin page's own origin, not ${origin.slice(0, 100)}.`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      throw new RelayError('bad_json', 400, 'The body is not JSON; send {"token": "<LEADFORM_ADMIN_TOKEN>"}.');
+    }
+    const token = (body as { token?: unknown } | null)?.token;
+    if (typeof token !== 'string' || token === '' || /\s/.test(token)) {
+      throw new RelayError('bad_request', 400, 'Send {"token": "<LEADFORM_ADMIN_TOKEN>"}: the admin token as a string.');
+    }
+    const refusal = await gate.check(`Bearer ${token}`, deps.clientIp?.(c.req.raw, c.env) ?? null, c.req.path);
+    if (refusal) {
+      if (refusal.status === 401) throw new RelayError('unauthorized', 401, 'That is not the admin token (LEADFORM_ADMIN_TOKEN).');
+      throw refusal;
+    }
+    const { session, cookie } = await sessions!.open();
+    log('admin.signed_in', { session: session.id });
+    c.header('Set-Cookie', sessions!.setCookie(cookie, secure(c.req.url)));
+    return c.json({ csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() });
+  });
+
+  /** The session the cookie carries, for a page reloaded after signing in: its CSRF token again. */
+  app.get(SESSION_PATH, async (c) => {
+    const session = await sessions!.read(c.req.header('Cookie'));
+    if (!session) throw new RelayError('unauthorized', 401, 'No admin session; sign in with POST /v1/admin/session.');
+    return c.json({ csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() });
+  });
+
+  /** Signs out in this browser: the cookie is cleared. */
+  app.delete(SESSION_PATH, (c) => {
+    c.header('Set-Cookie', sessions!.clearCookie(secure(c.req.url)));
+    return c.body(null, 204);
   });
 
   app.get('/v1/admin/submissions', async (c) => {
@@ -188,31 +272,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
     });
   });
 
-  /** The forms, for the admin page's embed snippets. */
-  app.get('/v1/admin/forms', (c) =>
-    c.json({
-      forms: Object.entries(config.forms).map(([id, form]) => {
-        const names = formDestinations(form);
-        return {
-          id,
-          title: form.title ?? null,
-          // The first destination, as before a form could have several; all of them in `destinations`.
-          destination: names[0]!,
-          destinationType: config.destinations[names[0]!]?.type ?? null,
-          destinations: names.map((name) => ({ name, type: config.destinations[name]?.type ?? null })),
-          allowedOrigins: form.allowedOrigins,
-        };
-      }),
-    }),
-  );
-
-  /** The HTML to paste for each embed mode; the declarative one reserves the form's height. */
-  app.get('/v1/admin/forms/:formId/snippets', (c) => {
-    const formId = c.req.param('formId');
-    const form = Object.hasOwn(config.forms, formId) ? config.forms[formId] : undefined;
-    if (!form) throw unknownForm(formId);
-    return c.json(snippetsFor(publicDefinition(formId, form), config.publicUrl?.replace(/\/$/, '') ?? new URL(c.req.url).origin));
-  });
+  app.route('/', adminFormsRoutes({ config, forms: deps.forms, now, log, secret: deps.secret }));
 
   const page = async (file: string) => (await deps.asset?.(file)) ?? null;
   app.get('/admin', async (c) => {

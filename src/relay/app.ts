@@ -11,12 +11,13 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { type AcceptDeps, type AcceptOutcome, acceptSubmission, type SubmissionInput } from './accept/index.ts';
 import { JSON_TYPE } from './accept/content-type.ts';
-import { findForm, formOf, unknownForm } from './accept/form.ts';
+import { findLiveForm, unknownForm } from './accept/form.ts';
 import { allowedOrigin, corsHeaders, PREFLIGHT_HEADERS } from './accept/origin.ts';
 import { adminRoutes } from './admin.ts';
 import { type AssetBytes, assetResponse, negotiated, type ReadAsset, readServedAsset, serveAsset } from './assets.ts';
 import { catalogueLanguage, catalogueOf } from './catalogues.ts';
 import { publicDefinition, type RelayConfig } from './config.ts';
+import { type FormCatalog, formCatalog, type LiveForm } from './forms/catalog.ts';
 import { embedPage } from './embed-page.ts';
 import { internalError, RelayError } from './errors.ts';
 import { type Log, silentLog } from './log.ts';
@@ -27,6 +28,12 @@ import { turnstileVerifier } from './turnstile.ts';
 export interface RelayDeps {
   config: RelayConfig;
   outbox: RelayOutbox;
+  /**
+   * Every form the relay serves: the configuration file's and the store's (made in the builder),
+   * through one lookup. Each runtime builds it with its store.
+   * @default the configuration's forms alone (no builder)
+   */
+  forms?: FormCatalog;
   /**
    * Reads a built file by its path under the build (`widget/form.js`, `admin/index.html`), or null
    * when it is not built. Only the bytes: the core sets what the answer carries.
@@ -74,20 +81,41 @@ export interface RelayDeps {
 
 type Env = { Variables: { requestStarted: number } };
 
+/** How long a browser or CDN keeps a store form's definition: a publish reaches new page loads within 10 s (plus, on Workers, the isolate's copy). */
+export const STORE_FORM_CACHE = 'public, max-age=10, stale-while-revalidate=60';
+
 export function createRelay(deps: RelayDeps): Hono<Env> {
   const { config, outbox } = deps;
   const now = deps.now ?? Date.now;
   const log = deps.log ?? silentLog;
   const hash = deps.sha256 ?? sha256;
-  const definitions = new Map(Object.entries(config.forms).map(([id, form]) => [id, JSON.stringify(publicDefinition(id, form))]));
-  const etags = new Map<string, Promise<string>>();
-  /** A definition with the catalogue of one language, by form id and language. */
-  const localized = new Map<string, string>();
+  const forms = deps.forms ?? formCatalog({ fileForms: config.forms, declaredDestinations: Object.keys(config.destinations) });
+  /**
+   * Each served version's public definition (with its `version`), and per language its variant
+   * with the catalogue, and their ETags: built once per version, so a publish (a new `LiveForm`)
+   * gets a new body and a new ETag, and an unchanged form costs no JSON work per request.
+   */
+  const served = new WeakMap<LiveForm, { json: string; localized: Map<string, string>; etags: Map<string, Promise<string>> }>();
+  const servedOf = (form: LiveForm) => {
+    let found = served.get(form);
+    if (!found) {
+      const definition = { ...publicDefinition(form.id, form.config), ...(form.version === null ? {} : { version: form.version }) };
+      served.set(form, (found = { json: JSON.stringify(definition), localized: new Map(), etags: new Map() }));
+    }
+    return found;
+  };
   // One rule for every page the script is on: a page without a form cannot know which form the
   // visitor will fill, so one form asking for consent makes the whole relay ask.
-  const consentRequired = Object.values(config.forms).some((form) => form.requireConsent);
+  let consent = { generation: -1, required: false };
+  const consentRequired = () => {
+    if (consent.generation !== forms.generation) {
+      consent = { generation: forms.generation, required: forms.all().some((form) => form.config.requireConsent) };
+    }
+    return consent.required;
+  };
   const accept: AcceptDeps = {
     config,
+    forms,
     outbox,
     now,
     newId: deps.newId ?? (() => crypto.randomUUID()),
@@ -118,6 +146,8 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   const app = new Hono<Env>();
   app.use('*', async (c, next) => {
     c.set('requestStarted', now());
+    // A store read when the copy in memory is due (Workers: every few seconds; Node: at the first request).
+    if (forms.stale()) await forms.refresh();
     await next();
   });
 
@@ -157,18 +187,30 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   }
   app.route(
     '/',
-    adminRoutes({ config, outbox, now, log, token: deps.adminToken, clientIp: deps.clientIp, asset: (file) => serveAsset(deps.readAsset, 'admin', file) }),
+    adminRoutes({
+      config,
+      outbox,
+      forms,
+      secret: deps.secret,
+      now,
+      log,
+      token: deps.adminToken,
+      clientIp: deps.clientIp,
+      asset: (file) => serveAsset(deps.readAsset, 'admin', file),
+    }),
   );
 
   app.get('/v1/leadform.js', (c) => serveWidgetFile(c, 'leadform.js'));
   app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(js|css|map)}', (c) => serveWidgetFile(c, c.req.param('file')));
 
-  app.get('/v1/forms/:formId/embed', (c) => embedPage(c.req.param('formId'), formOf(config.forms, c.req.param('formId')), c.req.raw));
+  app.get('/v1/forms/:formId/embed', (c) => embedPage(c.req.param('formId'), forms.get(c.req.param('formId'))?.config, c.req.raw));
 
   app.get('/v1/forms/:formId', async (c) => {
     const formId = c.req.param('formId');
-    let definition = definitions.get(formId);
-    if (definition === undefined) throw unknownForm(formId);
+    const form = forms.get(formId);
+    if (form === undefined) throw unknownForm(formId);
+    const { json, localized, etags } = servedOf(form);
+    let definition = json;
     // `?locale=` (the loader sends the page's language): the catalogue the form will show comes
     // along as `catalogue: {language, messages}`, so the widget asks for no locale chunk. Each
     // language is its own URL, so its own cache entry and ETag.
@@ -177,7 +219,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     if (asked !== undefined) {
       const base = definition;
       // The form's own locale, as its public definition carries it, from the configuration rather than parsing that JSON on every request.
-      const language = catalogueLanguage(config.forms[formId]!.locale, asked);
+      const language = catalogueLanguage(form.config.locale, asked);
       key = `${formId}\n${language}`;
       let withWords = localized.get(key);
       if (withWords === undefined) {
@@ -190,7 +232,8 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     if (!etag) etags.set(key, (etag = Promise.resolve(hash(definition)).then((hex) => `"${hex.slice(0, 32)}"`)));
     const tag = await etag;
     c.header('ETag', tag);
-    c.header('Cache-Control', 'public, max-age=60, stale-while-revalidate=600');
+    // A store form changes without a deploy: a browser or CDN keeps it a shorter while.
+    c.header('Cache-Control', form.source === 'store' ? STORE_FORM_CACHE : 'public, max-age=60, stale-while-revalidate=600');
     c.header('Access-Control-Allow-Origin', '*');
     if (c.req.header('If-None-Match') === tag) return c.body(null, 304);
     return c.body(definition, 200, { 'Content-Type': `${JSON_TYPE}; charset=utf-8` });
@@ -198,9 +241,9 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
 
   app.options('/v1/forms/:formId/submissions', (c) => {
     const formId = c.req.param('formId');
-    const form = findForm(config.forms, formId);
+    const form = findLiveForm(forms, formId);
     if (!form.ok) return errorAnswer(c, form.error);
-    const origin = allowedOrigin(form.value, { formId, origin: c.req.header('Origin') ?? null, url: c.req.url });
+    const origin = allowedOrigin(form.value.config, { formId, origin: c.req.header('Origin') ?? null, url: c.req.url });
     if (!origin.ok) return errorAnswer(c, origin.error);
     return c.body(null, 204, { ...corsHeaders(origin.value), ...PREFLIGHT_HEADERS });
   });
@@ -234,7 +277,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     const body = await readServedAsset(deps.readAsset, 'widget', file);
     if (body === null) return c.json({ error: 'not_found', message: `The widget file ${file} is not built; run npm run build.` }, 404);
     // With the consent rule the bytes are not the built file's: their ETag and encodings follow them.
-    const withConsent = file === 'attribution.js' && consentRequired;
+    const withConsent = file === 'attribution.js' && consentRequired();
     const served = await assetResponse(deps.readAsset, 'widget', file, withConsent ? withConsentRule(body) : body, { asBuilt: !withConsent });
     return negotiated(c.req.raw, served, deps.readAsset);
   }

@@ -189,22 +189,30 @@ export function parseConfig(
     }
     problems.push(...secretOptionProblems(`destinations.${name}`, name, destination, declaredSecrets(destinationTypes, destination.type), env));
   }
-  for (const [formId, form] of Object.entries(config.forms)) {
-    const at = `forms.${formId}`;
-    problems.push(...formDestinationProblems(form, at, destinationNames));
-    if (form.turnstile && env && !env[form.turnstile.secretEnv]) {
-      problems.push(missingSecret(`${at}.turnstile.secretEnv`, form.turnstile.secretEnv, 'the Turnstile secret key'));
-    }
-    const seen = new Set<string>();
-    form.fields.forEach((field, index) => {
-      const fieldAt = `${at}.fields.${index}`;
-      if (seen.has(field.name)) problems.push(`${fieldAt}.name: "${field.name}" is used twice; give each field its own name`);
-      seen.add(field.name);
-      problems.push(...fieldProblems(field, fieldAt));
-    });
-    if (seen.size === form.fields.length) problems.push(...formDefinitionProblems(form, at));
-  }
+  for (const [formId, form] of Object.entries(config.forms)) problems.push(...formProblems(form, `forms.${formId}`, destinationNames, env));
   return problems.length ? { ok: false, problems } : { ok: true, value: config };
+}
+
+/**
+ * What is wrong with one form beyond its schema, each problem keyed under `at`: its destinations
+ * against those `declared`, its Turnstile secret (when `env` is given), its fields and steps. The
+ * configuration file's forms and the store's (the builder's) are checked by this one function.
+ */
+export function formProblems(form: FormConfig, at: string, declared: string[], env?: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  problems.push(...formDestinationProblems(form, at, declared));
+  if (form.turnstile && env && !env[form.turnstile.secretEnv]) {
+    problems.push(missingSecret(`${at}.turnstile.secretEnv`, form.turnstile.secretEnv, 'the Turnstile secret key'));
+  }
+  const seen = new Set<string>();
+  form.fields.forEach((field, index) => {
+    const fieldAt = `${at}.fields.${index}`;
+    if (seen.has(field.name)) problems.push(`${fieldAt}.name: "${field.name}" is used twice; give each field its own name`);
+    seen.add(field.name);
+    problems.push(...fieldProblems(field, fieldAt));
+  });
+  if (seen.size === form.fields.length) problems.push(...formDefinitionProblems(form, at));
+  return problems;
 }
 
 /** What is wrong with a form's `destination`, `destinations` and `mapping` keys, each with its fix. */

@@ -6,12 +6,15 @@
  */
 import type { DeliveryOutcome, Destination } from '../destinations/types.ts';
 import { type DeliveryPolicy, mappingFor, type RelayConfig } from './config.ts';
+import { fileFormLookup, type FormLookup } from './forms/catalog.ts';
 import { type Log, silentLog } from './log.ts';
 import type { AttemptRecord, Outbox, OutboxEntry } from './outbox.ts';
 
 export interface DeliveryDeps {
   config: RelayConfig;
   outbox: Outbox;
+  /** The forms served now, file and store: a lead's mapping is its form's. @default the configuration's forms alone */
+  forms?: FormLookup | undefined;
   destinations: Map<string, Destination>;
   fetch?: typeof fetch;
   secret?: (name: string) => string | undefined;
@@ -334,7 +337,7 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
         uncertain: entry.uncertain,
         signal: timeout.signal,
         pace: () => timeout.paused(pacerFor(entry.destination, destination, deps).wait()),
-        mapping: mappingFor(deps.config.forms[entry.formId], entry.destination),
+        mapping: mappingFor((deps.forms ?? fileFormLookup(deps.config.forms)).get(entry.formId)?.config, entry.destination),
       });
     } catch (error) {
       // A throw mid-request may come after the vendor committed: treat it as uncertain.

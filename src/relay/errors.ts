@@ -21,6 +21,10 @@ export type RelayErrorCode =
   | 'not_replayable'
   | 'bad_request'
   | 'storage_unavailable'
+  | 'csrf'
+  | 'managed_by_file'
+  | 'form_exists'
+  | 'no_draft'
   | 'internal_error';
 
 export class RelayError extends Error {

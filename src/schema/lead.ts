@@ -29,6 +29,12 @@ export interface Lead {
   /** The relay's submission id; adapters store it at the vendor where they can (origin id). */
   id: string;
   formId: string;
+  /**
+   * The published version of a store form (one made in the builder) the lead was checked against:
+   * the one its page loaded when that version is kept, else the live one. Absent for a form of the
+   * configuration file, which has no versions.
+   */
+  formVersion?: number | undefined;
   /** ISO 8601. */
   receivedAt: string;
   /** The values of the fields the form showed; a `tel` field's is in E.164 when it is valid (see `phones`). */

@@ -34,6 +34,11 @@ export const SubmissionMeta = z.object({
    * The country the visitor chose for each phone field, by field name (`{"phone": "DE"}`); the
    * relay reads a number without a `+` dial code as that country's.
    */
+  /**
+   * The version of the form the page loaded (its definition's `version`), so a submission from a
+   * page loaded before a publish is checked against the fields it showed. Absent: the current one.
+   */
+  formVersion: z.optional(z.int().check(z.minimum(1))),
   phoneCountries: z.optional(z.record(z.string().check(z.maxLength(64)), z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code, e.g. "DE"')))),
 });
 export type SubmissionMeta = z.infer<typeof SubmissionMeta>;

@@ -1,6 +1,13 @@
 /** The first step: the submission must name a configured form. */
 import type { FormConfig } from '../config.ts';
 import { passed, type Refusable, RelayError, refused } from '../errors.ts';
+import type { FormLookup, LiveForm } from '../forms/catalog.ts';
+
+/** The form as it is served now, file or store (see forms/catalog.ts): the seam every reader of forms goes through. */
+export function findLiveForm(forms: FormLookup, formId: string): Refusable<LiveForm> {
+  const form = forms.get(formId);
+  return form ? passed(form) : refused(unknownForm(formId));
+}
 
 export function findForm(forms: Readonly<Record<string, FormConfig>>, formId: string): Refusable<FormConfig> {
   const form = formOf(forms, formId);

@@ -6,7 +6,8 @@
  * before the body is read, so every request past the origin check costs its sender, whatever
  * follows; the form's comes after everything else, so only a good submission spends it.
  */
-import { type FormConfig, formDestinations, type RelayConfig } from '../config.ts';
+import { formDestinations, type RelayConfig } from '../config.ts';
+import { fileFormLookup, type FormLookup, type LiveForm } from '../forms/catalog.ts';
 import { internalError, passed, type Refusable, RelayError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import type { Outbox } from '../outbox.ts';
@@ -15,13 +16,13 @@ import type { TurnstileVerifier } from '../turnstile.ts';
 import { type AcceptAnswer, acceptAnswer } from './answer.ts';
 import { readBody, type SubmissionBody } from './body.ts';
 import { bodyEncoding } from './content-type.ts';
-import { findForm } from './form.ts';
+import { findLiveForm } from './form.ts';
 import { idempotencyKey, type Sha256, submissionHash } from './idempotency.ts';
 import { allowedOrigin } from './origin.ts';
 import { parseBody } from './parse.ts';
 import { readPhones } from './phone.ts';
 import { takeAddressLimit, takeFormLimit } from './rate.ts';
-import { validBody } from './schema.ts';
+import { validSubmission } from './schema.ts';
 import { spamReason } from './spam.ts';
 import { storeLead } from './store.ts';
 import { checkTurnstile } from './turnstile.ts';
@@ -48,6 +49,8 @@ export interface SubmissionInput {
 
 export interface AcceptDeps {
   config: Pick<RelayConfig, 'forms' | 'limits'>;
+  /** The forms served now, file and store. @default the configuration's forms alone */
+  forms?: FormLookup | undefined;
   outbox: Pick<Outbox, 'accept' | 'findByIdempotencyKey'>;
   /** Epoch milliseconds. */
   now: () => number;
@@ -90,9 +93,9 @@ export async function acceptSubmission(input: SubmissionInput, deps: AcceptDeps)
   const startedAt = input.startedAt ?? deps.now();
   let corsOrigin: string | null = null;
   try {
-    const form = findForm(deps.config.forms, input.formId);
+    const form = findLiveForm(deps.forms ?? fileFormLookup(deps.config.forms), input.formId);
     if (!form.ok) return { ...form, corsOrigin };
-    const origin = allowedOrigin(form.value, input);
+    const origin = allowedOrigin(form.value.config, input);
     if (!origin.ok) return { ...origin, corsOrigin };
     corsOrigin = origin.value;
     return { ...(await acceptFromAllowedOrigin(form.value, input, startedAt, deps)), corsOrigin };
@@ -102,9 +105,10 @@ export async function acceptSubmission(input: SubmissionInput, deps: AcceptDeps)
   }
 }
 
-async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput, startedAt: number, deps: AcceptDeps): Promise<Refusable<Accepted>> {
+async function acceptFromAllowedOrigin(live: LiveForm, input: SubmissionInput, startedAt: number, deps: AcceptDeps): Promise<Refusable<Accepted>> {
   const { formId } = input;
-  const { forms, limits } = deps.config;
+  const { limits } = deps.config;
+  const form = live.config;
 
   const perAddress = await takeAddressLimit(input.clientIp, limits, deps.rateLimiter);
   if (!perAddress.ok) return perAddress;
@@ -116,9 +120,10 @@ async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput,
   if (!body.ok) return body;
   const key = idempotencyKey(input.idempotencyKey);
   if (!key.ok) return key;
-  const submission = validBody(forms, formId, body.value);
+  const on = await submittedOn(live, body.value, deps);
+  const submission = validSubmission(on.definition, body.value);
   if (!submission.ok) return submission;
-  const withPhones = readPhones(form.fields, submission.value);
+  const withPhones = readPhones(on.config.fields, submission.value);
   if (!withPhones.ok) return withPhones;
 
   const htmlForm = encoding.value === 'form';
@@ -143,7 +148,10 @@ async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput,
   const perForm = await takeFormLimit({ formId, form, clientIp: input.clientIp }, limits, deps.rateLimiter);
   if (!perForm.ok) return perForm;
 
-  const stored = await storeLead({ id, formId, form, submission: withPhones.value, idempotencyKey: key.value, bodyHash, receivedAt: deps.now() }, deps.outbox);
+  const stored = await storeLead(
+    { id, formId, form, formVersion: on.version, submission: withPhones.value, idempotencyKey: key.value, bodyHash, receivedAt: deps.now() },
+    deps.outbox,
+  );
   if (!stored.ok) return stored;
   deps.log('submission.accepted', {
     id: stored.value.id,
@@ -169,4 +177,16 @@ async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput,
     }
   }
   return acceptedAs(stored.value.id, stored.value.kind);
+}
+
+/**
+ * The version a submission is checked against: the one its page loaded (`meta.formVersion`) when
+ * the store keeps it, so a page opened before a publish still sends what it showed; otherwise,
+ * and for a file form, the form as served now.
+ */
+async function submittedOn(live: LiveForm, body: unknown, deps: AcceptDeps): Promise<LiveForm> {
+  if (live.source !== 'store' || !deps.forms) return live;
+  const asked = (body as { meta?: { formVersion?: unknown } } | null)?.meta?.formVersion;
+  if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 1 || asked === live.version) return live;
+  return (await deps.forms.atVersion(live.id, asked)) ?? live;
 }

@@ -18,7 +18,12 @@ function definitions(forms: Readonly<Record<string, FormConfig>>): Map<string, F
 
 /** @param forms the configuration's forms, of which `formId` is one */
 export function validBody(forms: Readonly<Record<string, FormConfig>>, formId: string, body: unknown): Refusable<Submission> {
-  const result = validateSubmission(definitions(forms).get(formId)!, body);
+  return validSubmission(definitions(forms).get(formId)!, body);
+}
+
+/** @param definition one object per form version (`LiveForm.definition`): the schema is cached by it */
+export function validSubmission(definition: FormDefinition, body: unknown): Refusable<Submission> {
+  const result = validateSubmission(definition, body);
   if (result.ok) return passed(result.submission);
   return refused(
     new RelayError('validation_failed', 422, `The submission has ${result.issues.length} invalid value(s); see issues.`, { issues: result.issues }),

@@ -12,6 +12,8 @@ export interface LeadFacts {
   id: string;
   formId: string;
   form: FormConfig;
+  /** The store form version the submission was checked against; null for a file form. */
+  formVersion?: number | null;
   /** The valid submission, its phone numbers read (E.164 in `fields` where valid). */
   submission: ReadSubmission;
   idempotencyKey: string | null;
@@ -31,6 +33,7 @@ export async function storeLead(facts: LeadFacts, outbox: Pick<Outbox, 'accept'>
   const lead: Lead = {
     id: facts.id,
     formId: facts.formId,
+    ...(typeof facts.formVersion === 'number' ? { formVersion: facts.formVersion } : {}),
     receivedAt: new Date(facts.receivedAt).toISOString(),
     fields,
     ...(phones ? { phones } : {}),

@@ -19,6 +19,8 @@ import { MIN_ADMIN_TOKEN_LENGTH } from '../../relay/admin.ts';
 import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
 import { deliverDue, deleteExpiredLeads, type Pacer } from '../../relay/delivery.ts';
+import { formCatalog } from '../../relay/forms/catalog.ts';
+import { SqlFormStore } from '../../relay/forms/sql-form-store.ts';
 import { bufferedJsonLog, type Log } from '../../relay/log.ts';
 import { guardPages, isLoopback } from '../../relay/pages-guard.ts';
 import { memoryRateLimiter } from '../../relay/rate-limit.ts';
@@ -130,6 +132,10 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       problems: [`LEADFORM_DATA_DIR: cannot keep the outbox in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`],
     };
   }
+  // Forms made in the builder live beside the outbox, in the same file; this process is the only
+  // writer, so the catalogue is refreshed after each change and read from memory otherwise.
+  const forms = formCatalog({ fileForms: config.forms, store: new SqlFormStore(store.sql), declaredDestinations: Object.keys(config.destinations), log });
+  await forms.refresh();
   // Known once the server listens: the address alerts link to when the configuration names none.
   let listeningUrl: string | undefined;
   const built = createDestinations(
@@ -146,6 +152,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const deliveryDeps = {
     stopping: () => stopping,
     config,
+    forms,
     outbox: store,
     destinations: built.value,
     secret,
@@ -213,6 +220,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     '/',
     createRelay({
       config,
+      forms,
       outbox: store,
       log,
       onAccepted: kickOne,
