@@ -4,6 +4,7 @@
  * aria-invalid, and the list of issues at the top can move focus to it.
  */
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { controlId } from './model.ts';
 import { issuesAt } from './store.ts';
 
@@ -64,14 +65,36 @@ export function TextControl(props: Base & { value: string; onChange: (value: str
   );
 }
 
+/** Lines as the draft keeps them: blank lines and the spaces around `|` do not count. */
+const normalLines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) =>
+      line
+        .split('|')
+        .map((part) => part.trim())
+        .join('|'),
+    )
+    .filter(Boolean)
+    .join('\n');
+
+/**
+ * A list, one item a line. The text stays as typed (a new empty line, a space before `|`) while
+ * it says what the draft holds; a draft replaced from elsewhere (a restore) replaces it.
+ */
 export function AreaControl(props: Base & { value: string; onChange: (value: string) => void; rows?: number }) {
+  const [text, setText] = useState(props.value);
+  const shown = normalLines(text) === normalLines(props.value) ? text : props.value;
   return (
     <Row {...props}>
       <textarea
         {...controlProps(props.path, hintOf(props.path, props.hint))}
         rows={props.rows ?? 3}
-        value={props.value}
-        onInput={(event) => props.onChange(event.currentTarget.value)}
+        value={shown}
+        onInput={(event) => {
+          setText(event.currentTarget.value);
+          props.onChange(event.currentTarget.value);
+        }}
       />
     </Row>
   );

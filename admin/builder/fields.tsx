@@ -58,6 +58,8 @@ export function FieldList() {
     const sortable = Sortable.create(list.current!, {
       handle: '.drag',
       animation: 120,
+      // Pointer events rather than HTML drag and drop: the same on every browser and on touch.
+      forceFallback: true,
       onEnd(event) {
         const { oldIndex, newIndex, item, from } = event;
         if (oldIndex === undefined || newIndex === undefined || oldIndex === newIndex) return;

@@ -7,15 +7,20 @@ export const BUILDER_CSS = `
   .field-list ol { list-style: none; padding: 0; margin: .5rem 0; }
   .field-list li { display: flex; align-items: center; gap: .25rem; border: 1px solid #d1d5db; border-radius: 6px; padding: .25rem; margin-bottom: .35rem; background: #fff; }
   .field-list li.selected { border-color: #1d4ed8; box-shadow: 0 0 0 1px #1d4ed8; }
-  .field-list .pick { flex: 1; text-align: left; background: none; border: 0; min-width: 0; overflow-wrap: anywhere; }
+  .field-list .pick, .field-list .pick[aria-pressed="true"] { flex: 1; text-align: left; background: none; color: inherit; border: 0; min-width: 0; overflow-wrap: anywhere; }
+  .field-list .pick[aria-pressed="true"] { font-weight: 600; }
+  .add-field { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; }
+  .add-field select { font: inherit; padding: .25rem; }
   .field-list .drag { cursor: grab; padding: 0 .35rem; color: #4b5563; user-select: none; font-size: 1.1rem; }
   .sortable-ghost { opacity: .4; }
   .panel { border-top: 1px solid #e5e7eb; padding-top: .5rem; margin-top: .75rem; }
   .control { display: flex; flex-direction: column; margin: .5rem 0; }
   .control.check { flex-direction: row; flex-wrap: wrap; align-items: center; gap: .4rem; }
+  .control.check > input { margin: 0; flex: none; } .control.check > label { flex: 1; }
+  .control.check > small, .control.check > p { flex-basis: 100%; }
   .control input:not([type="checkbox"]), .control select, .control textarea, .condition input, .condition select, .condition textarea { font: inherit; margin: .15rem 0 0; padding: .3rem .4rem; width: 100%; box-sizing: border-box; }
   .control input[aria-invalid="true"], .control textarea[aria-invalid="true"], .condition input[aria-invalid="true"] { border: 2px solid #b91c1c; }
-  .condition label, .add-field label { display: block; margin-top: .35rem; }
+  .condition label { display: block; margin-top: .35rem; }
   fieldset { border: 1px solid #e5e7eb; border-radius: 6px; margin: .75rem 0; }
   .hint { color: #4b5563; font-size: .875rem; margin: .15rem 0; }
   .toolbar { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
