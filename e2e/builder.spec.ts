@@ -288,3 +288,35 @@ test('unsaved changes survive a reload, leaving asks first, and axe finds nothin
   await expect(page.getByLabel('Title (en)', { exact: true })).toHaveValue('Checks, renamed');
   expect(asked).toBe(true);
 });
+
+test('a file form is read-only: duplicated into the builder and exported as JSON; an earlier version is restored into the draft', async ({ page }) => {
+  await signIn(page);
+  const row = page.locator('tr[data-form="contact"]');
+  await expect(row).toContainText('Configuration file (read-only)');
+  await row.getByRole('button', { name: 'Export contact as JSON' }).click();
+  const exported = JSON.parse((await page.locator('figure pre code').textContent())!) as { contact: { fields: { name: string }[] } };
+  expect(exported.contact.fields.map((field) => field.name)).toEqual(['name', 'email', 'company', 'message']);
+
+  const copy = formId('copy');
+  await row.getByRole('button', { name: 'Duplicate contact into the builder' }).click();
+  await page.getByLabel('Id of the copy of contact').fill(copy);
+  await page.getByRole('button', { name: 'Duplicate', exact: true }).click();
+  await expect(page.getByRole('heading', { name: `Form “${copy}”` })).toBeVisible();
+  await expect(fieldRows(page)).toHaveCount(4);
+
+  // Version 1 as duplicated, version 2 without "message"; restoring 1 brings it back into the draft.
+  await page.getByRole('button', { name: 'Publish…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Publish now' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Published version 1' })).toBeVisible();
+  await page.getByRole('button', { name: 'Remove Message' }).click();
+  await page.getByRole('button', { name: 'Publish…' }).click();
+  await expect(page.getByRole('dialog')).toContainText('Removed field "message"');
+  await page.getByRole('dialog').getByRole('button', { name: 'Publish now' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Published version 2' })).toBeVisible();
+  await page.getByRole('button', { name: 'Restore version 1' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Version 1 copied into the draft' })).toBeVisible();
+  await expect(fieldRows(page)).toHaveCount(4);
+  await expect(page.locator('.history')).toContainText('restored');
+  await page.getByRole('button', { name: 'Publish…' }).click();
+  await expect(page.getByRole('dialog')).toContainText('Added field "message"');
+});
