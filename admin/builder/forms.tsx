@@ -354,6 +354,15 @@ function Editor({ id }: { id: string }) {
   );
 }
 
+/** Where an issue is, in the editor's words: `Field “company”, pattern`, `Step 2, title`, `Setting title`. */
+function where(path: string): string {
+  const [head, index, ...rest] = path.split('.');
+  const key = rest.length ? `, ${rest.join('.')}` : '';
+  if (head === 'fields' && index !== undefined && /^\d+$/.test(index)) return `Field “${draft.value?.fields[Number(index)]?.name ?? Number(index) + 1}”${key}`;
+  if (head === 'steps' && index !== undefined && /^\d+$/.test(index)) return `Step ${Number(index) + 1}${key}`;
+  return head ? `Setting ${path}` : 'The form';
+}
+
 function IssueSummary() {
   if (!issues.value.length) return null;
   return (
@@ -371,7 +380,7 @@ function IssueSummary() {
                 focusIssue(issue.path);
               }}
             >
-              {issue.path || 'form'}: {issue.message}
+              {where(issue.path)}: {issue.message}
             </a>
           </li>
         ))}
