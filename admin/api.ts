@@ -9,6 +9,12 @@ import { signal } from '@preact/signals';
 
 const TOKEN_KEY = 'leadform-admin-token';
 const SESSION = '/v1/admin/session';
+/**
+ * Set while this browser holds a session cookie, which the page cannot see (HttpOnly): only then
+ * does a reload ask the relay for the session, since each ask without a cookie counts as a failed
+ * sign-in toward the address's limit. It holds no secret.
+ */
+const HAS_SESSION_KEY = 'leadform-admin-has-session';
 
 type Credentials = { kind: 'session'; csrfToken: string } | { kind: 'bearer'; token: string };
 
@@ -24,7 +30,7 @@ export const token = {
 };
 
 /** Whether the page is still asking the relay for a session made before a reload. */
-export const checking = signal(credentials.value === null);
+export const checking = signal(credentials.value === null && localStorage.getItem(HAS_SESSION_KEY) !== null);
 
 function bearerKept(): Credentials | null {
   const kept = sessionStorage.getItem(TOKEN_KEY);
@@ -32,11 +38,12 @@ function bearerKept(): Credentials | null {
 }
 
 // A reload keeps the cookie, not the CSRF token: the relay tells it again.
-if (credentials.value === null) {
+if (checking.value) {
   fetch(SESSION, { credentials: 'same-origin' })
     .then(async (response) => {
       const body = (await response.json().catch(() => ({}))) as { csrfToken?: string };
       if (response.ok && body.csrfToken) credentials.value = { kind: 'session', csrfToken: body.csrfToken };
+      else localStorage.removeItem(HAS_SESSION_KEY);
     })
     .catch(() => undefined)
     .finally(() => (checking.value = false));
@@ -52,6 +59,7 @@ export async function signIn(value: string): Promise<string> {
   }).catch(() => null);
   const body = ((await response?.json().catch(() => ({}))) ?? {}) as { csrfToken?: string; message?: string };
   if (response?.ok && body.csrfToken) {
+    localStorage.setItem(HAS_SESSION_KEY, '1');
     credentials.value = { kind: 'session', csrfToken: body.csrfToken };
     return '';
   }
@@ -70,6 +78,7 @@ export async function signIn(value: string): Promise<string> {
 export async function signOut(): Promise<void> {
   const held = credentials.value;
   sessionStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(HAS_SESSION_KEY);
   credentials.value = null;
   if (held?.kind === 'session')
     await fetch(SESSION, { method: 'DELETE', credentials: 'same-origin', headers: { 'X-CSRF-Token': held.csrfToken } }).catch(() => undefined);
@@ -88,7 +97,10 @@ export async function apiPage<T>(path: string, init: RequestInit = {}): Promise<
   const response = await fetch(path, { ...init, credentials: 'same-origin', headers: { ...init.headers, ...auth } });
   const body = (await response.json().catch(() => ({}))) as T & { message?: string };
   // An expired session signs the page out, so the next step is signing in again.
-  if (response.status === 401 && held?.kind === 'session') credentials.value = null;
+  if (response.status === 401 && held?.kind === 'session') {
+    localStorage.removeItem(HAS_SESSION_KEY);
+    credentials.value = null;
+  }
   if (!response.ok) throw Object.assign(new Error(body.message ?? `HTTP ${response.status}`), { status: response.status, body });
   return { body, next: /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('Link') ?? '')?.[1] ?? null };
 }

@@ -322,3 +322,25 @@ test('a file form is read-only: duplicated into the builder and exported as JSON
   await page.getByRole('button', { name: 'Publish…' }).click();
   await expect(page.getByRole('dialog')).toContainText('Added field "message"');
 });
+
+test('signed out, the page asks the relay nothing (no failed sign-in counted); signed in, a reload keeps the session cookie', async ({ page }) => {
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/v1/admin/session') asked.push(request.method());
+  });
+  await page.goto('/admin#view=forms');
+  await expect(page.getByLabel('Admin token (LEADFORM_ADMIN_TOKEN)')).toBeVisible();
+  expect(asked).toEqual([]);
+  await signIn(page);
+  expect(asked).toEqual(['POST']);
+  // The page holds no token: neither storage has it.
+  expect(await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }))).not.toContain(E2E_ADMIN_TOKEN);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Forms', exact: true })).toBeVisible();
+  expect(asked).toEqual(['POST', 'GET']);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByLabel('Admin token (LEADFORM_ADMIN_TOKEN)')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Admin token (LEADFORM_ADMIN_TOKEN)')).toBeVisible();
+  expect(asked).toEqual(['POST', 'GET', 'DELETE']);
+});
