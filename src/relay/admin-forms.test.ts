@@ -44,3 +44,31 @@ describe('sign-in attempts', () => {
     expect(Number(blocked.headers.get('Retry-After'))).toBeGreaterThan(0);
   });
 });
+
+describe('the session cookie', () => {
+  const parsed = parseConfig(FORMS_SUITE_CONFIG);
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  let clock = Date.UTC(2026, 11, 2, 9);
+  const app = createRelay({ config: parsed.value, outbox: new MemoryOutbox(), adminToken: FORMS_ADMIN_TOKEN, now: () => clock });
+  const signIn = (origin: string) =>
+    app.request(`${origin}/v1/admin/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: FORMS_ADMIN_TOKEN }),
+    });
+
+  it('is Secure when the admin page is served over https', async () => {
+    expect((await signIn('https://relay.test')).headers.get('Set-Cookie')).toMatch(/; HttpOnly; SameSite=Strict; Secure$/);
+  });
+
+  it('expires after 12 hours, and is refused once the admin token changes', async () => {
+    const cookie = (await signIn(ORIGIN)).headers.get('Set-Cookie')!.split(';')[0]!;
+    const list = (relay = app) => relay.request(`${ORIGIN}/v1/admin/forms`, { headers: { Cookie: cookie } });
+    clock += 12 * 3600_000 - 1000;
+    expect((await list()).status).toBe(200);
+    const rotated = createRelay({ config: parsed.value, outbox: new MemoryOutbox(), adminToken: `${FORMS_ADMIN_TOKEN}-new`, now: () => clock });
+    expect((await list(rotated)).status).toBe(401);
+    clock += 1000;
+    expect((await list()).status).toBe(401);
+  });
+});
