@@ -83,3 +83,37 @@ it('keeps the file’s form under its id, skips a store form the configuration c
   expect(await forms.atVersion('quote', 3)).toBeUndefined();
   expect(await forms.atVersion('contact', 1)).toBeUndefined();
 });
+
+it('keeps serving what it has when the store cannot answer, logs it, and asks again a second later', async () => {
+  store.saveDraft('quote', form('One'), by());
+  store.publish('quote', by());
+  const events: string[] = [];
+  let failing = false;
+  const flaky = new Proxy(store, {
+    get: (target, name) =>
+      name === 'live'
+        ? async () => {
+            if (failing) throw new Error('Durable Object overloaded');
+            return target.live();
+          }
+        : Reflect.get(target, name, target),
+  });
+  const isolate = formCatalog({
+    fileForms: config.forms,
+    store: flaky,
+    declaredDestinations: ['inbox'],
+    now: () => clock,
+    maxAgeMs: 5_000,
+    log: (event) => events.push(event),
+  });
+  await isolate.refresh();
+  failing = true;
+  clock += 5_000;
+  await expect(isolate.refresh()).resolves.toBeUndefined();
+  expect(events).toEqual(['forms.refresh_failed']);
+  expect(isolate.get('quote')?.version).toBe(1);
+  expect(isolate.get('contact')?.source).toBe('file');
+  expect(isolate.stale()).toBe(false);
+  clock += 1_000;
+  expect(isolate.stale()).toBe(true);
+});
