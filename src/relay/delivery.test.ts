@@ -583,3 +583,24 @@ describe('retention', () => {
     expect((await store.stats()).delivered).toBe(0);
   });
 });
+
+describe('a store form', () => {
+  it('is delivered with its mapping as the form lookup serves it', async () => {
+    const mappings: (Record<string, string> | undefined)[] = [];
+    const destination: Destination = {
+      type: 'test',
+      async deliver(_, context) {
+        mappings.push(context.mapping);
+        return { kind: 'delivered' };
+      },
+    };
+    const quote = { ...config.forms.f!, mapping: { email: 'contact_email' } };
+    const forms = {
+      get: (id: string) => (id === 'quote' ? { id, source: 'store' as const, version: 3, config: quote, definition: { id, ...quote } } : undefined),
+      atVersion: async () => undefined,
+    };
+    await store.accept({ lead: { ...lead('q1'), formId: 'quote', formVersion: 3 }, destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    expect(await deliverDue({ ...deps(destination), forms }, 10)).toBe(1);
+    expect(mappings).toEqual([{ email: 'contact_email' }]);
+  });
+});

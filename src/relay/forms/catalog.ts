@@ -40,7 +40,7 @@ export interface FormCatalog extends FormLookup {
   readonly store: FormStore | null;
   /** Whether `refresh()` is due; checked by every request that reads forms. */
   stale(): boolean;
-  /** Reads the store's live versions again; concurrent calls share one read. */
+  /** Reads the store's live versions again; concurrent calls share one read. Never rejects: a failed read is logged and the forms served so far stay. */
   refresh(): Promise<void>;
   /** Counts refreshes that changed something, so derived caches (the consent rule) know when to rebuild. */
   readonly generation: number;
@@ -62,6 +62,9 @@ export interface FormCatalogOptions {
   /** Older versions kept in memory at most, for submissions on a page loaded before a publish. @default 256 */
   maxOlderVersions?: number;
 }
+
+/** How soon a catalogue with a lifetime asks its store again after a read failed. */
+const RETRY_AFTER_FAILURE_MS = 1_000;
 
 export function formCatalog(options: FormCatalogOptions): FormCatalog {
   const store = options.store ?? null;
@@ -126,9 +129,17 @@ export function formCatalog(options: FormCatalogOptions): FormCatalog {
     stale: () => now() - loadedAt >= maxAgeMs,
     refresh() {
       if (!store) return Promise.resolve();
-      loading ??= load().finally(() => {
-        loading = null;
-      });
+      loading ??= load()
+        .catch((error: unknown) => {
+          // The forms served so far stay served: a store that cannot answer now (a Durable Object
+          // overloaded or restarting) must not turn away submissions of forms already known.
+          // It is asked again after a second rather than on every request meanwhile.
+          log('forms.refresh_failed', { error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+          if (Number.isFinite(maxAgeMs)) loadedAt = Math.max(loadedAt, now() - maxAgeMs + RETRY_AFTER_FAILURE_MS);
+        })
+        .finally(() => {
+          loading = null;
+        });
       return loading;
     },
     async atVersion(id, version) {

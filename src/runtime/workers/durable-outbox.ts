@@ -5,6 +5,7 @@
  */
 import type { RelayConfig } from '../../relay/config.ts';
 import { formDestinations } from '../../relay/config.ts';
+import { fileFormLookup, type FormLookup } from '../../relay/forms/catalog.ts';
 import {
   type AcceptInput,
   type AcceptResult,
@@ -20,12 +21,13 @@ import {
 } from '../../relay/outbox.ts';
 import type { Env } from './shared.ts';
 
-export function durableOutbox(env: Env, config: RelayConfig): RelayOutbox {
+export function durableOutbox(env: Env, config: RelayConfig, forms: FormLookup = fileFormLookup(config.forms)): RelayOutbox {
   const object = (destination: string) => env.OUTBOX.get(env.OUTBOX.idFromName(destination));
   const names = Object.keys(config.destinations);
   const all = () => names.map(object);
   // The first destination a form lists keeps the say on its Idempotency-Keys (see `accept`).
-  const primaryOf = (formId: string) => formDestinations(config.forms[formId]!)[0]!;
+  // A form unknown by now (a store form removed meanwhile) has no keys to find: its first destination is asked in vain.
+  const primaryOf = (formId: string) => formDestinations(forms.get(formId)?.config ?? { destination: names[0] })[0]!;
   /** The object that holds entry `id` when its name says so (`<lead id>.<destination>`); else every object. */
   const holders = (id: string) => {
     const named = entryDestination(id, names);

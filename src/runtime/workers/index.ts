@@ -13,8 +13,10 @@ import { jsonLog } from '../../relay/log.ts';
 import { guardPages } from '../../relay/pages-guard.ts';
 import type { RateLimiter } from '../../relay/rate-limit.ts';
 import { durableOutbox } from './durable-outbox.ts';
+import { isolateForms } from './forms-object.ts';
 import { adminTokenProblem, config, type Env, missingSecrets, secretFrom } from './shared.ts';
 
+export { FormsObject } from './forms-object.ts';
 export { OutboxObject } from './outbox-object.ts';
 export { RateLimiterObject } from './rate-limiter-object.ts';
 
@@ -69,7 +71,8 @@ function appFor(env: Env): Hono {
       '/',
       createRelay({
         config,
-        outbox: durableOutbox(env, config),
+        forms: isolateForms(env),
+        outbox: durableOutbox(env, config, isolateForms(env)),
         log: jsonLog,
         secret: secretFrom(env),
         rateLimiter: durableRateLimiter(env),

@@ -11,6 +11,7 @@ import { jsonLog } from '../../relay/log.ts';
 import type { AcceptInput, DeliveryState } from '../../relay/outbox.ts';
 import { SqlOutbox } from '../../relay/sql-outbox.ts';
 import { durableSqlDriver } from './durable-sql-driver.ts';
+import { isolateForms } from './forms-object.ts';
 import { config, type Env, secretFrom } from './shared.ts';
 
 /** How long one alarm keeps delivering before it hands over to the next alarm. */
@@ -33,6 +34,7 @@ export class OutboxObject extends DurableObject<Env> {
     if (!built.ok) throw new Error(`leadform: destinations are misconfigured:\n${built.problems.join('\n')}`);
     this.deliveryDeps = {
       config,
+      forms: isolateForms(env),
       outbox: this.outbox,
       destinations: built.value,
       secret: secretFrom(env),
@@ -92,6 +94,9 @@ export class OutboxObject extends DurableObject<Env> {
   async alarm(): Promise<void> {
     const started = Date.now();
     try {
+      // A store form's mapping as last published (read again when this isolate's copy is a few seconds old).
+      const forms = isolateForms(this.env);
+      if (forms.stale()) await forms.refresh();
       while (Date.now() - started < ALARM_BUDGET_MS && (await deliverDue(this.deliveryDeps, 25)) > 0);
     } catch (error) {
       // An attempt could not be counted or recorded (logged here; a failed record is logged by delivery too): its lead stays
