@@ -7,13 +7,40 @@
 import { type ComponentType, render } from 'preact';
 import { signal } from '@preact/signals';
 import { checking, signIn, signOut, token } from './api.ts';
-import { Forms } from './builder/forms.tsx';
 import { Deliveries } from './deliveries.tsx';
+
+/**
+ * A view downloaded the first time it is shown: the builder carries the form schema and every
+ * language's words for its preview, which the deliveries view never needs.
+ */
+function lazyView(load: () => Promise<ComponentType>): ComponentType {
+  const loaded = signal<ComponentType | null>(null);
+  const failed = signal('');
+  let started = false;
+  return function LazyView() {
+    if (!started) {
+      started = true;
+      load().then(
+        (View) => (loaded.value = View),
+        (error: Error) => (failed.value = `This view could not be loaded: ${error.message}. Reload the page.`),
+      );
+    }
+    const View = loaded.value;
+    if (View) return <View />;
+    return failed.value ? (
+      <p class="error" role="alert">
+        {failed.value}
+      </p>
+    ) : (
+      <p>Loading…</p>
+    );
+  };
+}
 
 /** The page's views, in the order the navigation lists them; the first is shown by default. */
 const VIEWS: { id: string; title: string; View: ComponentType }[] = [
   { id: 'deliveries', title: 'Deliveries', View: Deliveries },
-  { id: 'forms', title: 'Forms', View: Forms },
+  { id: 'forms', title: 'Forms', View: lazyView(() => import('./builder/forms.tsx').then((chunk) => chunk.Forms)) },
 ];
 
 const viewFromHash = () => new URLSearchParams(location.hash.slice(1)).get('view') ?? VIEWS[0]!.id;
