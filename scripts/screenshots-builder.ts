@@ -45,9 +45,11 @@ const FORM = {
   destination: 'sandbox',
 };
 
-async function shoot(page: Page, file: string): Promise<void> {
+/** The page from its top, cut at MAX_HEIGHT; `viewport` for what the screen shows (a modal dialog over the page). */
+async function shoot(page: Page, file: string, viewport = false): Promise<void> {
   const height = Math.min(MAX_HEIGHT, await page.evaluate(() => document.documentElement.scrollHeight));
-  await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: page.viewportSize()!.width, height } });
+  if (viewport) await page.screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: page.viewportSize()!.width, height } });
   console.log(`screenshots-builder: ${file}`);
 }
 
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
 
       await page.getByRole('button', { name: 'Publish…' }).click();
       await page.getByRole('dialog').waitFor();
-      await shoot(page, join(out, `builder-publish-${width}.png`));
+      await shoot(page, join(out, `builder-publish-${width}.png`), true);
       await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
       await page.getByRole('button', { name: /^Company \(company/ }).click();
