@@ -28,7 +28,7 @@ interface DestinationInfo {
 }
 
 /** How the page names each embed mode; the HTML itself is the relay's (`GET /v1/admin/forms/{id}/snippets`). */
-const SNIPPET_TITLES: Record<keyof Snippets, string> = {
+export const SNIPPET_TITLES: Record<keyof Snippets, string> = {
   declarative: 'Declarative: a div where the form goes (its height reserved)',
   queue: 'Imperative: LeadForm command queue (safe before the script loads)',
   popup: 'Popup: opens over the page from a button',

@@ -23,6 +23,7 @@ import {
   saveDraft,
   type VersionInfo,
 } from './client.ts';
+import { SNIPPET_TITLES } from '../deliveries.tsx';
 import { FieldList, FieldPanel } from './fields.tsx';
 import { type Change, controlId, type Draft, diffForms, fieldIndexOf, issueControl, newDraft, readIssues } from './model.ts';
 import { renderPreview } from './preview.ts';
@@ -510,13 +511,6 @@ function Versions({ id }: { id: string }) {
     </section>
   );
 }
-
-const SNIPPET_TITLES: Record<keyof Snippets, string> = {
-  declarative: 'Declarative: a div where the form goes',
-  queue: 'Imperative: the LeadForm command queue',
-  popup: 'Popup: opens over the page from a button',
-  iframe: 'Iframe: where no script is allowed',
-};
 
 function SnippetList() {
   return (
