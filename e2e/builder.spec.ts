@@ -116,6 +116,15 @@ test('a two-step form built with the mouse, published, pasted on another origin,
   await expect(preview(page).getByRole('button', { name: 'Next' })).toBeVisible();
   await expect(preview(page).getByLabel('Company')).toBeHidden();
 
+  // A label per language: German typed with German picked, previewed in German, English kept.
+  await page.getByRole('button', { name: /^Email \(email/ }).click();
+  await page.getByLabel('Language edited and previewed').selectOption('de');
+  await page.getByLabel('Label (de)').fill('E-Mail-Adresse');
+  await expect(preview(page).getByLabel('E-Mail-Adresse')).toBeVisible();
+  await expect(preview(page).getByRole('button', { name: 'Weiter' })).toBeVisible();
+  await page.getByLabel('Language edited and previewed').selectOption('en');
+  await expect(page.getByLabel('Label (en)')).toHaveValue('Email');
+
   const origins = page.getByLabel('Pages allowed to submit, one origin a line (self: this relay)');
   await origins.fill(`self\n${site.origin}`);
 
@@ -295,6 +304,7 @@ test('a file form is read-only: duplicated into the builder and exported as JSON
   await signIn(page);
   const row = page.locator('tr[data-form="contact"]');
   await expect(row).toContainText('Configuration file (read-only)');
+  await expectNoViolations(page);
   await row.getByRole('button', { name: 'Export contact as JSON' }).click();
   const exported = JSON.parse((await page.locator('figure pre code').textContent())!) as { contact: { fields: { name: string }[] } };
   expect(exported.contact.fields.map((field) => field.name)).toEqual(['name', 'email', 'company', 'message']);
@@ -313,6 +323,7 @@ test('a file form is read-only: duplicated into the builder and exported as JSON
   await page.getByRole('button', { name: 'Remove Message' }).click();
   await page.getByRole('button', { name: 'Publish…' }).click();
   await expect(page.getByRole('dialog')).toContainText('Removed field "message"');
+  await expectNoViolations(page);
   await page.getByRole('dialog').getByRole('button', { name: 'Publish now' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Published version 2' })).toBeVisible();
   await page.getByRole('button', { name: 'Restore version 1' }).click();
