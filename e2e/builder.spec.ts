@@ -305,12 +305,12 @@ test('a file form is read-only: duplicated into the builder and exported as JSON
   const row = page.locator('tr[data-form="contact"]');
   await expect(row).toContainText('Configuration file (read-only)');
   await expectNoViolations(page);
-  await row.getByRole('button', { name: 'Export contact as JSON' }).click();
+  await row.getByRole('button', { name: 'Export JSON', description: /^contact/ }).click();
   const exported = JSON.parse((await page.locator('figure pre code').textContent())!) as { contact: { fields: { name: string }[] } };
   expect(exported.contact.fields.map((field) => field.name)).toEqual(['name', 'email', 'company', 'message']);
 
   const copy = formId('copy');
-  await row.getByRole('button', { name: 'Duplicate contact into the builder' }).click();
+  await row.getByRole('button', { name: 'Duplicate into the builder', description: /^contact/ }).click();
   await page.getByLabel('Id of the copy of contact').fill(copy);
   await page.getByRole('button', { name: 'Duplicate', exact: true }).click();
   await expect(page.getByRole('heading', { name: `Form “${copy}”` })).toBeVisible();

@@ -91,30 +91,36 @@ function FormList() {
       {forms.value === null ? (
         <p>Loading…</p>
       ) : (
-        <table>
+        <table class="forms">
           <thead>
             <tr>
               <th scope="col">Form</th>
               <th scope="col">Title</th>
-              <th scope="col">Kept in</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>
             {forms.value.map((form) => (
               <tr key={form.id} data-form={form.id}>
-                <th scope="row">{form.source === 'store' ? <a href={`#view=forms&form=${encodeURIComponent(form.id)}`}>{form.id}</a> : form.id}</th>
+                <th scope="row" id={`form-${form.id}`}>
+                  {form.id}
+                  <small class="hint">{form.source === 'file' ? 'Configuration file (read-only)' : 'Builder'}</small>
+                </th>
                 <td>{titleOf(form.title)}</td>
-                <td>{form.source === 'file' ? 'Configuration file (read-only)' : 'Builder'}</td>
                 <td>
-                  {form.source === 'store' && <a href={`#view=forms&form=${encodeURIComponent(form.id)}`}>Edit {form.id}</a>}
+                  {form.source === 'store' && (
+                    <a href={`#view=forms&form=${encodeURIComponent(form.id)}`} aria-describedby={`form-${form.id}`}>
+                      Edit
+                    </a>
+                  )}
                   {form.source === 'file' && (
-                    <button type="button" onClick={() => (duplicating.value = { from: form.id, id: `${form.id}-copy` })}>
-                      Duplicate {form.id} into the builder
+                    <button type="button" aria-describedby={`form-${form.id}`} onClick={() => (duplicating.value = { from: form.id, id: `${form.id}-copy` })}>
+                      Duplicate into the builder
                     </button>
                   )}
                   <button
                     type="button"
+                    aria-describedby={`form-${form.id}`}
                     onClick={async () => {
                       try {
                         exported.value = { id: form.id, json: JSON.stringify({ [form.id]: await exportForm(form.id) }, null, 2) };
@@ -123,7 +129,7 @@ function FormList() {
                       }
                     }}
                   >
-                    Export {form.id} as JSON
+                    Export JSON
                   </button>
                 </td>
               </tr>

@@ -34,5 +34,7 @@ export const BUILDER_CSS = `
   .diff del { color: #991b1b; } .diff ins { color: #166534; text-decoration: none; font-weight: 600; }
   .new-form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .75rem 0; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-  @media (max-width: 700px) { td button { display: block; margin: .25rem 0; } }
+  table.forms th[scope="row"] small { display: block; font-weight: normal; }
+  table.forms td:last-child { white-space: nowrap; }
+  @media (max-width: 700px) { table.forms td:last-child { white-space: normal; } table.forms td button, table.forms td a { display: block; margin: .25rem 0; } }
 `;
