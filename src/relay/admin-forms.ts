@@ -125,8 +125,8 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
     }
   }
 
-  /** A store form's editable content: its draft, else its live version. */
-  async function editable(stored: StoredForm): Promise<unknown> {
+  /** What a store form is being edited into: its draft, else its live version. */
+  async function draftOrLive(stored: StoredForm): Promise<unknown> {
     if (stored.draft !== null) return stored.draft;
     return stored.publishedVersion === null ? null : ((await forms.store!.version(stored.id, stored.publishedVersion))?.form ?? null);
   }
@@ -155,7 +155,7 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
     for (const stored of forms.store ? await forms.store.list() : []) {
       if (fileIds.has(stored.id)) continue;
       const live = forms.get(stored.id);
-      const shown = (live?.config ?? (await editable(stored)) ?? {}) as Partial<FormConfig>;
+      const shown = (live?.config ?? (await draftOrLive(stored)) ?? {}) as Partial<FormConfig>;
       list.push(summary(stored.id, shown, 'store', stored.publishedVersion, stored.draft !== null));
     }
     return c.json({ forms: list });
@@ -236,7 +236,7 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
     if (fileForm(id) || (await store.get(id))) {
       throw new RelayError('form_exists', 409, `There is a form "${id}" already; choose another id.`);
     }
-    const copy = file ? file.config : await editable(stored!);
+    const copy = file ? file.config : await draftOrLive(stored!);
     await store.saveDraft(id, copy, by(c), from);
     log('form.duplicated', { form: id, from, actor: c.get('actor') });
     return c.json(await detailOrNotFound(id), 201);
@@ -248,12 +248,13 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
     if (file) return c.json(file.config);
     const stored = forms.store ? await forms.store.get(id) : null;
     if (!stored) throw unknownForm(id);
-    const form = c.req.query('from') === 'draft' ? stored.draft : await editableLiveFirst(stored);
+    const form = c.req.query('from') === 'draft' ? stored.draft : await liveOrDraft(stored);
     if (form === null) throw new RelayError('not_found', 404, `Form "${id}" has no ${c.req.query('from') === 'draft' ? 'draft' : 'version'} to export.`);
     return c.json(form);
   });
 
-  async function editableLiveFirst(stored: StoredForm): Promise<unknown> {
+  /** What a store form serves, else (never published) its draft. */
+  async function liveOrDraft(stored: StoredForm): Promise<unknown> {
     if (stored.publishedVersion !== null) return (await forms.store!.version(stored.id, stored.publishedVersion))?.form ?? null;
     return stored.draft;
   }
@@ -273,7 +274,7 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
     let form = forms.get(id)?.config;
     if (!form) {
       const stored = forms.store ? await forms.store.get(id) : null;
-      const checked = stored && checkForm(await editable(stored), declared);
+      const checked = stored && checkForm(await draftOrLive(stored), declared);
       if (checked?.ok) form = checked.value;
     }
     if (!form) throw unknownForm(id);
