@@ -234,7 +234,10 @@ test('a bad pattern is shown at its control, linked from the list at the top, an
   await page.getByRole('button', { name: /^code \(code/ }).click();
   const pattern = page.getByLabel('Pattern (a regular expression the whole value matches)');
   await pattern.fill('([A-Z');
+  // Shown as typed, by the relay's own checks run in the page, before anything is sent.
+  await expect(pattern).toHaveAttribute('aria-invalid', 'true');
   await page.getByRole('button', { name: 'Publish…' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The relay found 1 problem in the draft.' })).toBeVisible();
 
   const summary = page.getByRole('region', { name: /problem.* to fix before this form can be published/ });
   await expect(summary).toContainText('Field “code”, pattern: not a valid regular expression');

@@ -6,6 +6,7 @@
  */
 import { signal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
+import { checkForm } from '../../src/relay/forms/validate.ts';
 import type { Snippets } from '../../src/relay/snippets.ts';
 import {
   duplicateForm,
@@ -284,8 +285,28 @@ function focusIssue(path: string) {
   requestAnimationFrame(() => document.getElementById(controlId(issueControl(path)))?.focus());
 }
 
+/**
+ * The checks the relay makes of a draft (`checkForm`, the same function), run here as one types,
+ * so each problem shows at its control before anything is sent; Save and Publish still ask the relay,
+ * which is the judge (it also checks the form's id and the secrets it names).
+ */
+function useLiveCheck(current: Draft | null) {
+  useEffect(() => {
+    if (!current) return;
+    const timer = setTimeout(() => {
+      const checked = checkForm(
+        current,
+        destinations.value.map((each) => each.name),
+      );
+      issues.value = checked.ok ? [] : readIssues({ issues: checked.issues });
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [current]);
+}
+
 function Editor({ id }: { id: string }) {
   useEffect(() => void openForm(id), [id]);
+  useLiveCheck(draft.value);
   if (problem.value && !draft.value) {
     return (
       <p class="error" role="alert">
