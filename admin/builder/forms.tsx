@@ -74,7 +74,7 @@ function FormList() {
     if (!ID_PATTERN.test(id)) return void (problem.value = 'A form id is 1 to 64 letters, digits, - or _, e.g. "spring-offer".');
     if (forms.value?.some((form) => form.id === id)) return void (problem.value = `A form "${id}" exists already; choose another id.`);
     newId.value = '';
-    location.hash = `view=forms&form=${encodeURIComponent(id)}&new=1`;
+    location.hash = `view=forms&form=${encodeURIComponent(id)}`;
   };
   return (
     <section aria-labelledby="forms-heading">
