@@ -128,6 +128,8 @@ test('a two-step form built with the mouse, published, pasted on another origin,
   const origins = page.getByLabel('Pages allowed to submit, one origin a line (self: this relay)');
   await origins.fill(`self\n${site.origin}`);
 
+  await page.getByRole('group', { name: 'Field mapping for sandbox' }).getByLabel('company →').fill('organisation');
+
   await page.getByRole('button', { name: 'Publish…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Publish these changes?' });
   await expect(dialog).toContainText('Added field "name" (text)');
@@ -136,6 +138,8 @@ test('a two-step form built with the mouse, published, pasted on another origin,
   await expect(page.getByRole('status').filter({ hasText: 'Published version 1' })).toBeVisible();
   await expect(page.locator('figure[data-mode="declarative"] code')).toContainText(`data-leadform="${id}"`);
   expect((await request.get(`/v1/forms/${id}`)).status()).toBe(200);
+  const live = (await (await request.get(`/v1/admin/forms/${id}/export`, { headers: bearer })).json()) as Record<string, unknown>;
+  expect(live).toMatchObject({ destination: 'sandbox', mapping: { company: 'organisation' }, allowedOrigins: ['self', site.origin] });
 
   const lead = await sendFromPastedPage(page, request);
   expect(lead).toMatchObject({ formId: id, formVersion: 1, fields: { email: 'builder@example.com', company: 'Example Ltd' } });
