@@ -174,6 +174,12 @@ describe('failed admin authentications', () => {
     expect((await call('198.51.100.4', `Bearer ${TOKEN}`)).status).toBe(200);
   });
 
+  it('never count a request with no credential at all (a signed-out admin page asking for its session): the address is not locked out', async () => {
+    const { call } = watched();
+    for (let i = 0; i < 20; i++) expect((await call('198.51.100.6', undefined, '/v1/admin/session')).status).toBe(401);
+    expect((await call('198.51.100.6', `Bearer ${TOKEN}`)).status).toBe(200);
+  });
+
   it('share one budget across an IPv6 /64', async () => {
     const { call } = watched();
     for (let i = 0; i < 10; i++) await call(`2001:db8:1:2::${i + 1}`, 'Bearer guess');

@@ -17,7 +17,7 @@ import type { FormCatalog } from './forms/catalog.ts';
 import type { Log } from './log.ts';
 import { type DeliveryState, decodeCursor, entryId, type OutboxEntry, type RelayOutbox } from './outbox.ts';
 import { addressKey, type Bucket, perMs, refilled, takeToken } from './rate-limit.ts';
-import { sameText, type SessionKeeper, sessionKeeper } from './session.ts';
+import { cookieValue, SESSION_COOKIE, sameText, type SessionKeeper, sessionKeeper } from './session.ts';
 
 /** The shortest admin token a runtime takes: a shorter one can be guessed against the API. Each runtime words its own fix. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
@@ -102,6 +102,13 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
         if (!READ_METHODS.has(c.req.method)) csrfCheck(c.req.raw, session.csrfToken);
         c.set('actor', `session:${session.id}`);
         return next();
+      }
+      // No credential at all (a signed-out admin page asking whether it has a session) is no
+      // guess at the token: it is refused without counting toward the address's failure limit.
+      if (!cookieValue(c.req.header('Cookie'), SESSION_COOKIE)) {
+        log('admin.unauthorized', { path: c.req.path, address: deps.clientIp?.(c.req.raw, c.env) ?? null });
+        c.header('WWW-Authenticate', 'Bearer realm="leadform admin"');
+        throw new RelayError('unauthorized', 401, 'Send Authorization: Bearer <LEADFORM_ADMIN_TOKEN>, or sign in with POST /v1/admin/session.');
       }
     }
     const refusal = await gate.check(authorization, deps.clientIp?.(c.req.raw, c.env) ?? null, c.req.path);
