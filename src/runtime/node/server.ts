@@ -163,6 +163,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
 
   let stopping = false;
   const deliveryDeps = {
+    ...(options.now ? { now: options.now } : {}),
     stopping: () => stopping,
     config,
     outbox: store,
