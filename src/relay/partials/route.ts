@@ -2,8 +2,8 @@
  * `POST /v1/forms/{id}/partials`: a started form kept at the relay, under the Idempotency-Key its
  * final submission will carry. The checks are the submission's (origin, rate limit, content type,
  * body size, JSON, the schema with every field optional) plus a valid email or phone; the answer
- * is 202 once the partial is durably stored. The address's budget is its own, apart from
- * submissions', so a visitor's partials never use up the budget of their final submission.
+ * is 202 once the partial is durably stored. The address's budget is its own (`partialRule`),
+ * apart from submissions', so a visitor's partials never use up the budget of their final submission.
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -44,6 +44,14 @@ export interface PartialAnswer {
 
 export type PartialOutcome = Refusable<PartialAnswer> & { corsOrigin: string | null };
 
+/**
+ * An address's budget for partials: three times its budget for submissions, in the same window,
+ * since one visitor's form sends a partial each time more of it is filled.
+ */
+export function partialRule(limits: RelayConfig['limits']): RelayConfig['limits']['perIp'] {
+  return { ...limits.perIp, requests: limits.perIp.requests * 3 };
+}
+
 /** Runs every check in order and never throws: a dependency that throws is an `internal_error`. */
 export async function acceptPartial(input: SubmissionInput, deps: PartialDeps): Promise<PartialOutcome> {
   let corsOrigin: string | null = null;
@@ -70,8 +78,9 @@ async function checkedPartial(input: SubmissionInput, deps: PartialDeps): Promis
   const form = deps.config.forms[formId]!;
   const { limits } = deps.config;
   if (input.clientIp) {
-    const decision = await deps.rateLimiter.take(`partial-ip:${addressKey(input.clientIp)}`, limits.perIp);
-    if (!decision.ok) return refused(tooMany('this address', limits.perIp, decision.retryAfterMs));
+    const rule = partialRule(limits);
+    const decision = await deps.rateLimiter.take(`partial-ip:${addressKey(input.clientIp)}`, rule);
+    if (!decision.ok) return refused(tooMany('this address', rule, decision.retryAfterMs));
   }
   const type = (input.contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== JSON_TYPE) {
