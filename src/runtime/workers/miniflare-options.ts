@@ -15,6 +15,7 @@ export function miniflareOptions(scriptPath: string, bindings: Record<string, st
     durableObjects: {
       OUTBOX: { className: 'OutboxObject', useSQLite: true },
       RATE_LIMITER: { className: 'RateLimiterObject', useSQLite: true },
+      PARTIALS: { className: 'PartialsObject', useSQLite: true },
     },
     bindings,
   };

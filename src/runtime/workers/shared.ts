@@ -8,6 +8,7 @@ import { destinationFactories } from '../../destinations/index.ts';
 import { MIN_ADMIN_TOKEN_LENGTH } from '../../relay/admin.ts';
 import { parseConfig, type RelayConfig, secretNames } from '../../relay/config.ts';
 import type { OutboxObject } from './outbox-object.ts';
+import type { PartialsObject } from './partials-object.ts';
 import type { RateLimiterObject } from './rate-limiter-object.ts';
 
 export interface Env {
@@ -15,6 +16,8 @@ export interface Env {
   OUTBOX: DurableObjectNamespace<OutboxObject>;
   /** One token bucket per rate-limit key (`ip:…`, `form:…`). */
   RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;
+  /** The partial leads of every form (`idFromName("partials")`). */
+  PARTIALS: DurableObjectNamespace<PartialsObject>;
   /** The admin API's bearer token (`wrangler secret put LEADFORM_ADMIN_TOKEN`); unset turns it off. */
   LEADFORM_ADMIN_TOKEN?: string;
   /** Overrides Cloudflare's Turnstile siteverify endpoint, for a local fake. */
