@@ -338,12 +338,11 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
         clearInterval(timer);
         clearInterval(retentionTimer);
         clearInterval(partialTimer);
-        await promoting?.catch(() => 0);
         const closed = new Promise<void>((done) => server.close(() => done()));
         // Requests under way still get their answers; a quiet connection would hold close() until the client let go.
         for (const socket of quiet) socket.destroy();
         await closed;
-        await Promise.all([...loops.values()].map((loop) => loop.running));
+        await Promise.all([...[...loops.values()].map((loop) => loop.running), promoting?.catch(() => 0)]);
         store.close();
       },
     },
