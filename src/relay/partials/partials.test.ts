@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { betterSqliteDriver } from '../../runtime/node/sqlite-store.ts';
 import { createRelay } from '../app.ts';
 import { parseConfig, type RelayConfig } from '../config.ts';
+import { deliverDue } from '../delivery.ts';
 import { MemoryOutbox } from '../memory-outbox.ts';
 import { promoteDuePartials, promotedKey } from './promote.ts';
 import { SqlPartials } from './store.ts';
@@ -248,6 +249,31 @@ describe('the final submission and promotion', () => {
     expect(await promote()).toBe(1);
     expect((await outbox.stats()).pending).toBe(0);
     expect((await partials.list('contact', 10)).partials[0]!.state).toBe('promoted');
+  });
+
+  it('a destination whose deliverPartials was turned off after promotion dead-letters the partial lead, saying why, and never calls the vendor', async () => {
+    await partial(started);
+    clock += minutes(10);
+    await promote();
+    const calls: string[] = [];
+    const vendor = {
+      type: 'sandbox',
+      deliver: async (lead: { id: string }) => {
+        calls.push(lead.id);
+        return { kind: 'delivered' as const };
+      },
+    };
+    const turnedOff = configOf(false);
+    await deliverDue({ config: turnedOff, outbox, destinations: new Map([['hook', vendor]]), now: () => clock });
+    expect(calls).toEqual([]);
+    const [dead] = (await outbox.list('dead', 10)).entries;
+    expect(dead).toMatchObject({ destination: 'hook', lastError: expect.stringContaining('deliverPartials') });
+    // With it on, the next partial lead is delivered.
+    await partial(started, { 'Idempotency-Key': 'visit-2' });
+    clock += minutes(10);
+    await promote();
+    await deliverDue({ config, outbox, destinations: new Map([['hook', vendor]]), now: () => clock });
+    expect(calls).toHaveLength(1);
   });
 
   it('retention erases settled partials past deliveredPayloadDays, never a pending one', async () => {
