@@ -215,6 +215,9 @@ export function parseConfig(
       problems.push(...fieldProblems(field, fieldAt));
     });
     if (seen.size === form.fields.length) problems.push(...formDefinitionProblems(form, at));
+    if (form.partials && !form.fields.some((field) => field.type === 'email' || field.type === 'tel')) {
+      problems.push(`${at}.partials: the form has no email or tel field, and a partial is kept only with one; add one, or remove "partials"`);
+    }
   }
   return problems.length ? { ok: false, problems } : { ok: true, value: config };
 }

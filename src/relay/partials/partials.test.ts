@@ -85,6 +85,22 @@ const submit = (fields: Record<string, unknown>, key = 'visit-1') =>
 const promote = () => promoteDuePartials({ config, partials, outbox, now: () => clock, log: () => {} });
 const minutes = (n: number) => n * 60_000;
 
+it('a configuration with partials on a form that has no email or tel field stops start-up, naming the key and the fix', () => {
+  const parsed = parseConfig({
+    forms: { f: { fields: [{ name: 'name', type: 'text' }], destination: 'd', partials: true } },
+    destinations: { d: { type: 'sandbox', deliverPartials: 'yes' } },
+  });
+  expect(parsed.ok).toBe(false);
+  expect(!parsed.ok && parsed.problems).toEqual([expect.stringMatching(/^destinations\.d\.deliverPartials: /)]);
+  const noContact = parseConfig({
+    forms: { f: { fields: [{ name: 'name', type: 'text' }], destination: 'd', partials: true } },
+    destinations: { d: { type: 'sandbox' } },
+  });
+  expect(!noContact.ok && noContact.problems).toEqual([
+    'forms.f.partials: the form has no email or tel field, and a partial is kept only with one; add one, or remove "partials"',
+  ]);
+});
+
 describe('POST /v1/forms/{id}/partials answers', () => {
   it('202 for a started form with a valid email and the consent, with the required name still missing', async () => {
     const response = await partial(started, { Origin: 'https://shop.example' });
