@@ -65,6 +65,8 @@ export interface PartialStore {
   erase(before: number): Promise<number>;
   /** The earliest due time of a pending partial, or null. */
   nextDueAt(): Promise<number | null>;
+  /** When the oldest settled partial (promoted or completed) was settled, or null: retention's next work. */
+  oldestSettledAt(): Promise<number | null>;
 }
 
 export const PARTIALS_SCHEMA = [
@@ -207,6 +209,11 @@ export class SqlPartials implements PartialStore {
 
   async nextDueAt(): Promise<number | null> {
     const [row] = this.sql.all<{ at: number | null }>("SELECT MIN(due_at) AS at FROM partials WHERE state = 'pending'");
+    return row?.at ?? null;
+  }
+
+  async oldestSettledAt(): Promise<number | null> {
+    const [row] = this.sql.all<{ at: number | null }>("SELECT MIN(updated_at) AS at FROM partials WHERE state != 'pending'");
     return row?.at ?? null;
   }
 }

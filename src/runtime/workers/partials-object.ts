@@ -16,6 +16,8 @@ import { config, type Env } from './shared.ts';
 
 /** How long one alarm keeps promoting before it hands over to the next alarm. */
 const ALARM_BUDGET_MS = 20_000;
+/** How long a settled partial is kept (the configuration's `retention.deliveredPayloadDays`). */
+const RETENTION_MS = config.retention.deliveredPayloadDays * 86_400_000;
 /** How long after a failed promotion pass the next one runs. */
 const RETRY_AFTER_FAILURE_MS = 60_000;
 
@@ -33,8 +35,10 @@ export class PartialsObject extends DurableObject<Env> {
     return saved;
   }
 
-  complete(formId: string, key: string, now: number) {
-    return this.partials.complete(formId, key, now);
+  async complete(formId: string, key: string, now: number) {
+    await this.partials.complete(formId, key, now);
+    // The completed marker is retention's to erase: an alarm must come for it.
+    await this.wakeBy(now + RETENTION_MS + 1);
   }
 
   list(formId: string | null, limit: number, cursor?: string) {
@@ -57,6 +61,10 @@ export class PartialsObject extends DurableObject<Env> {
     return this.partials.nextDueAt();
   }
 
+  oldestSettledAt() {
+    return this.partials.oldestSettledAt();
+  }
+
   /** Promotes what is due, erases settled partials past retention, and sets the alarm for the next one due. */
   async alarm(): Promise<void> {
     const started = Date.now();
@@ -70,10 +78,12 @@ export class PartialsObject extends DurableObject<Env> {
       failed = true;
       jsonLog('partial.promote_error', { error: error instanceof Error ? error.message : String(error) });
     }
-    await this.partials.erase(Date.now() - config.retention.deliveredPayloadDays * 86_400_000);
-    const next = await this.partials.nextDueAt();
+    await this.partials.erase(Date.now() - RETENTION_MS);
+    const oldestSettled = await this.partials.oldestSettledAt();
+    const wakeTimes = [await this.partials.nextDueAt(), oldestSettled === null ? null : oldestSettled + RETENTION_MS + 1];
+    const next = Math.min(...wakeTimes.filter((time): time is number => time !== null));
     // After a failure, a minute's pause rather than an alarm at once, over and over.
-    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + (failed ? RETRY_AFTER_FAILURE_MS : 0)));
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + (failed ? RETRY_AFTER_FAILURE_MS : 0)));
   }
 
   /** Makes sure the alarm fires no later than `time`. */
@@ -94,5 +104,6 @@ export function durablePartials(env: Env): PartialStore {
     settle: (formId, key, state, now) => object().settle(formId, key, state, now),
     erase: (before) => object().erase(before),
     nextDueAt: () => object().nextDueAt(),
+    oldestSettledAt: () => object().oldestSettledAt(),
   };
 }

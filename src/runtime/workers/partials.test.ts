@@ -129,3 +129,54 @@ it("a partial whose final submission came first never arrives; an abandoned one 
   expect(listed.some((p) => p.key === 'visit-done')).toBe(false);
   expect(hook.leadsWithEmail('left@example.com')).toHaveLength(1);
 });
+
+describe('retention on workerd', () => {
+  let short: Miniflare;
+  let shortDir: string;
+  beforeAll(async () => {
+    shortDir = mkdtempSync(join(tmpdir(), 'leadform-workerd-partials-retention-'));
+    const configFile = join(shortDir, 'config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], destination: 'hook', partials: true, partialAfterMinutes: 0.005 } },
+        destinations: { hook: { type: 'sandbox' } },
+        // Settled partials are erased a second after they settled.
+        retention: { deliveredPayloadDays: 1 / 86_400 },
+      }),
+    );
+    const built = await buildWorker({ configFile, outFile: join(shortDir, 'worker.js') });
+    if (!built.ok) throw new Error(built.problems.join('\n'));
+    short = new Miniflare({
+      ...miniflareOptions(built.value, { LEADFORM_ADMIN_TOKEN: TOKEN }),
+      handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => {
+        out.resume();
+        err.pipe(process.stderr);
+      },
+    });
+    await short.ready;
+  }, 60_000);
+  afterAll(async () => {
+    await short?.dispose();
+    rmSync(shortDir, { recursive: true, force: true });
+  });
+
+  it("erases a promoted partial from the object's alarm once retention has passed", async () => {
+    const ask = async (path: string, init: RequestInit = {}) =>
+      (await short.dispatchFetch(`http://relay.test${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'kept-briefly' },
+      } as never)) as unknown as Response;
+    expect((await ask('/v1/forms/contact/partials', { method: 'POST', body: JSON.stringify({ fields: { email: 'brief@example.com' } }) })).status).toBe(202);
+    const states = async () => ((await (await ask('/v1/admin/partials')).json()) as { state: string }[]).map((partial) => partial.state);
+    const seen = new Set<string>();
+    const started = performance.now();
+    // Pending, then promoted by the alarm, then erased by a later one: the list ends empty.
+    while (seen.size === 0 || (await states()).length > 0) {
+      for (const state of await states()) seen.add(state);
+      if (performance.now() - started > 10_000) throw new Error(`still listed: ${[...seen].join(', ')}`);
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    expect(seen.has('pending') || seen.has('promoted')).toBe(true);
+  });
+});
