@@ -110,3 +110,26 @@ it('an abandoned partial reaches the receiver exactly once as lead.partial, also
   const both = await settled('left@example.com', 2);
   expect(both.map((item) => item.payload.type)).toEqual(['lead.partial', 'lead.created']);
 });
+
+it('answers 400, 403, 404, 413, 415, 422 and 429 over HTTP as the core does', async () => {
+  const send = (body: string, headers: Record<string, string> = {}, form = 'contact') =>
+    fetch(`${relay.url}/v1/forms/${form}/partials`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'visit-answers', ...headers },
+      body,
+    });
+  const good = JSON.stringify({ fields: { email: 'answers@example.com' } });
+  expect((await send('{"fields":')).status).toBe(400);
+  expect((await send(good, { Origin: 'https://evil.example' })).status).toBe(403);
+  expect((await send(good, {}, 'nope')).status).toBe(404);
+  expect((await send(JSON.stringify({ fields: { email: 'a@example.com', name: 'x'.repeat(70_000) } }))).status).toBe(413);
+  expect((await send(good, { 'Content-Type': 'text/plain' })).status).toBe(415);
+  expect((await send(JSON.stringify({ fields: { name: 'No Contact' } }))).status).toBe(422);
+  // Three times the address's 10 submissions a minute, of which the 400, 413, 415 and 422 above
+  // took 4 (the 403 and the 404 come before the address's budget is asked).
+  let accepted = 0;
+  while ((await send(good)).status === 202 && accepted < 40) accepted++;
+  expect(accepted).toBe(26);
+  const limited = await send(good);
+  expect([limited.status, Number(limited.headers.get('Retry-After')) > 0]).toEqual([429, true]);
+});
