@@ -1,6 +1,6 @@
 /**
  * Partial leads, a chunk only forms with `partials: true` download: once a shown email or phone
- * field holds a valid value (and every shown required consent box is ticked), what is filled so
+ * field holds a valid-looking value (and every shown required consent box is ticked), what is filled so
  * far is kept at the relay (`POST /v1/forms/{id}/partials`) under the Idempotency-Key the final
  * submission will carry, so the relay drops it when that submission arrives. Sent a moment after
  * the visitor stops typing, again when more is filled, and at once when the page is hidden (a
@@ -32,43 +32,41 @@ export const PARTIAL_DEBOUNCE_MS = 3000;
  * @param body the body a submission would carry now (fields shown, attribution, meta)
  */
 export function keep({ relay, definition }: Pick<FormOptions, 'relay' | 'definition'>, model: FormModel, key: () => string, body: () => Submission): void {
-  {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let sent = '';
-    const worthKeeping = () => {
-      const { values, status } = model.get();
-      if (status === 'sending' || status === 'success' || status === 'offline') return false;
-      const shown = model.shown();
-      const fields = definition.fields.filter((field) => shown.has(field.name));
-      const reachable = fields.some((field) => looksReachable(field.type, values[field.name]));
-      return reachable && fields.every((field) => field.type !== 'consent' || !field.required || values[field.name] === true);
-    };
-    const send = () => {
-      clearTimeout(timer);
-      timer = undefined;
-      try {
-        if (!worthKeeping()) return;
-        const { meta, ...rest } = body();
-        // The fill time is the final submission's; a partial carries only where it was filled.
-        const text = JSON.stringify({ ...rest, meta: { ...meta, fillMs: undefined } });
-        const id = key();
-        if (text + id === sent) return;
-        sent = text + id;
-        fetch(`${relay}/v1/forms/${encodeURIComponent(definition.id)}/partials`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': id },
-          body: text,
-          keepalive: true,
-        }).catch(() => {});
-      } catch {
-        // Nothing a partial does may reach the page.
-      }
-    };
-    model.subscribe(() => {
-      clearTimeout(timer);
-      timer = setTimeout(send, PARTIAL_DEBOUNCE_MS);
-    });
-    addEventListener('pagehide', send);
-    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && send());
-  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let sent = '';
+  const worthKeeping = () => {
+    const { values, status } = model.get();
+    if (status === 'sending' || status === 'success' || status === 'offline') return false;
+    const shown = model.shown();
+    const fields = definition.fields.filter((field) => shown.has(field.name));
+    const reachable = fields.some((field) => looksReachable(field.type, values[field.name]));
+    return reachable && fields.every((field) => field.type !== 'consent' || !field.required || values[field.name] === true);
+  };
+  const send = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    try {
+      if (!worthKeeping()) return;
+      const { meta, ...rest } = body();
+      // The fill time is the final submission's (the relay's bot check reads it there), not a partial's.
+      const text = JSON.stringify({ ...rest, meta: { ...meta, fillMs: undefined } });
+      const id = key();
+      if (text + id === sent) return;
+      sent = text + id;
+      fetch(`${relay}/v1/forms/${encodeURIComponent(definition.id)}/partials`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': id },
+        body: text,
+        keepalive: true,
+      }).catch(() => {});
+    } catch {
+      // Nothing a partial does may reach the page.
+    }
+  };
+  model.subscribe(() => {
+    clearTimeout(timer);
+    timer = setTimeout(send, PARTIAL_DEBOUNCE_MS);
+  });
+  addEventListener('pagehide', send);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && send());
 }
