@@ -13,7 +13,8 @@ import { startOwnRelay } from './own-relay.ts';
 
 const CAMPAIGN = { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'autumn-partials' };
 
-test('an email typed into a form the visitor leaves reaches the webhook once, as a partial lead', async ({ page }) => {
+/** A fake webhook, and a relay of the test's own whose `contact` form keeps partials for `minutes` and delivers them there. */
+async function startPartialsRelay(minutes: number) {
   const hook = await startWebhookFake();
   const relay = await startOwnRelay(
     {
@@ -26,14 +27,20 @@ test('an email typed into a form the visitor leaves reaches the webhook once, as
           ],
           destination: 'hook',
           partials: true,
-          // 0.3 s: the partial sent on the way out is promoted by the sweeper's next pass.
-          partialAfterMinutes: 0.005,
+          minFillMs: 0,
+          partialAfterMinutes: minutes,
         },
       },
       destinations: { hook: { type: 'webhook', ...hook.options, deliverPartials: true } },
     },
     { env: hook.env, pollMs: 100, partialSweepMs: 100 },
   );
+  return { hook, relay };
+}
+
+test('an email typed into a form the visitor leaves reaches the webhook once, as a partial lead', async ({ page }) => {
+  // 0.3 s: the partial sent on the way out is promoted by the sweeper's next pass.
+  const { hook, relay } = await startPartialsRelay(0.005);
   try {
     const email = `ada.${Date.now()}@example.com`;
     await page.goto(`${relay.url}/?${new URLSearchParams(CAMPAIGN)}`);
@@ -62,26 +69,8 @@ test('an email typed into a form the visitor leaves reaches the webhook once, as
 
 test('a visitor who completes the form after a partial was kept reaches the webhook once, as the lead, never as a partial lead', async ({ page, context }) => {
   test.setTimeout(45_000);
-  const hook = await startWebhookFake();
-  const relay = await startOwnRelay(
-    {
-      forms: {
-        contact: {
-          fields: [
-            { name: 'name', type: 'text', label: { en: 'Name' }, required: true },
-            { name: 'email', type: 'email', label: { en: 'Email' }, required: true },
-          ],
-          destination: 'hook',
-          partials: true,
-          minFillMs: 0,
-          // 3 s: long enough for the visitor to finish, short enough to see it pass.
-          partialAfterMinutes: 0.05,
-        },
-      },
-      destinations: { hook: { type: 'webhook', ...hook.options, deliverPartials: true } },
-    },
-    { env: hook.env, pollMs: 100, partialSweepMs: 100 },
-  );
+  // 3 s: long enough for the visitor to finish, short enough to see it pass.
+  const { hook, relay } = await startPartialsRelay(0.05);
   try {
     const done = `grace.${Date.now()}@example.com`;
     await page.goto(relay.url);

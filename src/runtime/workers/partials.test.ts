@@ -14,21 +14,36 @@ import { type ReceivedWebhook, startWebhookFake, type WebhookFake } from '../../
 import { miniflareOptions } from './miniflare-options.ts';
 
 const TOKEN = 'workers-partials-admin-token-not-secret-0123456789';
+
+/** The Worker built with `config` bundled in, running in workerd, in a folder of its own. */
+async function startWorker(config: unknown, bindings: Record<string, string>): Promise<{ mf: Miniflare; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'leadform-workerd-partials-'));
+  const configFile = join(dir, 'config.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  const built = await buildWorker({ configFile, outFile: join(dir, 'worker.js') });
+  if (!built.ok) throw new Error(built.problems.join('\n'));
+  const mf = new Miniflare({
+    ...miniflareOptions(built.value, { ...bindings, LEADFORM_ADMIN_TOKEN: TOKEN }),
+    handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => {
+      out.resume();
+      err.pipe(process.stderr);
+    },
+  });
+  await mf.ready;
+  return { mf, dir };
+}
 let hook: WebhookFake;
 let mf: Miniflare;
 let dir: string;
 
 beforeAll(async () => {
   hook = await startWebhookFake();
-  dir = mkdtempSync(join(tmpdir(), 'leadform-workerd-partials-'));
-  const configFile = join(dir, 'config.json');
   const fields = [
     { name: 'name', type: 'text', required: true },
     { name: 'email', type: 'email', required: true },
   ];
-  writeFileSync(
-    configFile,
-    JSON.stringify({
+  ({ mf, dir } = await startWorker(
+    {
       forms: {
         // 0.3 s: the alarm promotes a partial within the test.
         contact: { fields, minFillMs: 0, destination: 'hook', partials: true, partialAfterMinutes: 0.005 },
@@ -37,18 +52,9 @@ beforeAll(async () => {
       destinations: { hook: { type: 'webhook', ...hook.options, deliverPartials: true } },
       delivery: { baseDelayMs: 100, maxDelayMs: 300, timeoutMs: 1000 },
       limits: { perIp: { requests: 2, perSeconds: 60 }, maxBodyBytes: 1024 },
-    }),
-  );
-  const built = await buildWorker({ configFile, outFile: join(dir, 'worker.js') });
-  if (!built.ok) throw new Error(built.problems.join('\n'));
-  mf = new Miniflare({
-    ...miniflareOptions(built.value, { ...hook.env, LEADFORM_ADMIN_TOKEN: TOKEN }),
-    handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => {
-      out.resume();
-      err.pipe(process.stderr);
     },
-  });
-  await mf.ready;
+    hook.env,
+  ));
 }, 60_000);
 afterAll(async () => {
   await mf?.dispose();
@@ -134,27 +140,15 @@ describe('retention on workerd', () => {
   let short: Miniflare;
   let shortDir: string;
   beforeAll(async () => {
-    shortDir = mkdtempSync(join(tmpdir(), 'leadform-workerd-partials-retention-'));
-    const configFile = join(shortDir, 'config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
+    ({ mf: short, dir: shortDir } = await startWorker(
+      {
         forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], destination: 'hook', partials: true, partialAfterMinutes: 0.005 } },
         destinations: { hook: { type: 'sandbox' } },
         // Settled partials are erased a second after they settled.
         retention: { deliveredPayloadDays: 1 / 86_400 },
-      }),
-    );
-    const built = await buildWorker({ configFile, outFile: join(shortDir, 'worker.js') });
-    if (!built.ok) throw new Error(built.problems.join('\n'));
-    short = new Miniflare({
-      ...miniflareOptions(built.value, { LEADFORM_ADMIN_TOKEN: TOKEN }),
-      handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => {
-        out.resume();
-        err.pipe(process.stderr);
       },
-    });
-    await short.ready;
+      {},
+    ));
   }, 60_000);
   afterAll(async () => {
     await short?.dispose();
