@@ -22,11 +22,20 @@ export const STEPS_EXTRA_MAX_GZIP = 2 * 1024;
  */
 export const PHONE_EXTRA_MAX_GZIP = 3.5 * 1024;
 /**
+ * What form.js carries for partial leads (widget/form/partials.ts is a chunk of its own): the
+ * Idempotency-Key known before the submit and the chunk's import. 47 bytes gzip when measured.
+ */
+export const PARTIALS_HOOK_GZIP = 50;
+/**
  * What each embed mode downloaded for the `contact` form (no steps, conditions or phone) before
  * the form engine, gzip -9, measured on commit 8ebc2de with this file's totals: the engine must
- * not make a plain form download more.
+ * not make a plain form download more. Plus `PARTIALS_HOOK_GZIP`, which every form pays.
  */
-export const CONTACT_BEFORE_GZIP = { declarative: 15_733, popup: 16_339, iframe: 16_248 } as const;
+export const CONTACT_BEFORE_GZIP = {
+  declarative: 15_733 + PARTIALS_HOOK_GZIP,
+  popup: 16_339 + PARTIALS_HOOK_GZIP,
+  iframe: 16_248 + PARTIALS_HOOK_GZIP,
+} as const;
 
 /**
  * Gzip bytes of each built-in catalogue as the relay sends it inside a definition

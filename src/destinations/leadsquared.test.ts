@@ -85,3 +85,20 @@ it('declares a pace under the documented 25 calls in 5 s, and the fake enforces 
     await fake.close();
   }
 });
+
+it('a partial lead and the final submission that follows it are one record (Lead.CreateOrUpdate by email), the final values winning', async () => {
+  const fake = await startLeadSquaredFake();
+  try {
+    const built = leadsquared(fake.options, { secret: (name) => fake.env[name] });
+    if (!built.ok) throw new Error(built.problems.join());
+    const final = sampleLead();
+    const partial = { ...final, id: `${final.id}-partial`, partial: true as const, fields: { email: final.fields.email!, name: 'Gr' } };
+    expect(await built.value.deliver(partial, context(fake.env))).toMatchObject({ kind: 'delivered' });
+    expect(await built.value.deliver(final, context(fake.env))).toMatchObject({ kind: 'delivered' });
+    const records = fake.leadsWithEmail(String(final.fields.email));
+    expect(records).toHaveLength(1);
+    expectStored(records[0], final);
+  } finally {
+    await fake.close();
+  }
+});

@@ -16,6 +16,8 @@ import { RelayError } from './errors.ts';
 import type { FormCatalog } from './forms/catalog.ts';
 import type { Log } from './log.ts';
 import { type DeliveryState, decodeCursor, entryId, type OutboxEntry, type RelayOutbox } from './outbox.ts';
+import { partialAdminRoutes } from './partials/admin.ts';
+import type { PartialStore } from './partials/store.ts';
 import { addressKey, type Bucket, perMs, refilled, takeToken } from './rate-limit.ts';
 import { cookieValue, SESSION_COOKIE, sameText, type SessionKeeper, sessionKeeper } from './session.ts';
 
@@ -36,6 +38,8 @@ export interface AdminDeps {
   forms: FormCatalog;
   /** Reads a secret by the environment variable a form names (its Turnstile secret), to check a store form. @default none set */
   secret?: ((name: string) => string | undefined) | undefined;
+  /** Where partial leads are kept, for `GET /v1/admin/partials`. @default none (the route is absent) */
+  partials?: PartialStore | undefined;
 }
 
 /** What the admin routes know of the request's sender: `session:<id>` through a cookie, `api token` through the bearer token. */
@@ -119,6 +123,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     c.set('actor', 'api token');
     await next();
   });
+  if (deps.partials) app.route('/', partialAdminRoutes(deps.forms, deps.partials));
 
   /** A change through a cookie: the session's CSRF token, and the page's own origin when the browser names one. */
   function csrfCheck(request: Request, csrfToken: string): void {

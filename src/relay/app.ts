@@ -24,6 +24,8 @@ import { type Log, silentLog } from './log.ts';
 import type { OutboxStats, RelayOutbox } from './outbox.ts';
 import { memoryRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { turnstileVerifier } from './turnstile.ts';
+import { partialRoutes } from './partials/route.ts';
+import type { PartialStore } from './partials/store.ts';
 
 export interface RelayDeps {
   config: RelayConfig;
@@ -77,6 +79,16 @@ export interface RelayDeps {
   sha256?: (text: string) => string | Promise<string>;
   /** The storage's own state (a file deleted under it, a full disk), which /healthz reports with a 503. @default always ok */
   health?: () => { status: 'ok' } | { status: 'degraded' | 'unavailable'; reason: string };
+  /**
+   * Where partial leads are kept (`POST /v1/forms/{id}/partials`, `GET /v1/admin/partials`).
+   * @default none: the partials route answers 404
+   */
+  partials?: PartialStore;
+  /**
+   * Whether the accept path ends a form's partial after storing its final submission. A runtime
+   * whose outbox does so in the lead's own transaction (Node) turns it off. @default true
+   */
+  completePartialsOnAccept?: boolean;
 }
 
 type Env = { Variables: { requestStarted: number } };
@@ -126,6 +138,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     log,
     maxBodyBytes: deps.maxBodyBytes ?? config.limits.maxBodyBytes,
     onAccepted: deps.onAccepted,
+    ...(deps.partials && deps.completePartialsOnAccept !== false ? { partials: deps.partials } : {}),
   };
 
   /** The answer to every refusal: `{error, message, issues?}` with its status, and when to retry. */
@@ -197,8 +210,27 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       token: deps.adminToken,
       clientIp: deps.clientIp,
       asset: (file) => serveAsset(deps.readAsset, 'admin', file),
+      partials: deps.partials,
     }),
   );
+  if (deps.partials) {
+    const { partials } = deps;
+    app.route(
+      '/',
+      partialRoutes({
+        config,
+        forms,
+        partials,
+        outbox,
+        now,
+        newId: accept.newId,
+        rateLimiter: accept.rateLimiter,
+        log,
+        maxBodyBytes: accept.maxBodyBytes,
+        clientIp: deps.clientIp,
+      }),
+    );
+  }
 
   app.get('/v1/leadform.js', (c) => serveWidgetFile(c, 'leadform.js'));
   app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(js|css|map)}', (c) => serveWidgetFile(c, c.req.param('file')));

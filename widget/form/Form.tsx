@@ -14,7 +14,7 @@ import { type FieldValue, fieldIssue, ruleParams } from '../../src/schema/field.
 import type { FieldDefinition, FormDefinition } from '../../src/schema/form.ts';
 import type { RuleCode } from '../../src/schema/form-keys.ts';
 import type { Catalogue } from '../../src/schema/messages.ts';
-import type { SubmissionMeta } from '../../src/schema/submission.ts';
+import type { Submission, SubmissionMeta } from '../../src/schema/submission.ts';
 import { format, localize } from '../../src/schema/wording.ts';
 import type { Emit } from './events.ts';
 import { rendererFor, textParsers } from './fields/index.ts';
@@ -85,6 +85,9 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   let typed = false;
   // One submission, one Idempotency-Key, for every retry; an edit makes it a new submission.
   let pending: Queued | undefined;
+  // Known before the submit, so the partial kept meanwhile (partials.ts) carries it too. Only an
+  // edit after a send that may have been stored (`failed`) needs a new one.
+  let key = newIdempotencyKey();
 
   const focus = (id: string) => container.querySelector<HTMLElement>(`#${id}`)?.focus();
   const setStatus = (status: Status) => model.update({ status });
@@ -104,6 +107,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   const onInput = (field: FieldDefinition, value: FieldValue | undefined, text?: string) => {
     if (model.get().status === 'sending') return;
     typed = true;
+    if (pending) key = newIdempotencyKey();
     pending = undefined;
     model.input(field, value, text);
   };
@@ -162,26 +166,30 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
     const firstInvalid = model.check(last ? shownSteps.flatMap((shown) => shown.fields) : shownSteps[step]!.fields);
     if (firstInvalid) return focusField(firstInvalid, 'invalid');
     if (!last) return go(step + 1, 'next');
-    const honeypot = container.querySelector<HTMLInputElement>('input[name="_hp"]')?.value ?? '';
-    pending ??= {
-      relay,
-      form: formId,
-      key: newIdempotencyKey(),
-      body: {
-        fields: model.payload(),
-        attribution: options.attribution(),
-        meta: {
-          fillMs: typed ? Date.now() - startedAt : undefined,
-          hp: honeypot,
-          locale,
-          page: (options.page?.() ?? location.href).slice(0, 2048),
-          ...phoneCountries(model),
-        },
-      },
-    };
+    pending ??= { relay, form: formId, key, body: body() };
     emit('submit', { formId });
     void send(pending);
   };
+
+  /** What a submission sent now carries. */
+  const body = (): Submission => ({
+    fields: model.payload(),
+    attribution: options.attribution(),
+    meta: {
+      fillMs: typed ? Date.now() - startedAt : undefined,
+      hp: container.querySelector<HTMLInputElement>('input[name="_hp"]')?.value ?? '',
+      locale,
+      page: (options.page?.() ?? location.href).slice(0, 2048),
+      ...phoneCountries(model),
+    },
+  });
+  // A form with `partials: true` keeps what is filled at the relay (a chunk of its own); one that
+  // fails to load only means no partials: nothing reaches the page.
+  if (definition.partials)
+    import('./partials.ts').then(
+      (chunk) => chunk.keep(options, model, () => key, body),
+      () => {},
+    );
 
   const renderField = (field: FieldDefinition) => {
     const { values, texts } = model.get();

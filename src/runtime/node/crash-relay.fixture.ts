@@ -1,8 +1,8 @@
 /**
  * The relay process the crash test kills: the Node entry's `startNodeRelay` with one destination
  * that calls a local fake CRM ($FAKE_CRM_URL) the way the real adapters call a vendor with no
- * idempotency key: after an uncertain attempt it looks the lead up before creating it again.
- * Prints `READY <url>` once it listens.
+ * idempotency key: after an uncertain attempt it looks the lead up before creating it again. Its
+ * form keeps partials, promoted after a tenth of a second. Prints `READY <url>` once it listens.
  */
 import type { DestinationFactory } from '../../destinations/types.ts';
 import { startNodeRelay } from './server.ts';
@@ -32,8 +32,11 @@ const lookupThenCreate: DestinationFactory = () => ({
 
 const started = await startNodeRelay({
   config: {
-    forms: { contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'crm' } },
-    destinations: { crm: { type: 'fake-crm' } },
+    // Partials are kept for a tenth of a second, then promoted to the CRM (the partials crash test).
+    forms: {
+      contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'crm', partials: true, partialAfterMinutes: 0.002 },
+    },
+    destinations: { crm: { type: 'fake-crm', deliverPartials: true } },
     limits: { perIp: { requests: 10_000, perSeconds: 1 } },
     // Leads the killed process had claimed are taken over one delivery timeout after their claim.
     delivery: { timeoutMs: 2000 },
@@ -42,6 +45,7 @@ const started = await startNodeRelay({
   hostname: '127.0.0.1',
   dataDir: process.env.LEADFORM_DATA_DIR!,
   pollMs: 50,
+  partialSweepMs: 20,
   log: () => {},
   extraDestinations: { 'fake-crm': lookupThenCreate },
 });

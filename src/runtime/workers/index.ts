@@ -14,10 +14,12 @@ import { guardPages } from '../../relay/pages-guard.ts';
 import type { RateLimiter } from '../../relay/rate-limit.ts';
 import { durableOutbox } from './durable-outbox.ts';
 import { isolateForms } from './forms-object.ts';
+import { durablePartials } from './partials-object.ts';
 import { adminTokenProblem, config, type Env, missingSecrets, secretFrom } from './shared.ts';
 
 export { FormsObject } from './forms-object.ts';
 export { OutboxObject } from './outbox-object.ts';
+export { PartialsObject } from './partials-object.ts';
 export { RateLimiterObject } from './rate-limiter-object.ts';
 
 /**
@@ -80,6 +82,7 @@ function appFor(env: Env): Hono {
         adminToken: env.LEADFORM_ADMIN_TOKEN,
         ...(env.LEADFORM_TURNSTILE_VERIFY_URL ? { turnstileVerifyUrl: env.LEADFORM_TURNSTILE_VERIFY_URL } : {}),
         readAsset: bundled,
+        partials: durablePartials(env),
       }),
     );
   }

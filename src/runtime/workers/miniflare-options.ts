@@ -16,6 +16,7 @@ export function miniflareOptions(scriptPath: string, bindings: Record<string, st
       OUTBOX: { className: 'OutboxObject', useSQLite: true },
       RATE_LIMITER: { className: 'RateLimiterObject', useSQLite: true },
       FORMS: { className: 'FormsObject', useSQLite: true },
+      PARTIALS: { className: 'PartialsObject', useSQLite: true },
     },
     bindings,
   };

@@ -9,6 +9,7 @@ import { MIN_ADMIN_TOKEN_LENGTH } from '../../relay/admin.ts';
 import { parseConfig, type RelayConfig, secretNames } from '../../relay/config.ts';
 import type { FormsObject } from './forms-object.ts';
 import type { OutboxObject } from './outbox-object.ts';
+import type { PartialsObject } from './partials-object.ts';
 import type { RateLimiterObject } from './rate-limiter-object.ts';
 
 export interface Env {
@@ -18,6 +19,8 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;
   /** The forms made in the builder: one object (`idFromName("forms")`). */
   FORMS: DurableObjectNamespace<FormsObject>;
+  /** The partial leads of every form (`idFromName("partials")`). */
+  PARTIALS: DurableObjectNamespace<PartialsObject>;
   /** The admin API's bearer token (`wrangler secret put LEADFORM_ADMIN_TOKEN`); unset turns it off. */
   LEADFORM_ADMIN_TOKEN?: string;
   /** Overrides Cloudflare's Turnstile siteverify endpoint, for a local fake. */
