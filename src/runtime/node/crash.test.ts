@@ -65,6 +65,20 @@ const until = async (condition: () => boolean, what: string, ms = 20_000) => {
   }
 };
 
+/**
+ * The outbox once nothing is pending: an entry the killed process had claimed, and whose create
+ * reached the CRM before the kill, is known there at once but settled only when the next process
+ * takes it over (one delivery timeout later) and finds it.
+ */
+async function settledOutbox(url: string, ms = 20_000): Promise<{ pending: number; delivered: number }> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const { outbox } = (await (await fetch(`${url}/healthz`)).json()) as { outbox: { pending: number; delivered: number } };
+    if (outbox.pending === 0 || Date.now() > deadline) return outbox;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -99,6 +113,7 @@ it('delivers every acknowledged lead exactly once across a SIGKILL', async () =>
   const second = await startRelay(dataDir, crm.url);
   cleanups.push(() => second.child.kill('SIGKILL'));
   await until(() => acknowledged.every((id) => crm.known.has(id)), 'every acknowledged lead at the CRM');
+  const outbox = await settledOutbox(second.url);
   // Let any stray duplicate arrive before counting.
   await new Promise((done) => setTimeout(done, 300));
 
@@ -106,8 +121,7 @@ it('delivers every acknowledged lead exactly once across a SIGKILL', async () =>
   for (const id of crm.creates) counts.set(id, (counts.get(id) ?? 0) + 1);
   expect([...counts.keys()].sort()).toEqual([...acknowledged].sort());
   expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-  const health = (await (await fetch(`${second.url}/healthz`)).json()) as { outbox: { pending: number; delivered: number } };
-  expect(health.outbox).toMatchObject({ pending: 0, delivered: LEADS });
+  expect(outbox).toMatchObject({ pending: 0, delivered: LEADS });
 }, 60_000);
 
 it('promotes and delivers every acknowledged partial exactly once across a SIGKILL', async () => {
@@ -136,10 +150,10 @@ it('promotes and delivers every acknowledged partial exactly once across a SIGKI
   const second = await startRelay(dataDir, crm.url);
   cleanups.push(() => second.child.kill('SIGKILL'));
   await until(() => crm.known.size === LEADS, 'every acknowledged partial at the CRM');
+  const outbox = await settledOutbox(second.url);
   // Let any stray duplicate arrive before counting.
   await new Promise((done) => setTimeout(done, 300));
   // One lead id per partial, fixed when it was first kept: each created once, none lost.
   expect(crm.creates).toHaveLength(LEADS);
-  const health = (await (await fetch(`${second.url}/healthz`)).json()) as { outbox: { pending: number; delivered: number } };
-  expect(health.outbox).toMatchObject({ pending: 0, delivered: LEADS });
+  expect(outbox).toMatchObject({ pending: 0, delivered: LEADS });
 }, 60_000);
