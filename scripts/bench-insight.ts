@@ -6,24 +6,27 @@
  * - beacon throughput: CONCURRENCY requests in flight to `POST /v1/forms/{id}/events`, each a batch
  *   of EVENTS_PER_BEACON events as the widget sends them, for SECONDS: events/s and requests/s;
  * - the accept rate (`POST /v1/forms/{id}/submissions`, CONCURRENCY in flight) without beacons and
- *   with a stream of BEACON_RATE beacons/s flowing beside it, alternated ROUNDS times so both see
- *   the same machine; the ratio of the two (target ≥ 0.95).
+ *   with a stream of BEACON_RATE beacons/s flowing beside it, measured back to back ROUNDS times so
+ *   both see the same machine; the median round's ratio of the two (target ≥ 0.95).
+ * - the relay's CPU per accepted lead alone and beside the beacons (less their own CPU): whether a
+ *   beacon costs an accept anything beyond the processor time it takes itself.
  * Prints figures; asserts nothing.
  *
- * Options (environment): BENCH_INSIGHT_SECONDS (default 4), BENCH_INSIGHT_CONCURRENCY (default 32),
- * BENCH_INSIGHT_BEACON_RATE (default 200 beacons/s, 1,000 events/s), BENCH_INSIGHT_ROUNDS (default 3).
+ * Options (environment): BENCH_INSIGHT_SECONDS (default 3), BENCH_INSIGHT_CONCURRENCY (default 32),
+ * BENCH_INSIGHT_BEACON_RATE (default 200 beacons/s, 1,000 events/s), BENCH_INSIGHT_ROUNDS (default 5).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildNodeRelay } from './build-node.ts';
 
-const SECONDS = Number(process.env.BENCH_INSIGHT_SECONDS ?? 4);
+const SECONDS = Number(process.env.BENCH_INSIGHT_SECONDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_INSIGHT_CONCURRENCY ?? 32);
 const BEACON_RATE = Number(process.env.BENCH_INSIGHT_BEACON_RATE ?? 200);
-const ROUNDS = Number(process.env.BENCH_INSIGHT_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_INSIGHT_ROUNDS ?? 5);
 const EVENTS_PER_BEACON = 5;
 const work = mkdtempSync(join(tmpdir(), 'leadform-bench-insight-'));
 
@@ -67,21 +70,40 @@ async function startRelay(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
+/** CPU time (user + system) the relay process has used so far, in ms, from /proc (Linux); NaN elsewhere. */
+function cpuMs(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
 function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((done, fail) => {
+  return new Promise((done) => {
     const request = httpRequest(url, { method: 'POST', agent, headers: { 'Content-Length': Buffer.byteLength(body), ...headers } }, (response) => {
       response.resume();
       response.on('end', () => done(response.statusCode ?? 0));
     });
-    request.on('error', fail);
+    // A connection the relay closed under load counts as a failed request, never ends the run.
+    request.on('error', () => done(0));
     request.end(body);
   });
 }
 
-/** A visitor's address, a new one per beacon, as beacons come from many visitors (none reaches the per-address rule). */
+/**
+ * The sender's address: a visitor sends about three beacons (the view, the start, the way out),
+ * so a new address every three, as many visitors send them (none nears the per-address rule).
+ */
 let sent = 0;
-const address = () => `10.${(sent >> 16) & 255}.${(sent >> 8) & 255}.${sent++ & 255}`;
+const address = () => {
+  const visitor = Math.floor(sent++ / 3);
+  return `10.${(visitor >> 16) & 255}.${(visitor >> 8) & 255}.${visitor & 255}`;
+};
 const beaconBody = JSON.stringify({
   events: [
     { type: 'view', source: 'google', medium: 'cpc', campaign: 'winter', device: 'mobile' },
@@ -104,8 +126,8 @@ const submission = (url: string) => {
   });
 };
 
-/** CONCURRENCY calls of `send` in flight for SECONDS; the answers per second that had `status`. */
-async function flood(send: () => Promise<number>, status: number): Promise<{ rate: number; failed: number }> {
+/** CONCURRENCY calls of `send` in flight for SECONDS; the answers per second that had `status`, and how many. */
+async function flood(send: () => Promise<number>, status: number): Promise<{ rate: number; failed: number; ok: number }> {
   let ok = 0;
   let failed = 0;
   const started = performance.now();
@@ -118,7 +140,7 @@ async function flood(send: () => Promise<number>, status: number): Promise<{ rat
       }
     }),
   );
-  return { rate: ok / ((performance.now() - started) / 1000), failed };
+  return { rate: ok / ((performance.now() - started) / 1000), failed, ok };
 }
 
 /** Beacons at BEACON_RATE per second until `stop` resolves; how many were answered 204. */
@@ -149,29 +171,52 @@ try {
   // the accept path for one measure's length: its rate climbs for a few seconds after start.
   await Promise.all(Array.from({ length: CONCURRENCY }, () => Promise.all([beacon(relay.url), submission(relay.url)])));
   await flood(() => submission(relay.url), 202);
+  let cpu = cpuMs(relay.child);
   const beacons = await flood(() => beacon(relay.url), 204);
+  const cpuPerBeacon = (cpuMs(relay.child) - cpu) / beacons.ok;
   const without: number[] = [];
   const beside: number[] = [];
+  // The relay's CPU per accepted lead: alone, and beside the beacons less what they took by the
+  // first measure's cost per beacon. Steadier than a rate on a shared machine.
+  const cpuAlone: number[] = [];
+  const cpuBeside: number[] = [];
   let streamed = { answered: 0, failed: 0 };
   for (let round = 0; round < ROUNDS; round++) {
-    without.push((await flood(() => submission(relay.url), 202)).rate);
+    cpu = cpuMs(relay.child);
+    const alone = await flood(() => submission(relay.url), 202);
+    cpuAlone.push((cpuMs(relay.child) - cpu) / alone.ok);
+    without.push(alone.rate);
     let finish!: () => void;
     const finished = new Promise<void>((done) => (finish = done));
+    cpu = cpuMs(relay.child);
     const flowing = stream(relay.url, finished);
-    beside.push((await flood(() => submission(relay.url), 202)).rate);
+    const withBeacons = await flood(() => submission(relay.url), 202);
     finish();
     const got = await flowing;
+    cpuBeside.push((cpuMs(relay.child) - cpu - got.answered * cpuPerBeacon) / withBeacons.ok);
+    beside.push(withBeacons.rate);
     streamed = { answered: streamed.answered + got.answered, failed: streamed.failed + got.failed };
   }
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-  const ratio = mean(beside) / mean(without);
+  // Each round measures both back to back, so the other work on a shared machine weighs on both
+  // alike; the median round's ratio leaves out a round where it did not.
+  const ratios = beside.map((rate, round) => rate / without[round]!).sort((a, b) => a - b);
+  const ratio = ratios[Math.floor(ratios.length / 2)]!;
   console.log(`insight: Node ${process.version}, ${SECONDS} s per measure, ${CONCURRENCY} in flight, ${EVENTS_PER_BEACON} events per beacon`);
-  console.log(`beacon throughput: ${(beacons.rate * EVENTS_PER_BEACON).toFixed(0)} events/s (${beacons.rate.toFixed(0)} beacons/s, ${beacons.failed} not 204)`);
+  console.log(
+    `beacon throughput: ${(beacons.rate * EVENTS_PER_BEACON).toFixed(0)} events/s (${beacons.rate.toFixed(0)} beacons/s, ${beacons.failed} not 204, ${cpuPerBeacon.toFixed(3)} ms CPU each)`,
+  );
   console.log(`accept rate without beacons: ${mean(without).toFixed(0)} leads/s (${without.map((rate) => rate.toFixed(0)).join(', ')})`);
   console.log(
     `accept rate with beacons: ${mean(beside).toFixed(0)} leads/s (${beside.map((rate) => rate.toFixed(0)).join(', ')}), beside ${BEACON_RATE} beacons/s (${streamed.answered} answered 204, ${streamed.failed} not)`,
   );
-  console.log(`accept ratio with/without beacons: ${ratio.toFixed(3)} (target ≥ 0.95)`);
+  console.log(
+    `accept ratio with/without beacons: ${ratio.toFixed(3)} (target ≥ 0.95; median of the rounds' ${ratios.map((each) => each.toFixed(2)).join(', ')})`,
+  );
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  console.log(
+    `relay CPU per accepted lead: ${median(cpuAlone).toFixed(3)} ms alone, ${median(cpuBeside).toFixed(3)} ms beside the beacons (their own CPU taken out; medians of the rounds)`,
+  );
 } finally {
   relay.child.kill('SIGTERM');
   agent.destroy();

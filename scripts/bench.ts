@@ -133,7 +133,7 @@ function insightFigures(): void {
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench-insight.ts')], { cwd: ROOT, encoding: 'utf8', env: process.env });
   const out = run.stdout ?? '';
   const throughput = /^beacon throughput: (\d+ events\/s) \((.+)\)$/m.exec(out);
-  const ratio = /^accept ratio with\/without beacons: ([\d.]+) \(target ≥ ([\d.]+)\)$/m.exec(out);
+  const ratio = /^accept ratio with\/without beacons: ([\d.]+) \(target ≥ ([\d.]+);/m.exec(out);
   if (!throughput || !ratio) {
     row('funnel beacons', 'not measured', `bench-insight printed no figures (exit ${run.status}): ${(run.stderr ?? '').slice(0, 200)}`);
     return;
@@ -143,6 +143,8 @@ function insightFigures(): void {
   const without = /^accept rate without beacons: (.+)$/m.exec(out)?.[1] ?? '';
   const beside = /^accept rate with beacons: (.+)$/m.exec(out)?.[1] ?? '';
   row('accept rate with beacons / without', ratio[1]!, `target ≥ ${ratio[2]}; with: ${beside}; without: ${without}`);
+  const cpu = /^relay CPU per accepted lead: (.+)$/m.exec(out)?.[1];
+  if (cpu) row('relay CPU per lead, alone / beside beacons', cpu.replace(/ \(.*$/, ''), "the beacons' own CPU taken out; medians of the rounds");
 }
 
 /** `scripts/bench-drain.ts`, run as it is: a paced destination whose calls hang drains at its pace. */

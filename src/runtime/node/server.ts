@@ -139,6 +139,10 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   let insightDb: ReturnType<typeof openDurableDatabase>;
   try {
     insightDb = openDurableDatabase(join(dataDir, 'insight.sqlite'));
+    // A flush runs on the event loop: with synchronous=NORMAL its commit waits for no fsync (the
+    // WAL reaches the disk at checkpoints), so it never holds up the accepts around it. A commit
+    // outlives the process; only a power cut can take back what the last checkpoint had not synced.
+    insightDb.pragma('synchronous = NORMAL');
   } catch (error) {
     store.close();
     return {
