@@ -28,7 +28,7 @@ export const PHONE_EXTRA_MAX_GZIP = 3.5 * 1024;
  */
 export const INSIGHT_MAX_GZIP = 1024;
 /**
- * What form.js carries to fetch the beacons' chunk (38 bytes gzip when it was added), which every
+ * What form.js carries to fetch the beacons' chunk (46 bytes gzip when it was added), which every
  * form downloads: a plain form may download this much more than `CONTACT_BEFORE_GZIP`, and the
  * chunk may be at most `INSIGHT_MAX_GZIP` less this.
  */
