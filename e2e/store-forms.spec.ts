@@ -81,3 +81,34 @@ test('a form published through the API renders from its snippet on another origi
   await expect(fresh.locator('[data-leadform="quote"]').getByRole('button', { name: 'Send it' })).toBeVisible();
   await visitor.close();
 });
+
+test('a page opened before a publish keeps its version: its lead is checked against it and carries it, though the new version asks for more', async ({
+  page,
+  request,
+}) => {
+  const admin = { Authorization: `Bearer ${TOKEN}` };
+  const first = { ...quote('Book a call'), fields: quote('').fields.slice(1) };
+  expect((await request.put(`${relay.url}/v1/admin/forms/call/draft`, { headers: admin, data: first })).status()).toBe(200);
+  expect(await (await request.post(`${relay.url}/v1/admin/forms/call/publish`, { headers: admin })).json()).toEqual({ version: 1 });
+  const snippets = (await (await request.get(`${relay.url}/v1/admin/forms/call/snippets`, { headers: admin })).json()) as { declarative: string };
+  hostHtml.body = `<!doctype html><html lang="en"><head><title>Host</title></head><body><main>${snippets.declarative}</main></body></html>`;
+  await page.goto(hostOrigin);
+  const form = page.locator('[data-leadform="call"]');
+  await form.getByLabel('Work email').fill('grace@example.com');
+
+  // Version 2 makes a new field required while the visitor is still on version 1.
+  const second = { ...first, fields: [...first.fields, { name: 'phone', type: 'tel', label: 'Phone', required: true }] };
+  expect((await request.put(`${relay.url}/v1/admin/forms/call/draft`, { headers: admin, data: second })).status()).toBe(200);
+  expect(await (await request.post(`${relay.url}/v1/admin/forms/call/publish`, { headers: admin })).json()).toEqual({ version: 2 });
+
+  await form.getByRole('button', { name: 'Ask for a quote' }).click();
+  await expect(form.getByText(/thank you/i)).toBeVisible();
+  await expect
+    .poll(async () => {
+      const inbox = (await (await request.get(`${relay.url}/sandbox/inbox.json`)).json()) as {
+        lead: { formVersion?: number; fields: Record<string, unknown> };
+      }[];
+      return inbox.find((item) => item.lead.fields.email === 'grace@example.com')?.lead.formVersion;
+    })
+    .toBe(1);
+});

@@ -10,7 +10,6 @@ import { catalogueOf } from '../src/relay/catalogues.ts';
 import { BUILT_IN_LOCALES } from '../widget/form/i18n.ts';
 
 export const LOADER_MAX_GZIP = 1024;
-export const FORM_MAX_GZIP = 16 * 1024;
 export const PARENT_MAX_GZIP = 1024;
 /** What a form with steps and conditions downloads beyond a form without (the steps chunk, which holds the conditions). */
 export const STEPS_EXTRA_MAX_GZIP = 2 * 1024;
@@ -26,6 +25,25 @@ export const PHONE_EXTRA_MAX_GZIP = 3.5 * 1024;
  * Idempotency-Key known before the submit and the chunk's import. 47 bytes gzip when measured.
  */
 export const PARTIALS_HOOK_GZIP = 50;
+/**
+ * What the funnel beacons may add to the widget in all (issue 17: at most 1 KB gzip): the line in
+ * form.js that fetches their chunk once the form is interactive (`INSIGHT_HOOK_GZIP`), and the
+ * chunk itself (widget/form/insight.ts), off the critical path.
+ */
+export const INSIGHT_MAX_GZIP = 1024;
+/**
+ * What form.js carries to fetch the beacons' chunk (46 bytes gzip when it was added), which every
+ * form downloads: a plain form may download this much more than `CONTACT_BEFORE_GZIP`, and the
+ * chunk may be at most `INSIGHT_MAX_GZIP` less this.
+ */
+export const INSIGHT_HOOK_GZIP = 48;
+/**
+ * Everything a form downloads in any embed mode (form bundle, attribution.js, the popup or frame
+ * chunk, the largest catalogue): 16 KB, plus the two lines every form now carries to fetch the
+ * chunks of issue 17 after it is interactive (the funnel beacons, and partial leads for a form
+ * that keeps them). Issue 13's target is 12 KB; this ceiling only stops growth meanwhile.
+ */
+export const FORM_MAX_GZIP = 16 * 1024 + INSIGHT_HOOK_GZIP + PARTIALS_HOOK_GZIP;
 /**
  * What each embed mode downloaded for the `contact` form (no steps, conditions or phone) before
  * the form engine, gzip -9, measured on commit 8ebc2de with this file's totals: the engine must
@@ -62,6 +80,8 @@ export interface WidgetFiles {
   engine: Record<'steps' | 'phone', string[]>;
   /** Gzip bytes of those files. */
   extras: Record<'steps' | 'phone', number>;
+  /** The funnel beacons' chunk, and what it downloads beyond the declarative mode's files. */
+  insight: { files: string[]; gzip: number };
 }
 
 export function readWidgetFiles(dir: string): WidgetFiles {
@@ -106,5 +126,6 @@ export function readWidgetFiles(dir: string): WidgetFiles {
     totals: { declarative: total(modes.declarative), popup: total(modes.popup), iframe: total(modes.iframe) },
     engine,
     extras: { steps: bytes(engine.steps), phone: bytes(engine.phone) },
+    insight: { files: beyondBase('insight'), gzip: bytes(beyondBase('insight')) },
   };
 }

@@ -12,6 +12,7 @@
 import { Hono } from 'hono';
 import { adminFormsRoutes } from './admin-forms.ts';
 import type { RateRule, RelayConfig } from './config.ts';
+import { type InsightDeps, statsRoutes } from './insight/routes.ts';
 import { RelayError } from './errors.ts';
 import type { FormCatalog } from './forms/catalog.ts';
 import type { Log } from './log.ts';
@@ -29,6 +30,8 @@ export interface AdminDeps {
   outbox: RelayOutbox;
   now: () => number;
   log: Log;
+  /** The funnel counters and the outbox's lead tally, for the stats route. */
+  insight: InsightDeps;
   /** The bearer token; undefined or empty turns the admin API off. */
   token: string | undefined;
   asset?: ((file: string) => Promise<Response | null>) | undefined;
@@ -285,6 +288,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   });
 
   app.route('/', adminFormsRoutes({ config, forms: deps.forms, now, log, secret: deps.secret }));
+  app.route('/', statsRoutes({ forms: deps.forms, now, ...deps.insight }));
 
   const page = async (file: string) => (await deps.asset?.(file)) ?? null;
   app.get('/admin', async (c) => {

@@ -19,6 +19,7 @@ import { catalogueLanguage, catalogueOf } from './catalogues.ts';
 import { publicDefinition, type RelayConfig } from './config.ts';
 import { type FormCatalog, formCatalog, type LiveForm } from './forms/catalog.ts';
 import { embedPage } from './embed-page.ts';
+import { defaultInsight, eventRoutes, type InsightDeps } from './insight/routes.ts';
 import { internalError, RelayError } from './errors.ts';
 import { type Log, silentLog } from './log.ts';
 import type { OutboxStats, RelayOutbox } from './outbox.ts';
@@ -89,6 +90,8 @@ export interface RelayDeps {
    * whose outbox does so in the lead's own transaction (Node) turns it off. @default true
    */
   completePartialsOnAccept?: boolean;
+  /** Where funnel beacons are counted and the outbox's leads tallied (src/relay/insight/). @default counters in memory, leads by listing the outbox */
+  insight?: InsightDeps;
 }
 
 type Env = { Variables: { requestStarted: number } };
@@ -140,6 +143,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     onAccepted: deps.onAccepted,
     ...(deps.partials && deps.completePartialsOnAccept !== false ? { partials: deps.partials } : {}),
   };
+  const insight = deps.insight ?? defaultInsight(outbox, now);
 
   /** The answer to every refusal: `{error, message, issues?}` with its status, and when to retry. */
   function errorAnswer(c: Context<Env>, error: RelayError): Response {
@@ -211,8 +215,11 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       clientIp: deps.clientIp,
       asset: (file) => serveAsset(deps.readAsset, 'admin', file),
       partials: deps.partials,
+      insight,
     }),
   );
+
+  app.route('/', eventRoutes({ forms, counts: insight.counts, rateLimiter: accept.rateLimiter, clientIp: (request, env) => deps.clientIp?.(request, env) }));
   if (deps.partials) {
     const { partials } = deps;
     app.route(

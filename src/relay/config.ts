@@ -54,7 +54,8 @@ export const TurnstileConfig = z.strictObject({
 });
 
 export const FormConfig = z.strictObject({
-  ...z.omit(FormDefinition, { id: true }).shape,
+  // `version` is the relay's to set when it serves a published store form, never the author's.
+  ...z.omit(FormDefinition, { id: true, version: true }).shape,
   fields: z.array(StrictField).check(z.minLength(1), z.maxLength(100)),
   steps: z.optional(z.array(z.strictObject(Step.shape)).check(z.minLength(1), z.maxLength(20))),
   theme: z.optional(z.strictObject(Theme.shape)),

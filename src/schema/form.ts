@@ -205,6 +205,12 @@ export const FormDefinition = z.object({
    */
   requireConsent: z.optional(z.boolean()),
   /**
+   * The published version of a form made in the builder, which the relay sets when it serves one;
+   * the widget sends it back (`meta.formVersion`) so the submission is checked against the version
+   * the visitor saw. Absent for a form of the configuration file.
+   */
+  version: z.optional(z.number()),
+  /**
    * Whether the widget keeps a started form at the relay (`POST /v1/forms/{id}/partials`) once a
    * valid email or phone is in and a required consent box is ticked. @default false
    */

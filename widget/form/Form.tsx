@@ -180,6 +180,7 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
       hp: container.querySelector<HTMLInputElement>('input[name="_hp"]')?.value ?? '',
       locale,
       page: (options.page?.() ?? location.href).slice(0, 2048),
+      formVersion: definition.version,
       ...phoneCountries(model),
     },
   });
@@ -329,6 +330,12 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   };
   model.subscribe(paint);
   paint();
+  // The funnel beacons: a chunk fetched once the form is interactive (it sends nothing under Global
+  // Privacy Control); should it fail to arrive, the visitor never knows.
+  import('./insight.ts').then(
+    (chunk) => chunk.watchFunnel(relay, definition, model, container),
+    () => {},
+  );
   return () => render(null, container);
 }
 

@@ -23,11 +23,15 @@ import { formCatalog } from '../../relay/forms/catalog.ts';
 import { SqlFormStore } from '../../relay/forms/sql-form-store.ts';
 import { bufferedJsonLog, type Log } from '../../relay/log.ts';
 import { guardPages, isLoopback } from '../../relay/pages-guard.ts';
+import { counterBatcher } from '../../relay/insight/counters.ts';
+import { sqlLeadTally } from '../../relay/insight/lead-tally.ts';
+import { batchedCounts } from '../../relay/insight/routes.ts';
+import { sqlCountersStore } from '../../relay/insight/sql-counters.ts';
 import { memoryRateLimiter } from '../../relay/rate-limit.ts';
 import { promoteDuePartials } from '../../relay/partials/promote.ts';
 import { SqlPartials } from '../../relay/partials/store.ts';
 import { sendMailOverSmtp } from './smtp.ts';
-import { SqliteStore, StoreFileProblem } from './sqlite-store.ts';
+import { betterSqliteDriver, openDurableDatabase, SqliteStore, StoreFileProblem } from './sqlite-store.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -146,6 +150,32 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   // writer, so the catalogue is refreshed after each change and read from memory otherwise.
   const forms = formCatalog({ fileForms: config.forms, store: new SqlFormStore(store.sql), declaredDestinations: Object.keys(config.destinations), log });
   await forms.refresh();
+  // The funnel counters in a file of their own, so a flush never holds the outbox's write lock;
+  // the leads' tally is kept by the outbox file itself.
+  let insightDb: ReturnType<typeof openDurableDatabase>;
+  try {
+    insightDb = openDurableDatabase(join(dataDir, 'insight.sqlite'));
+    // A flush runs on the event loop: with synchronous=NORMAL its commit waits for no fsync (the
+    // WAL reaches the disk at checkpoints), so it never holds up the accepts around it. A commit
+    // outlives the process; only a power cut can take back what the last checkpoint had not synced.
+    insightDb.pragma('synchronous = NORMAL');
+  } catch (error) {
+    store.close();
+    return {
+      ok: false,
+      problems: [`LEADFORM_DATA_DIR: cannot keep the insight counters in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`],
+    };
+  }
+  const counters = sqlCountersStore(betterSqliteDriver(insightDb));
+  const batcher = counterBatcher({
+    store: counters,
+    onError: (error) => log('insight.flush_error', { error: error instanceof Error ? error.message : String(error) }),
+  });
+  const insight = { counts: batchedCounts(batcher, counters), leads: sqlLeadTally(store.sql) };
+  const closeInsight = async () => {
+    await batcher.close().catch(() => {});
+    insightDb.close();
+  };
   // Known once the server listens: the address alerts link to when the configuration names none.
   let listeningUrl: string | undefined;
   const built = createDestinations(
@@ -155,6 +185,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   );
   if (!built.ok) {
     store.close();
+    await closeInsight();
     return built;
   }
 
@@ -278,6 +309,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       now,
       partials,
       completePartialsOnAccept: false,
+      insight,
     }),
   );
 
@@ -289,6 +321,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   });
   if (listening instanceof Error) {
     store.close();
+    await closeInsight();
     if (listening.code === 'EADDRNOTAVAIL' || listening.code === 'ENOTFOUND' || listening.code === 'EAI_AGAIN') {
       return {
         ok: false,
@@ -351,6 +384,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
         for (const socket of quiet) socket.destroy();
         await closed;
         await Promise.all([...[...loops.values()].map((loop) => loop.running), promoting?.catch(() => 0)]);
+        await closeInsight();
         store.close();
       },
     },

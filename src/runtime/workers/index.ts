@@ -1,8 +1,9 @@
 /**
  * The relay on Cloudflare Workers: the same core as on Node, with the outbox in a SQLite-backed
  * Durable Object per destination (delivering from its alarm), rate limits in a Durable Object per
- * key, secrets from the Worker's bindings, and the configuration and widget files bundled in by
- * `npm run build:worker`. `wrangler.toml` declares the bindings.
+ * key, the funnel counters in a Durable Object per form, secrets from the Worker's bindings, and
+ * the configuration and widget files bundled in by `npm run build:worker`. `wrangler.toml`
+ * declares the bindings.
  */
 import assets from 'leadform:assets';
 import { Hono } from 'hono';
@@ -11,6 +12,8 @@ import { createRelay } from '../../relay/app.ts';
 import { serveAsset } from '../../relay/assets.ts';
 import { jsonLog } from '../../relay/log.ts';
 import { guardPages } from '../../relay/pages-guard.ts';
+import { formDestinations } from '../../relay/config.ts';
+import type { InsightDeps } from '../../relay/insight/routes.ts';
 import type { RateLimiter } from '../../relay/rate-limit.ts';
 import { durableOutbox } from './durable-outbox.ts';
 import { isolateForms } from './forms-object.ts';
@@ -18,6 +21,7 @@ import { durablePartials } from './partials-object.ts';
 import { adminTokenProblem, config, type Env, missingSecrets, secretFrom } from './shared.ts';
 
 export { FormsObject } from './forms-object.ts';
+export { InsightObject } from './insight-object.ts';
 export { OutboxObject } from './outbox-object.ts';
 export { PartialsObject } from './partials-object.ts';
 export { RateLimiterObject } from './rate-limiter-object.ts';
@@ -35,6 +39,25 @@ async function bundled(path: string): Promise<string | null> {
 
 function durableRateLimiter(env: Env): RateLimiter {
   return { take: (key, rule) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).take(rule) };
+}
+
+/**
+ * The funnel counters in a Durable Object per form; the leads' tally from each of the form's
+ * destinations' outbox objects (each keeps its own destination's entries).
+ */
+function durableInsight(env: Env): InsightDeps {
+  const counters = (formId: string) => env.INSIGHT.get(env.INSIGHT.idFromName(formId));
+  return {
+    counts: { record: (formId, events) => counters(formId).count(formId, [...events]), read: (formId, from, to) => counters(formId).read(formId, from, to) },
+    leads: {
+      async read(formId, from, to) {
+        const form = config.forms[formId];
+        const names = form ? formDestinations(form) : [];
+        const rows = await Promise.all(names.map((name) => env.OUTBOX.get(env.OUTBOX.idFromName(name)).leadTally(formId, from, to)));
+        return rows.flat();
+      },
+    },
+  };
 }
 
 /** Bindings are known only when the first request arrives, so the app is built then, once. */
@@ -83,6 +106,7 @@ function appFor(env: Env): Hono {
         ...(env.LEADFORM_TURNSTILE_VERIFY_URL ? { turnstileVerifyUrl: env.LEADFORM_TURNSTILE_VERIFY_URL } : {}),
         readAsset: bundled,
         partials: durablePartials(env),
+        insight: durableInsight(env),
       }),
     );
   }

@@ -17,6 +17,7 @@ export function miniflareOptions(scriptPath: string, bindings: Record<string, st
       RATE_LIMITER: { className: 'RateLimiterObject', useSQLite: true },
       FORMS: { className: 'FormsObject', useSQLite: true },
       PARTIALS: { className: 'PartialsObject', useSQLite: true },
+      INSIGHT: { className: 'InsightObject', useSQLite: true },
     },
     bindings,
   };
