@@ -37,7 +37,7 @@ export default defineConfig(({ mode }) => ({
           },
   },
   test: {
-    include: ['src/**/*.test.ts', 'widget/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'widget/**/*.test.ts', 'scripts/**/*.test.ts', 'admin/**/*.test.ts'],
     testTimeout: 20_000,
   },
 }));

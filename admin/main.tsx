@@ -8,9 +8,13 @@ import { type ComponentType, render } from 'preact';
 import { signal } from '@preact/signals';
 import { signIn, signOut, token } from './api.ts';
 import { Deliveries } from './deliveries.tsx';
+import { Insight } from './insight/insight.tsx';
 
 /** The page's views, in the order the navigation lists them; the first is shown by default. */
-const VIEWS: { id: string; title: string; View: ComponentType }[] = [{ id: 'deliveries', title: 'Deliveries', View: Deliveries }];
+const VIEWS: { id: string; title: string; View: ComponentType }[] = [
+  { id: 'deliveries', title: 'Deliveries', View: Deliveries },
+  { id: 'insight', title: 'Insight', View: Insight },
+];
 
 const viewFromHash = () => new URLSearchParams(location.hash.slice(1)).get('view') ?? VIEWS[0]!.id;
 const view = signal(viewFromHash());
