@@ -26,9 +26,11 @@ export interface ChartProps {
 
 const AXIS = { stroke: '#374151', grid: { stroke: '#e5e7eb', width: 1 }, ticks: { stroke: '#d1d5db', width: 1 } };
 const BAR_ROW_PX = 30;
-const LABEL_CHARS = 24;
+const LABEL_CHARS = 22;
 
 const shorten = (label: string) => (label.length > LABEL_CHARS ? `${label.slice(0, LABEL_CHARS - 1)}…` : label);
+/** Room for the longest row name, at about 7 px a character of the axis font. */
+const labelSpace = (labels: string[]) => 20 + 7 * Math.max(4, ...labels.map((label) => Math.min(LABEL_CHARS, label.length)));
 
 /** uPlot's options for the chart; bars run across (a category per row), so long names stay readable on a phone. */
 function optionsFor(lib: typeof uPlot, { labels, series, kind = 'bars' }: ChartProps, width: number): uPlot.Options {
@@ -58,7 +60,8 @@ function optionsFor(lib: typeof uPlot, { labels, series, kind = 'bars' }: ChartP
     legend: { show: false },
     cursor: { show: false },
     scales: {
-      x: { time: false, ori: 1, dir: 1, range: [-0.5, labels.length - 0.5] },
+      // dir -1: the first row on top, as in the table beside it.
+      x: { time: false, ori: 1, dir: -1, range: [-0.5, labels.length - 0.5] },
       y: { ori: 0, range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.05))] },
     },
     axes: [
@@ -69,7 +72,7 @@ function optionsFor(lib: typeof uPlot, { labels, series, kind = 'bars' }: ChartP
         grid: { show: false },
         splits: () => labels.map((_, index) => index),
         values: (_u, splits) => splits.map((at) => shorten(labels[at] ?? '')),
-        size: 150,
+        size: labelSpace(labels),
       },
       { ...AXIS, scale: 'y', side: 2 },
     ],

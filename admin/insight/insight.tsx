@@ -108,6 +108,7 @@ function Block({
   kind,
   filePrefix,
   note,
+  layout = 'pair',
 }: {
   id: string;
   title: string;
@@ -116,6 +117,12 @@ function Block({
   kind?: 'bars' | 'lines';
   filePrefix: string;
   note?: string;
+  /**
+   * Chart and table side by side; the chart above a table too wide to share the row; or above a
+   * long table folded away (a day per row), its CSV still one click away.
+   * @default 'pair'
+   */
+  layout?: 'pair' | 'stack' | 'folded';
 }) {
   const chart = chartOf(table, columns);
   const drawn = chart.series.some((series) => series.values.some((value) => value > 0));
@@ -126,7 +133,7 @@ function Block({
       {table.rows.length === 0 ? (
         <p>Nothing to show for this range.</p>
       ) : (
-        <div class="pair">
+        <div class={layout === 'pair' ? 'pair' : 'stack'}>
           {drawn && (
             <Chart
               kind={kind}
@@ -135,7 +142,14 @@ function Block({
               description={`${kind === 'lines' ? 'Line' : 'Bar'} chart of ${columns.join(', ').toLowerCase()}; the same numbers are in the table "${table.caption}".`}
             />
           )}
-          <DataTable table={table} filePrefix={filePrefix} />
+          {layout === 'folded' ? (
+            <details>
+              <summary>Table: {table.caption}</summary>
+              <DataTable table={table} filePrefix={filePrefix} />
+            </details>
+          ) : (
+            <DataTable table={table} filePrefix={filePrefix} />
+          )}
         </div>
       )}
     </section>
@@ -257,6 +271,7 @@ export function Insight() {
               table={days}
               columns={['Views', 'Starts', 'Submissions', 'Delivered']}
               kind="lines"
+              layout="folded"
               filePrefix={prefix}
             />
           )}
@@ -272,7 +287,14 @@ export function Insight() {
             filePrefix={prefix}
             note="How often each field showed its error message, the most first."
           />
-          <Block id="insight-sources" title="Conversion by campaign" table={sourcesTable(stats)} columns={['Views', 'Submissions']} filePrefix={prefix} />
+          <Block
+            id="insight-sources"
+            title="Conversion by campaign"
+            table={sourcesTable(stats)}
+            columns={['Views', 'Submissions']}
+            layout="stack"
+            filePrefix={prefix}
+          />
         </>
       )}
       {current.form && <Partials form={current.form} />}

@@ -70,7 +70,7 @@ async function more(): Promise<void> {
 const filledNames = (fields: PartialRow['fields']) =>
   Object.entries(fields ?? {}).flatMap(([name, value]) => (value === '' || value === null || value === undefined || value === false ? [] : [name]));
 
-const localTime = (iso: string) => <time dateTime={iso}>{new Date(iso).toLocaleString()}</time>;
+const localTime = (iso: string) => <time dateTime={iso}>{new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}</time>;
 
 export function Partials({ form }: { form: string }) {
   const rows = partials.value;
@@ -88,9 +88,10 @@ export function Partials({ form }: { form: string }) {
         </p>
       )}
       {rows && rows.length > 0 && (
-        <div class="scroll">
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region has to take focus for the keyboard to scroll it
+        <section class="scroll" tabIndex={0} aria-labelledby="partials-caption">
           <table>
-            <caption>Partial leads of {form}, newest first</caption>
+            <caption id="partials-caption">Partial leads of {form}, newest first</caption>
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -112,7 +113,7 @@ export function Partials({ form }: { form: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
       {rows && nextPage.value && (
         <button type="button" onClick={() => void more()}>

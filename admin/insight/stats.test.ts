@@ -34,7 +34,7 @@ describe('the insight tables', () => {
 
   it('per step: its counts and the share of the first step visitors that reached it', () => {
     const table = stepsTable(STATS);
-    expect(table.columns).toEqual(['Step', 'Reached', 'Errored', 'Abandoned', 'Reached of the first step']);
+    expect(table.columns).toEqual(['Step', 'Reached', 'Errored', 'Abandoned', '% of first step']);
     expect(table.rows).toEqual([
       ['you', 80, 14, 20, '100.0%'],
       ['company', 50, 0, 20, '62.5%'],
@@ -44,8 +44,8 @@ describe('the insight tables', () => {
   it('per field, and validation errors the most first, without the fields that had none', () => {
     expect(fieldsTable(STATS).rows[1]).toEqual(['email', 75, 12, 15, '20.0%']);
     expect(errorsTable(STATS).rows).toEqual([
-      ['email', 12, '16.0%'],
-      ['name', 2, '2.5%'],
+      ['email', 12, '85.7%'],
+      ['name', 2, '14.3%'],
     ]);
   });
 

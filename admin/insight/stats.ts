@@ -90,9 +90,9 @@ export function funnelTable(stats: FormStats): TableData {
     ['Delivered', stats.delivered],
   ];
   return {
-    caption: 'Funnel: views → starts → submissions → delivered',
+    caption: 'Funnel',
     slug: 'funnel',
-    columns: ['Stage', 'Count', 'Of views', 'Of the stage before'],
+    columns: ['Stage', 'Count', '% of views', '% of previous stage'],
     rows: stages.map(([stage, count], index) => [stage, count, percent(count, stats.views), index === 0 ? '—' : percent(count, stages[index - 1]![1])]),
   };
 }
@@ -103,7 +103,7 @@ export function stepsTable(stats: FormStats): TableData {
   return {
     caption: 'Drop-off per step',
     slug: 'steps',
-    columns: ['Step', 'Reached', 'Errored', 'Abandoned', 'Reached of the first step'],
+    columns: ['Step', 'Reached', 'Errored', 'Abandoned', '% of first step'],
     rows: stats.steps.map((step) => [step.id, step.reached, step.errored, step.abandoned, percent(step.reached, first)]),
   };
 }
@@ -113,18 +113,19 @@ export function fieldsTable(stats: FormStats): TableData {
   return {
     caption: 'Drop-off per field',
     slug: 'fields',
-    columns: ['Field', 'Reached', 'Errored', 'Abandoned', 'Abandoned of reached'],
+    columns: ['Field', 'Reached', 'Errored', 'Abandoned', '% abandoned'],
     rows: stats.fields.map((field) => [field.name, field.reached, field.errored, field.abandoned, percent(field.abandoned, field.reached)]),
   };
 }
 
-/** Validation errors per field, most first: where the form's rules stop visitors most. */
+/** Validation errors per field, most first, each with its share of all the errors: where the form's rules stop visitors most. */
 export function errorsTable(stats: FormStats): TableData {
+  const total = stats.fields.reduce((sum, field) => sum + field.errored, 0);
   const rows = stats.fields
     .filter((field) => field.errored > 0)
     .sort((a, b) => b.errored - a.errored || a.name.localeCompare(b.name))
-    .map((field): Cell[] => [field.name, field.errored, percent(field.errored, field.reached)]);
-  return { caption: 'Validation errors per field', slug: 'errors', columns: ['Field', 'Errors', 'Errors of reached'], rows };
+    .map((field): Cell[] => [field.name, field.errored, percent(field.errored, total)]);
+  return { caption: 'Validation errors per field', slug: 'errors', columns: ['Field', 'Errors', '% of all errors'], rows };
 }
 
 /** How a visit without that part of the campaign shows: the page and the CSV say "(none)" alike. */
@@ -144,7 +145,7 @@ export function sourcesTable(stats: FormStats): TableData {
       percent(row.submissions, row.views),
     ]);
   return {
-    caption: 'Conversion by source, medium and campaign',
+    caption: 'By source, medium and campaign',
     slug: 'sources',
     columns: ['Source', 'Medium', 'Campaign', 'Views', 'Starts', 'Submissions', 'Conversion'],
     rows,
