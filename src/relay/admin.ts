@@ -11,6 +11,7 @@
  */
 import { Hono } from 'hono';
 import { unknownForm } from './accept/form.ts';
+import { type InsightDeps, statsRoutes } from './insight/routes.ts';
 import { formDestinations, publicDefinition, type RateRule, type RelayConfig } from './config.ts';
 import { RelayError } from './errors.ts';
 import type { Log } from './log.ts';
@@ -26,6 +27,8 @@ export interface AdminDeps {
   outbox: RelayOutbox;
   now: () => number;
   log: Log;
+  /** The funnel counters and the outbox's lead tally, for the stats route. */
+  insight: InsightDeps;
   /** The bearer token; undefined or empty turns the admin API off. */
   token: string | undefined;
   asset?: ((file: string) => Promise<Response | null>) | undefined;
@@ -187,6 +190,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
       }),
     });
   });
+
+  app.route('/', statsRoutes({ forms: config.forms, now, ...deps.insight }));
 
   /** The forms, for the admin page's embed snippets. */
   app.get('/v1/admin/forms', (c) =>

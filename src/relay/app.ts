@@ -18,6 +18,7 @@ import { type AssetBytes, assetResponse, negotiated, type ReadAsset, readServedA
 import { catalogueLanguage, catalogueOf } from './catalogues.ts';
 import { publicDefinition, type RelayConfig } from './config.ts';
 import { embedPage } from './embed-page.ts';
+import { defaultInsight, eventRoutes, type InsightDeps } from './insight/routes.ts';
 import { internalError, RelayError } from './errors.ts';
 import { type Log, silentLog } from './log.ts';
 import type { OutboxStats, RelayOutbox } from './outbox.ts';
@@ -70,6 +71,8 @@ export interface RelayDeps {
   sha256?: (text: string) => string | Promise<string>;
   /** The storage's own state (a file deleted under it, a full disk), which /healthz reports with a 503. @default always ok */
   health?: () => { status: 'ok' } | { status: 'degraded' | 'unavailable'; reason: string };
+  /** Where funnel beacons are counted and the outbox's leads tallied (src/relay/insight/). @default counters in memory, leads by listing the outbox */
+  insight?: InsightDeps;
 }
 
 type Env = { Variables: { requestStarted: number } };
@@ -99,6 +102,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     maxBodyBytes: deps.maxBodyBytes ?? config.limits.maxBodyBytes,
     onAccepted: deps.onAccepted,
   };
+  const insight = deps.insight ?? defaultInsight(outbox, now);
 
   /** The answer to every refusal: `{error, message, issues?}` with its status, and when to retry. */
   function errorAnswer(c: Context<Env>, error: RelayError): Response {
@@ -157,7 +161,21 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   }
   app.route(
     '/',
-    adminRoutes({ config, outbox, now, log, token: deps.adminToken, clientIp: deps.clientIp, asset: (file) => serveAsset(deps.readAsset, 'admin', file) }),
+    adminRoutes({
+      config,
+      outbox,
+      now,
+      log,
+      insight,
+      token: deps.adminToken,
+      clientIp: deps.clientIp,
+      asset: (file) => serveAsset(deps.readAsset, 'admin', file),
+    }),
+  );
+
+  app.route(
+    '/',
+    eventRoutes({ forms: config.forms, counts: insight.counts, rateLimiter: accept.rateLimiter, clientIp: (request, env) => deps.clientIp?.(request, env) }),
   );
 
   app.get('/v1/leadform.js', (c) => serveWidgetFile(c, 'leadform.js'));

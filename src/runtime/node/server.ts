@@ -21,9 +21,13 @@ import { parseConfig } from '../../relay/config.ts';
 import { deliverDue, deleteExpiredLeads, type Pacer } from '../../relay/delivery.ts';
 import { bufferedJsonLog, type Log } from '../../relay/log.ts';
 import { guardPages, isLoopback } from '../../relay/pages-guard.ts';
+import { counterBatcher } from '../../relay/insight/counters.ts';
+import { sqlLeadTally } from '../../relay/insight/lead-tally.ts';
+import { batchedCounts } from '../../relay/insight/routes.ts';
+import { sqlCountersStore } from '../../relay/insight/sql-counters.ts';
 import { memoryRateLimiter } from '../../relay/rate-limit.ts';
 import { sendMailOverSmtp } from './smtp.ts';
-import { SqliteStore, StoreFileProblem } from './sqlite-store.ts';
+import { betterSqliteDriver, openDurableDatabase, SqliteStore, StoreFileProblem } from './sqlite-store.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -130,6 +134,28 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       problems: [`LEADFORM_DATA_DIR: cannot keep the outbox in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`],
     };
   }
+  // The funnel counters in a file of their own, so a flush never holds the outbox's write lock;
+  // the leads' tally is kept by the outbox file itself.
+  let insightDb: ReturnType<typeof openDurableDatabase>;
+  try {
+    insightDb = openDurableDatabase(join(dataDir, 'insight.sqlite'));
+  } catch (error) {
+    store.close();
+    return {
+      ok: false,
+      problems: [`LEADFORM_DATA_DIR: cannot keep the insight counters in ${dataDir} (${(error as Error).message}); set it to a folder this process may write`],
+    };
+  }
+  const counters = sqlCountersStore(betterSqliteDriver(insightDb));
+  const batcher = counterBatcher({
+    store: counters,
+    onError: (error) => log('insight.flush_error', { error: error instanceof Error ? error.message : String(error) }),
+  });
+  const insight = { counts: batchedCounts(batcher, counters), leads: sqlLeadTally(store.sql) };
+  const closeInsight = async () => {
+    await batcher.close().catch(() => {});
+    insightDb.close();
+  };
   // Known once the server listens: the address alerts link to when the configuration names none.
   let listeningUrl: string | undefined;
   const built = createDestinations(
@@ -139,6 +165,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   );
   if (!built.ok) {
     store.close();
+    await closeInsight();
     return built;
   }
 
@@ -227,6 +254,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       ...(options.turnstileVerifyUrl ? { turnstileVerifyUrl: options.turnstileVerifyUrl } : {}),
       readAsset: builtFile,
       health: () => store.health(),
+      insight,
     }),
   );
 
@@ -238,6 +266,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   });
   if (listening instanceof Error) {
     store.close();
+    await closeInsight();
     if (listening.code === 'EADDRNOTAVAIL' || listening.code === 'ENOTFOUND' || listening.code === 'EAI_AGAIN') {
       return {
         ok: false,
@@ -293,6 +322,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
         for (const socket of quiet) socket.destroy();
         await closed;
         await Promise.all([...loops.values()].map((loop) => loop.running));
+        await closeInsight();
         store.close();
       },
     },
