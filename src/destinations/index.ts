@@ -57,7 +57,7 @@ export function createDestinations(
 ): Checked<Map<string, Destination>> {
   const destinations = new Map<string, Destination>();
   const problems: string[] = [];
-  for (const [name, { type, ...options }] of Object.entries(configs)) {
+  for (const [name, { type, deliverPartials: _partials, ...options }] of Object.entries(configs)) {
     const factory = factories[type];
     if (!factory) {
       problems.push(`destinations.${name}.type: "${type}" is not a destination type; use one of ${Object.keys(factories).join(', ')}`);

@@ -35,9 +35,13 @@ export const WebhookOptions = z.strictObject({
 });
 export type WebhookOptions = z.infer<typeof WebhookOptions>;
 
-/** The JSON body: Standard Webhooks' `{type, timestamp, data}` envelope around the lead. */
+/**
+ * The JSON body: Standard Webhooks' `{type, timestamp, data}` envelope around the lead. A partial
+ * lead (the visitor left after giving an email or phone; `data.partial` is true) is `lead.partial`;
+ * should the visitor complete the form later, a `lead.created` with another id follows.
+ */
 export interface WebhookPayload {
-  type: 'lead.created';
+  type: 'lead.created' | 'lead.partial';
   timestamp: string;
   data: Lead & { mapped?: Record<string, string> };
 }
@@ -54,7 +58,11 @@ export const webhook = defineDestination({
   },
   async deliver(lead, context, { url }) {
     const mapped = context.mapping ? Object.fromEntries(mapLead(lead, mergeMapping({}, context.mapping))) : undefined;
-    const payload: WebhookPayload = { type: 'lead.created', timestamp: lead.receivedAt, data: { ...lead, ...(mapped ? { mapped } : {}) } };
+    const payload: WebhookPayload = {
+      type: lead.partial ? 'lead.partial' : 'lead.created',
+      timestamp: lead.receivedAt,
+      data: { ...lead, ...(mapped ? { mapped } : {}) },
+    };
     const body = JSON.stringify(payload);
     const timestamp = Math.floor(Date.now() / 1000).toString();
     const signature = await signWebhook(context.secrets.secret, lead.id, timestamp, body);

@@ -17,6 +17,8 @@ import { RelayError } from './errors.ts';
 import type { Log } from './log.ts';
 import { type DeliveryState, decodeCursor, entryId, type OutboxEntry, type RelayOutbox } from './outbox.ts';
 import { snippetsFor } from './snippets.ts';
+import { partialAdminRoutes } from './partials/admin.ts';
+import type { PartialStore } from './partials/store.ts';
 import { addressKey, type Bucket, perMs, refilled, takeToken } from './rate-limit.ts';
 
 /** The shortest admin token a runtime takes: a shorter one can be guessed against the API. Each runtime words its own fix. */
@@ -34,6 +36,8 @@ export interface AdminDeps {
   asset?: ((file: string) => Promise<Response | null>) | undefined;
   /** The client's address as the runtime knows it, for the log and the failure limit. @default no address */
   clientIp?: ((request: Request, env: unknown) => string | null | undefined) | undefined;
+  /** Where partial leads are kept, for `GET /v1/admin/partials`. @default none (the route is absent) */
+  partials?: PartialStore | undefined;
 }
 
 /**
@@ -88,6 +92,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
     c.header('Cache-Control', 'no-store');
     await next();
   });
+  if (deps.partials) app.route('/', partialAdminRoutes(config, deps.partials));
 
   app.get('/v1/admin/submissions', async (c) => {
     const state = (c.req.query('state') ?? 'pending') as DeliveryState;

@@ -24,6 +24,8 @@ import { type Log, silentLog } from './log.ts';
 import type { OutboxStats, RelayOutbox } from './outbox.ts';
 import { memoryRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { turnstileVerifier } from './turnstile.ts';
+import { partialRoutes } from './partials/route.ts';
+import type { PartialStore } from './partials/store.ts';
 
 export interface RelayDeps {
   config: RelayConfig;
@@ -73,6 +75,16 @@ export interface RelayDeps {
   health?: () => { status: 'ok' } | { status: 'degraded' | 'unavailable'; reason: string };
   /** Where funnel beacons are counted and the outbox's leads tallied (src/relay/insight/). @default counters in memory, leads by listing the outbox */
   insight?: InsightDeps;
+  /**
+   * Where partial leads are kept (`POST /v1/forms/{id}/partials`, `GET /v1/admin/partials`).
+   * @default none: the partials route answers 404
+   */
+  partials?: PartialStore;
+  /**
+   * Whether the accept path ends a form's partial after storing its final submission. A runtime
+   * whose outbox does so in the lead's own transaction (Node) turns it off. @default true
+   */
+  completePartialsOnAccept?: boolean;
 }
 
 type Env = { Variables: { requestStarted: number } };
@@ -101,6 +113,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     log,
     maxBodyBytes: deps.maxBodyBytes ?? config.limits.maxBodyBytes,
     onAccepted: deps.onAccepted,
+    ...(deps.partials && deps.completePartialsOnAccept !== false ? { partials: deps.partials } : {}),
   };
   const insight = deps.insight ?? defaultInsight(outbox, now);
 
@@ -170,6 +183,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       token: deps.adminToken,
       clientIp: deps.clientIp,
       asset: (file) => serveAsset(deps.readAsset, 'admin', file),
+      partials: deps.partials,
     }),
   );
 
@@ -177,6 +191,23 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     '/',
     eventRoutes({ forms: config.forms, counts: insight.counts, rateLimiter: accept.rateLimiter, clientIp: (request, env) => deps.clientIp?.(request, env) }),
   );
+  if (deps.partials) {
+    const { partials } = deps;
+    app.route(
+      '/',
+      partialRoutes({
+        config,
+        partials,
+        outbox,
+        now,
+        newId: accept.newId,
+        rateLimiter: accept.rateLimiter,
+        log,
+        maxBodyBytes: accept.maxBodyBytes,
+        clientIp: deps.clientIp,
+      }),
+    );
+  }
 
   app.get('/v1/leadform.js', (c) => serveWidgetFile(c, 'leadform.js'));
   app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(js|css|map)}', (c) => serveWidgetFile(c, c.req.param('file')));

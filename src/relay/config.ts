@@ -88,6 +88,12 @@ export const FormConfig = z.strictObject({
   turnstile: z.optional(TurnstileConfig),
   /** This form's limit over all visitors. @default the top-level `limits.perForm` */
   rateLimit: z.optional(RateRule),
+  /**
+   * Minutes a partial lead (see `partials`) waits for its final submission; past them it becomes a
+   * lead marked `partial`, delivered to the form's destinations that have `deliverPartials: true`.
+   * @default 30
+   */
+  partialAfterMinutes: z._default(z.number().check(z.positive(), z.maximum(43_200)), 30),
 });
 export type FormConfig = z.infer<typeof FormConfig>;
 
@@ -97,6 +103,12 @@ export const DestinationConfig = z.looseObject({
   type: z.string(),
   /** Overrides the vendor's host: a regional host, a sandbox, or a fake in tests. */
   baseUrl: z.optional(z.url()),
+  /**
+   * Whether this destination also receives partial leads: forms with `partials: true` whose
+   * visitor left after giving an email or phone, marked `partial: true`.
+   * @default false
+   */
+  deliverPartials: z.optional(z.boolean()),
 });
 export type DestinationConfig = z.infer<typeof DestinationConfig>;
 
@@ -252,6 +264,11 @@ function formDestinationProblems(form: FormConfig, at: string, declared: string[
   return problems;
 }
 
+/** The destinations of a form that take its partial leads (`deliverPartials: true`), in the form's order. */
+export function partialDestinations(form: Pick<FormConfig, 'destination' | 'destinations'>, config: Pick<RelayConfig, 'destinations'>): string[] {
+  return formDestinations(form).filter((name) => config.destinations[name]?.deliverPartials === true);
+}
+
 /** The destinations of a form, in the order the configuration lists them: one or several. */
 export function formDestinations(form: Pick<FormConfig, 'destination' | 'destinations'>): string[] {
   return form.destinations ?? (form.destination === undefined ? [] : [form.destination]);
@@ -311,6 +328,7 @@ export function publicDefinition(formId: string, form: FormConfig): FormDefiniti
     minFillMs: _minFill,
     turnstile,
     rateLimit: _rateLimit,
+    partialAfterMinutes: _partialAfter,
     ...visible
   } = form;
   // The site key is public (the challenge needs it in the browser); the secret's name is not.

@@ -323,6 +323,9 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
     outcome = { kind: 'failed', reason: 'the payload was erased by retention before delivery' };
   } else if (!destination) {
     outcome = { kind: 'retry', reason: `destination "${entry.destination}" is not configured` };
+  } else if (entry.lead.partial && deps.config.destinations[entry.destination]?.deliverPartials !== true) {
+    // Promoted while the destination took partials; the configuration has since turned them off.
+    outcome = { kind: 'failed', reason: `a partial lead, and destination "${entry.destination}" no longer has deliverPartials: true` };
   } else {
     const timeout = callTimeout(policy.timeoutMs);
     try {

@@ -185,6 +185,7 @@ export class SqlOutbox implements Outbox {
   private readonly takeOverAfterMs: number;
   private queue: { input: AcceptInput; done: (result: AcceptResult) => void; fail: (error: unknown) => void }[] = [];
   private relaxedQueue: { write: () => unknown; done: () => void; fail: (error: unknown) => void }[] = [];
+  private readonly storedHooks: ((input: AcceptInput) => void)[] = [];
 
   constructor(
     /** The binding, shared with destinations that keep tables of their own in the same database. */
@@ -196,6 +197,15 @@ export class SqlOutbox implements Outbox {
     addDestinationCounts(sql);
     this.claimLeaseMs = options.claimLeaseMs ?? 60_000;
     this.takeOverAfterMs = options.takeOverAfterMs ?? 0;
+  }
+
+  /**
+   * Runs `hook` inside the transaction of every lead stored anew, so a write of another table in
+   * the same database commits with the lead or not at all (the partial a final submission
+   * supersedes). A hook that throws refuses the lead.
+   */
+  onStoredInTransaction(hook: (input: AcceptInput) => void): void {
+    this.storedHooks.push(hook);
   }
 
   accept(input: AcceptInput): Promise<AcceptResult> {
@@ -253,6 +263,7 @@ export class SqlOutbox implements Outbox {
         lead,
       );
     }
+    for (const hook of this.storedHooks) hook(input);
     return { kind: 'stored', id: input.lead.id };
   }
 

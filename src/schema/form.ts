@@ -204,5 +204,10 @@ export const FormDefinition = z.object({
    * form is read. @default false
    */
   requireConsent: z.optional(z.boolean()),
+  /**
+   * Whether the widget keeps a started form at the relay (`POST /v1/forms/{id}/partials`) once a
+   * valid email or phone is in and a required consent box is ticked. @default false
+   */
+  partials: z.optional(z.boolean()),
 });
 export type FormDefinition = z.infer<typeof FormDefinition>;

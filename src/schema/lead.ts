@@ -39,4 +39,9 @@ export interface Lead {
   /** Where the visitor submitted from; never spam signals or tokens. */
   page?: string | undefined;
   locale?: string | undefined;
+  /**
+   * Set on a partial lead: the visitor gave an email or phone and left without submitting
+   * (see the form's `partials`). Only destinations with `deliverPartials: true` receive one.
+   */
+  partial?: true | undefined;
 }

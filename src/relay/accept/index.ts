@@ -12,6 +12,7 @@ import type { Log } from '../log.ts';
 import type { Outbox } from '../outbox.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { TurnstileVerifier } from '../turnstile.ts';
+import type { PartialStore } from '../partials/store.ts';
 import { type AcceptAnswer, acceptAnswer } from './answer.ts';
 import { readBody, type SubmissionBody } from './body.ts';
 import { bodyEncoding } from './content-type.ts';
@@ -63,6 +64,11 @@ export interface AcceptDeps {
   maxBodyBytes?: number;
   /** Called after a lead is stored (not for a retry), once per destination of its form, so the runtime can start delivering it at once. @default none */
   onAccepted?: ((destination: string) => unknown) | undefined;
+  /**
+   * Where a form's partials are kept, to end the one the final submission supersedes (same
+   * Idempotency-Key). Left out where the outbox ends it in the lead's own transaction. @default none
+   */
+  partials?: Pick<PartialStore, 'complete'> | undefined;
 }
 
 export interface Accepted {
@@ -152,6 +158,15 @@ async function acceptFromAllowedOrigin(form: FormConfig, input: SubmissionInput,
     replayed: stored.value.kind === 'replayed',
     ms: deps.now() - startedAt,
   });
+  if (form.partials && key.value !== null && deps.partials) {
+    // A retry too: the completion may be what failed the first time. A failure here only leaves
+    // the partial pending, and promotion finds the final submission before it promotes.
+    try {
+      await deps.partials.complete(formId, key.value, deps.now());
+    } catch (error) {
+      deps.log('partial.complete_failed', { form: formId, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+    }
+  }
   if (stored.value.kind === 'stored') {
     // The lead is stored: a runtime's hook failing (it only hastens delivery) must not turn its
     // 202 into an error the visitor would answer by sending the lead again.

@@ -26,6 +26,8 @@ import { sqlLeadTally } from '../../relay/insight/lead-tally.ts';
 import { batchedCounts } from '../../relay/insight/routes.ts';
 import { sqlCountersStore } from '../../relay/insight/sql-counters.ts';
 import { memoryRateLimiter } from '../../relay/rate-limit.ts';
+import { promoteDuePartials } from '../../relay/partials/promote.ts';
+import { SqlPartials } from '../../relay/partials/store.ts';
 import { sendMailOverSmtp } from './smtp.ts';
 import { betterSqliteDriver, openDurableDatabase, SqliteStore, StoreFileProblem } from './sqlite-store.ts';
 
@@ -67,12 +69,20 @@ export interface NodeRelayOptions {
   deliveryBatchMs?: number;
   /** How often the retention pass deletes delivered leads past retention, in milliseconds. @default 3600000 */
   retentionSweepMs?: number;
+  /** How often partials past their form's `partialAfterMinutes` are promoted to partial leads, in milliseconds. @default 10000 */
+  partialSweepMs?: number;
+  /** The relay's clock, for partials' due times and their promotion (tests drive it). @default Date.now */
+  now?: () => number;
 }
 
 export interface NodeRelay {
   server: ServerType;
   store: SqliteStore;
+  /** The partial leads, in the outbox's own file. */
+  partials: SqlPartials;
   url: string;
+  /** Promotes the partials due now (the sweeper does so every `partialSweepMs`); returns how many were settled. */
+  promotePartials(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -169,8 +179,18 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     return built;
   }
 
+  const now = options.now ?? Date.now;
+  // In the outbox's file: the final submission ends its partial in the lead's own transaction.
+  const partials = new SqlPartials(store.sql);
+  store.onStoredInTransaction((input) => {
+    if (input.idempotencyKey !== null && config.forms[input.lead.formId]?.partials) {
+      partials.completeNow(input.lead.formId, input.idempotencyKey, Date.parse(input.lead.receivedAt));
+    }
+  });
+
   let stopping = false;
   const deliveryDeps = {
+    ...(options.now ? { now: options.now } : {}),
     stopping: () => stopping,
     config,
     outbox: store,
@@ -219,7 +239,27 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   const kick = () => {
     for (const name of [...Object.keys(config.destinations), ...unconfigured]) kickOne(name);
   };
-  const sweep = () => deleteExpiredLeads(deliveryDeps).catch((error) => log('retention.error', { error: String(error) }));
+  const sweep = async () => {
+    await deleteExpiredLeads(deliveryDeps).catch((error) => log('retention.error', { error: String(error) }));
+    await partials.erase(now() - config.retention.deliveredPayloadDays * 86_400_000).catch((error) => log('retention.error', { error: String(error) }));
+  };
+  const promoteDeps = { config, partials, outbox: store, now, log, onPromoted: (destination: string) => kickOne(destination) };
+  let promoting: Promise<number> | null = null;
+  // One pass at a time: a pass that overlapped another would store nothing twice (the outbox's
+  // key), but would log each promotion twice.
+  const promotePartials = async (): Promise<number> => {
+    while (promoting) await promoting.catch(() => 0);
+    promoting = (async () => {
+      let settled = 0;
+      for (let batch = await promoteDuePartials(promoteDeps); batch > 0; batch = await promoteDuePartials(promoteDeps)) settled += batch;
+      return settled;
+    })();
+    try {
+      return await promoting;
+    } finally {
+      promoting = null;
+    }
+  };
 
   const app = new Hono();
   app.get('/', serveStatic({ root: join(ROOT, 'public'), path: 'index.html' }));
@@ -255,6 +295,9 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       readAsset: builtFile,
       health: () => store.health(),
       insight,
+      now,
+      partials,
+      completePartialsOnAccept: false,
     }),
   );
 
@@ -298,6 +341,10 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   });
   const timer = setInterval(kick, options.pollMs ?? 1000);
   const retentionTimer = setInterval(sweep, options.retentionSweepMs ?? 3_600_000);
+  const partialTimer = setInterval(
+    () => void promotePartials().catch((error) => log('partial.promote_error', { error: error instanceof Error ? error.message : String(error) })),
+    options.partialSweepMs ?? 10_000,
+  );
   kick();
   void sweep();
   const address = server.address();
@@ -311,12 +358,16 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     value: {
       server,
       store,
+      partials,
       url,
+      promotePartials,
       /** Stops taking requests, lets the attempts under way end (not the backlog), and closes the store. */
       async close() {
         stopping = true;
         clearInterval(timer);
         clearInterval(retentionTimer);
+        clearInterval(partialTimer);
+        await promoting?.catch(() => 0);
         const closed = new Promise<void>((done) => server.close(() => done()));
         // Requests under way still get their answers; a quiet connection would hold close() until the client let go.
         for (const socket of quiet) socket.destroy();
