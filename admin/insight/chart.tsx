@@ -28,9 +28,15 @@ const AXIS = { stroke: '#374151', grid: { stroke: '#e5e7eb', width: 1 }, ticks: 
 const BAR_ROW_PX = 30;
 const LABEL_CHARS = 22;
 
-const shorten = (label: string) => (label.length > LABEL_CHARS ? `${label.slice(0, LABEL_CHARS - 1)}…` : label);
-/** Room for the longest row name, at about 7 px a character of the axis font. */
-const labelSpace = (labels: string[]) => 20 + 7 * Math.max(4, ...labels.map((label) => Math.min(LABEL_CHARS, label.length)));
+const shorten = (label: string, chars: number) => (label.length > chars ? `${label.slice(0, chars - 1)}…` : label);
+/** Pixels of the axis font per character, and around the names, as drawn at 12 px. */
+const CHAR_PX = 7.5;
+const LABEL_PAD_PX = 32;
+/** Room for the longest row name, but never more than 40% of the chart: on a phone the bars keep the rest. */
+const labelSpace = (labels: string[], width: number) =>
+  Math.min(Math.round(width * 0.4), LABEL_PAD_PX + CHAR_PX * Math.max(4, ...labels.map((label) => Math.min(LABEL_CHARS, label.length))));
+/** Counts are whole: the count axis steps by whole numbers only. */
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1_000, 2_000, 2_500, 5_000, 10_000, 20_000, 50_000, 100_000, 250_000, 500_000, 1_000_000];
 
 /** uPlot's options for the chart; bars run across (a category per row), so long names stay readable on a phone. */
 function optionsFor(lib: typeof uPlot, { labels, series, kind = 'bars' }: ChartProps, width: number): uPlot.Options {
@@ -41,15 +47,18 @@ function optionsFor(lib: typeof uPlot, { labels, series, kind = 'bars' }: ChartP
       legend: { show: false },
       cursor: { show: false },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      axes: [AXIS, { ...AXIS, size: 48 }],
+      axes: [AXIS, { ...AXIS, size: 48, incrs: WHOLE_STEPS }],
       series: [{}, ...series.map((each, index) => ({ label: each.label, stroke: SERIES_COLOURS[index % 4], width: 2, points: { show: labels.length < 40 } }))],
     };
   }
   const group = Math.max(1, series.length);
+  const labelPx = labelSpace(labels, width);
+  const chars = Math.max(4, Math.floor((labelPx - LABEL_PAD_PX) / CHAR_PX));
   const bars = series.map((each, index) => ({
     label: each.label,
     fill: SERIES_COLOURS[index % 4],
-    stroke: SERIES_COLOURS[index % 4],
+    // No outline: a bar of 0 draws nothing rather than a sliver.
+    width: 0,
     // Series of one row side by side: each takes its slice of the row.
     paths: lib.paths.bars!({ size: [0.8 / group, 40], align: group === 1 ? 0 : index < group / 2 ? -1 : 1 }),
     points: { show: false },
@@ -71,10 +80,10 @@ function optionsFor(lib: typeof uPlot, { labels, series, kind = 'bars' }: ChartP
         side: 3,
         grid: { show: false },
         splits: () => labels.map((_, index) => index),
-        values: (_u, splits) => splits.map((at) => shorten(labels[at] ?? '')),
-        size: labelSpace(labels),
+        values: (_u, splits) => splits.map((at) => shorten(labels[at] ?? '', chars)),
+        size: labelPx,
       },
-      { ...AXIS, scale: 'y', side: 2 },
+      { ...AXIS, scale: 'y', side: 2, incrs: WHOLE_STEPS },
     ],
     series: [{}, ...bars],
   };

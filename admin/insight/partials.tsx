@@ -5,23 +5,14 @@
  * lead itself carries them to the CRM.
  */
 import { signal } from '@preact/signals';
+import type { AdminPartial } from '../../src/relay/partials/admin.ts';
 import { apiPage } from '../api.ts';
 
-/** A partial as the relay lists it (`AdminPartial` in src/relay/partials/admin.ts); the page reads only what it shows. */
-export interface PartialRow {
-  /** The Idempotency-Key its final submission carries. */
-  key: string;
-  /** `pending`: waiting for the visitor; `promoted`: made a lead marked partial; `completed`: superseded by the submission. */
-  state: string;
-  /** The fields the visitor had filled, by name. */
-  fields: Record<string, unknown> | null;
-  /** When the relay first kept it, and when it last changed (ISO 8601). */
-  createdAt: string;
-  updatedAt: string;
-  /** When it becomes a partial lead, unless its submission comes first. */
-  dueAt?: string;
-  promotedAt?: string | null;
-}
+/** A partial as the relay lists it; the page reads only what it shows. */
+export type PartialRow = Pick<AdminPartial, 'key' | 'fields' | 'createdAt' | 'updatedAt' | 'dueAt' | 'promotedAt'> & {
+  /** `pending`: waiting for the visitor; `promoted`: made a lead marked partial; `completed`, should the relay list those too. */
+  state: AdminPartial['state'] | 'completed';
+};
 
 /** What each state means, in the words the page uses. */
 export const STATE_TITLES: Record<string, string> = {

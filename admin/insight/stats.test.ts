@@ -12,9 +12,9 @@ const STATS: FormStats = {
     { id: 'company', reached: 50, errored: 0, abandoned: 20 },
   ],
   fields: [
-    { name: 'name', reached: 80, errored: 2, abandoned: 5 },
-    { name: 'email', reached: 75, errored: 12, abandoned: 15 },
-    { name: 'company', reached: 50, errored: 0, abandoned: 20 },
+    { name: 'name', step: 'you', reached: 80, errored: 2, abandoned: 5 },
+    { name: 'email', step: 'you', reached: 75, errored: 12, abandoned: 15 },
+    { name: 'company', step: 'company', reached: 50, errored: 0, abandoned: 20 },
   ],
   bySource: [
     { source: 'newsletter', medium: 'email', campaign: 'spring', views: 50, starts: 20, submissions: 10 },

@@ -3,61 +3,18 @@
  * the rows of each of its tables. Each table is built here once and both drawn and downloaded from
  * the same rows, so the chart, the table and the CSV can never disagree.
  */
+import type { FormStats as RelayStats } from '../../src/relay/insight/stats.ts';
 import type { Cell } from './csv.ts';
 import { daysBetween } from './range.ts';
 
-/** A step's drop-off: visitors who reached it, who saw a validation error in it, whose visit ended there. */
-export interface StepStats {
-  id: string;
-  reached: number;
-  errored: number;
-  abandoned: number;
-}
-
-/** A field's drop-off: visitors who reached it, who saw a validation error on it, whose visit ended with it the last touched. */
-export interface FieldStats {
-  name: string;
-  /** The step it is on, null for a one-step form. */
-  step?: string | null;
-  reached: number;
-  errored: number;
-  abandoned: number;
-}
-
-/** A campaign's visits and leads, by the visit's last `utm_source`, `utm_medium`, `utm_campaign` ('' where the link had none). */
-export interface SourceStats {
-  source: string;
-  medium: string;
-  campaign: string;
-  views: number;
-  starts?: number;
-  submissions: number;
-}
-
-/** One UTC day's counts. */
-export interface DayStats {
-  day: string;
-  views: number;
-  starts: number;
-  submissions: number;
-  delivered: number;
-}
-
-/** The answer of `GET /v1/admin/forms/{id}/stats`, as far as the page reads it. */
-export interface FormStats {
-  views: number;
-  starts: number;
-  submissions: number;
-  delivered: number;
-  /** Submissions per view, 0 to 1 (0 without views). */
-  conversion: number;
-  /** Each step of a multi-step form in order; empty for a one-step form. */
-  steps: StepStats[];
-  fields: FieldStats[];
-  bySource: SourceStats[];
-  /** Every day of the range, in order. */
-  byDay?: DayStats[];
-}
+/**
+ * The answer of `GET /v1/admin/forms/{id}/stats`, as far as the page reads it: the relay's own type,
+ * so a change of the answer's shape is a type error here rather than an empty column.
+ */
+export type FormStats = Pick<RelayStats, 'views' | 'starts' | 'submissions' | 'delivered' | 'conversion' | 'steps' | 'fields' | 'bySource'> & {
+  /** Every day of the range, in order; a relay without the series leaves it out. */
+  byDay?: RelayStats['byDay'];
+};
 
 /** A table's rows as the page shows and downloads them: the first column names the row. */
 export interface TableData {
