@@ -8,7 +8,7 @@ import { type ComponentType, render } from 'preact';
 import { signal } from '@preact/signals';
 import { signIn, signOut, token } from './api.ts';
 import { Deliveries } from './deliveries.tsx';
-import { Insight } from './insight/insight.tsx';
+import { Insight } from './insight/index.tsx';
 
 /** The page's views, in the order the navigation lists them; the first is shown by default. */
 const VIEWS: { id: string; title: string; View: ComponentType }[] = [

@@ -24,6 +24,7 @@ const CONFIG = {
   forms: {
     quote: {
       title: 'Get a quote',
+      partials: true,
       minFillMs: 0,
       destination: 'inbox',
       allowedOrigins: ['self'],
@@ -106,6 +107,12 @@ test.beforeAll(async ({ request }) => {
     });
     expect(accepted.status()).toBe(202);
   }
+  // A visitor who typed an email and stopped: waiting for the rest, in the screenshots' partials list.
+  const kept = await request.post(`${relay.url}/v1/forms/quote/partials`, {
+    headers: { Origin: relay.url, 'Idempotency-Key': 'quote-visit-waiting-1' },
+    data: { fields: { name: 'Alan', email: 'alan@example.com' } },
+  });
+  expect(kept.status()).toBe(202);
   // Reading the stats writes the waiting counters first; delivered follows the sandbox's own pace.
   await expect.poll(async () => (stats = await readStats(request, 'quote')).delivered, { timeout: 10_000 }).toBe(2);
 });
@@ -289,6 +296,7 @@ for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 900 });
     await openInsight(page, `#view=insight&form=quote&from=${range.from}&to=${range.to}`);
     await expect(page.locator('[data-block="sources"] canvas').first()).toBeVisible();
+    await expect(page.locator('[data-partial="quote-visit-waiting-1"]')).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     await page.screenshot({ path: testInfo.outputPath(`insight-${width}.png`), fullPage: true });
   });
