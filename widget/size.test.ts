@@ -9,6 +9,9 @@
  * - a plain form (`contact`: no steps, conditions or phone) no more in any mode than before the
  *   form engine; the steps and conditions chunks at most 2 KB gzip, the phone chunk (with the chunk
  *   of rarely used field types it imports) at most 3.5 KB;
+ * - the funnel beacons, at most 1 KB gzip in all: their chunk, fetched once the form is
+ *   interactive, and the hook in form.js that fetches it (which a plain form may download beyond
+ *   what it did before the form engine);
  * and a list of things that must never be in any shipped file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +22,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONTACT_BEFORE_GZIP,
   FORM_MAX_GZIP,
+  INSIGHT_HOOK_GZIP,
+  INSIGHT_MAX_GZIP,
   LOADER_MAX_GZIP,
   PARENT_MAX_GZIP,
   PHONE_EXTRA_MAX_GZIP,
@@ -86,9 +91,9 @@ describe('widget bundle size', () => {
     }
   });
 
-  it('keeps what a plain form downloads in each mode no larger than before the form engine, with no zod in it', () => {
+  it("keeps what a plain form downloads in each mode no larger than before the form engine (and the beacons' hook), with no zod in it", () => {
     for (const [mode, before] of Object.entries(CONTACT_BEFORE_GZIP)) {
-      expect(widget.totals[mode as keyof typeof CONTACT_BEFORE_GZIP], mode).toBeLessThanOrEqual(before);
+      expect(widget.totals[mode as keyof typeof CONTACT_BEFORE_GZIP], mode).toBeLessThanOrEqual(before + INSIGHT_HOOK_GZIP);
     }
     // The form engine's chunks are not among what a plain form downloads, nor a chunk of the
     // shared rules that form.js could only fetch once it had itself arrived.
@@ -106,6 +111,17 @@ describe('widget bundle size', () => {
     expect(widget.engine.phone.some((name) => name.startsWith('rare-'))).toBe(true);
     expect(widget.extras.steps, widget.engine.steps.join(' + ')).toBeLessThanOrEqual(STEPS_EXTRA_MAX_GZIP);
     expect(widget.extras.phone, widget.engine.phone.join(' + ')).toBeLessThanOrEqual(PHONE_EXTRA_MAX_GZIP);
+  });
+
+  it(`keeps the funnel beacons' chunk at most ${INSIGHT_MAX_GZIP - INSIGHT_HOOK_GZIP} bytes gzip (${INSIGHT_MAX_GZIP} with its hook), fetched by no form before it is interactive`, () => {
+    expect(widget.insight.files.length, 'the insight chunk is built').toBeGreaterThan(0);
+    expect(
+      widget.insight.files.every((name) => name.startsWith('insight-')),
+      widget.insight.files.join(' + '),
+    ).toBe(true);
+    expect(widget.insight.gzip).toBeLessThanOrEqual(INSIGHT_MAX_GZIP - INSIGHT_HOOK_GZIP);
+    // Not among what any embed mode downloads before it shows its form.
+    for (const files of Object.values(widget.modes)) expect(files.some((name) => name.startsWith('insight-'))).toBe(false);
   });
 
   it(`keeps the iframe parent module at most ${PARENT_MAX_GZIP} bytes gzip`, () => {

@@ -321,6 +321,12 @@ export function mountForm(container: Element | ShadowRoot, options: FormOptions)
   };
   model.subscribe(paint);
   paint();
+  // The funnel beacons: a chunk fetched once the form is interactive (it sends nothing under Global
+  // Privacy Control); should it fail to arrive, the visitor never knows.
+  import('./insight.ts').then(
+    (chunk) => chunk.watchFunnel(relay, definition, model, container),
+    () => {},
+  );
   return () => render(null, container);
 }
 
