@@ -35,6 +35,8 @@ const LABEL_PAD_PX = 32;
 /** Room for the longest row name, but never more than 40% of the chart: on a phone the bars keep the rest. */
 const labelSpace = (labels: string[], width: number) =>
   Math.min(Math.round(width * 0.4), LABEL_PAD_PX + CHAR_PX * Math.max(4, ...labels.map((label) => Math.min(LABEL_CHARS, label.length))));
+/** A point per day: the day axis steps by whole days, never by hours. */
+const DAY_STEPS = [1, 2, 7, 14, 28, 56, 91].map((days) => days * 86_400);
 /** Counts are whole: the count axis steps by whole numbers only. */
 const WHOLE_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1_000, 2_000, 2_500, 5_000, 10_000, 20_000, 50_000, 100_000, 250_000, 500_000, 1_000_000];
 
@@ -44,10 +46,15 @@ function optionsFor(lib: typeof uPlot, { labels, series, kind = 'bars' }: ChartP
     return {
       width,
       height: 240,
+      // The days are UTC days: drawn in the browser's zone, a day west of Greenwich would be labelled the day before.
+      tzDate: (seconds) => lib.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
       legend: { show: false },
       cursor: { show: false },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      axes: [AXIS, { ...AXIS, size: 48, incrs: WHOLE_STEPS }],
+      axes: [
+        { ...AXIS, incrs: DAY_STEPS },
+        { ...AXIS, size: 48, incrs: WHOLE_STEPS },
+      ],
       series: [{}, ...series.map((each, index) => ({ label: each.label, stroke: SERIES_COLOURS[index % 4], width: 2, points: { show: labels.length < 40 } }))],
     };
   }
