@@ -42,9 +42,12 @@ const CONFIG = {
     quiet: { minFillMs: 0, destination: 'inbox', allowedOrigins: ['self'], fields: [{ name: 'email', type: 'email', required: true }] },
     // Partials: one kept for half an hour, one that becomes a partial lead at once.
     callback: { partials: true, minFillMs: 0, destination: 'inbox', allowedOrigins: ['self'], fields: CALLBACK_FIELDS },
+    many: { partials: true, minFillMs: 0, destination: 'inbox', allowedOrigins: ['self'], fields: CALLBACK_FIELDS },
     brief: { partials: true, partialAfterMinutes: 0.005, minFillMs: 0, destination: 'inbox', allowedOrigins: ['self'], fields: CALLBACK_FIELDS },
   },
   destinations: { inbox: { type: 'sandbox' } },
+  // Room for the 51 partials of the paging test from one address.
+  limits: { perIp: { requests: 1000, perSeconds: 60 } },
 };
 
 const SPRING = { source: 'newsletter', medium: 'email', campaign: 'spring' };
@@ -289,6 +292,27 @@ test('the partial leads list shows when, which fields were filled, and what beca
   await expect(page.locator('[data-partial="visit-left-000001"] td').nth(0)).toHaveText('email, topic');
   await expect(page.locator('[data-partial="visit-left-000001"] td').nth(1)).toHaveText(/^became a partial lead \(.+\)$/);
   await expectNoViolations(page);
+});
+
+test('the partial leads list pages with the Link header: 50, then More for the rest, in the relay order', async ({ page, request }) => {
+  for (let visit = 0; visit <= 50; visit++) {
+    const key = `many-visit-${String(visit).padStart(3, '0')}`;
+    const kept = await request.post(`${relay.url}/v1/forms/many/partials`, {
+      headers: { Origin: relay.url, 'Idempotency-Key': key },
+      data: { fields: { email: `visitor${visit}@example.com` } },
+    });
+    expect(kept.status(), key).toBe(202);
+  }
+  const all = (await (await request.get(`${relay.url}/v1/admin/partials?form=many&limit=1000`, { headers: AUTH })).json()) as { key: string }[];
+  expect(all).toHaveLength(51);
+
+  await openInsight(page, '#view=insight&form=many');
+  const rows = page.locator('[data-partial]');
+  await expect(rows).toHaveCount(50);
+  await page.getByRole('button', { name: 'More' }).click();
+  await expect(rows).toHaveCount(51);
+  await expect(page.getByRole('button', { name: 'More' })).toHaveCount(0);
+  expect(await rows.evaluateAll((list) => list.map((row) => row.getAttribute('data-partial')))).toEqual(all.map((partial) => partial.key));
 });
 
 for (const width of [1280, 375]) {

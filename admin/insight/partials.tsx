@@ -21,6 +21,9 @@ export const STATE_TITLES: Record<string, string> = {
   completed: 'completed',
 };
 
+/** Partials per page; the list's `Link` header names the next. @default 50 */
+export const PARTIALS_PAGE_SIZE = 50;
+
 export const partials = signal<PartialRow[] | null>(null);
 const nextPage = signal<string | null>(null);
 const error = signal<string | null>(null);
@@ -31,7 +34,7 @@ export async function loadPartials(form: string): Promise<void> {
   shownForm = form;
   error.value = null;
   try {
-    const page = await apiPage<PartialRow[]>(`/v1/admin/partials?form=${encodeURIComponent(form)}`);
+    const page = await apiPage<PartialRow[]>(`/v1/admin/partials?form=${encodeURIComponent(form)}&limit=${PARTIALS_PAGE_SIZE}`);
     if (shownForm !== form) return;
     partials.value = page.body;
     nextPage.value = page.next;
