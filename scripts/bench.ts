@@ -12,7 +12,9 @@
  * - how fast a paced destination whose calls hang drains, as a share of its pace, from
  *   `scripts/bench-drain.ts` (run as it is; BENCH_DRAIN_LEADS, default 20000, sets its size);
  * - speed to lead: from the 202 to an alert's acceptance by SMTP and by Slack, from
- *   `scripts/bench-alerts.ts` (run as it is).
+ *   `scripts/bench-alerts.ts` (run as it is);
+ * - the funnel beacons: their throughput on Node, and the accept rate with beacons flowing beside
+ *   it against the rate without, from `scripts/bench-insight.ts` (run as it is).
  *
  * Options (environment): those of bench-widget (BENCH_RUNS, default 5 here) and bench-relay.
  */
@@ -126,6 +128,23 @@ function alertFigures(): void {
   for (const [, to, value, note] of figures) row(`speed to lead: 202 → ${to} acceptance`, value!, `${how}; ${note}`);
 }
 
+/** `scripts/bench-insight.ts`, run as it is: beacon throughput, and the accept rate with and without beacons beside it. */
+function insightFigures(): void {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench-insight.ts')], { cwd: ROOT, encoding: 'utf8', env: process.env });
+  const out = run.stdout ?? '';
+  const throughput = /^beacon throughput: (\d+ events\/s) \((.+)\)$/m.exec(out);
+  const ratio = /^accept ratio with\/without beacons: ([\d.]+) \(target ≥ ([\d.]+)\)$/m.exec(out);
+  if (!throughput || !ratio) {
+    row('funnel beacons', 'not measured', `bench-insight printed no figures (exit ${run.status}): ${(run.stderr ?? '').slice(0, 200)}`);
+    return;
+  }
+  const how = /^insight: (.+)$/m.exec(out)?.[1] ?? '';
+  row('beacon throughput (Node)', throughput[1]!, `${throughput[2]}; ${how}`);
+  const without = /^accept rate without beacons: (.+)$/m.exec(out)?.[1] ?? '';
+  const beside = /^accept rate with beacons: (.+)$/m.exec(out)?.[1] ?? '';
+  row('accept rate with beacons / without', ratio[1]!, `target ≥ ${ratio[2]}; with: ${beside}; without: ${without}`);
+}
+
 /** `scripts/bench-drain.ts`, run as it is: a paced destination whose calls hang drains at its pace. */
 function drainFigures(): void {
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench-drain.ts')], { cwd: ROOT, encoding: 'utf8', env: process.env });
@@ -221,6 +240,7 @@ try {
   outboxFigures();
   alertFigures();
   drainFigures();
+  insightFigures();
   await deliveryFigures();
 } finally {
   rmSync(work, { recursive: true, force: true });

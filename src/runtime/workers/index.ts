@@ -1,8 +1,9 @@
 /**
  * The relay on Cloudflare Workers: the same core as on Node, with the outbox in a SQLite-backed
  * Durable Object per destination (delivering from its alarm), rate limits in a Durable Object per
- * key, secrets from the Worker's bindings, and the configuration and widget files bundled in by
- * `npm run build:worker`. `wrangler.toml` declares the bindings.
+ * key, the funnel counters in a Durable Object per form, secrets from the Worker's bindings, and
+ * the configuration and widget files bundled in by `npm run build:worker`. `wrangler.toml`
+ * declares the bindings.
  */
 import assets from 'leadform:assets';
 import { Hono } from 'hono';
@@ -11,10 +12,13 @@ import { createRelay } from '../../relay/app.ts';
 import { serveAsset } from '../../relay/assets.ts';
 import { jsonLog } from '../../relay/log.ts';
 import { guardPages } from '../../relay/pages-guard.ts';
+import { formDestinations } from '../../relay/config.ts';
+import type { InsightDeps } from '../../relay/insight/routes.ts';
 import type { RateLimiter } from '../../relay/rate-limit.ts';
 import { durableOutbox } from './durable-outbox.ts';
 import { adminTokenProblem, config, type Env, missingSecrets, secretFrom } from './shared.ts';
 
+export { InsightObject } from './insight-object.ts';
 export { OutboxObject } from './outbox-object.ts';
 export { RateLimiterObject } from './rate-limiter-object.ts';
 
@@ -31,6 +35,25 @@ async function bundled(path: string): Promise<string | null> {
 
 function durableRateLimiter(env: Env): RateLimiter {
   return { take: (key, rule) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).take(rule) };
+}
+
+/**
+ * The funnel counters in a Durable Object per form; the leads' tally from each of the form's
+ * destinations' outbox objects (each keeps its own destination's entries).
+ */
+function durableInsight(env: Env): InsightDeps {
+  const counters = (formId: string) => env.INSIGHT.get(env.INSIGHT.idFromName(formId));
+  return {
+    counts: { record: (formId, events) => counters(formId).count(formId, [...events]), read: (formId, from, to) => counters(formId).read(formId, from, to) },
+    leads: {
+      async read(formId, from, to) {
+        const form = config.forms[formId];
+        const names = form ? formDestinations(form) : [];
+        const rows = await Promise.all(names.map((name) => env.OUTBOX.get(env.OUTBOX.idFromName(name)).leadTally(formId, from, to)));
+        return rows.flat();
+      },
+    },
+  };
 }
 
 /** Bindings are known only when the first request arrives, so the app is built then, once. */
@@ -77,6 +100,7 @@ function appFor(env: Env): Hono {
         adminToken: env.LEADFORM_ADMIN_TOKEN,
         ...(env.LEADFORM_TURNSTILE_VERIFY_URL ? { turnstileVerifyUrl: env.LEADFORM_TURNSTILE_VERIFY_URL } : {}),
         readAsset: bundled,
+        insight: durableInsight(env),
       }),
     );
   }

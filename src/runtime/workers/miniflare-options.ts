@@ -15,6 +15,7 @@ export function miniflareOptions(scriptPath: string, bindings: Record<string, st
     durableObjects: {
       OUTBOX: { className: 'OutboxObject', useSQLite: true },
       RATE_LIMITER: { className: 'RateLimiterObject', useSQLite: true },
+      INSIGHT: { className: 'InsightObject', useSQLite: true },
     },
     bindings,
   };

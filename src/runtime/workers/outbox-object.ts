@@ -8,6 +8,7 @@ import { DurableObject, type DurableObjectState } from 'cloudflare:workers';
 import { createDestinations } from '../../destinations/index.ts';
 import { type DeliveryDeps, deliverDue, deleteExpiredLeads, type Pacer } from '../../relay/delivery.ts';
 import { jsonLog } from '../../relay/log.ts';
+import { type LeadTally, sqlLeadTally } from '../../relay/insight/lead-tally.ts';
 import type { AcceptInput, DeliveryState } from '../../relay/outbox.ts';
 import { SqlOutbox } from '../../relay/sql-outbox.ts';
 import { durableSqlDriver } from './durable-sql-driver.ts';
@@ -19,10 +20,13 @@ const ALARM_BUDGET_MS = 20_000;
 export class OutboxObject extends DurableObject<Env> {
   private readonly outbox: SqlOutbox;
   private readonly deliveryDeps: DeliveryDeps;
+  /** Submissions, deliveries and dead letters per form, day and campaign, kept by this outbox's own SQLite. */
+  private readonly tally: LeadTally;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.outbox = new SqlOutbox(durableSqlDriver(ctx.storage), { takeOverAfterMs: config.delivery.timeoutMs });
+    this.tally = sqlLeadTally(this.outbox.sql);
     // Destinations that keep state of their own (the sandbox inbox) keep it beside this outbox.
     const built = createDestinations(config.destinations, {
       sql: this.outbox.sql,
@@ -72,6 +76,10 @@ export class OutboxObject extends DurableObject<Env> {
     const replayed = await this.outbox.replay(id, now);
     if (replayed) await this.wakeBy(now);
     return replayed;
+  }
+
+  leadTally(formId: string, from: string, to: string) {
+    return this.tally.read(formId, from, to);
   }
 
   stats() {

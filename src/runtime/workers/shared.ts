@@ -7,12 +7,15 @@ import type { DurableObjectNamespace } from 'cloudflare:workers';
 import { destinationFactories } from '../../destinations/index.ts';
 import { MIN_ADMIN_TOKEN_LENGTH } from '../../relay/admin.ts';
 import { parseConfig, type RelayConfig, secretNames } from '../../relay/config.ts';
+import type { InsightObject } from './insight-object.ts';
 import type { OutboxObject } from './outbox-object.ts';
 import type { RateLimiterObject } from './rate-limiter-object.ts';
 
 export interface Env {
   /** One outbox per destination (`idFromName(destination)`). */
   OUTBOX: DurableObjectNamespace<OutboxObject>;
+  /** The funnel counters, one object per form (`idFromName(formId)`). */
+  INSIGHT: DurableObjectNamespace<InsightObject>;
   /** One token bucket per rate-limit key (`ip:…`, `form:…`). */
   RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;
   /** The admin API's bearer token (`wrangler secret put LEADFORM_ADMIN_TOKEN`); unset turns it off. */
