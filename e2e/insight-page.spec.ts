@@ -26,7 +26,7 @@ const CONFIG = {
       title: 'Get a quote',
       partials: true,
       minFillMs: 0,
-      destination: 'inbox',
+      destinations: ['inbox', 'copy'],
       allowedOrigins: ['self'],
       fields: [
         { name: 'name', type: 'text', label: 'Name', required: true },
@@ -45,21 +45,21 @@ const CONFIG = {
     many: { partials: true, minFillMs: 0, destination: 'inbox', allowedOrigins: ['self'], fields: CALLBACK_FIELDS },
     brief: { partials: true, partialAfterMinutes: 0.005, minFillMs: 0, destination: 'inbox', allowedOrigins: ['self'], fields: CALLBACK_FIELDS },
   },
-  destinations: { inbox: { type: 'sandbox' } },
+  destinations: { inbox: { type: 'sandbox' }, copy: { type: 'sandbox' } },
   // Room for the 51 partials of the paging test from one address.
   limits: { perIp: { requests: 1000, perSeconds: 60 } },
 };
 
 const SPRING = { source: 'newsletter', medium: 'email', campaign: 'spring' };
 
-/** What the visitors did: 5 views, 3 starts, 2 on to the second step, 3 errors, 1 left at company, 2 sent. */
+/** What the visitors did: 5 views (3 on a desktop), 3 starts, 2 on to the second step, 3 errors, 1 left at company, 2 sent. */
 const EVENTS = [
-  ...Array.from({ length: 3 }, () => ({ type: 'view', ...SPRING })),
-  { type: 'view' },
-  { type: 'view' },
-  { type: 'start', ...SPRING },
-  { type: 'start', ...SPRING },
-  { type: 'start' },
+  ...Array.from({ length: 3 }, () => ({ type: 'view', device: 'desktop', ...SPRING })),
+  { type: 'view', device: 'mobile' },
+  { type: 'view', device: 'mobile' },
+  { type: 'start', device: 'desktop', ...SPRING },
+  { type: 'start', device: 'desktop', ...SPRING },
+  { type: 'start', device: 'mobile' },
   { type: 'step', step: 'company', ...SPRING },
   { type: 'step', step: 'company', ...SPRING },
   { type: 'field_error', step: 'you', field: 'email', ...SPRING },
@@ -77,6 +77,8 @@ interface Stats {
   steps: { id: string; reached: number; errored: number; abandoned: number }[];
   fields: { name: string; reached: number; errored: number; abandoned: number }[];
   bySource: { source: string; medium: string; campaign: string; views: number; starts: number; submissions: number }[];
+  byDevice: { device: string; views: number; starts: number }[];
+  byDestination: { destination: string; submissions: number; delivered: number; dead: number }[];
 }
 
 let relay: OwnRelay;
@@ -174,6 +176,21 @@ test('the page shows the exact counts the stats API gives for the events and sub
     ['(none)', '(none)', '(none)', '2', '1', '0', '0.0%'],
   ]);
   expect(stats.bySource).toHaveLength(2);
+  expect(await cells(tableOf(page, 'devices'))).toEqual(
+    stats.byDevice.map((row) => [row.device, String(row.views), String(row.starts), pct(row.starts, row.views)]),
+  );
+  expect(stats.byDevice.map((row) => [row.device, row.views, row.starts])).toEqual([
+    ['desktop', 3, 2],
+    ['mobile', 2, 1],
+  ]);
+  // Two destinations: each is sent and delivers both leads, which the funnel counts once.
+  expect(await cells(tableOf(page, 'destinations'))).toEqual(
+    stats.byDestination.map((row) => [row.destination, String(row.submissions), String(row.delivered), String(row.dead), pct(row.delivered, row.submissions)]),
+  );
+  expect(stats.byDestination.map((row) => [row.destination, row.submissions, row.delivered, row.dead]).sort()).toEqual([
+    ['copy', 2, 2, 0],
+    ['inbox', 2, 2, 0],
+  ]);
   // The series over days: today holds every count, the other days of the range none.
   await page.getByText('Table: Per day (UTC)').click();
   const days = await cells(tableOf(page, 'days'));

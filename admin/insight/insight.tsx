@@ -10,7 +10,19 @@ import { api, token } from '../api.ts';
 import { Chart, type ChartSeries } from './chart.tsx';
 import { loadPartials, Partials } from './partials.tsx';
 import { hashOf, type InsightSelection, isDay, lastDays, PRESET_DAYS, presetOf, selectionFromHash } from './range.ts';
-import { daysTable, errorsTable, fieldsTable, type FormStats, funnelTable, isEmpty, sourcesTable, stepsTable, type TableData } from './stats.ts';
+import {
+  daysTable,
+  destinationsTable,
+  devicesTable,
+  errorsTable,
+  fieldsTable,
+  type FormStats,
+  funnelTable,
+  isEmpty,
+  sourcesTable,
+  stepsTable,
+  type TableData,
+} from './stats.ts';
 import { DataTable } from './table.tsx';
 import css from './insight.css?inline';
 
@@ -295,6 +307,19 @@ export function Insight() {
             layout="stack"
             filePrefix={prefix}
           />
+          {(stats.byDevice?.length ?? 0) > 0 && (
+            <Block id="insight-devices" title="Devices" table={devicesTable(stats)} columns={['Views', 'Starts']} filePrefix={prefix} />
+          )}
+          {(stats.byDestination?.length ?? 0) > 1 && (
+            <Block
+              id="insight-destinations"
+              title="Destinations"
+              table={destinationsTable(stats)}
+              columns={['Delivered', 'Dead letters']}
+              filePrefix={prefix}
+              note="For a form with several destinations, the funnel's delivered is the fewest any of them delivered."
+            />
+          )}
         </>
       )}
       {current.form && <Partials form={current.form} />}

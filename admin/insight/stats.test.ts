@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { daysTable, errorsTable, fieldsTable, type FormStats, funnelTable, isEmpty, sourcesTable, stepsTable } from './stats.ts';
+import {
+  daysTable,
+  destinationsTable,
+  devicesTable,
+  errorsTable,
+  fieldsTable,
+  type FormStats,
+  funnelTable,
+  isEmpty,
+  sourcesTable,
+  stepsTable,
+} from './stats.ts';
 
 const STATS: FormStats = {
   views: 200,
@@ -63,6 +74,29 @@ describe('the insight tables', () => {
       ['2026-11-01', 0, 0, 0, 0],
       ['2026-11-02', 3, 0, 1, 0],
     ]);
+  });
+
+  it('by device and by destination, as the relay lists them', () => {
+    const more: FormStats = {
+      ...STATS,
+      byDevice: [
+        { device: 'mobile', views: 120, starts: 30 },
+        { device: '', views: 80, starts: 50 },
+      ],
+      byDestination: [
+        { destination: 'crm', submissions: 30, delivered: 29, dead: 1 },
+        { destination: 'team-alert', submissions: 30, delivered: 30, dead: 0 },
+      ],
+    };
+    expect(devicesTable(more).rows).toEqual([
+      ['mobile', 120, 30, '25.0%'],
+      ['(not said)', 80, 50, '62.5%'],
+    ]);
+    expect(destinationsTable(more).rows).toEqual([
+      ['crm', 30, 29, 1, '96.7%'],
+      ['team-alert', 30, 30, 0, '100.0%'],
+    ]);
+    expect(devicesTable(STATS).rows).toEqual([]);
   });
 
   it('is empty only when nothing at all happened', () => {

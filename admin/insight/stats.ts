@@ -14,6 +14,10 @@ import { daysBetween } from './range.ts';
 export type FormStats = Pick<RelayStats, 'views' | 'starts' | 'submissions' | 'delivered' | 'conversion' | 'steps' | 'fields' | 'bySource'> & {
   /** Every day of the range, in order; a relay without the series leaves it out. */
   byDay?: RelayStats['byDay'];
+  /** Views and starts by the widget's device class. */
+  byDevice?: RelayStats['byDevice'];
+  /** Each destination's leads, deliveries and dead letters. */
+  byDestination?: RelayStats['byDestination'];
 };
 
 /** A table's rows as the page shows and downloads them: the first column names the row. */
@@ -122,5 +126,31 @@ export function daysTable(stats: FormStats, from: string, to: string): TableData
       const day = byDate.get(date);
       return [date, day?.views ?? 0, day?.starts ?? 0, day?.submissions ?? 0, day?.delivered ?? 0];
     }),
+  };
+}
+
+/** Views and starts by device class, the most viewed first; a widget that did not say is "(not said)". */
+export function devicesTable(stats: FormStats): TableData {
+  return {
+    caption: 'By device',
+    slug: 'devices',
+    columns: ['Device', 'Views', 'Starts', '% started'],
+    rows: (stats.byDevice ?? []).map((row): Cell[] => [row.device || '(not said)', row.views, row.starts, percent(row.starts, row.views)]),
+  };
+}
+
+/** Each destination's share of the form's leads: what it was sent, delivered, and holds as dead letters. */
+export function destinationsTable(stats: FormStats): TableData {
+  return {
+    caption: 'By destination',
+    slug: 'destinations',
+    columns: ['Destination', 'Submissions', 'Delivered', 'Dead letters', '% delivered'],
+    rows: (stats.byDestination ?? []).map((row): Cell[] => [
+      row.destination,
+      row.submissions,
+      row.delivered,
+      row.dead,
+      percent(row.delivered, row.submissions),
+    ]),
   };
 }
