@@ -278,6 +278,10 @@ test('a link opens the range it names; a bad range in it falls back to the last 
   await page.evaluate(() => (location.hash = 'view=insight&form=quote&from=2020-02-30&to=nope'));
   await expect(page.getByRole('status')).toHaveText(`Form quote, ${range.from} to ${range.to} (UTC days).`);
   await expect(page.getByRole('button', { name: 'Last 30 days' })).toHaveAttribute('aria-pressed', 'true');
+  // A form the relay does not have: its own words, not an empty page.
+  await page.evaluate(() => (location.hash = 'view=insight&form=gone'));
+  await expect(page.locator('.insight > [role="alert"]')).toHaveText('There is no form "gone"; check the form id in the embed snippet.');
+  await expect(page.locator('[data-block]')).toHaveCount(0);
 });
 
 test('the partial leads list shows when, which fields were filled, and what became of each, as the relay lists them', async ({ page, request }) => {

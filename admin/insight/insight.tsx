@@ -297,7 +297,7 @@ export function Insight() {
             table={errorsTable(stats)}
             columns={['Errors']}
             filePrefix={prefix}
-            note="How often each field showed its error message, the most first."
+            note="Visits in which each field showed its error message (once a visit), the most first."
           />
           <Block
             id="insight-sources"
