@@ -11,9 +11,9 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The view's own chunk: tables, charts' wrapper, partials, its stylesheet. */
-export const INSIGHT_CHUNK_MAX_GZIP = 8_192;
+const INSIGHT_CHUNK_MAX_GZIP = 8_192;
 /** uPlot with its stylesheet: 22.3 KB and 0.7 KB gzip at 1.6.32. */
-export const UPLOT_CHUNKS_MAX_GZIP = 24_576;
+const UPLOT_CHUNKS_MAX_GZIP = 24_576;
 
 let dir: string;
 let files: Record<string, string>;
