@@ -27,7 +27,7 @@ describe('LEADFORM_ADMIN_TOKEN', () => {
     expect(started).toEqual({
       ok: false,
       problems: [
-        'LEADFORM_ADMIN_TOKEN: 20 characters is too short to keep the admin API safe from guessing; set it to at least 32 random characters (openssl rand -hex 32), or unset it to turn the admin API off',
+        'LEADFORM_ADMIN_TOKEN: 20 characters is too short to keep the admin API safe from guessing; set it to at least 32 random characters (openssl rand -hex 32), or to off to turn the admin API off',
       ],
     });
     const long = await start({ LEADFORM_ADMIN_TOKEN: 'a'.repeat(32) });

@@ -101,7 +101,7 @@ process.once('exit', () => stdoutLog.flush());
 function adminTokenProblems(token: string | undefined): string[] {
   if (!token || token.length >= MIN_ADMIN_TOKEN_LENGTH) return [];
   return [
-    `LEADFORM_ADMIN_TOKEN: ${token.length} characters is too short to keep the admin API safe from guessing; set it to at least ${MIN_ADMIN_TOKEN_LENGTH} random characters (openssl rand -hex 32), or unset it to turn the admin API off`,
+    `LEADFORM_ADMIN_TOKEN: ${token.length} characters is too short to keep the admin API safe from guessing; set it to at least ${MIN_ADMIN_TOKEN_LENGTH} random characters (openssl rand -hex 32), or to off to turn the admin API off`,
   ];
 }
 
