@@ -51,6 +51,12 @@ export interface DestinationDeps extends SecretDeps {
    */
   forms?: Readonly<Record<string, RoutedForm>> | undefined;
   /**
+   * The form a lead was submitted on as it is served now, file or store (a form made in the
+   * builder after start-up is in no `forms`), read when a lead is delivered: its labels, its
+   * consent field. @default `forms` only
+   */
+  formOf?: ((formId: string) => RoutedForm | undefined) | undefined;
+  /**
    * The relay's public address (`publicUrl` in the configuration; on Node, else the address it
    * listens on), read when an alert links to the admin page. Unknown: alerts carry no link.
    * @default none

@@ -209,6 +209,33 @@ describe('email over a real SMTP server', () => {
     });
   });
 
+  it('reads a form made in the builder after start-up as it is served now: its labels in the alert, its consent field for an auto-reply', async () => {
+    const builderForm: RoutedForm = {
+      destination: 'mail',
+      fields: [
+        { name: 'name', type: 'text', label: 'Full name' },
+        { name: 'email', type: 'email' },
+        { name: 'company', type: 'text', label: 'Organisation' },
+        { name: 'agree', type: 'consent' },
+      ],
+    };
+    const live = (options: Record<string, unknown>) => {
+      const built = email(
+        { ...fake.options, ...options },
+        { ...deps, secret: (name) => fake.env[name], forms: {}, formOf: (id) => (id === 'spring' ? builderForm : undefined) },
+      );
+      if (!built.ok) throw new Error(built.problems.join('\n'));
+      return built.value;
+    };
+    const lead = sampleLead({ formId: 'spring', fields: { ...sampleLead().fields, agree: true } });
+    expect(await deliver(live({}), lead)).toMatchObject({ kind: 'delivered' });
+    expect(String(lastMail().parsed.text)).toMatch(/Organisation: Analytical Engines Ltd/);
+    expect(await deliver(live({ to: ['{{fields.email}}'] }), lead)).toMatchObject({ kind: 'delivered' });
+    expect(lastMail().to).toEqual([lead.fields.email]);
+    const refused = await deliver(live({ to: ['{{fields.email}}'] }), { ...lead, fields: { ...lead.fields, agree: false } });
+    expect(refused).toMatchObject({ kind: 'failed', reason: expect.stringContaining('"agree" not ticked') });
+  });
+
   it('turns a refused recipient into a permanent failure carrying the SMTP reply', async () => {
     const outcome = await deliver(build({ to: ['refused.nobody@example.com'] }), sampleLead());
     expect(outcome.kind).toBe('failed');

@@ -132,6 +132,7 @@ interface EmailSettings {
   text?: Localized | undefined;
   html?: Localized | undefined;
   forms?: Readonly<Record<string, RoutedForm>> | undefined;
+  formOf?: ((formId: string) => RoutedForm | undefined) | undefined;
   consentField?: string | undefined;
   sendWithoutConsent: boolean;
   publicUrl?: (() => string | undefined) | undefined;
@@ -362,6 +363,7 @@ function prepare(options: EmailOptions, deps: DestinationDeps): Checked<EmailSet
       text: text.value,
       html: html.value,
       forms: deps.forms,
+      formOf: deps.formOf,
       consentField: options.consentField,
       sendWithoutConsent: options.sendWithoutConsent === true,
       publicUrl: deps.publicUrl,
@@ -377,8 +379,8 @@ function visitorAddress(lead: Lead, fieldName: string): string | undefined {
 }
 
 /** Why an auto-reply may not go to this visitor, or undefined when it may. */
-export function consentRefusal(lead: Lead, settings: Pick<EmailSettings, 'forms' | 'consentField' | 'sendWithoutConsent'>): string | undefined {
-  const form = settings.forms?.[lead.formId];
+export function consentRefusal(lead: Lead, settings: Pick<EmailSettings, 'forms' | 'formOf' | 'consentField' | 'sendWithoutConsent'>): string | undefined {
+  const form = formOfLead(lead, settings);
   const consentFields = consentFieldsOf(form, settings.consentField);
   if (consentFields === undefined) {
     return `form "${lead.formId}" was not known when the relay started, so whether its visitor consented is unknown; name the form's consent field in "consentField"`;
@@ -391,6 +393,11 @@ export function consentRefusal(lead: Lead, settings: Pick<EmailSettings, 'forms'
   const missing = consentFields.filter((name) => lead.fields[name] !== true);
   if (missing.length === 0) return undefined;
   return `the visitor did not give consent (${missing.map((name) => `"${name}"`).join(', ')} not ticked); an auto-reply goes only to a visitor who agreed`;
+}
+
+/** The lead's form as it is served now, else as it was at start-up. */
+function formOfLead(lead: Lead, settings: Pick<EmailSettings, 'forms' | 'formOf'>): RoutedForm | undefined {
+  return settings.formOf?.(lead.formId) ?? settings.forms?.[lead.formId];
 }
 
 /** How an alert writes a box the visitor ticked, or left unticked. */
@@ -406,7 +413,7 @@ function fieldLabel(form: RoutedForm | undefined, name: string, locale: string |
 /** The built-in team alert: every field, where the lead came from, the link. */
 function alertParts(lead: Lead, data: TemplateData, settings: EmailSettings): { text: string; html: string } {
   const words = pickLocale(ALERT_WORDS, lead.locale)!;
-  const form = settings.forms?.[lead.formId];
+  const form = formOfLead(lead, settings);
   const rows = Object.keys(lead.fields).map((name) => [fieldLabel(form, name, lead.locale), leadFieldText(lead, name, TICKS)] as const);
   const last = data.attribution.last;
   const first = data.attribution.first;

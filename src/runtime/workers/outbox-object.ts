@@ -33,6 +33,7 @@ export class OutboxObject extends DurableObject<Env> {
       sql: this.outbox.sql,
       secret: secretFrom(env),
       forms: config.forms,
+      formOf: (id: string) => isolateForms(env).get(id)?.config,
       publicUrl: () => config.publicUrl,
     });
     if (!built.ok) throw new Error(`leadform: destinations are misconfigured:\n${built.problems.join('\n')}`);
