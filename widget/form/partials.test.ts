@@ -9,7 +9,8 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { FormDefinition } from '../../src/schema/form.ts';
 import { mountForm } from './Form.tsx';
 import en from './locales/en.ts';
-import { looksReachable, PARTIAL_DEBOUNCE_MS } from './partials.ts';
+import { keep, looksReachable, PARTIAL_DEBOUNCE_MS } from './partials.ts';
+import { createFormModel } from './state.ts';
 
 const definition: FormDefinition = {
   id: 'quote',
@@ -105,6 +106,21 @@ it('sends at once when the page is hidden, and a failing network throws nothing 
   form.input('name', 'Grace');
   await vi.advanceTimersByTimeAsync(PARTIAL_DEBOUNCE_MS);
   expect(errors).toEqual([]);
+});
+
+it('keeps what the visitor typed before the chunk arrived, without waiting for another change', async () => {
+  const model = createFormModel(definition, {});
+  model.input(definition.fields.find((field) => field.name === 'email')!, 'grace@example.com');
+  model.input(definition.fields.find((field) => field.name === 'ok')!, true);
+  keep(
+    { relay: 'http://relay.test', definition },
+    model,
+    () => 'key-1',
+    () => ({ fields: model.payload() }),
+  );
+  await vi.advanceTimersByTimeAsync(PARTIAL_DEBOUNCE_MS);
+  expect(partials()).toHaveLength(1);
+  expect(partials()[0]).toMatchObject({ key: 'key-1', body: { fields: { email: 'grace@example.com', ok: true } } });
 });
 
 it('takes an email with a dot-separated domain, or a phone with six digits or more, as a way to reach the visitor', () => {

@@ -63,10 +63,13 @@ export function keep({ relay, definition }: Pick<FormOptions, 'relay' | 'definit
       // Nothing a partial does may reach the page.
     }
   };
-  model.subscribe(() => {
+  const later = () => {
     clearTimeout(timer);
     timer = setTimeout(send, PARTIAL_DEBOUNCE_MS);
-  });
+  };
+  model.subscribe(later);
+  // This chunk may arrive after the visitor typed (a slow network): what is in already counts.
+  later();
   addEventListener('pagehide', send);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && send());
 }
