@@ -30,6 +30,9 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   sent = [];
   failing = false;
+  // The form also loads the funnel beacons' chunk, which sends on pagehide: happy-dom's own
+  // sendBeacon would go to the network, outside the stubbed fetch.
+  Object.defineProperty(navigator, 'sendBeacon', { configurable: true, value: () => true });
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
     if (failing) throw new TypeError('Failed to fetch');
     sent.push({ url, key: new Headers(init.headers).get('Idempotency-Key')!, body: JSON.parse(init.body as string) });
