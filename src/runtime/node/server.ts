@@ -180,7 +180,14 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
   let listeningUrl: string | undefined;
   const built = createDestinations(
     config.destinations,
-    { sql: store.sql, secret, sendMail: sendMailOverSmtp, forms: config.forms, formOf: (id: string) => forms.get(id)?.config, publicUrl: () => config.publicUrl ?? listeningUrl },
+    {
+      sql: store.sql,
+      secret,
+      sendMail: sendMailOverSmtp,
+      forms: config.forms,
+      formOf: (id: string) => forms.get(id)?.config,
+      publicUrl: () => config.publicUrl ?? listeningUrl,
+    },
     factories,
   );
   if (!built.ok) {
