@@ -51,6 +51,17 @@ async function visit(browser: Browser, query = '', gpc = false): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript((gpc) => {
     if (gpc) Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });
+    // The observer reports a first time once the page has laid the form out: a visitor counts as
+    // one who looked only from then on (a test leaves faster than a person could).
+    const Observer = window.IntersectionObserver;
+    window.IntersectionObserver = class extends Observer {
+      constructor(callback: IntersectionObserverCallback, options?: IntersectionObserverInit) {
+        super((entries, observer) => {
+          callback(entries, observer);
+          (window as { observed?: boolean }).observed = true;
+        }, options);
+      }
+    };
     const send = navigator.sendBeacon.bind(navigator);
     navigator.sendBeacon = (url, data) => {
       localStorage.setItem('test:beacons', JSON.stringify([...JSON.parse(localStorage.getItem('test:beacons') ?? '[]'), data]));
@@ -62,6 +73,8 @@ async function visit(browser: Browser, query = '', gpc = false): Promise<Page> {
   await page.goto(`${relay.url}/${query}`);
   await expect(page.locator('[data-leadform="contact"]').getByLabel('Name')).toBeVisible();
   await chunk;
+  // Under Global Privacy Control the chunk watches nothing.
+  if (!gpc) await page.waitForFunction(() => (window as { observed?: boolean }).observed === true);
   return page;
 }
 
