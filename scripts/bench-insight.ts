@@ -1,27 +1,9 @@
-/**
- * `node --import tsx scripts/bench-insight.ts` (and a row of `npm run bench`): what the funnel
- * beacons cost the Node relay. The relay runs as `npm start` does (compiled, in its own process,
- * behind a trusted proxy header so each simulated visitor has an address of its own, as the events'
- * per-address rule expects), on loopback; this process is the load.
- * - beacon throughput: CONCURRENCY requests in flight to `POST /v1/forms/{id}/events`, each a batch
- *   of EVENTS_PER_BEACON events as the widget sends them, for SECONDS: events/s and requests/s;
- * - the accept rate (`POST /v1/forms/{id}/submissions`, CONCURRENCY in flight) without beacons and
- *   with a stream of BEACON_RATE beacons/s flowing beside it, measured back to back ROUNDS times so
- *   both see the same machine; the median round's ratio of the two (target ≥ 0.95).
- * - the relay's CPU per accepted lead alone and beside the beacons (less their own CPU): whether a
- *   beacon costs an accept anything beyond the processor time it takes itself.
- * Prints figures; asserts nothing.
- *
- * Options (environment): BENCH_INSIGHT_SECONDS (default 3), BENCH_INSIGHT_CONCURRENCY (default 32),
- * BENCH_INSIGHT_BEACON_RATE (default 200 beacons/s, 1,000 events/s), BENCH_INSIGHT_ROUNDS (default 5).
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildNodeRelay } from './build-node.ts';
+import { type BenchServer, processCpuMs, startProcess } from './bench-process.ts';
 
 const SECONDS = Number(process.env.BENCH_INSIGHT_SECONDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_INSIGHT_CONCURRENCY ?? 32);
@@ -30,7 +12,7 @@ const ROUNDS = Number(process.env.BENCH_INSIGHT_ROUNDS ?? 5);
 const EVENTS_PER_BEACON = 5;
 const work = mkdtempSync(join(tmpdir(), 'leadform-bench-insight-'));
 
-async function startRelay(): Promise<{ url: string; child: ChildProcess }> {
+async function startRelay(): Promise<BenchServer> {
   const config = join(work, 'bench.config.json');
   writeFileSync(
     config,
@@ -55,31 +37,11 @@ async function startRelay(): Promise<{ url: string; child: ChildProcess }> {
     }),
   );
   const file = await buildNodeRelay();
-  const child = spawn(process.execPath, [file], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LEADFORM_CONFIG: config, LEADFORM_DATA_DIR: join(work, 'relay'), LEADFORM_TRUST_PROXY: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((done, fail) => {
-    let err = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      err += chunk;
-      const match = /demo at (http:\/\/\S+?)\//.exec(err);
-      if (match) done({ url: match[1]!.replace('localhost', '127.0.0.1'), child });
-    });
-    child.once('exit', (code) => fail(new Error(`the relay exited with ${code}:\n${err}`)));
-  });
-}
-
-/** CPU time (user + system) the relay process has used so far, in ms, from /proc (Linux); NaN elsewhere. */
-function cpuMs(child: ChildProcess): number {
-  try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
-      .replace(/^.*\) /s, '')
-      .split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
+  return startProcess(
+    [file],
+    { PORT: '0', HOST: '127.0.0.1', LEADFORM_CONFIG: config, LEADFORM_DATA_DIR: join(work, 'relay'), LEADFORM_TRUST_PROXY: '1' },
+    /demo at (http:\/\/\S+?)\//,
+  );
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
@@ -171,9 +133,9 @@ try {
   // the accept path for one measure's length: its rate climbs for a few seconds after start.
   await Promise.all(Array.from({ length: CONCURRENCY }, () => Promise.all([beacon(relay.url), submission(relay.url)])));
   await flood(() => submission(relay.url), 202);
-  let cpu = cpuMs(relay.child);
+  let cpu = processCpuMs(relay.child.pid);
   const beacons = await flood(() => beacon(relay.url), 204);
-  const cpuPerBeacon = (cpuMs(relay.child) - cpu) / beacons.ok;
+  const cpuPerBeacon = (processCpuMs(relay.child.pid) - cpu) / beacons.ok;
   const without: number[] = [];
   const beside: number[] = [];
   // The relay's CPU per accepted lead: alone, and beside the beacons less what they took by the
@@ -182,18 +144,18 @@ try {
   const cpuBeside: number[] = [];
   let streamed = { answered: 0, failed: 0 };
   for (let round = 0; round < ROUNDS; round++) {
-    cpu = cpuMs(relay.child);
+    cpu = processCpuMs(relay.child.pid);
     const alone = await flood(() => submission(relay.url), 202);
-    cpuAlone.push((cpuMs(relay.child) - cpu) / alone.ok);
+    cpuAlone.push((processCpuMs(relay.child.pid) - cpu) / alone.ok);
     without.push(alone.rate);
     let finish!: () => void;
     const finished = new Promise<void>((done) => (finish = done));
-    cpu = cpuMs(relay.child);
+    cpu = processCpuMs(relay.child.pid);
     const flowing = stream(relay.url, finished);
     const withBeacons = await flood(() => submission(relay.url), 202);
     finish();
     const got = await flowing;
-    cpuBeside.push((cpuMs(relay.child) - cpu - got.answered * cpuPerBeacon) / withBeacons.ok);
+    cpuBeside.push((processCpuMs(relay.child.pid) - cpu - got.answered * cpuPerBeacon) / withBeacons.ok);
     beside.push(withBeacons.rate);
     streamed = { answered: streamed.answered + got.answered, failed: streamed.failed + got.failed };
   }
@@ -218,7 +180,7 @@ try {
     `relay CPU per accepted lead: ${median(cpuAlone).toFixed(3)} ms alone, ${median(cpuBeside).toFixed(3)} ms beside the beacons (their own CPU taken out; medians of the rounds)`,
   );
 } finally {
-  relay.child.kill('SIGTERM');
+  relay.stop();
   agent.destroy();
   rmSync(work, { recursive: true, force: true });
 }

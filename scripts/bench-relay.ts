@@ -14,7 +14,7 @@
  * Options (environment): BENCH_COUNT (default 20000), BENCH_CONCURRENCY (default 64),
  * BENCH_SECONDS (default 20), BENCH_RAW_COUNT (default 1500).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import { openDurableDatabase } from '../src/runtime/node/sqlite-store.ts';
 import { OUTBOX_SCHEMA } from '../src/relay/sql-outbox.ts';
 import { build } from 'esbuild';
 import { buildNodeRelay } from './build-node.ts';
+import { type BenchServer as Server, processCpuMs, startProcess } from './bench-process.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 20000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -52,42 +53,6 @@ function rawInsertRate(): number {
   const rate = i / ((performance.now() - started) / 1000);
   db.close();
   return rate;
-}
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-  stop: () => void;
-}
-
-/**
- * CPU time (user + system) a process has used so far, in ms, from /proc (Linux); NaN elsewhere.
- * Per lead, it moves far less than the rate when other work shares the machine.
- */
-function processCpuMs(pid: number): number {
-  try {
-    // Fields 14 and 15 (utime, stime) after the command name, in clock ticks of 10 ms.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .replace(/^.*\) /s, '')
-      .split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Starts `node file` and resolves with the address it prints on stderr (matched by `printed`). */
-function startProcess(args: string[], env: Record<string, string>, printed: RegExp): Promise<Server> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise<Server>((done, fail) => {
-    let err = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      err += chunk;
-      const match = printed.exec(err);
-      if (match) done({ url: match[1]!.replace('localhost', '127.0.0.1'), child, stop: () => child.kill('SIGTERM') });
-    });
-    child.once('exit', (code) => fail(new Error(`${args.at(-1)} exited with ${code}:\n${err}`)));
-  });
 }
 
 /** Resident memory of a process, from /proc: now (VmRSS) and its peak so far (VmHWM), in MB. */
