@@ -52,12 +52,9 @@ async function take(rateLimiter: RateLimiter, key: string, rule: TakeRule, who: 
 }
 
 /** The 429 every rate limit answers with: who is limited, the rule, and when to retry. */
-export function tooMany(who: string, rule: RateRule, retryAfterMs: number): RelayError {
+export function tooMany(who: string, rule: RateRule, retryAfterMs: number, what = 'submissions'): RelayError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new RelayError(
-    'rate_limited',
-    429,
-    `Too many submissions from ${who} (at most ${rule.requests} per ${rule.perSeconds} s); try again in ${seconds} s.`,
-    { retryAfterSeconds: seconds },
-  );
+  return new RelayError('rate_limited', 429, `Too many ${what} from ${who} (at most ${rule.requests} per ${rule.perSeconds} s); try again in ${seconds} s.`, {
+    retryAfterSeconds: seconds,
+  });
 }

@@ -14,6 +14,7 @@ import { JSON_TYPE } from '../accept/content-type.ts';
 import { findLiveForm } from '../accept/form.ts';
 import { allowedOrigin, corsHeaders } from '../accept/origin.ts';
 import { readBody } from '../accept/body.ts';
+import { tooMany } from '../accept/rate.ts';
 import type { FormConfig, RateRule } from '../config.ts';
 import { RelayError } from '../errors.ts';
 import type { FormLookup } from '../forms/catalog.ts';
@@ -97,17 +98,7 @@ export function eventRoutes(deps: EventRouteDeps): Hono {
     const ip = deps.clientIp(c.req.raw, c.env);
     if (ip) {
       const decision = await deps.rateLimiter.take(`events:${formId}@ip:${addressKey(ip)}`, rate);
-      if (!decision.ok) {
-        const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-        throw new RelayError(
-          'rate_limited',
-          429,
-          `Too many events from this address for this form (at most ${rate.requests} per ${rate.perSeconds} s); try again in ${seconds} s.`,
-          {
-            retryAfterSeconds: seconds,
-          },
-        );
-      }
+      if (!decision.ok) throw tooMany('this address for this form', rate, decision.retryAfterMs, 'events');
     }
     const type = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== JSON_TYPE && type !== 'text/plain') {
