@@ -1,5 +1,4 @@
 /** The first step: the submission must name a configured form. */
-import type { FormConfig } from '../config.ts';
 import { passed, type Refusable, RelayError, refused } from '../errors.ts';
 import type { FormLookup, LiveForm } from '../forms/catalog.ts';
 
@@ -7,19 +6,6 @@ import type { FormLookup, LiveForm } from '../forms/catalog.ts';
 export function findLiveForm(forms: FormLookup, formId: string): Refusable<LiveForm> {
   const form = forms.get(formId);
   return form ? passed(form) : refused(unknownForm(formId));
-}
-
-export function findForm(forms: Readonly<Record<string, FormConfig>>, formId: string): Refusable<FormConfig> {
-  const form = formOf(forms, formId);
-  return form ? passed(form) : refused(unknownForm(formId));
-}
-
-/**
- * The form with this id, if the configuration declares one. Own keys only: an id such as
- * "constructor" or "__proto__" names something every object inherits, never a form.
- */
-export function formOf(forms: Readonly<Record<string, FormConfig>>, formId: string): FormConfig | undefined {
-  return Object.hasOwn(forms, formId) ? forms[formId] : undefined;
 }
 
 export function unknownForm(formId: string): RelayError {
