@@ -8,7 +8,6 @@ import { type ComponentType, render } from 'preact';
 import { signal } from '@preact/signals';
 import { checking, signIn, signOut, token } from './api.ts';
 import { Deliveries } from './deliveries.tsx';
-import { Insight } from './insight/index.tsx';
 
 /**
  * A view downloaded the first time it is shown: the builder carries the form schema and every
@@ -42,7 +41,7 @@ function lazyView(load: () => Promise<ComponentType>): ComponentType {
 const VIEWS: { id: string; title: string; View: ComponentType }[] = [
   { id: 'deliveries', title: 'Deliveries', View: Deliveries },
   { id: 'forms', title: 'Forms', View: lazyView(() => import('./builder/forms.tsx').then((chunk) => chunk.Forms)) },
-  { id: 'insight', title: 'Insight', View: Insight },
+  { id: 'insight', title: 'Insight', View: lazyView(() => import('./insight/insight.tsx').then((chunk) => chunk.Insight)) },
 ];
 
 const viewFromHash = () => new URLSearchParams(location.hash.slice(1)).get('view') ?? VIEWS[0]!.id;
