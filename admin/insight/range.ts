@@ -2,6 +2,7 @@
  * What the insight view shows, as its link says it: `#view=insight&form=ID&from=YYYY-MM-DD&to=YYYY-MM-DD`.
  * Days are UTC days, as the relay counts them, so a link opens the same numbers wherever it is opened.
  */
+import { utcDay } from '../../src/relay/insight/counters.ts';
 
 /** The presets the view offers, in days ending today. */
 export const PRESET_DAYS = [7, 30, 90] as const;
@@ -21,10 +22,8 @@ export interface InsightSelection {
   to: string;
 }
 
-/** The UTC day of `time` as YYYY-MM-DD. */
-export function isoDay(time: number): string {
-  return new Date(time).toISOString().slice(0, 10);
-}
+/** The UTC day of `time` as YYYY-MM-DD: the relay's own rule, so the page's days are the counters'. */
+export const isoDay = utcDay;
 
 /** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
 export function isDay(value: string | null | undefined): value is string {
