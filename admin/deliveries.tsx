@@ -11,8 +11,6 @@ import type { Snippets } from '../src/relay/snippets.ts';
 
 interface FormInfo {
   id: string;
-  destination: string;
-  destinationType: string | null;
   destinations: { name: string; type: string | null }[];
 }
 
