@@ -162,8 +162,9 @@ try {
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   // Each round measures both back to back, so the other work on a shared machine weighs on both
   // alike; the median round's ratio leaves out a round where it did not.
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const ratios = beside.map((rate, round) => rate / without[round]!).sort((a, b) => a - b);
-  const ratio = ratios[Math.floor(ratios.length / 2)]!;
+  const ratio = median(ratios);
   console.log(`insight: Node ${process.version}, ${SECONDS} s per measure, ${CONCURRENCY} in flight, ${EVENTS_PER_BEACON} events per beacon`);
   console.log(
     `beacon throughput: ${(beacons.rate * EVENTS_PER_BEACON).toFixed(0)} events/s (${beacons.rate.toFixed(0)} beacons/s, ${beacons.failed} not 204, ${cpuPerBeacon.toFixed(3)} ms CPU each)`,
@@ -175,7 +176,6 @@ try {
   console.log(
     `accept ratio with/without beacons: ${ratio.toFixed(3)} (target ≥ 0.95; median of the rounds' ${ratios.map((each) => each.toFixed(2)).join(', ')})`,
   );
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   console.log(
     `relay CPU per accepted lead: ${median(cpuAlone).toFixed(3)} ms alone, ${median(cpuBeside).toFixed(3)} ms beside the beacons (their own CPU taken out; medians of the rounds)`,
   );
