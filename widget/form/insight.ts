@@ -34,7 +34,7 @@ export function watchFunnel(relay: string, definition: FormDefinition, model: Fo
     campaign: last.utm_campaign,
     device: matchMedia('(pointer:coarse)').matches ? (small ? 'mobile' : 'tablet') : 'desktop',
     // The published version the form was rendered from, where the relay tells it.
-    version: (definition as { version?: number }).version,
+    version: definition.version,
   };
   const url = `${relay}/v1/forms/${encodeURIComponent(definition.id)}/events`;
   const queue: object[] = [];
