@@ -10,7 +10,8 @@
 import { defineConfig } from 'vite';
 import { precompress } from './scripts/precompress.ts';
 
-const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
+// Never the development transform, whose `__self` and `__source` props the widget's renderer (widget/form/dom.ts) would draw as attributes under Vitest.
+const jsx = { runtime: 'automatic', importSource: 'preact', development: false } as const;
 
 export default defineConfig(({ mode }) => ({
   oxc: { jsx },
@@ -37,7 +38,7 @@ export default defineConfig(({ mode }) => ({
           },
   },
   test: {
-    include: ['src/**/*.test.ts', 'widget/**/*.test.ts', 'scripts/**/*.test.ts', 'admin/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'widget/**/*.test.ts', 'widget/**/*.test.tsx', 'scripts/**/*.test.ts', 'admin/**/*.test.ts'],
     testTimeout: 20_000,
   },
 }));

@@ -23,7 +23,7 @@ import { startNodeRelay } from '../src/runtime/node/server.ts';
 import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
 import { catalogueOf } from '../src/relay/catalogues.ts';
 import { BUILT_IN_LOCALES } from '../widget/form/i18n.ts';
-import { CONTACT_BEFORE_GZIP, FORM_MAX_GZIP, LOADER_MAX_GZIP, PHONE_EXTRA_MAX_GZIP, readWidgetFiles, STEPS_EXTRA_MAX_GZIP } from './widget-size.ts';
+import { LOADER_MAX_GZIP, MODE_MAX_GZIP, PHONE_EXTRA_MAX_GZIP, readWidgetFiles, STEPS_EXTRA_MAX_GZIP } from './widget-size.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const ROOT = join(import.meta.dirname, '..');
@@ -42,15 +42,14 @@ for (const name of Object.keys(widget.files).sort()) {
   console.log(`${name.padEnd(22)}${kb(widget.files[name]!.length).padStart(11)}${kb(widget.gzip(name)).padStart(11)}${kb(widget.brotli(name)).padStart(11)}`);
 }
 console.log(`\nloader, on every page: ${kb(widget.gzip('leadform.js'))} gzip (ceiling ${kb(LOADER_MAX_GZIP)})`);
-console.log(`what the form downloads, with the largest catalogue (ceiling ${kb(FORM_MAX_GZIP)} gzip):`);
+console.log('what the form downloads, with the largest catalogue (gzip; issue 13: 12 KB declarative, +1 KB for the popup or frame chunk):');
 for (const [mode, total] of Object.entries(widget.totals)) {
-  console.log(`  ${mode.padEnd(12)} ${kb(total).padStart(9)}  ${widget.modes[mode as keyof typeof widget.modes].join(' + ')} + words`);
+  const ceiling = MODE_MAX_GZIP[mode as keyof typeof MODE_MAX_GZIP];
+  console.log(
+    `  ${mode.padEnd(12)} ${kb(total).padStart(9)} (target ≤ ${kb(ceiling)})  ${widget.modes[mode as keyof typeof widget.modes].join(' + ')} + words`,
+  );
 }
-console.log('a plain form (contact) before the form engine: the ceiling of the above (gzip)');
-for (const [mode, before] of Object.entries(CONTACT_BEFORE_GZIP)) {
-  const now = widget.totals[mode as keyof typeof CONTACT_BEFORE_GZIP];
-  console.log(`  ${`before, ${mode}`.padEnd(21)} ${kb(before).padStart(9)}  now ${kb(now)} (${now <= before ? '' : '+'}${now - before} bytes)`);
-}
+console.log(`  with the loader, the page's whole widget: declarative ${kb(widget.totals.declarative + widget.gzip('leadform.js'))}`);
 console.log('what the form engine adds, only for forms that use it (gzip):');
 console.log(
   `  ${'steps+conditions'.padEnd(16)} ${kb(widget.extras.steps).padStart(9)}  ${widget.engine.steps.join(' + ')} (ceiling ${kb(STEPS_EXTRA_MAX_GZIP)})`,

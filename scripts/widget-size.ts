@@ -21,11 +21,6 @@ export const STEPS_EXTRA_MAX_GZIP = 2 * 1024;
  */
 export const PHONE_EXTRA_MAX_GZIP = 3.5 * 1024;
 /**
- * What form.js carries for partial leads (widget/form/partials.ts is a chunk of its own): the
- * Idempotency-Key known before the submit and the chunk's import. 47 bytes gzip when measured.
- */
-export const PARTIALS_HOOK_GZIP = 50;
-/**
  * What the funnel beacons may add to the widget in all (issue 17: at most 1 KB gzip): the line in
  * form.js that fetches their chunk once the form is interactive (`INSIGHT_HOOK_GZIP`), and the
  * chunk itself (widget/form/insight.ts), off the critical path.
@@ -33,26 +28,24 @@ export const PARTIALS_HOOK_GZIP = 50;
 export const INSIGHT_MAX_GZIP = 1024;
 /**
  * What form.js carries to fetch the beacons' chunk (46 bytes gzip when it was added), which every
- * form downloads: a plain form may download this much more than `CONTACT_BEFORE_GZIP`, and the
- * chunk may be at most `INSIGHT_MAX_GZIP` less this.
+ * form downloads, inside `FORM_MAX_GZIP`: the chunk may be at most `INSIGHT_MAX_GZIP` less this.
  */
 export const INSIGHT_HOOK_GZIP = 48;
 /**
- * Everything a form downloads in any embed mode (form bundle, attribution.js, the popup or frame
- * chunk, the largest catalogue): 16 KB, plus the two lines every form now carries to fetch the
- * chunks of issue 17 after it is interactive (the funnel beacons, and partial leads for a form
- * that keeps them). Issue 13's target is 12 KB; this ceiling only stops growth meanwhile.
+ * Everything the declarative form downloads (the form bundle, attribution.js, the largest
+ * catalogue, which comes with the definition): issue 13's 12 KB. The loader is not in it: every
+ * page with the snippet loads it, form or none (`LOADER_MAX_GZIP`).
  */
-export const FORM_MAX_GZIP = 16 * 1024 + INSIGHT_HOOK_GZIP + PARTIALS_HOOK_GZIP;
+export const FORM_MAX_GZIP = 12 * 1024;
 /**
- * What each embed mode downloaded for the `contact` form (no steps, conditions or phone) before
- * the form engine, gzip -9, measured on commit 8ebc2de with this file's totals: the engine must
- * not make a plain form download more. Plus `PARTIALS_HOOK_GZIP`, which every form pays.
+ * What the popup and the iframe modes download beyond the declarative one: their chunk (the
+ * dialog, or the bridge to the parent page). Each mode's ceiling is `FORM_MAX_GZIP` plus this.
  */
-export const CONTACT_BEFORE_GZIP = {
-  declarative: 15_733 + PARTIALS_HOOK_GZIP,
-  popup: 16_339 + PARTIALS_HOOK_GZIP,
-  iframe: 16_248 + PARTIALS_HOOK_GZIP,
+export const MODE_CHUNK_MAX_GZIP = 1024;
+export const MODE_MAX_GZIP = {
+  declarative: FORM_MAX_GZIP,
+  popup: FORM_MAX_GZIP + MODE_CHUNK_MAX_GZIP,
+  iframe: FORM_MAX_GZIP + MODE_CHUNK_MAX_GZIP,
 } as const;
 
 /**

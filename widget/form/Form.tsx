@@ -6,9 +6,9 @@
  */
 /** @jsxRuntime classic */
 /** @jsx h */
-// Classic JSX: preact's createElement is in the bundle anyway; the automatic runtime adds its own.
+// Classic JSX, compiled to the widget renderer's own `h` (dom.ts), which has no automatic runtime module.
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
-import { Fragment, h, type JSX, render } from 'preact';
+import { Fragment, h, render, type VNode } from './dom.ts';
 import type { Attribution } from '../../src/schema/attribution.ts';
 import { type FieldValue, fieldIssue, ruleParams } from '../../src/schema/field.ts';
 import type { FieldDefinition, FormDefinition } from '../../src/schema/form.ts';
@@ -67,7 +67,7 @@ export type StepMove = 'next' | 'back' | 'history';
 /** What the steps chunk adds to a form. */
 export interface StepsPart {
   /** Above the step's fields: the progress and the step's heading. */
-  header(): JSX.Element | null;
+  header(): VNode | null;
   /** Shows step `to` (an index among the shown steps). */
   go(to: number, how: StepMove): void;
 }

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { render } from 'preact';
+import { render } from './dom.ts';
 import { describe, expect, it } from 'vitest';
 import { COUNTRY_CODES } from '../../src/schema/countries.ts';
 import type { FieldValue } from '../../src/schema/field.ts';

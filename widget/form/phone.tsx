@@ -9,7 +9,7 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
-import { h } from 'preact';
+import { h } from './dom.ts';
 import { localize } from '../../src/schema/wording.ts';
 import { countryNames } from './fields/rare.ts';
 import { controlProps, type FieldProps, labelText, notes, type TextEvent, textOf } from './fields/shared.tsx';

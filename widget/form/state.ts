@@ -1,7 +1,7 @@
 /**
  * The form's state model: values, touched fields, errors, status and the step shown, with the
  * steps and fields shown derived from the values. The view subscribes and re-renders on each
- * change; preact's diff keeps the DOM (and focus) where nothing changed.
+ * change; the renderer (dom.ts) keeps the DOM (and focus) where nothing changed.
  *
  * Hand-written rather than @preact/signals: every change re-renders the whole form anyway (a form
  * is tens of fields), so fine-grained signals would buy nothing here, and they cost bytes on

@@ -9,7 +9,7 @@
 /** @jsx h */
 /** @jsxFrag Fragment */
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h and Fragment
-import { Fragment, h } from 'preact';
+import { Fragment, h } from './dom.ts';
 import { format, localize } from '../../src/schema/wording.ts';
 import type { StepMove, StepsContext, StepsPart } from './Form.tsx';
 import type { Snapshot } from './state.ts';

@@ -2,7 +2,7 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
-import { h } from 'preact';
+import { h } from '../dom.ts';
 import { controlProps, type FieldProps, labelText, notes, requiredProps } from './shared.tsx';
 
 export function renderCheckbox(props: FieldProps) {

@@ -6,7 +6,7 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
-import { h } from 'preact';
+import { h } from '../dom.ts';
 import { COUNTRY_CODES } from '../../../src/schema/countries.ts';
 import { localize } from '../../../src/schema/wording.ts';
 import { controlProps, type FieldProps, labelled, type TextEvent, textOf } from './shared.tsx';

@@ -2,7 +2,7 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
-import { h } from 'preact';
+import { h } from '../dom.ts';
 import { controlProps, type FieldProps, labelled, type TextEvent, textOf } from './shared.tsx';
 
 const day = (bound: unknown) => (typeof bound === 'string' ? bound : undefined);

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { render } from 'preact';
+import { render } from '../dom.ts';
 import { describe, expect, it } from 'vitest';
 import type { FieldValue } from '../../../src/schema/field.ts';
 import type { FieldDefinition } from '../../../src/schema/form.ts';

@@ -7,7 +7,7 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h
-import { h } from 'preact';
+import { h } from '../dom.ts';
 import { localize } from '../../../src/schema/wording.ts';
 import { controlProps, type FieldProps, labelled, type TextEvent, textOf } from './shared.tsx';
 

@@ -4,7 +4,7 @@
  * alongside the other chunks a definition needs, so a form without these types never does.
  * The phone chunk imports `countryNames` from here, and `loadEngine` starts this chunk with it, so
  * a phone form waits on no further round trip. (A chunk of country names alone, imported by both,
- * makes the bundler split preact out of form.js into a chunk every form would wait for.)
+ * makes the bundler split the renderer (dom.ts) out of form.js into a chunk every form would wait for.)
  */
 import { isCountryCode } from '../../../src/schema/countries.ts';
 import { useCountryCodes } from '../../../src/schema/field.ts';

@@ -7,8 +7,9 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 /** @jsxFrag Fragment */
+import type { JSX } from 'preact';
 // biome-ignore lint/correctness/noUnusedImports: the classic JSX pragma above compiles to h and Fragment
-import { Fragment, h, type JSX } from 'preact';
+import { Fragment, h, type VNode } from '../dom.ts';
 import type { FieldValue } from '../../../src/schema/field.ts';
 import type { FieldDefinition } from '../../../src/schema/form.ts';
 import type { Catalogue } from '../../../src/schema/messages.ts';
@@ -33,7 +34,7 @@ export interface FieldProps {
   onBlur(): void;
 }
 
-export type Renderer = (props: FieldProps) => JSX.Element | null;
+export type Renderer = (props: FieldProps) => VNode | null;
 
 export const labelOf = (props: FieldProps) => localize(props.field.label, props.locale) ?? props.field.name;
 
@@ -84,7 +85,7 @@ export function notes(props: FieldProps) {
 }
 
 /** A control with its label above and its notes below. */
-export function labelled(props: FieldProps, control: JSX.Element) {
+export function labelled(props: FieldProps, control: VNode) {
   return (
     <div class="field">
       <label for={props.id}>{labelText(props)}</label>
