@@ -27,7 +27,17 @@ export default defineConfig(({ mode }) => ({
     sourcemap: false,
     // Library mode keeps ES output readable by default; the widget is shipped, not imported, so
     // the bundler's `@__PURE__` marks (about 90 bytes gzip in form.js) go too. Licence comments stay.
-    rolldownOptions: { output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } }, preserveEntrySignatures: 'allow-extension' },
+    // The popup chunk keeps a fixed name: the loader starts it with form.js when a page has a popup
+    // button (widget/loader.ts), by the URL form.js imports it by. The relay serves a name without a
+    // hash with a short cache and an ETag; every other chunk is hashed and immutable.
+    rolldownOptions: {
+      output: {
+        minify: true,
+        comments: { legal: true, annotation: false, jsdoc: false },
+        chunkFileNames: (chunk) => (chunk.name === 'popup' ? '[name].js' : '[name]-[hash].js'),
+      },
+      preserveEntrySignatures: 'allow-extension',
+    },
     lib:
       mode === 'loader'
         ? { entry: 'widget/loader.ts', formats: ['iife'], name: 'LeadFormLoader', fileName: () => 'leadform.js' }

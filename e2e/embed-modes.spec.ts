@@ -78,6 +78,26 @@ test('popup: a button opens it, focus is trapped inside, Escape closes it and fo
   await expect(opener).toBeFocused();
 });
 
+test('popup: on a page with a popup button the loader starts the popup chunk with form.js and the definition, not after them', async ({ page }) => {
+  // form.js is held until the popup chunk has been asked for: were the chunk only fetched once
+  // form.js had run (one round trip later), it would never be asked for and the page would hang.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const asked: string[] = [];
+  page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+  await page.route('**/v1/widget/form.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/demo/popup.html');
+  await expect.poll(() => asked).toEqual(expect.arrayContaining(['/v1/widget/form.js', '/v1/forms/showcase', '/v1/widget/popup.js']));
+  release();
+  // One module, however it was reached: the popup opens and works.
+  await page.getByRole('button', { name: 'Request a quote' }).click();
+  await expect(page.getByRole('dialog', { name: 'Request a quote' }).getByLabel('Name')).toBeFocused();
+  expect(asked.filter((path) => path.startsWith('/v1/widget/popup')).length).toBe(1);
+});
+
 test("popup: LeadForm('open', …) opens a form with prefill and submits it", async ({ page, request }) => {
   await page.goto('/demo/popup.html');
   await page.getByRole('button', { name: 'Contact us' }).click();

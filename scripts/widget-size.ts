@@ -92,7 +92,8 @@ export function readWidgetFiles(dir: string): WidgetFiles {
     }
     return seen;
   };
-  const chunk = (prefix: string) => Object.keys(files).find((name) => name.startsWith(`${prefix}-`)) ?? `${prefix}-missing.js`;
+  // A chunk is `name-hash.js`, or `name.js` where vite.config.ts fixes its name (the popup's).
+  const chunk = (prefix: string) => Object.keys(files).find((name) => name === `${prefix}.js` || name.startsWith(`${prefix}-`)) ?? `${prefix}-missing.js`;
   const base = [...closure('form.js')];
   const modes = {
     declarative: base,

@@ -17,13 +17,13 @@ export const warn = (error: unknown): void => console.warn('[leadform]', error);
 export const loadAttribution = (): Promise<Capture> => (capture ??= import(/* @vite-ignore */ moduleUrl));
 
 /**
- * Records this page's visit. Call it while the loader script runs (it finds the module on the
- * script's origin); `settings` are the script tag's data-* attributes (see `captureVisit` in
+ * Records this page's visit. Call it while the loader script runs; `relay` is the origin the
+ * loader came from, `settings` the script tag's data-* attributes (see `captureVisit` in
  * `attribution.ts`).
  */
-export function captureVisit(settings?: DOMStringMap): void {
-  // Beside form.js, which the loader imports from the script's origin: one URL, one module.
-  moduleUrl = new URL('/v1/widget/attribution.js', (document.currentScript as HTMLScriptElement | null)?.src || location.href).href;
+export function captureVisit(relay: string, settings?: DOMStringMap): void {
+  // Beside form.js, which the loader imports from the same origin: one URL, one module.
+  moduleUrl = `${relay}/v1/widget/attribution.js`;
   // The address as the page was opened: a single-page app may rewrite it (dropping ?utm_…) before
   // the module has downloaded.
   const href = location.href;

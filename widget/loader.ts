@@ -26,11 +26,8 @@ interface Stub {
   if (win.LeadForm?.loaded) return;
   const script = doc.currentScript as HTMLScriptElement | null;
   const relay = new URL(script?.src || '/v1/leadform.js', location.href).origin;
-  try {
-    captureVisit(script?.dataset);
-  } catch (error) {
-    warn(error);
-  }
+  // It cannot throw: it only starts an import, whose failure it reports.
+  captureVisit(relay, script?.dataset);
   let core: Promise<Core> | undefined;
   const load = () =>
     (core ??= import(/* @vite-ignore */ `${relay}/v1/widget/form.js`).then((module: { boot(relay: string, options: { definitions: Definitions }): Core }) =>
@@ -68,11 +65,13 @@ interface Stub {
 
   const seen = new WeakSet<Element>();
   const scan = () => {
-    // A popup button: its form (bundle, definition, popup chunk) downloads now, so a click opens it
-    // at once rather than three round trips later.
+    // A popup button: its form (bundle, definition, popup chunk) downloads now, all three at once,
+    // so a click opens it at once rather than three round trips later. The popup chunk is built
+    // under a fixed name (vite.config.ts) for this: the same URL form.js imports it by, one module.
     for (const button of doc.querySelectorAll<HTMLElement>('[data-leadform-open]')) {
       prefetch(button.dataset.leadformOpen);
       load().catch(warn);
+      import(/* @vite-ignore */ `${relay}/v1/widget/popup.js`).catch(warn);
     }
     for (const element of doc.querySelectorAll<HTMLElement>('[data-leadform]')) {
       if (seen.has(element)) continue;

@@ -130,7 +130,8 @@ export function boot(relay: string, { definitions: started = new Map() }: BootOp
   };
 
   const createPopupFor = async (options: RenderOptions) => {
-    // The popup is a chunk of its own, downloaded the first time a popup opens, while the definition is.
+    // The popup is a chunk of its own: the loader starts it with form.js on a page with a popup
+    // button, and a popup opened by `LeadForm('open')` alone downloads it now, with the definition.
     const chunk = import('./popup.ts');
     const definition = await definitionOf(options.form);
     const t = wordsOf(definition, localeOf(definition));
@@ -188,9 +189,6 @@ export function boot(relay: string, { definitions: started = new Map() }: BootOp
       warn(error);
     }
   };
-
-  // A page with a popup button gets the popup's chunk now, as the loader got its definition.
-  if (document.querySelector('[data-leadform-open]')) import('./popup.ts').catch(warn);
 
   // Submissions kept while offline (on this page or an earlier one) go out now and whenever the
   // browser comes back online.
