@@ -54,9 +54,10 @@ function widgetFigures(): void {
   for (const [, file, raw, gz] of files) row(`widget ${file} (gzip)`, gz!, `${raw} raw`);
   const loader = /^loader, on every page: ([\d.]+ KB) gzip \(ceiling ([\d.]+ KB)\)/m.exec(out);
   if (loader) row('loader (gzip)', loader[1]!, `target ≤ ${loader[2]} (size test)`);
-  const ceiling = /what the form downloads, with the largest catalogue \(ceiling ([\d.]+ KB) gzip\)/.exec(out)?.[1];
-  for (const [, mode, total, parts] of out.matchAll(/^ {2}(declarative|popup|iframe)\s+([\d.]+ KB)\s+(.+)$/gm))
-    row(`form download, ${mode} mode (gzip)`, total!, `target ≤ 12.00 KB (issue 13), ceiling ${ceiling} (size test); ${parts}`);
+  for (const [, mode, total, ceiling, parts] of out.matchAll(/^ {2}(declarative|popup|iframe)\s+([\d.]+ KB) \(target ≤ ([\d.]+ KB)\)\s+(.+)$/gm))
+    row(`form download, ${mode} mode (gzip)`, total!, `target ≤ ${ceiling} (issue 13; the size test's ceiling); ${parts}`);
+  const whole = /^ {2}with the loader, the page's whole widget: declarative ([\d.]+ KB)/m.exec(out);
+  if (whole) row('the whole widget with the loader, declarative (gzip)', whole[1]!, 'every page with a form: loader + the above');
   for (const [, chunk, total, parts] of out.matchAll(/^ {2}(steps\+conditions|phone)\s+([\d.]+ KB)\s+(.+)$/gm))
     row(`form engine, ${chunk} chunks (gzip)`, total!, parts!);
   // The wire table: a row per embed mode, its raw, gzip -9 and on-the-wire totals.
