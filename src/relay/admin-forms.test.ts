@@ -14,22 +14,26 @@ import { SqlFormStore } from './forms/sql-form-store.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 import { adminFormsSuite, FORMS_ADMIN_TOKEN, FORMS_SUITE_CONFIG, ORIGIN } from './testing/admin-forms-suite.ts';
 
-adminFormsSuite('node (SQLite on disk)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'leadform-admin-forms-'));
-  const parsed = parseConfig(FORMS_SUITE_CONFIG);
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const config = parsed.value;
-  const store = new SqliteStore({ file: join(dir, 'leadform.sqlite') });
-  const forms = formCatalog({ fileForms: config.forms, store: new SqlFormStore(store.sql), declaredDestinations: Object.keys(config.destinations) });
-  const app = createRelay({ config, forms, outbox: store, adminToken: FORMS_ADMIN_TOKEN });
-  return {
-    request: async (path, init) => app.request(`${ORIGIN}${path}`, init),
-    async close() {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+adminFormsSuite(
+  'node (SQLite on disk)',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadform-admin-forms-'));
+    const parsed = parseConfig(FORMS_SUITE_CONFIG);
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    const config = parsed.value;
+    const store = new SqliteStore({ file: join(dir, 'leadform.sqlite') });
+    const forms = formCatalog({ fileForms: config.forms, store: new SqlFormStore(store.sql), declaredDestinations: Object.keys(config.destinations) });
+    const app = createRelay({ config, forms, outbox: store, adminToken: FORMS_ADMIN_TOKEN });
+    return {
+      request: async (path, init) => app.request(`${ORIGIN}${path}`, init),
+      async close() {
+        store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+  { endlessBodies: true },
+);
 
 describe('sign-in attempts', () => {
   it('are limited per address: after 10 wrong tokens even the right one is answered 429 with Retry-After', async () => {

@@ -27,6 +27,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { arrivingBody, readBody } from './accept/body.ts';
 import { unknownForm } from './accept/form.ts';
 import type { AdminEnv } from './admin.ts';
 import { type FormConfig, formDestinations, publicDefinition, type RelayConfig } from './config.ts';
@@ -114,12 +115,11 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
   }
 
   async function jsonBody(c: Context<AdminEnv>, example: string): Promise<unknown> {
-    const text = await c.req.text();
-    if (new TextEncoder().encode(text).length > MAX_FORM_BYTES) {
-      throw new RelayError('too_large', 413, `The body is over ${MAX_FORM_BYTES / 1024} KB; a form is far smaller.`);
-    }
+    // Counted as it arrives: a body without a length is never buffered past the limit.
+    const text = await readBody(arrivingBody(c.req.raw), MAX_FORM_BYTES);
+    if (!text.ok) throw new RelayError('too_large', 413, `The body is over ${MAX_FORM_BYTES / 1024} KB; a form is far smaller.`);
     try {
-      return JSON.parse(text);
+      return JSON.parse(text.value);
     } catch {
       throw new RelayError('bad_json', 400, `The body is not JSON; send ${example}.`);
     }

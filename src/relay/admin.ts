@@ -10,6 +10,7 @@
  * try again.
  */
 import { Hono } from 'hono';
+import { arrivingBody, readBody } from './accept/body.ts';
 import { adminFormsRoutes } from './admin-forms.ts';
 import type { RateRule, RelayConfig } from './config.ts';
 import { type InsightDeps, statsRoutes } from './insight/routes.ts';
@@ -50,6 +51,8 @@ export type AdminEnv = { Variables: { actor: string } };
 
 /** Where the admin page signs in (`POST`), finds its CSRF token again (`GET`) and signs out (`DELETE`). */
 export const SESSION_PATH = '/v1/admin/session';
+/** The most of a sign-in body read: `{"token": …}` with room to spare. */
+const MAX_SIGN_IN_BYTES = 4096;
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -151,9 +154,12 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     if (origin !== undefined && origin !== new URL(c.req.url).origin && origin !== (config.publicUrl && new URL(config.publicUrl).origin)) {
       throw new RelayError('csrf', 403, `Sign in from the admin page's own origin, not ${origin.slice(0, 100)}.`);
     }
+    // A token is a few dozen bytes: the body is read no further than a few KB, however it is sent.
+    const text = await readBody(arrivingBody(c.req.raw), MAX_SIGN_IN_BYTES);
+    if (!text.ok) throw new RelayError('too_large', 413, `The body is over ${MAX_SIGN_IN_BYTES} bytes; send {"token": "<LEADFORM_ADMIN_TOKEN>"}.`);
     let body: unknown;
     try {
-      body = JSON.parse(await c.req.text());
+      body = JSON.parse(text.value);
     } catch {
       throw new RelayError('bad_json', 400, 'The body is not JSON; send {"token": "<LEADFORM_ADMIN_TOKEN>"}.');
     }

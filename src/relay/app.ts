@@ -9,6 +9,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { arrivingBody } from './accept/body.ts';
 import { type AcceptDeps, type AcceptOutcome, acceptSubmission, type SubmissionInput } from './accept/index.ts';
 import { JSON_TYPE } from './accept/content-type.ts';
 import { findLiveForm, unknownForm } from './accept/form.ts';
@@ -297,7 +298,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
       url: c.req.url,
       origin: c.req.header('Origin') ?? null,
       contentType: c.req.header('Content-Type') ?? null,
-      body: { declaredLength: request.headers.get('Content-Length'), text: () => request.text(), stream: () => request.body },
+      body: arrivingBody(request),
       idempotencyKey: c.req.header('Idempotency-Key') ?? null,
       referer: c.req.header('Referer') ?? null,
       clientIp: deps.clientIp?.(request, c.env) ?? null,

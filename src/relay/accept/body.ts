@@ -19,6 +19,13 @@ export interface ArrivingBody {
   stream(): ReadableStream<Uint8Array> | null;
 }
 
+/** The body of `request`, unread: its length read from the headers, the text or the stream taken only when wanted. */
+export const arrivingBody = (request: Request): ArrivingBody => ({
+  declaredLength: request.headers.get('Content-Length'),
+  text: () => request.text(),
+  stream: () => request.body,
+});
+
 /** A submission's body: text already in hand (a caller without HTTP), or a request body still arriving. */
 export type SubmissionBody = string | ArrivingBody;
 

@@ -13,7 +13,7 @@ import type { Context } from 'hono';
 import { JSON_TYPE } from '../accept/content-type.ts';
 import { findLiveForm } from '../accept/form.ts';
 import { allowedOrigin, corsHeaders } from '../accept/origin.ts';
-import { readBody } from '../accept/body.ts';
+import { arrivingBody, readBody } from '../accept/body.ts';
 import { tooMany } from '../accept/rate.ts';
 import type { FormConfig, RateRule } from '../config.ts';
 import { RelayError } from '../errors.ts';
@@ -108,11 +108,7 @@ export function eventRoutes(deps: EventRouteDeps): Hono {
         `Send events as ${JSON_TYPE} or text/plain (navigator.sendBeacon with a string); got "${type || 'no Content-Type'}".`,
       );
     }
-    const request = c.req.raw;
-    const text = await readBody(
-      { declaredLength: request.headers.get('Content-Length'), text: () => request.text(), stream: () => request.body },
-      EVENTS_MAX_BODY_BYTES,
-    );
+    const text = await readBody(arrivingBody(c.req.raw), EVENTS_MAX_BODY_BYTES);
     if (!text.ok) throw text.error;
     let body: unknown;
     try {

@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Lead } from '../../schema/lead.ts';
 import type { SubmissionInput } from '../accept/index.ts';
-import { readBody } from '../accept/body.ts';
+import { arrivingBody, readBody } from '../accept/body.ts';
 import { JSON_TYPE } from '../accept/content-type.ts';
 import { findLiveForm } from '../accept/form.ts';
 import { allowedOrigin, corsHeaders, PREFLIGHT_HEADERS } from '../accept/origin.ts';
@@ -162,7 +162,7 @@ export function partialRoutes(deps: PartialDeps & { clientIp?: ((request: Reques
         url: c.req.url,
         origin: c.req.header('Origin') ?? null,
         contentType: c.req.header('Content-Type') ?? null,
-        body: { declaredLength: request.headers.get('Content-Length'), text: () => request.text(), stream: () => request.body },
+        body: arrivingBody(request),
         idempotencyKey: c.req.header('Idempotency-Key') ?? null,
         referer: null,
         clientIp: deps.clientIp?.(request, c.env) ?? null,
