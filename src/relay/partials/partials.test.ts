@@ -178,6 +178,7 @@ describe('POST /v1/forms/{id}/partials answers', () => {
     const limited = await partial(started, ip);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { message: string }).message).toMatch(/^Too many partial leads from this address \(at most 9 per /);
     const final = await app.request('http://relay.test/v1/forms/contact/submissions', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'visit-1', ...ip },

@@ -83,7 +83,7 @@ async function checkedPartial(live: LiveForm, input: SubmissionInput, deps: Part
   if (input.clientIp) {
     const rule = partialRule(limits);
     const decision = await deps.rateLimiter.take(`partial-ip:${addressKey(input.clientIp)}`, rule);
-    if (!decision.ok) return refused(tooMany('this address', rule, decision.retryAfterMs));
+    if (!decision.ok) return refused(tooMany('this address', rule, decision.retryAfterMs, 'partial leads'));
   }
   const type = (input.contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== JSON_TYPE) {
