@@ -10,7 +10,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { JSON_TYPE } from '../accept/content-type.ts';
+import { JSON_TYPE, mediaType } from '../accept/content-type.ts';
 import { findLiveForm } from '../accept/form.ts';
 import { allowedOrigin, corsHeaders } from '../accept/origin.ts';
 import { arrivingBody, readBody } from '../accept/body.ts';
@@ -100,7 +100,7 @@ export function eventRoutes(deps: EventRouteDeps): Hono {
       const decision = await deps.rateLimiter.take(`events:${formId}@ip:${addressKey(ip)}`, rate);
       if (!decision.ok) throw tooMany('this address for this form', rate, decision.retryAfterMs, 'events');
     }
-    const type = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = mediaType(c.req.header('Content-Type'));
     if (type !== JSON_TYPE && type !== 'text/plain') {
       throw new RelayError(
         'unsupported_media_type',

@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import type { Lead } from '../../schema/lead.ts';
 import type { SubmissionInput } from '../accept/index.ts';
 import { arrivingBody, readBody } from '../accept/body.ts';
-import { JSON_TYPE } from '../accept/content-type.ts';
+import { JSON_TYPE, mediaType } from '../accept/content-type.ts';
 import { findLiveForm } from '../accept/form.ts';
 import { allowedOrigin, corsHeaders, PREFLIGHT_HEADERS } from '../accept/origin.ts';
 import { readPhones } from '../accept/phone.ts';
@@ -85,7 +85,7 @@ async function checkedPartial(live: LiveForm, input: SubmissionInput, deps: Part
     const decision = await deps.rateLimiter.take(`partial-ip:${addressKey(input.clientIp)}`, rule);
     if (!decision.ok) return refused(tooMany('this address', rule, decision.retryAfterMs, 'partial leads'));
   }
-  const type = (input.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(input.contentType);
   if (type !== JSON_TYPE) {
     return refused(new RelayError('unsupported_media_type', 415, `Send the partial as ${JSON_TYPE}; got "${type || 'no Content-Type'}".`));
   }
