@@ -50,8 +50,7 @@ export function readEvents(body: unknown, formId: string, form: FormConfig): Ref
   if (!Array.isArray(list)) return refused(badEvents('Send an event object, an array of events, or {"events": [...]}.'));
   if (list.length === 0) return refused(badEvents('The batch holds no event.'));
   if (list.length > MAX_EVENTS_PER_REQUEST) return refused(badEvents(`A request carries at most ${MAX_EVENTS_PER_REQUEST} events; got ${list.length}.`));
-  const steps = new Set((form.steps ?? []).map((step) => step.id));
-  const fields = new Set(form.fields.map((field) => field.name));
+  const { steps, fields } = namesOf(form);
   const events: FunnelEvent[] = [];
   for (const [index, raw] of list.entries()) {
     const at = Array.isArray(body) || (isObject(body) && 'events' in body) ? `events[${index}]` : 'the event';
@@ -96,6 +95,17 @@ export function readEvents(body: unknown, formId: string, form: FormConfig): Ref
     });
   }
   return passed(events);
+}
+
+/** Each form's step ids and field names, made once per form (a publish makes a new config object), not per beacon. */
+const names = new WeakMap<FormConfig, { steps: Set<string>; fields: Set<string> }>();
+function namesOf(form: FormConfig): { steps: Set<string>; fields: Set<string> } {
+  let known = names.get(form);
+  if (!known) {
+    known = { steps: new Set((form.steps ?? []).map((step) => step.id)), fields: new Set(form.fields.map((field) => field.name)) };
+    names.set(form, known);
+  }
+  return known;
 }
 
 function optionalText(value: unknown, at: string, max: number): Refusable<string> {
