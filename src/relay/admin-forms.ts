@@ -114,6 +114,13 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
     return found;
   }
 
+  /** Store form `id`; 404 when the store has none (a file form is looked up before this). */
+  async function storedForm(id: string): Promise<StoredForm> {
+    const stored = forms.store ? await forms.store.get(id) : null;
+    if (!stored) throw unknownForm(id);
+    return stored;
+  }
+
   async function jsonBody(c: Context<AdminEnv>, example: string): Promise<unknown> {
     // Counted as it arrives: a body without a length is never buffered past the limit.
     const text = await readBody(arrivingBody(c.req.raw), MAX_FORM_BYTES);
@@ -181,8 +188,7 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
     const id = c.req.param('formId');
     if (fileForm(id)) throw managedByFile(id);
     const store = storeOf();
-    const stored = await store.get(id);
-    if (!stored) throw unknownForm(id);
+    const stored = await storedForm(id);
     if (stored.draft === null) throw new RelayError('no_draft', 409, `Form "${id}" has no draft to publish; save one with PUT /v1/admin/forms/${id}/draft.`);
     // The configuration may have changed since the draft was saved (a destination removed).
     const checked = checkForm(stored.draft, declared, env);
@@ -197,8 +203,7 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
   app.get('/v1/admin/forms/:formId/versions', async (c) => {
     const id = c.req.param('formId');
     if (fileForm(id)) return c.json({ versions: [] });
-    const stored = forms.store ? await forms.store.get(id) : null;
-    if (!stored) throw unknownForm(id);
+    await storedForm(id);
     const versions = await forms.store!.versions(id);
     return c.json({
       versions: versions.map((each) => ({ version: each.version, publishedAt: iso(each.publishedAt), publishedBy: each.publishedBy, form: each.form })),
@@ -210,7 +215,7 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
     if (fileForm(id)) throw managedByFile(id);
     const store = storeOf();
     const version = Number(c.req.param('version'));
-    if (!(await store.get(id))) throw unknownForm(id);
+    await storedForm(id);
     if (!Number.isInteger(version) || version < 1 || !(await store.restore(id, version, by(c)))) {
       throw new RelayError(
         'not_found',
@@ -246,8 +251,7 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
     const id = c.req.param('formId');
     const file = fileForm(id);
     if (file) return c.json(file.config);
-    const stored = forms.store ? await forms.store.get(id) : null;
-    if (!stored) throw unknownForm(id);
+    const stored = await storedForm(id);
     const form = c.req.query('from') === 'draft' ? stored.draft : await liveOrDraft(stored);
     if (form === null) throw new RelayError('not_found', 404, `Form "${id}" has no ${c.req.query('from') === 'draft' ? 'draft' : 'version'} to export.`);
     return c.json(form);
@@ -262,8 +266,7 @@ export function adminFormsRoutes(deps: AdminFormsDeps): Hono<AdminEnv> {
   app.get('/v1/admin/forms/:formId/history', async (c) => {
     const id = c.req.param('formId');
     if (fileForm(id)) return c.json({ history: [] });
-    const stored = forms.store ? await forms.store.get(id) : null;
-    if (!stored) throw unknownForm(id);
+    await storedForm(id);
     const history = await forms.store!.history(id);
     return c.json({ history: history.map((change) => ({ ...change, at: iso(change.at) })) });
   });
