@@ -52,23 +52,25 @@ const destinations = signal<DestinationInfo[]>([]);
 const error = signal<string | null>(null);
 const notice = signal<string | null>(null);
 
+/**
+ * Loads the chosen state's first page and each destination's counts, which every state change and
+ * replay moves. The forms and their snippets are loaded once per sign-in (`loadForms`).
+ */
 async function load(): Promise<void> {
   if (!token.value) return;
   error.value = null;
   // Taken now (peek: the effect that loads must not rerun when it changes): later loads fetch afresh.
   const pinned = opened.peek();
+  const chosen = state.peek();
   try {
-    const [list, formList, destinationList] = await Promise.all([
-      apiPage<Submission[]>(`/v1/admin/submissions?state=${state.value}`),
-      api<{ forms: FormInfo[] }>('/v1/admin/forms'),
+    const [list, destinationList] = await Promise.all([
+      apiPage<Submission[]>(`/v1/admin/submissions?state=${chosen}`),
       api<{ destinations: DestinationInfo[] }>('/v1/admin/destinations'),
     ]);
     // An opened entry of this state that is not on the first page still shows, at the top.
     const shown = new Set(list.body.map((row) => row.id));
-    rows.value = [...pinned.filter((row) => row.state === state.value && !shown.has(row.id)), ...list.body];
+    rows.value = [...pinned.filter((row) => row.state === chosen && !shown.has(row.id)), ...list.body];
     nextPage.value = list.next;
-    forms.value = formList.forms;
-    void loadSnippets(formList.forms);
     destinations.value = destinationList.destinations;
   } catch (e) {
     rows.value = null;
@@ -77,15 +79,18 @@ async function load(): Promise<void> {
   }
 }
 
-/** Fetches each form's snippets from the relay, the one place that builds them. */
-async function loadSnippets(list: FormInfo[]): Promise<void> {
-  const entries = await Promise.all(
-    list.map(async (form) => [form.id, await api<Snippets>(`/v1/admin/forms/${encodeURIComponent(form.id)}/snippets`)] as const),
-  ).catch((e: Error) => {
-    error.value = e.message;
-    return null;
-  });
-  if (entries) snippets.value = Object.fromEntries(entries);
+/** Fetches the forms and each one's snippets from the relay, the one place that builds them. */
+async function loadForms(): Promise<void> {
+  try {
+    const list = (await api<{ forms: FormInfo[] }>('/v1/admin/forms')).forms;
+    forms.value = list;
+    const entries = await Promise.all(
+      list.map(async (form) => [form.id, await api<Snippets>(`/v1/admin/forms/${encodeURIComponent(form.id)}/snippets`)] as const),
+    );
+    snippets.value = Object.fromEntries(entries);
+  } catch (e) {
+    error.value = (e as Error).message;
+  }
 }
 
 /** Which of a lead's entries to show first: the one that needs the operator most. */
@@ -111,8 +116,11 @@ async function openFromHash(): Promise<void> {
     if (entries.length > chosen.length) {
       notice.value = `Lead ${entries[0]!.leadId}: ${entries.map((entry) => `${entry.destination} ${entry.state}`).join(', ')}.`;
     }
+    // A change of state loads through the effect below; the same state is loaded again here.
+    const before = state.peek();
     state.value = first;
-    await load();
+    if (before === first) listLoad = load();
+    await listLoad;
     // A reload or a replay later shows the list as the relay has it, not these entries as they were.
     opened.value = [];
     focusRequest.value = chosen[0]!.id;
@@ -153,11 +161,16 @@ async function more(): Promise<void> {
   }
 }
 
-// Reload whenever the token or the chosen state changes.
+/** The latest load the effect below (or an opened link) started, for a link to wait on. */
+let listLoad: Promise<void> = Promise.resolve();
+// Reload whenever the token or the chosen state changes; the forms only with the token.
 effect(() => {
   void token.value;
   void state.value;
-  void load();
+  listLoad = load();
+});
+effect(() => {
+  if (token.value) void loadForms();
 });
 
 // An alert's link: opened once signed in, and again whenever the hash changes.
@@ -232,7 +245,13 @@ export function Deliveries() {
               {s}
             </button>
           ))}
-          <button type="button" onClick={() => void load()}>
+          <button
+            type="button"
+            onClick={() => {
+              void load();
+              void loadForms();
+            }}
+          >
             Reload
           </button>
         </div>

@@ -72,6 +72,33 @@ test("an alert's link /admin#submission=ID opens that lead: its state's list, it
   expect(violations.map((v) => v.id)).toEqual([]);
 });
 
+test('the deliveries view asks the relay once per need: a state change reloads its list only, an opened link one list', async ({ page, request }) => {
+  const id = await deliveredLead(request);
+  const asked: string[] = [];
+  page.on('request', (each) => {
+    const { pathname, search } = new URL(each.url());
+    if (pathname.startsWith('/v1/admin/') && pathname !== '/v1/admin/session') asked.push(`${pathname}${search}`);
+  });
+  await signIn(page, `/admin#submission=${id}`);
+  await expect(page.locator(`tr[data-id="${id}"]`)).toBeFocused();
+  await expect(page.locator('article[data-form="contact"] figure[data-mode="declarative"] code')).toBeVisible();
+  const count = (prefix: string) => asked.filter((path) => path.startsWith(prefix)).length;
+  // The link opened the delivered list: once, not once for the state change and again for the link.
+  expect(count('/v1/admin/submissions?state=delivered')).toBe(1);
+  const forms = count('/v1/admin/forms');
+  expect(forms).toBeGreaterThan(0);
+  const lists = count('/v1/admin/submissions?state=');
+  for (const state of ['pending', 'dead', 'delivered']) {
+    await page.getByRole('button', { name: state, exact: true }).click();
+    await expect(page.getByRole('button', { name: state, exact: true })).toHaveAttribute('aria-pressed', 'true');
+  }
+  await expect.poll(() => count('/v1/admin/submissions?state=')).toBe(lists + 3);
+  // The forms and their snippets do not change with the state shown.
+  expect(count('/v1/admin/forms')).toBe(forms);
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await expect.poll(() => count('/v1/admin/forms')).toBeGreaterThan(forms);
+});
+
 test('a link to an unknown submission says so, focused; a hash change to a real one opens it', async ({ page, request }) => {
   const id = await deliveredLead(request);
   await signIn(page, '/admin#submission=no-such-lead');
