@@ -219,6 +219,12 @@ test('each table downloads as the CSV of its numbers, quoted as RFC 4180 says', 
 });
 
 test('axe finds no WCAG 2.2 AA violation, and a keyboard reaches every control and changes the range and the form', async ({ page }) => {
+  // Which form's partial leads the page asks for: a form's own, whatever the range.
+  const partialsOf: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/v1/admin/partials') partialsOf.push(url.searchParams.get('form') ?? '');
+  });
   await openInsight(page, `#view=insight&form=quote&from=${range.from}&to=${range.to}`);
   await expect(page.locator('[data-table="funnel"]')).toBeVisible();
   await expect(page.locator('[data-block="funnel"] canvas').first()).toBeVisible();
@@ -257,6 +263,7 @@ test('axe finds no WCAG 2.2 AA violation, and a keyboard reaches every control a
   await expect(page.getByRole('button', { name: 'Last 7 days' })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByRole('status')).toHaveText(`Form quote, ${week.from} to ${week.to} (UTC days).`);
   expect(new URL(page.url()).hash).toBe(`#view=insight&form=quote&from=${week.from}&to=${week.to}`);
+  expect(partialsOf).toEqual(['quote']);
 
   // Another form, by keyboard: one with nothing yet shows the empty state, and axe is content with it too.
   await page.getByLabel('Form').focus();
@@ -264,6 +271,7 @@ test('axe finds no WCAG 2.2 AA violation, and a keyboard reaches every control a
   await expect(page.getByRole('heading', { name: 'Nothing yet' })).toBeVisible();
   await expect(page.locator('[data-table]')).toHaveCount(0);
   expect(new URL(page.url()).hash).toContain('form=quiet');
+  await expect.poll(() => partialsOf).toEqual(['quote', 'quiet']);
   await expectNoViolations(page);
 });
 

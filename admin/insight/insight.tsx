@@ -5,7 +5,7 @@
  * when the relay gives one, and the form's partial leads. Each chart has its numbers beside it as a
  * table, and each table downloads as CSV. The hash always says what is shown, so a link opens it.
  */
-import { effect, signal } from '@preact/signals';
+import { computed, effect, signal } from '@preact/signals';
 import { api, token } from '../api.ts';
 import { Chart, type ChartSeries } from './chart.tsx';
 import { loadPartials, Partials } from './partials.tsx';
@@ -97,9 +97,13 @@ function start(): void {
   });
   effect(() => {
     const of = selection.value;
-    if (!token.value || !of.form) return;
-    void loadStats(of);
-    void loadPartials(of.form);
+    if (token.value && of.form) void loadStats(of);
+  });
+  // The partial leads are the form's, whatever the range: loaded again only for another form.
+  const chosenForm = computed(() => selection.value.form);
+  effect(() => {
+    const form = chosenForm.value;
+    if (token.value && form) void loadPartials(form);
   });
 }
 
