@@ -131,11 +131,13 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   });
   if (deps.partials) app.route('/', partialAdminRoutes(deps.forms, deps.partials));
 
+  /** The admin page's own origin: the one the request came to, or the configured public URL's. */
+  const isOwnOrigin = (origin: string, url: string) => origin === new URL(url).origin || (!!config.publicUrl && origin === new URL(config.publicUrl).origin);
+
   /** A change through a cookie: the session's CSRF token, and the page's own origin when the browser names one. */
   function csrfCheck(request: Request, csrfToken: string): void {
     const origin = request.headers.get('Origin');
-    const own = [new URL(request.url).origin, config.publicUrl && new URL(config.publicUrl).origin];
-    if (origin !== null && !own.includes(origin)) {
+    if (origin !== null && !isOwnOrigin(origin, request.url)) {
       throw new RelayError('csrf', 403, `A change through the admin session must come from the admin page's own origin, not ${origin.slice(0, 100)}.`);
     }
     const sent = request.headers.get('X-CSRF-Token');
@@ -151,7 +153,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   /** Signs in: `{"token": "<LEADFORM_ADMIN_TOKEN>"}` → the session cookie and `{csrfToken, expiresAt}`. Wrong tokens count toward the address's failure limit. */
   app.post(SESSION_PATH, async (c) => {
     const origin = c.req.header('Origin');
-    if (origin !== undefined && origin !== new URL(c.req.url).origin && origin !== (config.publicUrl && new URL(config.publicUrl).origin)) {
+    if (origin !== undefined && !isOwnOrigin(origin, c.req.url)) {
       throw new RelayError('csrf', 403, `Sign in from the admin page's own origin, not ${origin.slice(0, 100)}.`);
     }
     // A token is a few dozen bytes: the body is read no further than a few KB, however it is sent.
