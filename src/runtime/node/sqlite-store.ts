@@ -206,6 +206,10 @@ export class SqliteStore extends SqlOutbox {
     return this.guard(() => super.due(now, limit, destination), false);
   }
 
+  override attemptInTransaction(...args: Parameters<SqlOutbox['attemptInTransaction']>): ReturnType<SqlOutbox['attemptInTransaction']> {
+    return this.guard(() => super.attemptInTransaction(...args), false);
+  }
+
   override start(id: string, now: number): Promise<void> {
     return this.guard(() => super.start(id, now), false);
   }
