@@ -209,9 +209,18 @@ export class SqlOutbox implements Outbox {
     this.storedHooks.push(hook);
   }
 
+  /**
+   * Counts the commits of accepts (each group commit once): an accept that resolves has been
+   * committed by the latest one, so a check made after it holds for every accept it answers.
+   */
+  protected acceptCommits = 0;
+
   accept(input: AcceptInput): Promise<AcceptResult> {
     const { batch } = this.options;
-    if (!batch) return Promise.resolve(this.sql.transaction(() => this.acceptOne(input)));
+    if (!batch) {
+      this.acceptCommits++;
+      return Promise.resolve(this.sql.transaction(() => this.acceptOne(input)));
+    }
     return new Promise((done, fail) => {
       if (this.queue.push({ input, done, fail }) === 1) batch(() => this.flush());
     });
@@ -221,6 +230,7 @@ export class SqlOutbox implements Outbox {
   private flush(): void {
     const queued = this.queue;
     this.queue = [];
+    this.acceptCommits++;
     let results: AcceptResult[];
     try {
       results = this.sql.transaction(() => queued.map(({ input }) => this.acceptOne(input)));

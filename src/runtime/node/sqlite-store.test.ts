@@ -1,8 +1,8 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqlOutbox } from '../../relay/sql-outbox.ts';
 import { outboxContract } from '../../relay/testing/outbox-contract.ts';
 import type { Lead } from '../../schema/lead.ts';
@@ -262,5 +262,28 @@ describe('attempts in one transaction', () => {
       ['a', 0, false],
       ['b', 0, false],
     ]);
+  });
+});
+
+describe('the file check after each commit of accepts', () => {
+  it('runs once per group commit, and refuses every accept of a commit that finds the file gone, withdrawing its lead', async () => {
+    const file = join(dir, 'checked.sqlite');
+    const store = new SqliteStore({ file, watchMs: 60_000 });
+    try {
+      const health = vi.spyOn(store, 'health');
+      const five = (prefix: string) =>
+        Array.from({ length: 5 }, (_, i) => store.accept({ lead: lead(`${prefix}${i}`), destination: 'crm', idempotencyKey: null, bodyHash: 'h' }));
+      expect((await Promise.all(five('a'))).map((result) => result.kind)).toEqual(['stored', 'stored', 'stored', 'stored', 'stored']);
+      expect(health).toHaveBeenCalledTimes(1);
+      renameSync(file, `${file}.elsewhere`);
+      const refused = await Promise.allSettled(five('b'));
+      expect(refused.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+      expect(health).toHaveBeenCalledTimes(2);
+      for (const result of refused) expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'storage_unavailable' });
+      expect(await store.stats()).toMatchObject({ pending: 5 });
+      expect(await store.get('b0')).toBeNull();
+    } finally {
+      store.close();
+    }
   });
 });
