@@ -17,7 +17,7 @@ import type { Checked } from '../schema/checked.ts';
 import type { Lead } from '../schema/lead.ts';
 import { missingSecrets, namedSecrets, parseChecked, secretNotSet } from '../schema/problems.ts';
 import type { SqlDriver } from '../storage/sql-driver.ts';
-import type { DeliveryContext, DeliveryOutcome, Destination, DestinationFactory, Pace, SendMail } from './types.ts';
+import type { DeliveryContext, DeliveryOutcome, Destination, DestinationFactory, InTransactionDelivery, Pace, SendMail } from './types.ts';
 
 /** What a factory receives besides its options: `secret` lets it report an unset variable at start-up. */
 export interface SecretDeps {
@@ -120,6 +120,12 @@ export interface DestinationDefinition<Options, Keys extends SecretKey<Options>,
    * @default none
    */
   pages?: { at: string; serve(settings: Settings): (request: Request) => Response | Promise<Response> };
+  /**
+   * For a destination that delivers by writing to the relay's own SQL database: that write, made
+   * from its settings (see `Destination.inTransaction`).
+   * @default none
+   */
+  inTransaction?(settings: Settings): InTransactionDelivery;
 }
 
 /** A factory made by `defineDestination`, which also tells its type and its secret options. */
@@ -154,6 +160,7 @@ export function defineDestination<
         ...(pace ? { pace } : {}),
         ...(named.length ? { secretNames: named.map(([, name]) => name) } : {}),
         ...(definition.pages ? { pages: definition.pages.serve(settings) } : {}),
+        ...(definition.inTransaction ? { inTransaction: definition.inTransaction(settings) } : {}),
         async deliver(lead, { secret, ...context }) {
           const values: Record<string, string> = {};
           for (const [key, name] of named) {

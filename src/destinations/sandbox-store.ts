@@ -13,17 +13,24 @@ const SANDBOX_SCHEMA = `CREATE TABLE IF NOT EXISTS sandbox_inbox (
   delivered_at INTEGER NOT NULL
 )`;
 
-export function sqlSandboxInbox(sql: SqlDriver): SandboxInbox {
+const ADD = 'INSERT OR IGNORE INTO sandbox_inbox (lead_id, lead, delivered_at) VALUES (?, ?, ?)';
+
+/** The inbox in SQL, which can also add a lead inside a transaction its caller holds on `sql`. */
+export interface SqlSandboxInbox extends SandboxInbox {
+  readonly sql: SqlDriver;
+  /** `add` without a transaction of its own: for a caller that holds one on `sql` (the outbox's delivery batch). */
+  addNow(lead: Lead, now: number): 'added' | 'exists';
+}
+
+export function sqlSandboxInbox(sql: SqlDriver): SqlSandboxInbox {
   sql.exec(SANDBOX_SCHEMA);
+  const addNow = (lead: Lead, now: number) => (sql.run(ADD, lead.id, JSON.stringify(lead), now) === 1 ? 'added' : 'exists');
   return {
+    sql,
+    addNow,
     // Relaxed like the outbox's attempt records: a lost add is found missing by the uncertain
     // retry (the claim was durable) and made again.
-    add: async (lead: Lead, now: number) =>
-      relaxedTransaction(sql, () =>
-        sql.run('INSERT OR IGNORE INTO sandbox_inbox (lead_id, lead, delivered_at) VALUES (?, ?, ?)', lead.id, JSON.stringify(lead), now),
-      ) === 1
-        ? 'added'
-        : 'exists',
+    add: async (lead: Lead, now: number) => relaxedTransaction(sql, () => addNow(lead, now)),
     list: async (limit: number) =>
       sql
         .all<{ lead: string; delivered_at: number }>('SELECT lead, delivered_at FROM sandbox_inbox ORDER BY delivered_at DESC, rowid DESC LIMIT ?', limit)

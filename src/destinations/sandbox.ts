@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import type { Lead } from '../schema/lead.ts';
 import { defineDestination } from './define.ts';
 import { sandboxRoutes } from './sandbox-page.ts';
-import { sqlSandboxInbox } from './sandbox-store.ts';
+import { type SqlSandboxInbox, sqlSandboxInbox } from './sandbox-store.ts';
 
 export interface InboxItem {
   lead: Lead;
@@ -28,7 +28,7 @@ export const sandbox = defineDestination({
   // The sandbox takes no options; a plain (not strict) object accepts and ignores any, as it always has.
   options: z.object({}),
   secrets: [],
-  prepare(_options, deps): { ok: true; value: SandboxInbox } | { ok: false; problems: string[] } {
+  prepare(_options, deps): { ok: true; value: SqlSandboxInbox } | { ok: false; problems: string[] } {
     if (!deps.sql)
       return {
         ok: false,
@@ -38,7 +38,11 @@ export const sandbox = defineDestination({
   },
   pages: { at: '/sandbox/', serve: (inbox) => sandboxRoutes(inbox).fetch },
   async deliver(lead, _context, inbox) {
-    const result = await inbox.add(lead, Date.now());
-    return { kind: result === 'added' ? 'delivered' : 'exists', remoteId: lead.id };
+    return outcomeOf(lead, await inbox.add(lead, Date.now()));
   },
+  // The inbox is a table of the relay's own database: the outbox delivers a batch of leads to it,
+  // and records them, in one transaction.
+  inTransaction: (inbox) => ({ sql: inbox.sql, deliver: (lead, now) => outcomeOf(lead, inbox.addNow(lead, now)) }),
 });
+
+const outcomeOf = (lead: Lead, added: 'added' | 'exists') => ({ kind: added === 'added' ? ('delivered' as const) : ('exists' as const), remoteId: lead.id });

@@ -5,6 +5,7 @@
  */
 import type { Checked } from '../schema/checked.ts';
 import type { Lead } from '../schema/lead.ts';
+import type { SqlDriver } from '../storage/sql-driver.ts';
 
 /**
  * How an attempt ended, as the adapter classifies the vendor's answer:
@@ -61,10 +62,26 @@ export interface Destination {
   readonly secretNames?: readonly string[] | undefined;
   deliver(lead: Lead, context: DeliveryContext): Promise<DeliveryOutcome>;
   /**
+   * For a destination whose delivery is a write to the relay's own SQL database (the sandbox
+   * inbox): `deliver` does that write at once, inside a transaction its caller holds on `sql`, and
+   * never calls out. An outbox in the same database then claims a batch of due entries, delivers
+   * each and records each outcome in one transaction (`Outbox.attemptInTransaction`), so a crash
+   * keeps a whole batch or none of it: no lead is delivered without its record, none twice.
+   * @default none: each lead is attempted on its own, with `deliver` above
+   */
+  readonly inTransaction?: InTransactionDelivery | undefined;
+  /**
    * Serves the pages this destination has of its own (the sandbox: its inbox), under its type's
    * `pagesAt` prefix. The runtime mounts it where the destination's state lives.
    */
   pages?(request: Request): Response | Promise<Response>;
+}
+
+/** A delivery made inside a transaction of the database `sql` (see `Destination.inTransaction`). */
+export interface InTransactionDelivery {
+  readonly sql: SqlDriver;
+  /** Synchronous, its writes in the caller's transaction; a throw rolls the whole batch back. */
+  deliver(lead: Lead, now: number): DeliveryOutcome;
 }
 
 /** At most `calls` calls to the vendor in any window of `perMs` milliseconds. */

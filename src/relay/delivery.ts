@@ -310,25 +310,16 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
   const started = now();
   const fields = { id: entry.id, form: entry.formId, destination: entry.destination, attempt: attemptNumber };
   if (entry.attempts >= policy.maxAttempts) {
-    const before = entry.lastError === null ? '' : ` (the attempt before it: ${entry.lastError})`;
-    const record: AttemptRecord = {
-      state: 'dead',
-      error: `gave up after ${entry.attempts} attempts: the relay stopped during the last of them, before its outcome was recorded, or could not record it; it may have reached the vendor, so a replay looks before it creates${before}`,
-      uncertain: entry.uncertain,
-    };
+    const record = interruptedRecord(entry);
     await recordEnd(entry, record, deps);
     log('delivery.attempt', { ...fields, attempt: entry.attempts, outcome: 'interrupted', state: record.state, ms: now() - started });
     return record;
   }
   await deps.outbox.start(entry.id, started);
   let outcome: DeliveryOutcome;
-  if (!entry.lead) {
-    outcome = { kind: 'failed', reason: 'the payload was erased by retention before delivery' };
-  } else if (!destination) {
-    outcome = { kind: 'retry', reason: `destination "${entry.destination}" is not configured` };
-  } else if (entry.lead.partial && deps.config.destinations[entry.destination]?.deliverPartials !== true) {
-    // Promoted while the destination took partials; the configuration has since turned them off.
-    outcome = { kind: 'failed', reason: `a partial lead, and destination "${entry.destination}" no longer has deliverPartials: true` };
+  const refused = refusedWithoutCall(entry, destination, deps);
+  if (refused || !entry.lead || !destination) {
+    outcome = refused ?? { kind: 'failed', reason: 'the payload was erased by retention before delivery' };
   } else {
     const timeout = callTimeout(policy.timeoutMs);
     try {
@@ -362,6 +353,85 @@ export async function attempt(entry: OutboxEntry, deps: DeliveryDeps): Promise<A
     ...(record.state === 'pending' ? { retryInMs: record.nextAttemptAt - now() } : {}),
   });
   return record;
+}
+
+/**
+ * The record of an entry whose attempts were all counted yet is still pending: the relay stopped
+ * during its last attempt, or could not record it. It becomes a dead letter without another call.
+ */
+function interruptedRecord(entry: OutboxEntry): AttemptRecord {
+  const before = entry.lastError === null ? '' : ` (the attempt before it: ${entry.lastError})`;
+  return {
+    state: 'dead',
+    error: `gave up after ${entry.attempts} attempts: the relay stopped during the last of them, before its outcome was recorded, or could not record it; it may have reached the vendor, so a replay looks before it creates${before}`,
+    uncertain: entry.uncertain,
+  };
+}
+
+/** The outcome of an attempt that cannot call its destination (no payload, none configured, a partial it no longer takes), or null. */
+function refusedWithoutCall(entry: OutboxEntry, destination: Destination | undefined, deps: DeliveryDeps): DeliveryOutcome | null {
+  if (!entry.lead) return { kind: 'failed', reason: 'the payload was erased by retention before delivery' };
+  if (!destination) return { kind: 'retry', reason: `destination "${entry.destination}" is not configured` };
+  if (entry.lead.partial && deps.config.destinations[entry.destination]?.deliverPartials !== true) {
+    // Promoted while the destination took partials; the configuration has since turned them off.
+    return { kind: 'failed', reason: `a partial lead, and destination "${entry.destination}" no longer has deliverPartials: true` };
+  }
+  return null;
+}
+
+/** Entries one transaction of `attemptInTransaction` takes: short, so the accepts around it wait little. */
+export const IN_TRANSACTION_BATCH = 256;
+
+/**
+ * Delivers up to `limit` due entries of a destination that delivers inside the outbox's own
+ * database (`Destination.inTransaction`), `IN_TRANSACTION_BATCH` per transaction, each batch
+ * claimed, delivered and recorded in that one transaction, with the rules of `attempt`. Resolves
+ * to how many were attempted, or null when the outbox cannot (another database, no such method).
+ */
+async function deliverInTransaction(name: string, destination: Destination, deps: DeliveryDeps, limit: number): Promise<number | null> {
+  const local = destination.inTransaction;
+  const batchOf = deps.outbox.attemptInTransaction?.bind(deps.outbox);
+  if (!local || !batchOf) return null;
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? silentLog;
+  const policy = deps.config.delivery;
+  const secrets = secretsOf(destination, deps);
+  let attempted = 0;
+  while (attempted < limit && !deps.stopping?.()) {
+    const take = Math.min(IN_TRANSACTION_BATCH, limit - attempted);
+    const started = now();
+    const outcomes = new Map<string, string>();
+    const batch = await batchOf(local.sql, name, started, take, (entry) => {
+      if (entry.attempts >= policy.maxAttempts) {
+        outcomes.set(entry.id, 'interrupted');
+        return { record: interruptedRecord(entry), counted: false };
+      }
+      const refused = refusedWithoutCall(entry, destination, deps);
+      const outcome = scrubOutcome(refused ?? local.deliver(entry.lead!, started), secrets);
+      outcomes.set(entry.id, outcome.kind);
+      return { record: nextRecord(entry, entry.attempts + 1, outcome, policy, started, deps.random ?? Math.random), counted: true };
+    });
+    if (batch === null) return attempted === 0 ? null : attempted;
+    const ms = now() - started;
+    for (const { entry, record } of batch) {
+      const outcome = outcomes.get(entry.id) ?? 'interrupted';
+      log('delivery.attempt', {
+        id: entry.id,
+        form: entry.formId,
+        destination: entry.destination,
+        attempt: outcome === 'interrupted' ? entry.attempts : entry.attempts + 1,
+        outcome,
+        state: record.state,
+        ms,
+        ...(record.state === 'pending' ? { retryInMs: record.nextAttemptAt - started } : {}),
+      });
+    }
+    attempted += batch.length;
+    if (batch.length < take) break;
+    // A backlog goes in short transactions, with accepts between.
+    await new Promise((next) => setTimeout(next, 0));
+  }
+  return attempted;
 }
 
 /**
@@ -463,6 +533,16 @@ export async function deliverDue(deps: DeliveryDeps, limit = 50, destination?: s
     await Promise.all(Array.from({ length: concurrency }, worker));
   };
   if (destination !== undefined) {
+    const local = deps.destinations.get(destination);
+    if (local?.inTransaction) {
+      // A batch that throws (a lead the destination cannot write) keeps nothing: the pass goes
+      // on the ordinary way, where each entry fails on its own.
+      const done = await deliverInTransaction(destination, local, deps, limit).catch((error: unknown) => {
+        (deps.log ?? silentLog)('delivery.batch_failed', { destination, error: describeError(error), next: 'each lead is attempted on its own' });
+        return null;
+      });
+      if (done !== null) return done;
+    }
     const concurrency = concurrencyFor(deps.destinations.get(destination), deps);
     const claimSize = claimSizeFor(concurrency, deps);
     let claimed = 0;

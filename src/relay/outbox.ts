@@ -4,6 +4,7 @@
  * on Workers); the core sees only this interface.
  */
 import type { Lead } from '../schema/lead.ts';
+import type { SqlDriver } from '../storage/sql-driver.ts';
 
 export type DeliveryState = 'pending' | 'delivered' | 'dead';
 
@@ -95,6 +96,13 @@ export type AttemptRecord =
   | { state: 'pending'; nextAttemptAt: number; error: string; uncertain: boolean }
   /** `uncertain`: the last attempt may have reached the vendor, so a replay must look first. */
   | { state: 'dead'; error: string; uncertain?: boolean };
+
+/** What one attempt in a transaction concluded (see `Outbox.attemptInTransaction`). */
+export interface InTransactionAttempt {
+  record: AttemptRecord;
+  /** Whether the attempt counts (one that ends an entry whose attempts ran out without trying it does not). */
+  counted: boolean;
+}
 
 export interface OutboxStats {
   pending: number;
@@ -196,6 +204,25 @@ export interface Outbox {
    * it as uncertain (it looks for the lead before creating it).
    */
   record(id: string, record: AttemptRecord, now: number): Promise<void>;
+  /**
+   * Claims up to `limit` due entries of `destination` (by the rules of `due`), runs `attempt` on
+   * each, and counts and records what it returns, all in one transaction of `sql`: for a
+   * destination whose delivery is a write to that same database (`Destination.inTransaction`),
+   * so a crash keeps the deliveries and their records together or neither. `attempt` is
+   * synchronous and its writes join the transaction; should it throw, nothing of the batch is
+   * kept, and the error is thrown. Resolves to the entries attempted, each with its record, or to
+   * null when `sql` is not this store's database (deliver each entry on its own then). Like
+   * `record`, the commit need not reach the disk at once: a crash that loses it loses the
+   * deliveries with it, and the entries are due again.
+   * @default absent: each entry is attempted on its own
+   */
+  attemptInTransaction?(
+    sql: SqlDriver,
+    destination: string,
+    now: number,
+    limit: number,
+    attempt: (entry: OutboxEntry) => InTransactionAttempt,
+  ): Promise<{ entry: OutboxEntry; record: AttemptRecord }[] | null>;
   /**
    * A page of the entries in `state`, newest first (by `createdAt`, then by `id`, both
    * descending): up to `limit` after `cursor` (the `next` of the page before; none for the first).

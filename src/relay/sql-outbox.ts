@@ -14,6 +14,7 @@ import {
   type DeliveryState,
   type DestinationStats,
   decodeCursor,
+  type InTransactionAttempt,
   encodeCursor,
   entryId,
   type KeyLookup,
@@ -208,9 +209,18 @@ export class SqlOutbox implements Outbox {
     this.storedHooks.push(hook);
   }
 
+  /**
+   * Counts the commits of accepts (each group commit once): an accept that resolves has been
+   * committed by the latest one, so a check made after it holds for every accept it answers.
+   */
+  protected acceptCommits = 0;
+
   accept(input: AcceptInput): Promise<AcceptResult> {
     const { batch } = this.options;
-    if (!batch) return Promise.resolve(this.sql.transaction(() => this.acceptOne(input)));
+    if (!batch) {
+      this.acceptCommits++;
+      return Promise.resolve(this.sql.transaction(() => this.acceptOne(input)));
+    }
     return new Promise((done, fail) => {
       if (this.queue.push({ input, done, fail }) === 1) batch(() => this.flush());
     });
@@ -220,6 +230,7 @@ export class SqlOutbox implements Outbox {
   private flush(): void {
     const queued = this.queue;
     this.queue = [];
+    this.acceptCommits++;
     let results: AcceptResult[];
     try {
       results = this.sql.transaction(() => queued.map(({ input }) => this.acceptOne(input)));
@@ -289,18 +300,47 @@ export class SqlOutbox implements Outbox {
 
   async due(now: number, limit: number, destination?: string): Promise<OutboxEntry[]> {
     return this.sql.transaction(() => {
-      const rows = this.sql.all<Row>(
-        `SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
-           AND (claimed_by IS NULL OR (claimed_by != ? AND claimed_at <= ?) OR claimed_at < ?)
-           ${destination === undefined ? '' : 'AND destination = ?'}
-         ORDER BY next_attempt_at, created_at LIMIT ?`,
-        ...[now, this.processId, now - this.takeOverAfterMs, now - this.claimLeaseMs, ...(destination === undefined ? [] : [destination]), limit],
-      );
+      const rows = this.dueRows(now, limit, destination);
       for (const row of rows) this.sql.run('UPDATE outbox SET claimed_by = ?, claimed_at = ? WHERE id = ?', this.processId, now, row.id);
       // A row another process had claimed was mid-attempt when that process died: the vendor may
       // have the lead, so the next attempt must look before it creates.
       return rows.map((row) => toEntry(row, row.claimed_by !== null));
     });
+  }
+
+  /** The entries `due` claims, read in the caller's transaction. */
+  private dueRows(now: number, limit: number, destination?: string): Row[] {
+    return this.sql.all<Row>(
+      `SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
+         AND (claimed_by IS NULL OR (claimed_by != ? AND claimed_at <= ?) OR claimed_at < ?)
+         ${destination === undefined ? '' : 'AND destination = ?'}
+       ORDER BY next_attempt_at, created_at LIMIT ?`,
+      ...[now, this.processId, now - this.takeOverAfterMs, now - this.claimLeaseMs, ...(destination === undefined ? [] : [destination]), limit],
+    );
+  }
+
+  /**
+   * No claim is written: the batch's entries are read, attempted and recorded in one transaction,
+   * which no other process sees until it commits. Relaxed, like `record`: the deliveries are in
+   * the same transaction, so a power cut that loses the commit loses them too, and the entries
+   * are due again, unclaimed, as before it; a process that dies instead keeps it (see `start`).
+   */
+  async attemptInTransaction(
+    sql: SqlDriver,
+    destination: string,
+    now: number,
+    limit: number,
+    attempt: (entry: OutboxEntry) => InTransactionAttempt,
+  ): Promise<{ entry: OutboxEntry; record: AttemptRecord }[] | null> {
+    if (sql !== this.sql) return null;
+    return relaxedTransaction(this.sql, () =>
+      this.dueRows(now, limit, destination).map((row) => {
+        const entry = toEntry(row, row.claimed_by !== null);
+        const { record, counted } = attempt(entry);
+        this.recordNow(row.id, record, now, counted ? 1 : 0);
+        return { entry, record };
+      }),
+    );
   }
 
   /**
@@ -366,17 +406,19 @@ export class SqlOutbox implements Outbox {
     for (const { done } of queued) done();
   }
 
-  private recordNow(id: string, record: AttemptRecord, now: number): void {
+  /** `counted`: attempts to count now (an attempt `start` did not count, made in the same transaction). */
+  private recordNow(id: string, record: AttemptRecord, now: number, counted = 0): void {
     this.sql.run(
       // Uncertainty only grows: once an attempt may have reached the vendor, every later attempt
       // looks first, a replay of the dead letter included.
-      // The attempt was counted when it started (`start`).
-      `UPDATE outbox SET state = ?, next_attempt_at = ?, last_error = ?,
+      // The attempt was counted when it started (`start`), unless counted here.
+      `UPDATE outbox SET state = ?, next_attempt_at = ?, last_error = ?, attempts = attempts + ?,
          uncertain = MAX(uncertain, ?), remote_id = COALESCE(?, remote_id), updated_at = ?, claimed_by = NULL, claimed_at = NULL
        WHERE id = ?`,
       record.state,
       record.state === 'pending' ? record.nextAttemptAt : now,
       record.state === 'delivered' ? null : record.error,
+      counted,
       record.state !== 'delivered' && record.uncertain ? 1 : 0,
       record.state === 'delivered' ? record.remoteId : null,
       now,

@@ -160,3 +160,44 @@ it('closes while a browser holds idle connections: one it opened ahead of need a
   rmSync(dataDir, { recursive: true, force: true });
   expect(waited).toBe('closed');
 });
+
+it('delivers sandbox leads accepted in waves, each wave after one gathering wait, and none left behind', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadform-node-gather-'));
+  const delivered: number[] = [];
+  const started = await startNodeRelay({
+    config: { ...config, limits: { perIp: { requests: 1000, perSeconds: 60 } } },
+    port: 0,
+    hostname: '127.0.0.1',
+    dataDir,
+    log: (event) => {
+      if (event === 'delivery.attempt') delivered.push(Date.now());
+    },
+    env: {},
+    // No poll: only the kicks of the accepts deliver.
+    pollMs: 60_000,
+    inTransactionBatchMs: 150,
+  });
+  if (!started.ok) throw new Error(started.problems.join('\n'));
+  try {
+    const post = (i: number) =>
+      fetch(`${started.value.url}/v1/forms/f/submissions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ fields: { email: `w${i}@example.com` } }),
+      });
+    const sent = Date.now();
+    for (const wave of [0, 1, 2]) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => post(wave * 20 + i)));
+      await new Promise((done) => setTimeout(done, 40));
+    }
+    const until = Date.now() + 5_000;
+    while ((await started.value.store.stats()).pending > 0 && Date.now() < until) await new Promise((done) => setTimeout(done, 20));
+    expect(await started.value.store.stats()).toMatchObject({ pending: 0, delivered: 60 });
+    expect(delivered).toHaveLength(60);
+    // Nothing went out before the first gathering wait ended.
+    expect(Math.min(...delivered) - sent).toBeGreaterThanOrEqual(140);
+  } finally {
+    await started.value.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -69,6 +69,11 @@ export interface NodeRelayOptions {
    * covers a burst of accepts. @default 20
    */
   deliveryBatchMs?: number;
+  /**
+   * The same wait for a destination delivered in the outbox's own transactions (the sandbox
+   * inbox), before each of its passes: the longer, the more leads one commit delivers. @default 100
+   */
+  inTransactionBatchMs?: number;
   /** How often the retention pass deletes delivered leads past retention, in milliseconds. @default 3600000 */
   retentionSweepMs?: number;
   /** How often partials past their form's `partialAfterMinutes` are promoted to partial leads, in milliseconds. @default 10000 */
@@ -228,19 +233,27 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       return;
     }
     const current = loop;
+    // A destination delivered in the outbox's own transactions (the sandbox inbox) gathers its
+    // leads before every pass, not only the first: a batch costs one commit however many leads
+    // it holds, and no vendor waits at the other end.
+    const inTransaction = built.value.get(destination)?.inTransaction !== undefined;
+    const gather = () => new Promise((done) => setTimeout(done, inTransaction ? (options.inTransactionBatchMs ?? 100) : (options.deliveryBatchMs ?? 20)));
     current.running = (async () => {
       // Start a moment late, so that one durable claim covers every lead accepted meanwhile
       // rather than one fsync per lead under load.
-      await new Promise((done) => setTimeout(done, options.deliveryBatchMs ?? 20));
+      await gather();
       do {
         current.again = false;
         try {
           // One pass takes every due lead, claimed a few at a time as attempts free up: a paced
           // destination then runs at its pace throughout, not pausing at each batch's last timeout.
-          while (!stopping && (await deliverDue(deliveryDeps, Number.POSITIVE_INFINITY, destination)) > 0);
+          // In transactions, one call takes every due lead, a batch at a time.
+          if (inTransaction) await deliverDue(deliveryDeps, Number.POSITIVE_INFINITY, destination);
+          else while (!stopping && (await deliverDue(deliveryDeps, Number.POSITIVE_INFINITY, destination)) > 0);
         } catch (error) {
           log('delivery.loop_error', { destination, error: error instanceof Error ? error.message : String(error) });
         }
+        if (inTransaction && current.again && !stopping) await gather();
       } while (current.again && !stopping);
       current.running = null;
     })();

@@ -1,8 +1,8 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqlOutbox } from '../../relay/sql-outbox.ts';
 import { outboxContract } from '../../relay/testing/outbox-contract.ts';
 import type { Lead } from '../../schema/lead.ts';
@@ -213,6 +213,77 @@ describe('a database file written before leads had several destinations', () => 
       expect(await again.stats()).toEqual({ pending: 4, delivered: 1, dead: 0, oldestPendingAt: T0 });
     } finally {
       again.close();
+    }
+  });
+});
+
+describe('attempts in one transaction', () => {
+  const due = (id: string) => outbox.accept({ lead: lead(id), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+
+  it('claims, attempts, counts and records a batch of due entries in one commit', async () => {
+    for (const id of ['a', 'b', 'c']) await due(id);
+    await outbox.accept({ lead: lead('d'), destination: 'other', idempotencyKey: null, bodyHash: 'h' });
+    // Claimed by this process for an attempt of its own: not taken again.
+    expect((await outbox.due(5_000, 1, 'crm')).map((entry) => entry.id)).toEqual(['a']);
+    commits = 0;
+    const seen: string[] = [];
+    const batch = await outbox.attemptInTransaction(outbox.sql, 'crm', 5_000, 10, (entry) => {
+      seen.push(entry.id);
+      return entry.id === 'b'
+        ? { record: { state: 'delivered', remoteId: 'r-b' }, counted: true }
+        : { record: { state: 'dead', error: 'ran out' }, counted: false };
+    });
+    expect(commits).toBe(1);
+    expect(seen).toEqual(['b', 'c']);
+    expect(batch?.map(({ entry, record }) => [entry.id, record.state])).toEqual([
+      ['b', 'delivered'],
+      ['c', 'dead'],
+    ]);
+    expect(await outbox.get('b')).toMatchObject({ state: 'delivered', attempts: 1, remoteId: 'r-b', lastError: null });
+    expect(await outbox.get('c')).toMatchObject({ state: 'dead', attempts: 0, lastError: 'ran out' });
+    expect(await outbox.get('d')).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(await outbox.stats()).toMatchObject({ pending: 2, delivered: 1, dead: 1 });
+  });
+
+  it('answers null for another database, and keeps nothing of a batch whose attempt throws', async () => {
+    for (const id of ['a', 'b']) await due(id);
+    const other = betterSqliteDriver(db);
+    expect(await outbox.attemptInTransaction(other, 'crm', 5_000, 10, () => ({ record: { state: 'delivered', remoteId: null }, counted: true }))).toBeNull();
+    db.exec('CREATE TABLE delivered_here (id TEXT)');
+    const attempt = outbox.attemptInTransaction(outbox.sql, 'crm', 5_000, 10, (entry) => {
+      outbox.sql.run('INSERT INTO delivered_here (id) VALUES (?)', entry.id);
+      if (entry.id === 'b') throw new Error('cannot write b');
+      return { record: { state: 'delivered', remoteId: null }, counted: true };
+    });
+    await expect(attempt).rejects.toThrow('cannot write b');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM delivered_here').get()).toEqual({ n: 0 });
+    // Neither claimed nor counted: both are due again, to this process too.
+    expect((await outbox.due(5_000, 10, 'crm')).map((entry) => [entry.id, entry.attempts, entry.uncertain])).toEqual([
+      ['a', 0, false],
+      ['b', 0, false],
+    ]);
+  });
+});
+
+describe('the file check after each commit of accepts', () => {
+  it('runs once per group commit, and refuses every accept of a commit that finds the file gone, withdrawing its lead', async () => {
+    const file = join(dir, 'checked.sqlite');
+    const store = new SqliteStore({ file, watchMs: 60_000 });
+    try {
+      const health = vi.spyOn(store, 'health');
+      const five = (prefix: string) =>
+        Array.from({ length: 5 }, (_, i) => store.accept({ lead: lead(`${prefix}${i}`), destination: 'crm', idempotencyKey: null, bodyHash: 'h' }));
+      expect((await Promise.all(five('a'))).map((result) => result.kind)).toEqual(['stored', 'stored', 'stored', 'stored', 'stored']);
+      expect(health).toHaveBeenCalledTimes(1);
+      renameSync(file, `${file}.elsewhere`);
+      const refused = await Promise.allSettled(five('b'));
+      expect(refused.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+      expect(health).toHaveBeenCalledTimes(2);
+      for (const result of refused) expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'storage_unavailable' });
+      expect(await store.stats()).toMatchObject({ pending: 5 });
+      expect(await store.get('b0')).toBeNull();
+    } finally {
+      store.close();
     }
   });
 });

@@ -137,6 +137,8 @@ export class SqliteStore extends SqlOutbox {
   private readonly log: Log;
   private state: StoreHealth = { status: 'ok' };
   private lastProbeAt = 0;
+  /** The accept commit (`acceptCommits`) after which `accept` last checked the file. */
+  private checkedAfterCommit = -1;
   private readonly watch: ReturnType<typeof setInterval>;
 
   constructor(options: SqliteStoreOptions) {
@@ -188,8 +190,14 @@ export class SqliteStore extends SqlOutbox {
     const result = await this.guard(() => super.accept(input));
     // Checked once it is committed, just before the 202: a lead committed to a file the next
     // start will not read gets no 202, and is withdrawn from it, so that this process does not
-    // deliver the lead the visitor is told to send again.
-    if (this.health().status === 'unavailable') {
+    // deliver the lead the visitor is told to send again. Once per group commit: the first of its
+    // accepts to resume checks, after the commit, for all of them (three stat calls a lead before).
+    let health: StoreHealth = this.state;
+    if (this.checkedAfterCommit !== this.acceptCommits) {
+      this.checkedAfterCommit = this.acceptCommits;
+      health = this.health();
+    }
+    if (health.status === 'unavailable') {
       if (result.kind === 'stored') {
         const destinations = acceptDestinations(input);
         for (const destination of input.keep ?? destinations) {
@@ -204,6 +212,10 @@ export class SqliteStore extends SqlOutbox {
 
   override due(now: number, limit: number, destination?: string): Promise<OutboxEntry[]> {
     return this.guard(() => super.due(now, limit, destination), false);
+  }
+
+  override attemptInTransaction(...args: Parameters<SqlOutbox['attemptInTransaction']>): ReturnType<SqlOutbox['attemptInTransaction']> {
+    return this.guard(() => super.attemptInTransaction(...args), false);
   }
 
   override start(id: string, now: number): Promise<void> {

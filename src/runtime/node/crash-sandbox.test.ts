@@ -1,0 +1,94 @@
+/**
+ * Crash safety of the sandbox's delivery in batches (each claimed, delivered and recorded in one
+ * transaction): SIGKILL the relay while it delivers, start it again on the same data, and every
+ * lead it acknowledged is in the inbox once, recorded delivered, and no entry is recorded
+ * delivered whose lead the inbox lacks.
+ */
+import Database from 'better-sqlite3';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+
+const FIXTURE = fileURLToPath(new URL('./crash-sandbox.fixture.ts', import.meta.url));
+
+function startRelay(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    env: { ...process.env, LEADFORM_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((done, fail) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk;
+      const ready = /READY (\S+)/.exec(out);
+      if (ready) done({ child, url: ready[1]! });
+    });
+    child.once('exit', (code) => fail(new Error(`the relay exited with ${code} before it was ready`)));
+  });
+}
+
+/** Resolves once `child` has exited (by a signal too), however long ago. */
+const exited = (child: ChildProcess) => new Promise((done) => (child.exitCode === null && child.signalCode === null ? child.once('exit', done) : done(null)));
+
+const health = async (url: string) => ((await (await fetch(`${url}/healthz`)).json()) as { outbox: { pending: number; delivered: number } }).outbox;
+
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+it('keeps every acknowledged lead, delivered to the inbox once, across a SIGKILL during its batches', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadform-sandbox-crash-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const first = await startRelay(dataDir);
+  cleanups.push(() => first.child.kill('SIGKILL'));
+  const acknowledged: string[] = [];
+  let killed = false;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (!killed) {
+        const i = next++;
+        try {
+          const response = await fetch(`${first.url}/v1/forms/contact/submissions`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `lead-${i}` },
+            body: JSON.stringify({ fields: { email: `lead${i}@example.com` } }),
+          });
+          if (response.status === 202) acknowledged.push(((await response.json()) as { id: string }).id);
+        } catch {
+          // The kill cut this request off: never acknowledged.
+        }
+        // Killed with some leads delivered and others still waiting: while it delivers.
+        const outbox = acknowledged.length >= 600 && !killed ? await health(first.url).catch(() => null) : null;
+        if (!killed && outbox && outbox.delivered > 0 && outbox.pending > 0) {
+          killed = true;
+          first.child.kill('SIGKILL');
+        }
+      }
+    }),
+  );
+  await exited(first.child);
+
+  const second = await startRelay(dataDir);
+  cleanups.push(() => second.child.kill('SIGKILL'));
+  const deadline = Date.now() + 20_000;
+  while ((await health(second.url)).pending > 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+  second.child.kill('SIGTERM');
+  await exited(second.child);
+
+  const db = new Database(join(dataDir, 'leadform.sqlite'), { readonly: true });
+  try {
+    const delivered = new Set((db.prepare("SELECT id FROM outbox WHERE state = 'delivered'").all() as { id: string }[]).map((row) => row.id));
+    const inbox = (db.prepare('SELECT lead_id FROM sandbox_inbox').all() as { lead_id: string }[]).map((row) => row.lead_id);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state != 'delivered'").get()).toEqual({ n: 0 });
+    expect(acknowledged.filter((id) => !delivered.has(id))).toEqual([]);
+    expect([...inbox].sort()).toEqual([...delivered].sort());
+    expect(acknowledged.length).toBeGreaterThanOrEqual(600);
+  } finally {
+    db.close();
+  }
+}, 60_000);
