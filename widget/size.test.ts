@@ -83,8 +83,12 @@ describe('widget bundle size', () => {
     // The words come with the definition: no locale chunk is built for form.js to fetch after itself.
     expect(Object.keys(widget.files).filter((name) => /^(en|de|ru)-/.test(name))).toEqual([]);
     expect(widget.modes.declarative).toEqual(expect.arrayContaining(['form.js', 'attribution.js']));
-    // The popup chunk has a fixed name, the one the loader starts it by (widget/loader.ts).
+    // The popup chunk has a fixed name, the one the loader starts it by (widget/loader.ts). So an
+    // old form.js still in a browser's cache may meet a new popup.js: what it takes from form.js
+    // must be named as form.js exports it (index.tsx), never by a name the minifier picked this build.
     expect(widget.modes.popup).toContain('popup.js');
+    const taken = /import\{([^}]*)\}from"\.\/form\.js"/.exec(widget.files['popup.js']!.toString('utf8'))?.[1] ?? '';
+    expect(taken.split(',').map((binding) => binding.split(' as ')[0])).toEqual(['adoptStyles', 'attach', 'showDespiteEmpty']);
     expect(widget.modes.iframe.some((name) => name.startsWith('frame-'))).toBe(true);
     for (const [mode, total] of Object.entries(widget.totals)) {
       const files = widget.modes[mode as keyof typeof widget.modes];

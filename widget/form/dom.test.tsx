@@ -141,6 +141,27 @@ describe('render', () => {
     ]);
   });
 
+  it('writes a boolean aria or data attribute as "true" or "false", as preact does', () => {
+    const into = container();
+    render(
+      <div>
+        <input role="combobox" aria-controls="list" aria-expanded={false} />
+        <div role="option" tabIndex={-1} aria-selected={true} data-x={false} />
+      </div>,
+      into,
+    );
+    const [input, option] = [into.querySelector('input')!, into.querySelector('[role=option]')!];
+    expect([input.getAttribute('aria-expanded'), option.getAttribute('aria-selected'), option.getAttribute('data-x')]).toEqual(['false', 'true', 'false']);
+    render(
+      <div>
+        <input role="combobox" aria-controls="list" aria-expanded={true} />
+        <div role="option" tabIndex={-1} />
+      </div>,
+      into,
+    );
+    expect([input.getAttribute('aria-expanded'), option.hasAttribute('aria-selected')]).toEqual(['true', false]);
+  });
+
   it('sets and clears style properties, custom ones included', () => {
     const into = container();
     render(<div style={{ '--lfd-radius': '4px', inlineSize: '50%' }} />, into);

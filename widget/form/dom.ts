@@ -123,10 +123,11 @@ function setProp(element: Element & Drawn & Props, name: string, value: unknown,
     if (value) element.addEventListener(type, dispatch);
   } else if (!svg && value != null && name in element && !ATTRIBUTE_ONLY.test(name)) {
     element[name] = value;
-  } else if (value == null || value === false) {
+  } else if (value == null || (value === false && name[4] !== '-')) {
+    // As preact has it: `aria-expanded={false}` (and `data-*`) says "false"; any other false attribute is absent.
     element.removeAttribute(name);
   } else {
-    element.setAttribute(name, value === true ? '' : String(value));
+    element.setAttribute(name, String(value));
   }
 }
 

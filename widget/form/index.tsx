@@ -18,6 +18,9 @@ import type { Popup } from './popup.ts';
 import { flush } from './queue.ts';
 import { adoptPreset, adoptStyles, attach } from './styles.ts';
 
+// What the popup chunk takes from here, under names that outlive a build (it has a fixed name, see vite.config.ts).
+export { adoptStyles, attach, showDespiteEmpty } from './styles.ts';
+
 export interface RenderOptions {
   /** The form id, as in `data-leadform="…"`. */
   form: string;

@@ -104,7 +104,7 @@ export function renderPhone(props: FieldProps) {
             role="combobox"
             aria-label={comboLabel}
             aria-autocomplete="list"
-            aria-expanded={search ? 'true' : 'false'}
+            aria-expanded={!!search}
             aria-controls={listId}
             aria-activedescendant={search && matches[search.active] ? `${listId}-${matches[search.active]![0]}` : undefined}
             autoComplete="off"
@@ -125,7 +125,7 @@ export function renderPhone(props: FieldProps) {
                   id={`${listId}-${code}`}
                   role="option"
                   tabIndex={-1}
-                  aria-selected={index === search.active ? 'true' : 'false'}
+                  aria-selected={index === search.active}
                   // Before the input's blur, which would close the list first.
                   onMouseDown={(event: MouseEvent) => {
                     event.preventDefault();
