@@ -4,6 +4,7 @@
  * embed snippets.
  */
 import { effect, signal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
 import { api, apiPage, token } from './api.ts';
 import type { AdminSubmission as Submission } from '../src/relay/admin.ts';
 import type { DeliveryState as State } from '../src/relay/outbox.ts';
@@ -54,7 +55,7 @@ const notice = signal<string | null>(null);
 
 /**
  * Loads the chosen state's first page and each destination's counts, which every state change and
- * replay moves. The forms and their snippets are loaded once per sign-in (`loadForms`).
+ * replay moves. The forms and their snippets load when the view is shown (`loadForms`).
  */
 async function load(): Promise<void> {
   if (!token.value) return;
@@ -163,14 +164,11 @@ async function more(): Promise<void> {
 
 /** The latest load the effect below (or an opened link) started, for a link to wait on. */
 let listLoad: Promise<void> = Promise.resolve();
-// Reload whenever the token or the chosen state changes; the forms only with the token.
+// Reload whenever the token or the chosen state changes.
 effect(() => {
   void token.value;
   void state.value;
   listLoad = load();
-});
-effect(() => {
-  if (token.value) void loadForms();
 });
 
 // An alert's link: opened once signed in, and again whenever the hash changes.
@@ -193,6 +191,12 @@ async function replay(row: Submission): Promise<void> {
 
 /** The deliveries view: each destination's counts, submissions by state with replay, and each form's snippets. */
 export function Deliveries() {
+  // The forms and their snippets each time the view is shown (one published in the builder
+  // meanwhile appears) and on sign-in; not on a state toggle, which re-renders the view.
+  const signedIn = !!token.value;
+  useEffect(() => {
+    if (signedIn) void loadForms();
+  }, [signedIn]);
   // Read so that a focus request re-renders the rows, whose refs then take it.
   void focusRequest.value;
   const highlighted = new Set(target.value && 'rows' in target.value ? target.value.rows : []);

@@ -97,6 +97,13 @@ test('the deliveries view asks the relay once per need: a state change reloads i
   expect(count('/v1/admin/forms')).toBe(forms);
   await page.getByRole('button', { name: 'Reload' }).click();
   await expect.poll(() => count('/v1/admin/forms')).toBeGreaterThan(forms);
+  // Shown again after another view, it asks for the snippets afresh (a form published meanwhile appears).
+  const snippetsAsked = () => asked.filter((path) => path.endsWith('/snippets')).length;
+  const before = snippetsAsked();
+  await page.evaluate(() => (location.hash = 'view=insight'));
+  await expect(page.locator('article[data-form="contact"]')).toHaveCount(0);
+  await page.evaluate(() => (location.hash = 'view=deliveries'));
+  await expect.poll(snippetsAsked).toBeGreaterThan(before);
 });
 
 test('a link to an unknown submission says so, focused; a hash change to a real one opens it', async ({ page, request }) => {
