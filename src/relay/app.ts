@@ -12,8 +12,8 @@ import type { Context } from 'hono';
 import { arrivingBody } from './accept/body.ts';
 import { type AcceptDeps, type AcceptOutcome, acceptSubmission, type SubmissionInput } from './accept/index.ts';
 import { JSON_TYPE } from './accept/content-type.ts';
-import { findLiveForm, unknownForm } from './accept/form.ts';
-import { allowedOrigin, corsHeaders, PREFLIGHT_HEADERS } from './accept/origin.ts';
+import { unknownForm } from './accept/form.ts';
+import { corsHeaders, preflightHeaders } from './accept/origin.ts';
 import { adminRoutes } from './admin.ts';
 import { type AssetBytes, assetResponse, negotiated, type ReadAsset, readServedAsset, serveAsset } from './assets.ts';
 import { catalogueLanguage, catalogueOf } from './catalogues.ts';
@@ -280,12 +280,8 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   });
 
   app.options('/v1/forms/:formId/submissions', (c) => {
-    const formId = c.req.param('formId');
-    const form = findLiveForm(forms, formId);
-    if (!form.ok) return errorAnswer(c, form.error);
-    const origin = allowedOrigin(form.value.config, { formId, origin: c.req.header('Origin') ?? null, url: c.req.url });
-    if (!origin.ok) return errorAnswer(c, origin.error);
-    return c.body(null, 204, { ...corsHeaders(origin.value), ...PREFLIGHT_HEADERS });
+    const headers = preflightHeaders(forms, { formId: c.req.param('formId'), origin: c.req.header('Origin') ?? null, url: c.req.url });
+    return headers.ok ? c.body(null, 204, headers.value) : errorAnswer(c, headers.error);
   });
 
   app.post('/v1/forms/:formId/submissions', async (c) => submissionAnswer(c, await acceptSubmission(submissionInput(c), accept)));

@@ -11,6 +11,8 @@
  */
 import type { FormConfig } from '../config.ts';
 import { passed, type Refusable, RelayError, refused } from '../errors.ts';
+import type { FormLookup } from '../forms/catalog.ts';
+import { findLiveForm } from './form.ts';
 
 export interface OriginFacts {
   formId: string;
@@ -46,3 +48,12 @@ export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key',
   'Access-Control-Max-Age': '600',
 };
+
+/** A form route's CORS preflight: the headers of its 204 when the form exists and allows the origin, else that refusal. */
+export function preflightHeaders(forms: FormLookup, facts: OriginFacts): Refusable<Record<string, string>> {
+  const form = findLiveForm(forms, facts.formId);
+  if (!form.ok) return form;
+  const origin = allowedOrigin(form.value.config, facts);
+  if (!origin.ok) return origin;
+  return passed({ ...corsHeaders(origin.value), ...PREFLIGHT_HEADERS });
+}

@@ -160,9 +160,11 @@ describe('POST /v1/forms/{id}/partials answers', () => {
   });
 
   it('422 without a valid email or phone, with an invalid one, and without the required consent', async () => {
-    const none = await partial({ fields: { name: 'Ada', ok: true } });
+    const none = await partial({ fields: { name: 'Ada', ok: true } }, { Origin: 'https://shop.example' });
     expect(none.status).toBe(422);
     expect(await none.json()).toMatchObject({ error: 'validation_failed', issues: [{ code: 'contact_required' }] });
+    // A refusal carries the CORS answer too, so the widget on that site can read why.
+    expect(none.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.example');
     const bad = await partial({ fields: { email: 'ada@', ok: true } });
     expect(await bad.json()).toMatchObject({ issues: [{ path: ['fields', 'email'], code: 'invalid_email' }] });
     expect((await partial({ fields: { phone: '12', ok: true } })).status).toBe(422);

@@ -1,18 +1,10 @@
-/**
- * `POST /v1/forms/{id}/partials`: a started form kept at the relay, under the Idempotency-Key its
- * final submission will carry. The checks are the submission's (origin, rate limit, content type,
- * body size, JSON, the schema with every field optional) plus a valid email or phone; the answer
- * is 202 once the partial is durably stored. The address's budget is its own (`partialRule`),
- * apart from submissions', so a visitor's partials never use up the budget of their final submission.
- */
-import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Lead } from '../../schema/lead.ts';
 import type { SubmissionInput } from '../accept/index.ts';
 import { arrivingBody, readBody } from '../accept/body.ts';
 import { JSON_TYPE, mediaType } from '../accept/content-type.ts';
 import { findLiveForm } from '../accept/form.ts';
-import { allowedOrigin, corsHeaders, PREFLIGHT_HEADERS } from '../accept/origin.ts';
+import { allowedOrigin, corsHeaders, preflightHeaders } from '../accept/origin.ts';
 import { readPhones } from '../accept/phone.ts';
 import { tooMany } from '../accept/rate.ts';
 import { validSubmission } from '../accept/schema.ts';
@@ -131,28 +123,17 @@ async function checkedPartial(live: LiveForm, input: SubmissionInput, deps: Part
   return passed({ kept: saved.kind === 'saved' });
 }
 
-/** The partials route and its preflight, answered with `{error, message, issues?}` as every refusal is. */
+/**
+ * The partials route and its preflight. Mounted on the relay's app (app.ts), whose error handler
+ * answers what they throw with `{error, message, issues?}`, as every refusal is, keeping the CORS
+ * headers already set.
+ */
 export function partialRoutes(deps: PartialDeps & { clientIp?: ((request: Request, env: unknown) => string | null | undefined) | undefined }): Hono {
   const app = new Hono();
-  const answerError = (c: Context, error: RelayError) => {
-    if (error.extra.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.extra.retryAfterSeconds));
-    if (error.code === 'internal_error') {
-      const { cause } = error.extra;
-      deps.log('relay.error', {
-        path: c.req.path,
-        error: cause instanceof Error ? cause.name : 'unknown',
-        message: cause instanceof Error ? cause.message.slice(0, 200) : null,
-      });
-    }
-    return c.json(error.toJSON(), error.status);
-  };
   app.options('/v1/forms/:formId/partials', (c) => {
-    const formId = c.req.param('formId');
-    const form = findLiveForm(deps.forms, formId);
-    if (!form.ok) return answerError(c, form.error);
-    const origin = allowedOrigin(form.value.config, { formId, origin: c.req.header('Origin') ?? null, url: c.req.url });
-    if (!origin.ok) return answerError(c, origin.error);
-    return c.body(null, 204, { ...corsHeaders(origin.value), ...PREFLIGHT_HEADERS });
+    const headers = preflightHeaders(deps.forms, { formId: c.req.param('formId'), origin: c.req.header('Origin') ?? null, url: c.req.url });
+    if (!headers.ok) throw headers.error;
+    return c.body(null, 204, headers.value);
   });
   app.post('/v1/forms/:formId/partials', async (c) => {
     const request = c.req.raw;
@@ -170,7 +151,7 @@ export function partialRoutes(deps: PartialDeps & { clientIp?: ((request: Reques
       deps,
     );
     for (const [name, value] of Object.entries(corsHeaders(outcome.corsOrigin))) c.header(name, value);
-    if (!outcome.ok) return answerError(c, outcome.error);
+    if (!outcome.ok) throw outcome.error;
     return c.json(outcome.value, 202);
   });
   return app;
