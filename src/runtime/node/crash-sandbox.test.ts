@@ -5,30 +5,17 @@
  * delivered whose lead the inbox lacks.
  */
 import Database from 'better-sqlite3';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
+import { startFixtureRelay } from './crash-testing.ts';
 
 const FIXTURE = fileURLToPath(new URL('./crash-sandbox.fixture.ts', import.meta.url));
 
-function startRelay(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    env: { ...process.env, LEADFORM_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((done, fail) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk;
-      const ready = /READY (\S+)/.exec(out);
-      if (ready) done({ child, url: ready[1]! });
-    });
-    child.once('exit', (code) => fail(new Error(`the relay exited with ${code} before it was ready`)));
-  });
-}
+const startRelay = (dataDir: string) => startFixtureRelay(FIXTURE, { LEADFORM_DATA_DIR: dataDir });
 
 /** Resolves once `child` has exited (by a signal too), however long ago. */
 const exited = (child: ChildProcess) => new Promise((done) => (child.exitCode === null && child.signalCode === null ? child.once('exit', done) : done(null)));

@@ -4,7 +4,6 @@
  * every lead the relay acknowledged reaches the CRM, each created exactly once; and the same for
  * partials, killed while they are promoted and delivered.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
+import { startFixtureRelay } from './crash-testing.ts';
 
 const FIXTURE = fileURLToPath(new URL('./crash-relay.fixture.ts', import.meta.url));
 const LEADS = 30;
@@ -41,21 +41,7 @@ async function startFakeCrm() {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, creates, known, close: () => new Promise((d) => server.close(d)) };
 }
 
-function startRelay(dataDir: string, crmUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    env: { ...process.env, LEADFORM_DATA_DIR: dataDir, FAKE_CRM_URL: crmUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((done, fail) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk;
-      const ready = /READY (\S+)/.exec(out);
-      if (ready) done({ child, url: ready[1]! });
-    });
-    child.once('exit', (code) => fail(new Error(`the relay exited with ${code} before it was ready`)));
-  });
-}
+const startRelay = (dataDir: string, crmUrl: string) => startFixtureRelay(FIXTURE, { LEADFORM_DATA_DIR: dataDir, FAKE_CRM_URL: crmUrl });
 
 const until = async (condition: () => boolean, what: string, ms = 20_000) => {
   const deadline = Date.now() + ms;
