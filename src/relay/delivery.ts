@@ -533,17 +533,17 @@ export async function deliverDue(deps: DeliveryDeps, limit = 50, destination?: s
     await Promise.all(Array.from({ length: concurrency }, worker));
   };
   if (destination !== undefined) {
-    const local = deps.destinations.get(destination);
-    if (local?.inTransaction) {
+    const adapter = deps.destinations.get(destination);
+    if (adapter?.inTransaction) {
       // A batch that throws (a lead the destination cannot write) keeps nothing: the pass goes
       // on the ordinary way, where each entry fails on its own.
-      const done = await deliverInTransaction(destination, local, deps, limit).catch((error: unknown) => {
+      const done = await deliverInTransaction(destination, adapter, deps, limit).catch((error: unknown) => {
         (deps.log ?? silentLog)('delivery.batch_failed', { destination, error: describeError(error), next: 'each lead is attempted on its own' });
         return null;
       });
       if (done !== null) return done;
     }
-    const concurrency = concurrencyFor(deps.destinations.get(destination), deps);
+    const concurrency = concurrencyFor(adapter, deps);
     const claimSize = claimSizeFor(concurrency, deps);
     let claimed = 0;
     const claimMore = async () => {
