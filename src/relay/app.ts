@@ -22,6 +22,7 @@ import { type FormCatalog, formCatalog, type LiveForm } from './forms/catalog.ts
 import { embedPage } from './embed-page.ts';
 import { defaultInsight, eventRoutes, type InsightDeps } from './insight/routes.ts';
 import { internalError, RelayError } from './errors.ts';
+import { timeOrderedId } from './lead-id.ts';
 import { type Log, silentLog } from './log.ts';
 import type { OutboxStats, RelayOutbox } from './outbox.ts';
 import { memoryRateLimiter, type RateLimiter } from './rate-limit.ts';
@@ -46,7 +47,7 @@ export interface RelayDeps {
   readAsset?: ReadAsset;
   /** @default Date.now */
   now?: () => number;
-  /** @default crypto.randomUUID */
+  /** The id of each new lead. @default timeOrderedId (a version 7 UUID, see lead-id.ts) */
   newId?: () => string;
   /** @default silent */
   log?: Log;
@@ -134,7 +135,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
     forms,
     outbox,
     now,
-    newId: deps.newId ?? (() => crypto.randomUUID()),
+    newId: deps.newId ?? (() => timeOrderedId(now())),
     sha256: hash,
     rateLimiter: deps.rateLimiter ?? memoryRateLimiter({ now }),
     verifyTurnstile: turnstileVerifier({ fetch: deps.fetch, verifyUrl: deps.turnstileVerifyUrl }),
