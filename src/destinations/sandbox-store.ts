@@ -20,6 +20,8 @@ export interface SqlSandboxInbox extends SandboxInbox {
   readonly sql: SqlDriver;
   /** `add` without a transaction of its own: for a caller that holds one on `sql` (the outbox's delivery batch). */
   addNow(lead: Lead, now: number): 'added' | 'exists';
+  /** Takes a lead out again, in the caller's transaction: its accept was withdrawn (see `InTransactionDelivery.withdraw`). */
+  removeNow(leadId: string): void;
 }
 
 export function sqlSandboxInbox(sql: SqlDriver): SqlSandboxInbox {
@@ -28,6 +30,9 @@ export function sqlSandboxInbox(sql: SqlDriver): SqlSandboxInbox {
   return {
     sql,
     addNow,
+    removeNow: (leadId: string) => {
+      sql.run('DELETE FROM sandbox_inbox WHERE lead_id = ?', leadId);
+    },
     // Relaxed like the outbox's attempt records: a lost add is found missing by the uncertain
     // retry (the claim was durable) and made again.
     add: async (lead: Lead, now: number) => relaxedTransaction(sql, () => addNow(lead, now)),

@@ -40,9 +40,13 @@ export const sandbox = defineDestination({
   async deliver(lead, _context, inbox) {
     return outcomeOf(lead, await inbox.add(lead, Date.now()));
   },
-  // The inbox is a table of the relay's own database: the outbox delivers a batch of leads to it,
-  // and records them, in one transaction.
-  inTransaction: (inbox) => ({ sql: inbox.sql, deliver: (lead, now) => outcomeOf(lead, inbox.addNow(lead, now)) }),
+  // The inbox is a table of the relay's own database: the outbox delivers a lead to it in the
+  // transaction that accepts it, or a batch of leads with their records in one transaction.
+  inTransaction: (inbox) => ({
+    sql: inbox.sql,
+    deliver: (lead, now) => outcomeOf(lead, inbox.addNow(lead, now)),
+    withdraw: (leadId) => inbox.removeNow(leadId),
+  }),
 });
 
 const outcomeOf = (lead: Lead, added: 'added' | 'exists') => ({ kind: added === 'added' ? ('delivered' as const) : ('exists' as const), remoteId: lead.id });

@@ -82,6 +82,12 @@ export interface InTransactionDelivery {
   readonly sql: SqlDriver;
   /** Synchronous, its writes in the caller's transaction; a throw rolls the whole batch back. */
   deliver(lead: Lead, now: number): DeliveryOutcome;
+  /**
+   * Undoes `deliver`, in the caller's transaction, for a lead delivered as it was accepted whose
+   * accept is then withdrawn (its database file was moved away meanwhile, and the visitor is told
+   * to send it again).
+   */
+  withdraw(leadId: string): void;
 }
 
 /** At most `calls` calls to the vendor in any window of `perMs` milliseconds. */

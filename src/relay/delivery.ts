@@ -8,7 +8,7 @@ import type { DeliveryOutcome, Destination } from '../destinations/types.ts';
 import { type DeliveryPolicy, mappingFor, type RelayConfig } from './config.ts';
 import { fileFormLookup, type FormLookup } from './forms/catalog.ts';
 import { type Log, silentLog } from './log.ts';
-import type { AttemptRecord, Outbox, OutboxEntry } from './outbox.ts';
+import type { AcceptTimeDelivery, AttemptRecord, InTransactionAttempt, Outbox, OutboxEntry } from './outbox.ts';
 
 export interface DeliveryDeps {
   config: RelayConfig;
@@ -383,6 +383,39 @@ function refusedWithoutCall(entry: OutboxEntry, destination: Destination | undef
 export const IN_TRANSACTION_BATCH = 256;
 
 /**
+ * One attempt of a destination that delivers inside the outbox's own database
+ * (`Destination.inTransaction`), made synchronously in a transaction its caller holds, with the
+ * rules every attempt has: out of attempts ends it, a refusal needs no call, secrets are scrubbed.
+ * Returns what to record and the outcome to log.
+ */
+function attemptInTransactionOf(destination: Destination, deps: DeliveryDeps) {
+  const local = destination.inTransaction!;
+  const policy = deps.config.delivery;
+  const secrets = secretsOf(destination, deps);
+  const random = deps.random ?? Math.random;
+  return (entry: OutboxEntry, started: number): InTransactionAttempt & { outcome: string } => {
+    if (entry.attempts >= policy.maxAttempts) return { record: interruptedRecord(entry), counted: false, outcome: 'interrupted' };
+    const refused = refusedWithoutCall(entry, destination, deps);
+    const outcome = scrubOutcome(refused ?? local.deliver(entry.lead!, started), secrets);
+    return { record: nextRecord(entry, entry.attempts + 1, outcome, policy, started, random), counted: true, outcome: outcome.kind };
+  };
+}
+
+/** The `delivery.attempt` line of an attempt made in a transaction, once that transaction committed. */
+function logAttemptInTransaction(log: Log, entry: OutboxEntry, record: AttemptRecord, outcome: string, started: number, ms: number): void {
+  log('delivery.attempt', {
+    id: entry.id,
+    form: entry.formId,
+    destination: entry.destination,
+    attempt: outcome === 'interrupted' ? entry.attempts : entry.attempts + 1,
+    outcome,
+    state: record.state,
+    ms,
+    ...(record.state === 'pending' ? { retryInMs: record.nextAttemptAt - started } : {}),
+  });
+}
+
+/**
  * Delivers up to `limit` due entries of a destination that delivers inside the outbox's own
  * database (`Destination.inTransaction`), `IN_TRANSACTION_BATCH` per transaction, each batch
  * claimed, delivered and recorded in that one transaction, with the rules of `attempt`. Resolves
@@ -394,44 +427,53 @@ async function deliverInTransaction(name: string, destination: Destination, deps
   if (!local || !batchOf) return null;
   const now = deps.now ?? Date.now;
   const log = deps.log ?? silentLog;
-  const policy = deps.config.delivery;
-  const secrets = secretsOf(destination, deps);
+  const attemptOne = attemptInTransactionOf(destination, deps);
   let attempted = 0;
   while (attempted < limit && !deps.stopping?.()) {
     const take = Math.min(IN_TRANSACTION_BATCH, limit - attempted);
     const started = now();
     const outcomes = new Map<string, string>();
     const batch = await batchOf(local.sql, name, started, take, (entry) => {
-      if (entry.attempts >= policy.maxAttempts) {
-        outcomes.set(entry.id, 'interrupted');
-        return { record: interruptedRecord(entry), counted: false };
-      }
-      const refused = refusedWithoutCall(entry, destination, deps);
-      const outcome = scrubOutcome(refused ?? local.deliver(entry.lead!, started), secrets);
-      outcomes.set(entry.id, outcome.kind);
-      return { record: nextRecord(entry, entry.attempts + 1, outcome, policy, started, deps.random ?? Math.random), counted: true };
+      const { outcome, ...made } = attemptOne(entry, started);
+      outcomes.set(entry.id, outcome);
+      return made;
     });
     if (batch === null) return attempted === 0 ? null : attempted;
     const ms = now() - started;
-    for (const { entry, record } of batch) {
-      const outcome = outcomes.get(entry.id) ?? 'interrupted';
-      log('delivery.attempt', {
-        id: entry.id,
-        form: entry.formId,
-        destination: entry.destination,
-        attempt: outcome === 'interrupted' ? entry.attempts : entry.attempts + 1,
-        outcome,
-        state: record.state,
-        ms,
-        ...(record.state === 'pending' ? { retryInMs: record.nextAttemptAt - started } : {}),
-      });
-    }
+    for (const { entry, record } of batch) logAttemptInTransaction(log, entry, record, outcomes.get(entry.id) ?? 'interrupted', started, ms);
     attempted += batch.length;
     if (batch.length < take) break;
     // A backlog goes in short transactions, with accepts between.
     await new Promise((next) => setTimeout(next, 0));
   }
   return attempted;
+}
+
+/**
+ * The first attempt of a destination that delivers inside the outbox's own database, made in the
+ * transaction that accepts the lead (`SqlOutbox.deliverWhenAccepted`): the lead is stored already
+ * delivered (or with its retry), so the sandbox costs no transaction and no pass of its own. Null
+ * for a destination that calls out.
+ */
+export function deliveryAtAccept(destination: Destination, deps: DeliveryDeps): AcceptTimeDelivery | null {
+  if (!destination.inTransaction) return null;
+  const attemptOne = attemptInTransactionOf(destination, deps);
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? silentLog;
+  const outcomes = new WeakMap<OutboxEntry, string>();
+  const { sql, withdraw } = destination.inTransaction;
+  return {
+    sql,
+    withdraw,
+    attempt(entry, started) {
+      const { outcome, ...made } = attemptOne(entry, started);
+      outcomes.set(entry, outcome);
+      return made;
+    },
+    recorded(entry, record, started) {
+      logAttemptInTransaction(log, entry, record, outcomes.get(entry) ?? 'interrupted', started, now() - started);
+    },
+  };
 }
 
 /**

@@ -104,6 +104,22 @@ export interface InTransactionAttempt {
   counted: boolean;
 }
 
+/**
+ * A destination's first attempt made inside the transaction that accepts a lead, for a
+ * destination whose delivery is a write to the outbox's own database (see
+ * `SqlOutbox.deliverWhenAccepted`).
+ */
+export interface AcceptTimeDelivery {
+  /** The database the delivery writes to: only an outbox in the same one may deliver at accept. */
+  readonly sql: SqlDriver;
+  /** Synchronous, its writes in the accept's transaction; a throw refuses the accept as a failed write would. */
+  attempt(entry: OutboxEntry, now: number): InTransactionAttempt;
+  /** Once the accept's transaction committed: what was recorded for `entry` (the runtime logs it). */
+  recorded(entry: OutboxEntry, record: AttemptRecord, now: number): void;
+  /** Undoes the delivery of a lead whose accept is withdrawn, in the caller's transaction. */
+  withdraw(leadId: string): void;
+}
+
 export interface OutboxStats {
   pending: number;
   delivered: number;

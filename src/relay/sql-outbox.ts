@@ -7,6 +7,7 @@ import type { Lead } from '../schema/lead.ts';
 import { relaxedTransaction, type SqlDriver } from '../storage/sql-driver.ts';
 import {
   type AcceptInput,
+  type AcceptTimeDelivery,
   acceptDestinations,
   type AcceptResult,
   type AttemptRecord,
@@ -187,6 +188,7 @@ export class SqlOutbox implements Outbox {
   private queue: { input: AcceptInput; done: (result: AcceptResult) => void; fail: (error: unknown) => void }[] = [];
   private relaxedQueue: { write: () => unknown; done: () => void; fail: (error: unknown) => void }[] = [];
   private readonly storedHooks: ((input: AcceptInput) => void)[] = [];
+  private readonly atAccept = new Map<string, AcceptTimeDelivery>();
 
   constructor(
     /** The binding, shared with destinations that keep tables of their own in the same database. */
@@ -210,6 +212,18 @@ export class SqlOutbox implements Outbox {
   }
 
   /**
+   * Makes `destination`'s first attempt inside the transaction that stores each of its leads, for
+   * a destination whose delivery is a write to this database (the sandbox inbox): the entry is
+   * stored with that attempt's record (delivered, as a rule), so it costs no transaction and no
+   * delivery pass of its own, and a crash keeps the lead, its delivery and its record together or
+   * none of them. An entry the attempt leaves pending is delivered by the loop, as any other.
+   */
+  deliverWhenAccepted(destination: string, delivery: AcceptTimeDelivery): void {
+    if (delivery.sql !== this.sql) throw new Error(`outbox: destination "${destination}" writes to another database and cannot be delivered at accept`);
+    this.atAccept.set(destination, delivery);
+  }
+
+  /**
    * Counts the commits of accepts (each group commit once): an accept that resolves has been
    * committed by the latest one, so a check made after it holds for every accept it answers.
    */
@@ -219,7 +233,10 @@ export class SqlOutbox implements Outbox {
     const { batch } = this.options;
     if (!batch) {
       this.acceptCommits++;
-      return Promise.resolve(this.sql.transaction(() => this.acceptOne(input)));
+      const attempted: AttemptedAtAccept[] = [];
+      const result = this.sql.transaction(() => this.acceptOne(input, attempted));
+      this.recordedAtAccept(attempted);
+      return Promise.resolve(result);
     }
     return new Promise((done, fail) => {
       if (this.queue.push({ input, done, fail }) === 1) batch(() => this.flush());
@@ -232,25 +249,36 @@ export class SqlOutbox implements Outbox {
     this.queue = [];
     this.acceptCommits++;
     let results: AcceptResult[];
+    const attempted: AttemptedAtAccept[] = [];
     try {
-      results = this.sql.transaction(() => queued.map(({ input }) => this.acceptOne(input)));
+      results = this.sql.transaction(() => queued.map(({ input }) => this.acceptOne(input, attempted)));
     } catch {
       // One bad write must not fail its neighbours: retry each alone, so only it is refused.
       for (const { input, done, fail } of queued) {
+        const own: AttemptedAtAccept[] = [];
         try {
-          done(this.sql.transaction(() => this.acceptOne(input)));
+          const result = this.sql.transaction(() => this.acceptOne(input, own));
+          this.recordedAtAccept(own);
+          done(result);
         } catch (error) {
           fail(error);
         }
       }
       return;
     }
+    this.recordedAtAccept(attempted);
     queued.forEach(({ done }, i) => {
       done(results[i]!);
     });
   }
 
-  private acceptOne(input: AcceptInput): AcceptResult {
+  /** Tells each accept-time delivery what was recorded, once its transaction committed. */
+  private recordedAtAccept(attempted: AttemptedAtAccept[]): void {
+    for (const { delivery, entry, record, now } of attempted) delivery.recorded(entry, record, now);
+  }
+
+  /** Stores one accept in the caller's transaction; the attempts made at accept go to `attempted`. */
+  private acceptOne(input: AcceptInput, attempted: AttemptedAtAccept[]): AcceptResult {
     if (input.idempotencyKey !== null) {
       const existing = this.findKey(input.lead.formId, input.idempotencyKey);
       if (existing) return { kind: existing.bodyHash === input.bodyHash ? 'replayed' : 'conflict', id: existing.id };
@@ -259,10 +287,48 @@ export class SqlOutbox implements Outbox {
     const destinations = acceptDestinations(input);
     const lead = JSON.stringify(input.lead);
     for (const destination of input.keep ?? destinations) {
+      const id = entryId(input.lead.id, destination, destinations.length);
+      const delivery = this.atAccept.get(destination);
+      if (!delivery) {
+        this.sql.run(
+          `INSERT INTO outbox (id, lead_id, form_id, destination, idempotency_key, body_hash, created_at, next_attempt_at, updated_at, lead)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          id,
+          input.lead.id,
+          input.lead.formId,
+          destination,
+          input.idempotencyKey,
+          input.bodyHash,
+          now,
+          now,
+          now,
+          lead,
+        );
+        continue;
+      }
+      const entry: OutboxEntry = {
+        id,
+        leadId: input.lead.id,
+        formId: input.lead.formId,
+        destination,
+        state: 'pending',
+        attempts: 0,
+        createdAt: now,
+        replayedAt: null,
+        nextAttemptAt: now,
+        lastError: null,
+        uncertain: false,
+        remoteId: null,
+        lead: input.lead,
+      };
+      const { record, counted } = delivery.attempt(entry, now);
+      const columns = recordColumns(record, now);
+      // Stored with its record, in the state it ends in: no update moves it between the indexes.
       this.sql.run(
-        `INSERT INTO outbox (id, lead_id, form_id, destination, idempotency_key, body_hash, created_at, next_attempt_at, updated_at, lead)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        entryId(input.lead.id, destination, destinations.length),
+        `INSERT INTO outbox (id, lead_id, form_id, destination, idempotency_key, body_hash, created_at, updated_at, lead,
+           state, next_attempt_at, last_error, attempts, uncertain, remote_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        id,
         input.lead.id,
         input.lead.formId,
         destination,
@@ -270,12 +336,36 @@ export class SqlOutbox implements Outbox {
         input.bodyHash,
         now,
         now,
-        now,
         lead,
+        columns.state,
+        columns.nextAttemptAt,
+        columns.lastError,
+        counted ? 1 : 0,
+        columns.uncertain,
+        columns.remoteId,
       );
+      attempted.push({ delivery, entry, record, now });
     }
     for (const hook of this.storedHooks) hook(input);
     return { kind: 'stored', id: input.lead.id };
+  }
+
+  /**
+   * Takes back what `accept` stored for `input` as lead `leadId`, where nothing else has happened
+   * to it since: entries no attempt has started on, and entries delivered as they were accepted
+   * (with that delivery undone) that no later attempt has touched. For an accept whose 202 is
+   * withdrawn (its database file was moved away meanwhile): the visitor is told to send it again.
+   */
+  withdraw(input: AcceptInput, leadId: string): void {
+    const destinations = acceptDestinations(input);
+    this.sql.transaction(() => {
+      for (const destination of input.keep ?? destinations) {
+        const id = entryId(leadId, destination, destinations.length);
+        const delivery = this.atAccept.get(destination);
+        if (!delivery) this.sql.run('DELETE FROM outbox WHERE id = ? AND attempts = 0 AND claimed_by IS NULL', id);
+        else if (this.sql.run('DELETE FROM outbox WHERE id = ? AND attempts <= 1 AND claimed_by IS NULL', id) === 1) delivery.withdraw(leadId);
+      }
+    });
   }
 
   /** The key's lead among the entries, or else among the tombstones of leads retention deleted. */
@@ -408,6 +498,7 @@ export class SqlOutbox implements Outbox {
 
   /** `counted`: attempts to count now (an attempt `start` did not count, made in the same transaction). */
   private recordNow(id: string, record: AttemptRecord, now: number, counted = 0): void {
+    const columns = recordColumns(record, now);
     this.sql.run(
       // Uncertainty only grows: once an attempt may have reached the vendor, every later attempt
       // looks first, a replay of the dead letter included.
@@ -415,12 +506,12 @@ export class SqlOutbox implements Outbox {
       `UPDATE outbox SET state = ?, next_attempt_at = ?, last_error = ?, attempts = attempts + ?,
          uncertain = MAX(uncertain, ?), remote_id = COALESCE(?, remote_id), updated_at = ?, claimed_by = NULL, claimed_at = NULL
        WHERE id = ?`,
-      record.state,
-      record.state === 'pending' ? record.nextAttemptAt : now,
-      record.state === 'delivered' ? null : record.error,
+      columns.state,
+      columns.nextAttemptAt,
+      columns.lastError,
       counted,
-      record.state !== 'delivered' && record.uncertain ? 1 : 0,
-      record.state === 'delivered' ? record.remoteId : null,
+      columns.uncertain,
+      columns.remoteId,
       now,
       id,
     );
@@ -562,6 +653,25 @@ export class SqlOutbox implements Outbox {
       ),
     );
   }
+}
+
+/** An attempt made at accept, told to its delivery once the accept's transaction committed. */
+interface AttemptedAtAccept {
+  delivery: AcceptTimeDelivery;
+  entry: OutboxEntry;
+  record: AttemptRecord;
+  now: number;
+}
+
+/** An attempt's record as the outbox's columns hold it, written at accept or after an attempt. */
+function recordColumns(record: AttemptRecord, now: number) {
+  return {
+    state: record.state,
+    nextAttemptAt: record.state === 'pending' ? record.nextAttemptAt : now,
+    lastError: record.state === 'delivered' ? null : record.error,
+    uncertain: record.state !== 'delivered' && record.uncertain ? 1 : 0,
+    remoteId: record.state === 'delivered' ? record.remoteId : null,
+  };
 }
 
 function toEntry(row: Row, crashedMidAttempt: boolean): OutboxEntry {

@@ -101,6 +101,7 @@ it('goes the ordinary way, lead by lead, when a batch throws, and keeps nothing 
         if (l.id === 'b') throw new Error('cannot store b');
         return { kind: 'delivered', remoteId: l.id };
       },
+      withdraw: (leadId) => inbox.removeNow(leadId),
     },
   };
   expect(await deliverDue(deps(destination), Number.POSITIVE_INFINITY, 'inbox')).toBe(3);

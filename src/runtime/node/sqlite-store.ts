@@ -9,16 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RelayError } from '../../relay/errors.ts';
 import { type Log, silentLog } from '../../relay/log.ts';
-import {
-  type AcceptInput,
-  type AcceptResult,
-  type AttemptRecord,
-  type DeletedDelivered,
-  acceptDestinations,
-  entryId,
-  type OutboxEntry,
-  type OutboxOptions,
-} from '../../relay/outbox.ts';
+import type { AcceptInput, AcceptResult, AttemptRecord, DeletedDelivered, OutboxEntry, OutboxOptions } from '../../relay/outbox.ts';
 import { SqlOutbox } from '../../relay/sql-outbox.ts';
 import type { SqlDriver, SqlValue } from '../../storage/sql-driver.ts';
 import { checkBeforeOpen, checkOpened, damaged, FileIdentity, isDamage, storageFailure, StoreFileProblem, writeMarker } from './store-file.ts';
@@ -198,12 +189,7 @@ export class SqliteStore extends SqlOutbox {
       health = this.health();
     }
     if (health.status === 'unavailable') {
-      if (result.kind === 'stored') {
-        const destinations = acceptDestinations(input);
-        for (const destination of input.keep ?? destinations) {
-          this.sql.run('DELETE FROM outbox WHERE id = ? AND attempts = 0 AND claimed_by IS NULL', entryId(result.id, destination, destinations.length));
-        }
-      }
+      if (result.kind === 'stored') this.withdraw(input, result.id);
       throw this.unavailable();
     }
     if (result.kind === 'stored' && this.state.status === 'degraded') this.enter({ status: 'ok' });
