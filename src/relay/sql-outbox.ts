@@ -72,7 +72,11 @@ export const OUTBOX_SCHEMA = [
   // One entry per destination of a lead, each with the lead's key. (Files written before several
   // destinations had outbox_idempotency on (form_id, idempotency_key): dropped on open.)
   'CREATE UNIQUE INDEX IF NOT EXISTS outbox_key ON outbox (form_id, idempotency_key, destination) WHERE idempotency_key IS NOT NULL',
-  'CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at)',
+  // The pending entries in the order they are due, for `due` and `nextDueAt` (which name it: the
+  // planner would rather sort another index's rows). Pending only, so a delivered or dead entry
+  // leaves it, and one delivered as it was accepted never enters it. (Files written before had
+  // outbox_due on (state, next_attempt_at), over every entry: dropped on open.)
+  "CREATE INDEX IF NOT EXISTS outbox_pending_due ON outbox (next_attempt_at, created_at) WHERE state = 'pending'",
   // The admin list, newest first, and the oldest pending entry for /healthz: both read the
   // index from one end instead of sorting or counting the table.
   'CREATE INDEX IF NOT EXISTS outbox_state_created ON outbox (state, created_at DESC, id DESC)',
@@ -123,6 +127,8 @@ function addMissingColumns(sql: SqlDriver): void {
   for (const [name, type] of ADDED_COLUMNS) if (!present.has(name)) sql.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
   // The key's index of a file written before several destinations: it would refuse a lead's second entry.
   sql.exec('DROP INDEX IF EXISTS outbox_idempotency');
+  // Replaced by outbox_pending_due, which holds pending entries only.
+  sql.exec('DROP INDEX IF EXISTS outbox_due');
 }
 
 /**
@@ -321,7 +327,7 @@ export class SqlOutbox implements Outbox {
         remoteId: null,
         lead: input.lead,
       };
-      const { record, counted } = delivery.attempt(entry, now);
+      const { record, counted } = delivery.attempt(entry, now, lead);
       const columns = recordColumns(record, now);
       // Stored with its record, in the state it ends in: no update moves it between the indexes.
       this.sql.run(
@@ -401,7 +407,7 @@ export class SqlOutbox implements Outbox {
   /** The entries `due` claims, read in the caller's transaction. */
   private dueRows(now: number, limit: number, destination?: string): Row[] {
     return this.sql.all<Row>(
-      `SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
+      `SELECT * FROM outbox INDEXED BY outbox_pending_due WHERE state = 'pending' AND next_attempt_at <= ?
          AND (claimed_by IS NULL OR (claimed_by != ? AND claimed_at <= ?) OR claimed_at < ?)
          ${destination === undefined ? '' : 'AND destination = ?'}
        ORDER BY next_attempt_at, created_at LIMIT ?`,
@@ -618,7 +624,7 @@ export class SqlOutbox implements Outbox {
       `SELECT MIN(CASE WHEN claimed_by IS NULL THEN next_attempt_at
                        WHEN claimed_by = ? THEN MAX(next_attempt_at, claimed_at + ?)
                        ELSE MAX(next_attempt_at, MIN(claimed_at + ?, claimed_at + ?)) END) AS next
-       FROM outbox WHERE state = 'pending'`,
+       FROM outbox INDEXED BY outbox_pending_due WHERE state = 'pending'`,
       this.processId,
       this.claimLeaseMs + 1,
       this.takeOverAfterMs,

@@ -199,6 +199,9 @@ describe('a database file written before leads had several destinations', () => 
         id: 'fan',
       });
       expect((await store.due(T0 + 20_000, 10, 'team-alert')).map((entry) => entry.id)).toEqual(['fan.team-alert']);
+      // Its index of every entry by due time is replaced by one of pending entries only.
+      const indexes = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'outbox_%due'").pluck().all();
+      expect(indexes).toEqual(['outbox_pending_due']);
       expect(await store.destinationStats()).toEqual({
         crm: { pending: 3, delivered: 0, dead: 0, oldestPendingAt: T0 },
         sandbox: { pending: 0, delivered: 1, dead: 0, oldestPendingAt: null },
