@@ -19,14 +19,14 @@ const ADD = 'INSERT OR IGNORE INTO sandbox_inbox (lead_id, lead, delivered_at) V
 export interface SqlSandboxInbox extends SandboxInbox {
   readonly sql: SqlDriver;
   /** `add` without a transaction of its own: for a caller that holds one on `sql` (the outbox's delivery batch). */
-  addNow(lead: Lead, now: number): 'added' | 'exists';
+  addNow(lead: Lead, now: number, leadJson?: string): 'added' | 'exists';
   /** Takes a lead out again, in the caller's transaction: its accept was withdrawn (see `InTransactionDelivery.withdraw`). */
   removeNow(leadId: string): void;
 }
 
 export function sqlSandboxInbox(sql: SqlDriver): SqlSandboxInbox {
   sql.exec(SANDBOX_SCHEMA);
-  const addNow = (lead: Lead, now: number) => (sql.run(ADD, lead.id, JSON.stringify(lead), now) === 1 ? 'added' : 'exists');
+  const addNow = (lead: Lead, now: number, leadJson = JSON.stringify(lead)) => (sql.run(ADD, lead.id, leadJson, now) === 1 ? 'added' : 'exists');
   return {
     sql,
     addNow,

@@ -44,7 +44,7 @@ export const sandbox = defineDestination({
   // transaction that accepts it, or a batch of leads with their records in one transaction.
   inTransaction: (inbox) => ({
     sql: inbox.sql,
-    deliver: (lead, now) => outcomeOf(lead, inbox.addNow(lead, now)),
+    deliver: (lead, now, leadJson) => outcomeOf(lead, inbox.addNow(lead, now, leadJson)),
     withdraw: (leadId) => inbox.removeNow(leadId),
   }),
 });

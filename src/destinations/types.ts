@@ -80,8 +80,12 @@ export interface Destination {
 /** A delivery made inside a transaction of the database `sql` (see `Destination.inTransaction`). */
 export interface InTransactionDelivery {
   readonly sql: SqlDriver;
-  /** Synchronous, its writes in the caller's transaction; a throw rolls the whole batch back. */
-  deliver(lead: Lead, now: number): DeliveryOutcome;
+  /**
+   * Synchronous, its writes in the caller's transaction; a throw rolls the whole batch back.
+   * `leadJson` is the lead as JSON when the caller has written it out already (the outbox, at
+   * accept), so it is not written out twice.
+   */
+  deliver(lead: Lead, now: number, leadJson?: string): DeliveryOutcome;
   /**
    * Undoes `deliver`, in the caller's transaction, for a lead delivered as it was accepted whose
    * accept is then withdrawn (its database file was moved away meanwhile, and the visitor is told

@@ -393,10 +393,10 @@ function attemptInTransactionOf(destination: Destination, deps: DeliveryDeps) {
   const policy = deps.config.delivery;
   const secrets = secretsOf(destination, deps);
   const random = deps.random ?? Math.random;
-  return (entry: OutboxEntry, started: number): InTransactionAttempt & { outcome: string } => {
+  return (entry: OutboxEntry, started: number, leadJson?: string): InTransactionAttempt & { outcome: string } => {
     if (entry.attempts >= policy.maxAttempts) return { record: interruptedRecord(entry), counted: false, outcome: 'interrupted' };
     const refused = refusedWithoutCall(entry, destination, deps);
-    const outcome = scrubOutcome(refused ?? local.deliver(entry.lead!, started), secrets);
+    const outcome = scrubOutcome(refused ?? local.deliver(entry.lead!, started, leadJson), secrets);
     return { record: nextRecord(entry, entry.attempts + 1, outcome, policy, started, random), counted: true, outcome: outcome.kind };
   };
 }
@@ -465,8 +465,8 @@ export function deliveryAtAccept(destination: Destination, deps: DeliveryDeps): 
   return {
     sql,
     withdraw,
-    attempt(entry, started) {
-      const { outcome, ...made } = attemptOne(entry, started);
+    attempt(entry, started, leadJson) {
+      const { outcome, ...made } = attemptOne(entry, started, leadJson);
       outcomes.set(entry, outcome);
       return made;
     },

@@ -112,8 +112,11 @@ export interface InTransactionAttempt {
 export interface AcceptTimeDelivery {
   /** The database the delivery writes to: only an outbox in the same one may deliver at accept. */
   readonly sql: SqlDriver;
-  /** Synchronous, its writes in the accept's transaction; a throw refuses the accept as a failed write would. */
-  attempt(entry: OutboxEntry, now: number): InTransactionAttempt;
+  /**
+   * Synchronous, its writes in the accept's transaction; a throw refuses the accept as a failed
+   * write would. `leadJson` is `entry.lead` as the outbox wrote it out.
+   */
+  attempt(entry: OutboxEntry, now: number, leadJson: string): InTransactionAttempt;
   /** Once the accept's transaction committed: what was recorded for `entry` (the runtime logs it). */
   recorded(entry: OutboxEntry, record: AttemptRecord, now: number): void;
   /** Undoes the delivery of a lead whose accept is withdrawn, in the caller's transaction. */

@@ -89,10 +89,18 @@ function visibility(definition: Definition, values: Values) {
   return { fields, fieldShown, stepShown };
 }
 
+/** The fields of each form without steps or conditions: all of them, whatever the values. */
+const alwaysShown = new WeakMap<Definition, ReadonlySet<string>>();
+
 /** The names of the fields shown: in a shown step, and their own `when` holds. */
-export function shownFields(definition: Definition, values: Values): Set<string> {
+export function shownFields(definition: Definition, values: Values): ReadonlySet<string> {
+  const always = alwaysShown.get(definition);
+  if (always) return always;
   const { fieldShown } = visibility(definition, values);
-  return new Set(definition.fields.filter((field) => fieldShown(field.name)).map((field) => field.name));
+  const shown = new Set(definition.fields.filter((field) => fieldShown(field.name)).map((field) => field.name));
+  // Worked out once per definition for a form whose answer never depends on the values (the relay checks every submission with it).
+  if (!definition.steps && !definition.fields.some((field) => field.when)) alwaysShown.set(definition, shown);
+  return shown;
 }
 
 /**

@@ -31,7 +31,7 @@ export interface StepView {
 /** Which steps and fields the values show. Forms with steps or conditions get theirs from the steps chunk (conditions.ts). */
 export interface Visibility {
   steps(values: Values): StepView[];
-  fields(values: Values): Set<string>;
+  fields(values: Values): ReadonlySet<string>;
 }
 
 export interface Snapshot {
@@ -55,7 +55,7 @@ export interface FormModel {
   /** The steps shown for the current values (always at least one). */
   steps(): StepView[];
   /** The names of the fields shown for the current values. */
-  shown(): Set<string>;
+  shown(): ReadonlySet<string>;
   /** The error to show for a field: once touched, and only while it is shown. */
   errorOf(name: string): RuleCode | undefined;
   /** A visitor's edit: the new value (undefined clears it), re-checked if its error already shows. */
@@ -80,7 +80,7 @@ export function createFormModel(definition: Pick<FormDefinition, 'id' | 'fields'
   const listeners = new Set<(snapshot: Snapshot) => void>();
   // Derived once per values object: every change makes a new one.
   let derivedFor: Values | undefined;
-  let derived: { steps: StepView[]; shown: Set<string> } = { steps: [], shown: new Set() };
+  let derived: { steps: StepView[]; shown: ReadonlySet<string> } = { steps: [], shown: new Set() };
   const derive = () => {
     if (derivedFor !== state.values) derived = { steps: visibility.steps((derivedFor = state.values)), shown: visibility.fields(state.values) };
     return derived;

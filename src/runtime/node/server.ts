@@ -7,7 +7,7 @@ import type { Checked } from '../../schema/checked.ts';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -322,7 +322,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       log,
       onAccepted: kickOne,
       secret,
-      sha256: (text) => createHash('sha256').update(text).digest('hex'),
+      sha256: (text) => hash('sha256', text),
       rateLimiter: memoryRateLimiter(),
       clientIp: (request, bindings) => {
         const forwarded = options.trustProxy ? request.headers.get('X-Forwarded-For')?.split(',').pop()?.trim() : undefined;
