@@ -129,14 +129,18 @@ function addMissingColumns(sql: SqlDriver): void {
   sql.exec('DROP INDEX IF EXISTS outbox_idempotency');
   // Replaced by outbox_pending_due, which holds pending entries only.
   sql.exec('DROP INDEX IF EXISTS outbox_due');
+  // The accept counts what it stores itself (`countStored`), a write per group commit rather than per entry.
+  sql.exec('DROP TRIGGER IF EXISTS outbox_destination_counts_insert');
 }
 
 /**
- * How many entries each destination holds in each state, kept by triggers in the same
- * transaction as the write that moves an entry (an accept, a record, a replay, a delete), so
- * `stats()` and `destinationStats()` read a few rows instead of counting the table. A file
- * written before the table existed gets it on open, counted once; the per-state table of earlier
- * files (outbox_counts) and its triggers are dropped then.
+ * How many entries each destination holds in each state, kept in the same transaction as the
+ * write that moves an entry, so `stats()` and `destinationStats()` read a few rows instead of
+ * counting the table: by the accept itself for the entries it stores (one write per destination
+ * and state a group commit touches, see `countStored`), by triggers for a record, a replay, a
+ * delete. A file written before the table existed gets it on open, counted once; the per-state
+ * table of earlier files (outbox_counts) and its triggers are dropped then, and the insert
+ * trigger of files that had one on every open.
  */
 const DESTINATION_COUNTS = [
   'DROP TRIGGER IF EXISTS outbox_counts_insert',
@@ -145,10 +149,6 @@ const DESTINATION_COUNTS = [
   'DROP TABLE IF EXISTS outbox_counts',
   'CREATE TABLE outbox_destination_counts (destination TEXT NOT NULL, state TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (destination, state))',
   'INSERT INTO outbox_destination_counts (destination, state, n) SELECT destination, state, COUNT(*) FROM outbox GROUP BY destination, state',
-  `CREATE TRIGGER IF NOT EXISTS outbox_destination_counts_insert AFTER INSERT ON outbox BEGIN
-     INSERT INTO outbox_destination_counts (destination, state, n) VALUES (NEW.destination, NEW.state, 1)
-       ON CONFLICT (destination, state) DO UPDATE SET n = n + 1;
-   END`,
   `CREATE TRIGGER IF NOT EXISTS outbox_destination_counts_delete AFTER DELETE ON outbox BEGIN
      UPDATE outbox_destination_counts SET n = n - 1 WHERE destination = OLD.destination AND state = OLD.state;
    END`,
@@ -194,6 +194,7 @@ export class SqlOutbox implements Outbox {
   private queue: { input: AcceptInput; done: (result: AcceptResult) => void; fail: (error: unknown) => void }[] = [];
   private relaxedQueue: { write: () => unknown; done: () => void; fail: (error: unknown) => void }[] = [];
   private readonly storedHooks: ((input: AcceptInput) => void)[] = [];
+  private readonly entriesHooks: ((entries: readonly StoredEntry[]) => void)[] = [];
   private readonly atAccept = new Map<string, AcceptTimeDelivery>();
 
   constructor(
@@ -215,6 +216,15 @@ export class SqlOutbox implements Outbox {
    */
   onStoredInTransaction(hook: (input: AcceptInput) => void): void {
     this.storedHooks.push(hook);
+  }
+
+  /**
+   * Runs `hook` once in every transaction that stores leads, with all the entries it stored: a
+   * summary kept beside the outbox (the leads' tally) then writes each of its rows once per group
+   * commit, not once per entry as a trigger would. A hook that throws refuses those leads.
+   */
+  onEntriesStored(hook: (entries: readonly StoredEntry[]) => void): void {
+    this.entriesHooks.push(hook);
   }
 
   /**
@@ -240,9 +250,9 @@ export class SqlOutbox implements Outbox {
     if (!batch) {
       this.acceptCommits++;
       const attempted: AttemptedAtAccept[] = [];
-      const result = this.sql.transaction(() => this.acceptOne(input, attempted));
+      const [result] = this.sql.transaction(() => this.acceptAll([input], attempted));
       this.recordedAtAccept(attempted);
-      return Promise.resolve(result);
+      return Promise.resolve(result!);
     }
     return new Promise((done, fail) => {
       if (this.queue.push({ input, done, fail }) === 1) batch(() => this.flush());
@@ -256,16 +266,17 @@ export class SqlOutbox implements Outbox {
     this.acceptCommits++;
     let results: AcceptResult[];
     const attempted: AttemptedAtAccept[] = [];
+    const inputs = queued.map(({ input }) => input);
     try {
-      results = this.sql.transaction(() => queued.map(({ input }) => this.acceptOne(input, attempted)));
+      results = this.sql.transaction(() => this.acceptAll(inputs, attempted));
     } catch {
       // One bad write must not fail its neighbours: retry each alone, so only it is refused.
       for (const { input, done, fail } of queued) {
         const own: AttemptedAtAccept[] = [];
         try {
-          const result = this.sql.transaction(() => this.acceptOne(input, own));
+          const [result] = this.sql.transaction(() => this.acceptAll([input], own));
           this.recordedAtAccept(own);
-          done(result);
+          done(result!);
         } catch (error) {
           fail(error);
         }
@@ -283,8 +294,36 @@ export class SqlOutbox implements Outbox {
     for (const { delivery, entry, record, now } of attempted) delivery.recorded(entry, record, now);
   }
 
-  /** Stores one accept in the caller's transaction; the attempts made at accept go to `attempted`. */
-  private acceptOne(input: AcceptInput, attempted: AttemptedAtAccept[]): AcceptResult {
+  /** Stores accepts in the caller's transaction, and counts what they stored; the attempts made at accept go to `attempted`. */
+  private acceptAll(inputs: readonly AcceptInput[], attempted: AttemptedAtAccept[]): AcceptResult[] {
+    const stored: StoredEntry[] = [];
+    const results = inputs.map((input) => this.acceptOne(input, attempted, stored));
+    if (stored.length) this.countStored(stored);
+    return results;
+  }
+
+  /** Adds the entries one transaction stored to the counts, one write per destination and state, then runs `onEntriesStored`'s hooks. */
+  private countStored(stored: readonly StoredEntry[]): void {
+    const counts = new Map<string, { destination: string; state: DeliveryState; n: number }>();
+    for (const { destination, state } of stored) {
+      const key = `${destination}\n${state}`;
+      const count = counts.get(key);
+      if (count) count.n++;
+      else counts.set(key, { destination, state, n: 1 });
+    }
+    for (const { destination, state, n } of counts.values()) {
+      this.sql.run(
+        'INSERT INTO outbox_destination_counts (destination, state, n) VALUES (?, ?, ?) ON CONFLICT (destination, state) DO UPDATE SET n = n + excluded.n',
+        destination,
+        state,
+        n,
+      );
+    }
+    for (const hook of this.entriesHooks) hook(stored);
+  }
+
+  /** Stores one accept in the caller's transaction; what it stored goes to `stored`, the attempts made at accept to `attempted`. */
+  private acceptOne(input: AcceptInput, attempted: AttemptedAtAccept[], stored: StoredEntry[]): AcceptResult {
     if (input.idempotencyKey !== null) {
       const existing = this.findKey(input.lead.formId, input.idempotencyKey);
       if (existing) return { kind: existing.bodyHash === input.bodyHash ? 'replayed' : 'conflict', id: existing.id };
@@ -310,6 +349,7 @@ export class SqlOutbox implements Outbox {
           now,
           lead,
         );
+        stored.push({ destination, state: 'pending', createdAt: now, lead: input.lead });
         continue;
       }
       const entry: OutboxEntry = {
@@ -350,6 +390,7 @@ export class SqlOutbox implements Outbox {
         columns.uncertain,
         columns.remoteId,
       );
+      stored.push({ destination, state: record.state, createdAt: now, lead: input.lead });
       attempted.push({ delivery, entry, record, now });
     }
     for (const hook of this.storedHooks) hook(input);
@@ -659,6 +700,15 @@ export class SqlOutbox implements Outbox {
       ),
     );
   }
+}
+
+/** An entry an accept stored, as the counts kept beside the outbox see it (`onEntriesStored`). */
+export interface StoredEntry {
+  readonly destination: string;
+  readonly state: DeliveryState;
+  /** Epoch milliseconds, the lead's `receivedAt`. */
+  readonly createdAt: number;
+  readonly lead: Lead;
 }
 
 /** An attempt made at accept, told to its delivery once the accept's transaction committed. */

@@ -7,7 +7,7 @@ import type { Lead } from '../../schema/lead.ts';
 import { MemoryOutbox } from '../memory-outbox.ts';
 import { type CounterRow, type CountersStore, counterBatcher, memoryCountersStore } from './counters.ts';
 import type { FunnelEvent } from './events.ts';
-import { type LeadTally, listedLeadTally, sqlLeadTally } from './lead-tally.ts';
+import { LEAD_TALLY_RECOUNT, type LeadTally, listedLeadTally, sqlLeadTally } from './lead-tally.ts';
 import { sqlCountersStore } from './sql-counters.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadform-insight-'));
@@ -155,7 +155,7 @@ describe('the lead tally', () => {
   it('is kept by the outbox file itself, in the accept and record transactions, and survives a replay and retention', async () => {
     const file = join(dir, 'outbox.sqlite');
     const outbox = new SqliteStore({ file });
-    const tally = sqlLeadTally(outbox.sql);
+    const tally = sqlLeadTally(outbox);
     await fill(outbox);
     expect(await sorted(tally)).toEqual(expected);
     // A replay takes the dead letter back to pending.
@@ -173,8 +173,59 @@ describe('the lead tally', () => {
     const file = join(dir, 'before.sqlite');
     const outbox = new SqliteStore({ file });
     await fill(outbox);
-    expect(await sorted(sqlLeadTally(outbox.sql))).toEqual(expected);
-    expect(await sorted(sqlLeadTally(outbox.sql))).toEqual(expected);
+    expect(await sorted(sqlLeadTally(outbox))).toEqual(expected);
+    expect(await sorted(sqlLeadTally(outbox))).toEqual(expected);
+    // Installed twice, it still counts a lead stored afterwards once.
+    await outbox.accept({ lead: lead('l5', { first: { utm_source: 'news' } }), destination: 'crm', idempotencyKey: null, bodyHash: 'h' });
+    expect((await sorted(sqlLeadTally(outbox)))[1]).toMatchObject({ source: 'news', accepted: 2 });
+    outbox.close();
+  });
+
+  it('adds what each group commit stores as the outbox itself would count it, for every shape of campaign, and moves it with the entry', async () => {
+    const outbox = new SqliteStore({ file: join(dir, 'shapes.sqlite') });
+    const tally = sqlLeadTally(outbox);
+    const touches: Parameters<typeof lead>[1][] = [
+      undefined,
+      {},
+      { first: { utm_source: 'news' } },
+      { last: { utm_source: 'google', utm_medium: 'cpc' } },
+      { first: { utm_source: 'news', utm_campaign: 'spring' }, last: {} },
+      { first: { utm_source: 'news' }, last: { utm_campaign: 'winter' } },
+    ];
+    // In one group commit: several leads share each row, two days, two destinations each, and a partial.
+    await Promise.all(
+      touches.flatMap((touch, i) =>
+        [DAY1, DAY2, DAY2].map((at, j) =>
+          outbox.accept({
+            lead: { ...lead(`s${i}-${j}`, touch), receivedAt: new Date(at).toISOString(), ...(i === 3 && j === 2 ? { partial: true as const } : {}) },
+            destinations: ['crm', 'team'],
+            idempotencyKey: null,
+            bodyHash: 'h',
+          }),
+        ),
+      ),
+    );
+    const recount = () =>
+      outbox.db
+        .prepare(LEAD_TALLY_RECOUNT)
+        .raw()
+        .all()
+        .map((row) => (row as unknown[]).join('|'))
+        .sort();
+    const kept = () =>
+      outbox.db
+        .prepare('SELECT form_id, day, destination, source, medium, campaign, accepted, delivered, dead FROM insight_leads WHERE accepted > 0')
+        .raw()
+        .all()
+        .map((row) => (row as unknown[]).join('|'))
+        .sort();
+    expect(kept()).toEqual(recount());
+    // Four campaigns (none, {} and a last touch of {} are all the empty one), two days, two destinations.
+    expect(kept()).toHaveLength(4 * 2 * 2);
+    // The update trigger reads the same row from the lead's JSON that the accept wrote from the lead.
+    for (const entry of await outbox.due(Number.MAX_SAFE_INTEGER, 100)) await outbox.record(entry.id, { state: 'delivered', remoteId: null }, DAY2);
+    expect(kept()).toEqual(recount());
+    expect((await tally.read('f', '2026-11-30', '2026-12-01')).every((row) => row.delivered === row.accepted)).toBe(true);
     outbox.close();
   });
 

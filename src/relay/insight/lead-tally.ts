@@ -1,8 +1,10 @@
 /**
  * Submissions, deliveries and dead letters per form, day, destination and campaign, from the
- * outbox itself: exact, never estimated from beacons. In SQL a small summary table is kept by
- * triggers on the outbox table, in the same transaction as the write that accepts or moves an
- * entry, so the accept path gains no statement of its own and the stats read a few rows. Retention
+ * outbox itself: exact, never estimated from beacons. In SQL a small summary table is kept in the
+ * same transaction as the write that accepts or moves an entry, so the stats read a few rows: the
+ * accept adds what it stored, one write per row of the summary a group commit touches
+ * (`SqlOutbox.onEntriesStored`), and a trigger on the outbox moves an entry's count when its state
+ * changes. The accept reads the campaign from the lead as the trigger's SQL does. Retention
  * deleting a delivered lead leaves its count: the summary is history, the outbox is work.
  *
  * A partial lead (one the visitor left, promoted after `partialAfterMinutes`) is no submission:
@@ -13,6 +15,7 @@
  */
 import type { SqlDriver } from '../../storage/sql-driver.ts';
 import type { DeliveryState, RelayOutbox } from '../outbox.ts';
+import type { SqlOutbox, StoredEntry } from '../sql-outbox.ts';
 import { utcDay } from './counters.ts';
 
 /** What the outbox holds of one form on one day, for one destination and one campaign. */
@@ -47,6 +50,10 @@ const UPSERT_HEAD = 'INSERT INTO insight_leads (form_id, day, destination, sourc
 const UPSERT_TAIL = `ON CONFLICT (form_id, day, destination, source, medium, campaign) DO UPDATE SET
   accepted = accepted + excluded.accepted, delivered = delivered + excluded.delivered, dead = dead + excluded.dead`;
 
+/** The summary counted afresh from the outbox, in the table's columns: what accepts and triggers keep it equal to. */
+export const LEAD_TALLY_RECOUNT = `SELECT ${DIMENSIONS('outbox')}, COUNT(*), SUM(state = 'delivered'), SUM(state = 'dead') FROM outbox
+     WHERE ${SUBMITTED('outbox')} GROUP BY 1, 2, 3, 4, 5, 6`;
+
 const LEAD_TALLY_SCHEMA = [
   `CREATE TABLE insight_leads (
     form_id TEXT NOT NULL,
@@ -61,27 +68,68 @@ const LEAD_TALLY_SCHEMA = [
     PRIMARY KEY (form_id, day, destination, source, medium, campaign)
   ) WITHOUT ROWID`,
   // The entries already in the file when the summary is first made; an erased payload counts without its campaign.
-  `${UPSERT_HEAD} SELECT ${DIMENSIONS('outbox')}, COUNT(*), SUM(state = 'delivered'), SUM(state = 'dead') FROM outbox
-     WHERE ${SUBMITTED('outbox')} GROUP BY 1, 2, 3, 4, 5, 6 ${UPSERT_TAIL}`,
-  `CREATE TRIGGER IF NOT EXISTS insight_leads_insert AFTER INSERT ON outbox WHEN ${SUBMITTED('NEW')} BEGIN
-     ${UPSERT_HEAD} VALUES (${DIMENSIONS('NEW')}, 1, NEW.state = 'delivered', NEW.state = 'dead') ${UPSERT_TAIL};
-   END`,
+  `${UPSERT_HEAD} ${LEAD_TALLY_RECOUNT} ${UPSERT_TAIL}`,
   `CREATE TRIGGER IF NOT EXISTS insight_leads_update AFTER UPDATE OF state ON outbox WHEN OLD.state IS NOT NEW.state AND ${SUBMITTED('OLD')} BEGIN
      ${UPSERT_HEAD} VALUES (${DIMENSIONS('OLD')}, 0,
        (NEW.state = 'delivered') - (OLD.state = 'delivered'), (NEW.state = 'dead') - (OLD.state = 'dead')) ${UPSERT_TAIL};
    END`,
 ];
 
+/** A stored entry's row of the summary, as `DIMENSIONS` reads it from the lead's JSON; null for a partial lead. */
+function dimensionsOf(entry: StoredEntry): string[] | null {
+  const { lead } = entry;
+  if (lead.partial === true) return null;
+  // `json_type(lead, '$.attribution.last') IS NULL`: the last touch is absent, not merely empty.
+  const touch: Record<string, unknown> | undefined = lead.attribution?.last !== undefined ? lead.attribution.last : lead.attribution?.first;
+  const param = (key: string) => {
+    const value = touch?.[key];
+    return value === undefined || value === null ? '' : String(value);
+  };
+  return [lead.formId, utcDay(entry.createdAt), entry.destination, param('utm_source'), param('utm_medium'), param('utm_campaign')];
+}
+
+/** The outboxes whose stored entries are tallied already: installed twice, a lead still counts once. */
+const tallied = new WeakSet<object>();
+
+/** Adds the entries one transaction stored: one write per row of the summary they touch. */
+function addStored(sql: SqlDriver) {
+  return (entries: readonly StoredEntry[]) => {
+    const rows = new Map<string, { dimensions: string[]; accepted: number; delivered: number; dead: number }>();
+    for (const entry of entries) {
+      const dimensions = dimensionsOf(entry);
+      if (!dimensions) continue;
+      const key = dimensions.join('\n');
+      let row = rows.get(key);
+      if (!row) rows.set(key, (row = { dimensions, accepted: 0, delivered: 0, dead: 0 }));
+      row.accepted++;
+      if (entry.state === 'delivered') row.delivered++;
+      if (entry.state === 'dead') row.dead++;
+    }
+    for (const { dimensions, accepted, delivered, dead } of rows.values()) {
+      sql.run(`${UPSERT_HEAD} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ${UPSERT_TAIL}`, ...dimensions, accepted, delivered, dead);
+    }
+  };
+}
+
 /**
- * Installs the summary beside an outbox table in `sql` (once per file: the table and its triggers
- * are made in one transaction, counting what the file holds) and reads it.
+ * Installs the summary beside an outbox (once per file: the table and its trigger are made in one
+ * transaction, counting what the file holds), has the outbox add the leads it stores to it, and
+ * reads it. Every process that stores leads in the file installs it, so none stores a lead the
+ * summary misses.
  */
-export function sqlLeadTally(sql: SqlDriver): LeadTally {
+export function sqlLeadTally(outbox: Pick<SqlOutbox, 'sql' | 'onEntriesStored'>): LeadTally {
+  const { sql } = outbox;
   const present = () => sql.all("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'insight_leads'").length > 0;
   if (!present()) {
     sql.transaction(() => {
       if (!present()) for (const statement of LEAD_TALLY_SCHEMA) sql.run(statement);
     });
+  }
+  // Files of before counted each stored entry by a trigger, which the accept now does itself.
+  sql.exec('DROP TRIGGER IF EXISTS insight_leads_insert');
+  if (!tallied.has(outbox)) {
+    tallied.add(outbox);
+    outbox.onEntriesStored(addStored(sql));
   }
   return {
     async read(formId, from, to) {

@@ -176,7 +176,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     store: counters,
     onError: (error) => log('insight.flush_error', { error: error instanceof Error ? error.message : String(error) }),
   });
-  const insight = { counts: batchedCounts(batcher, counters), leads: sqlLeadTally(store.sql) };
+  const insight = { counts: batchedCounts(batcher, counters), leads: sqlLeadTally(store) };
   const closeInsight = async () => {
     await batcher.close().catch(() => {});
     insightDb.close();

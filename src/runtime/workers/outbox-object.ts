@@ -27,7 +27,7 @@ export class OutboxObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.outbox = new SqlOutbox(durableSqlDriver(ctx.storage), { takeOverAfterMs: config.delivery.timeoutMs });
-    this.tally = sqlLeadTally(this.outbox.sql);
+    this.tally = sqlLeadTally(this.outbox);
     // Destinations that keep state of their own (the sandbox inbox) keep it beside this outbox.
     const built = createDestinations(config.destinations, {
       sql: this.outbox.sql,
