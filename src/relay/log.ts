@@ -2,12 +2,14 @@
  * Structured logging. Lines carry ids, form, destination, state and timings, never a lead's
  * fields or attribution: logs leave the relay's control (log drains, support tickets).
  */
+import { isoTime } from './clock.ts';
+
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 export type Log = (event: string, fields?: LogFields) => void;
 
 /** The line `jsonLog` writes: one JSON object. */
 export function logLine(event: string, fields: LogFields = {}): string {
-  return JSON.stringify({ time: new Date().toISOString(), event, ...fields });
+  return JSON.stringify({ time: isoTime(Date.now()), event, ...fields });
 }
 
 /** One JSON object per line on standard output. */

@@ -74,4 +74,16 @@ describe('memoryRateLimiter', () => {
     await limiter.take('two', rule); // evicts "one", the least recently used
     expect((await limiter.take('busy', rule)).ok).toBe(false);
   });
+
+  it('forgets a key once half of maxKeys other keys were used after it, never one used meanwhile', async () => {
+    const limiter = memoryRateLimiter({ now: () => 0, maxKeys: 4 });
+    for (let i = 0; i < 3; i++) await limiter.take('spent', rule);
+    for (let i = 0; i < 3; i++) await limiter.take('kept', rule);
+    await limiter.take('a', rule);
+    expect((await limiter.take('kept', rule)).ok).toBe(false);
+    await limiter.take('b', rule);
+    // "spent" saw three other keys since: forgotten, its bucket full again; "kept" was used among them.
+    expect((await limiter.take('kept', rule)).ok).toBe(false);
+    expect((await limiter.take('spent', rule)).ok).toBe(true);
+  });
 });

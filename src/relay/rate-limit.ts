@@ -100,26 +100,39 @@ export interface MemoryRateLimiterOptions {
   /** @default Date.now */
   now?: () => number;
   /**
-   * Buckets kept at most; the least recently used go first (a forgotten bucket is a full one).
+   * Buckets kept at most. A key is kept while fewer than half as many others are used after it;
+   * a forgotten bucket is a full one.
    * @default 100000
    */
   maxKeys?: number;
 }
 
-/** Buckets in this process's memory: right for one Node process. */
+/**
+ * Buckets in this process's memory: right for one Node process. Kept in two generations of half
+ * `maxKeys` each: a key used in the current one stays; a key of the previous one moves up when
+ * used; when the current one is full, the previous one is forgotten whole. So a busy key is never
+ * forgotten, and a take writes one entry of a Map instead of reordering it (every submission takes
+ * three).
+ */
 export function memoryRateLimiter(options: MemoryRateLimiterOptions = {}): RateLimiter {
   const now = options.now ?? Date.now;
-  const maxKeys = options.maxKeys ?? 100_000;
-  const buckets = new Map<string, Bucket>();
+  const generation = Math.max(1, Math.ceil((options.maxKeys ?? 100_000) / 2));
+  let current = new Map<string, Bucket>();
+  let previous = new Map<string, Bucket>();
   return {
     async take(key, rule) {
-      const previous = buckets.get(key);
-      const { decision, bucket } = takeToken(previous, rule, now());
-      // Re-inserting moves the key to the end, so the Map's order is least recently used first.
-      buckets.delete(key);
-      buckets.set(key, bucket);
-      if (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value!);
-      return decision;
+      let bucket = current.get(key);
+      if (bucket === undefined) {
+        bucket = previous.get(key);
+        if (bucket !== undefined) previous.delete(key);
+        if (current.size >= generation) {
+          previous = current;
+          current = new Map();
+        }
+      }
+      const taken = takeToken(bucket, rule, now());
+      current.set(key, taken.bucket);
+      return taken.decision;
     },
   };
 }

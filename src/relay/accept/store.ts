@@ -5,6 +5,7 @@
 import type { Lead } from '../../schema/lead.ts';
 import type { ReadSubmission } from './phone.ts';
 import { type FormConfig, formDestinations } from '../config.ts';
+import { isoTime } from '../clock.ts';
 import { passed, type Refusable, RelayError, refused } from '../errors.ts';
 import type { Outbox } from '../outbox.ts';
 
@@ -34,7 +35,7 @@ export async function storeLead(facts: LeadFacts, outbox: Pick<Outbox, 'accept'>
     id: facts.id,
     formId: facts.formId,
     ...(typeof facts.formVersion === 'number' ? { formVersion: facts.formVersion } : {}),
-    receivedAt: new Date(facts.receivedAt).toISOString(),
+    receivedAt: isoTime(facts.receivedAt),
     fields,
     ...(phones ? { phones } : {}),
     ...(attribution ? { attribution } : {}),
