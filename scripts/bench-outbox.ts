@@ -1,7 +1,7 @@
 /**
  * `node --import tsx scripts/bench-outbox.ts` (and a row of `npm run bench`): how long the outbox
  * takes to answer `/healthz` (`stats()`) and the admin list (`list()`, its first page and a deep
- * one) when it holds many rows, beside the 10 ms target. Prints figures; asserts nothing.
+ * one) when it holds many rows, beside the 10 ms target, and what a delivery pass reads (`nextDueAt`, `due`). Prints figures; asserts nothing.
  *
  * The file is filled fast (one transaction, one prepared statement, synchronous=OFF) with
  * BENCH_OUTBOX_ROWS rows: 90 % delivered, 9 % pending, 1 % dead, one a millisecond apart; then
@@ -83,6 +83,9 @@ try {
     const byDestination = await time(() => store.destinationStats());
     const first = await time(() => store.list('delivered', PAGE));
     const deep = await time(() => store.list('delivered', PAGE, deepCursor));
+    // What each delivery pass reads: when the next lead is due, and the due leads it claims.
+    const nextDue = await time(async () => store.nextDueAt());
+    const claim = await time(() => store.due(Date.UTC(2027, 0, 1), 50, 'sandbox'));
     const counted = await store.stats();
     const f = (ms: number) => `${ms.toFixed(2)} ms`;
     console.log(`leadform outbox benchmark (Node ${process.version}, SQLite via better-sqlite3, median of ${RUNS} runs)`);
@@ -94,6 +97,7 @@ try {
     console.log(`  healthz stats per destination: ${f(byDestination)} (target ${TARGET_MS} ms)`);
     console.log(`  admin list, first page of ${PAGE} delivered: ${f(first)} (target ${TARGET_MS} ms)`);
     console.log(`  admin list, page ${DEEP} of ${PAGE} delivered: ${f(deep)} (target ${TARGET_MS} ms)`);
+    console.log(`  delivery: when the next lead is due: ${f(nextDue)}; claiming 50 due leads: ${f(claim)} (read by every pass)`);
   } finally {
     store.close();
   }
