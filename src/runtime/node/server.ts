@@ -71,7 +71,8 @@ export interface NodeRelayOptions {
   deliveryBatchMs?: number;
   /**
    * The same wait for a destination delivered in the outbox's own transactions (the sandbox
-   * inbox), before each of its passes: the longer, the more leads one commit delivers. @default 100
+   * inbox), before each of its passes over the leads its accepts left pending: the longer, the
+   * more leads one commit delivers. @default 100
    */
   inTransactionBatchMs?: number;
   /** How often the retention pass deletes delivered leads past retention, in milliseconds. @default 3600000 */
