@@ -417,18 +417,16 @@ export class SqlOutbox implements Outbox {
 
   /** The key's lead among the entries, or else among the tombstones of leads retention deleted. */
   private findKey(formId: string, key: string): KeyLookup | null {
+    // One statement, asked of every accept with a key: the tombstones are read only when no entry has the key.
     const [row] = this.sql.all<{ id: string; body_hash: string }>(
-      'SELECT COALESCE(lead_id, id) AS id, body_hash FROM outbox WHERE form_id = ? AND idempotency_key = ? LIMIT 1',
+      `SELECT COALESCE(lead_id, id) AS id, body_hash FROM outbox WHERE form_id = ? AND idempotency_key = ?
+       UNION ALL SELECT lead_id, body_hash FROM outbox_tombstones WHERE form_id = ? AND idempotency_key = ? LIMIT 1`,
+      formId,
+      key,
       formId,
       key,
     );
-    if (row) return { id: row.id, bodyHash: row.body_hash };
-    const [tombstone] = this.sql.all<{ id: string; body_hash: string }>(
-      'SELECT lead_id AS id, body_hash FROM outbox_tombstones WHERE form_id = ? AND idempotency_key = ?',
-      formId,
-      key,
-    );
-    return tombstone ? { id: tombstone.id, bodyHash: tombstone.body_hash } : null;
+    return row ? { id: row.id, bodyHash: row.body_hash } : null;
   }
 
   async findByIdempotencyKey(formId: string, key: string): Promise<KeyLookup | null> {
