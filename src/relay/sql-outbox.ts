@@ -657,19 +657,29 @@ export class SqlOutbox implements Outbox {
     });
   }
 
-  /** The earliest time a pending entry is due (by the rules of `due`), or null when none is pending. */
+  /**
+   * The earliest time a pending entry is due (by the rules of `due`), or null when none is pending.
+   * A claimed entry is never due before its own `next_attempt_at`, so only the claimed entries due
+   * before the first unclaimed one can come sooner: two reads of the due index, each as long as
+   * the claims are many (the attempts under way), not the backlog.
+   */
   nextDueAt(): number | null {
-    const [row] = this.sql.all<{ next: number | null }>(
-      `SELECT MIN(CASE WHEN claimed_by IS NULL THEN next_attempt_at
-                       WHEN claimed_by = ? THEN MAX(next_attempt_at, claimed_at + ?)
+    const [unclaimed] = this.sql.all<{ at: number }>(
+      "SELECT next_attempt_at AS at FROM outbox INDEXED BY outbox_pending_due WHERE state = 'pending' AND claimed_by IS NULL ORDER BY next_attempt_at LIMIT 1",
+    );
+    const first = unclaimed?.at ?? null;
+    const [claimed] = this.sql.all<{ next: number | null }>(
+      `SELECT MIN(CASE WHEN claimed_by = ? THEN MAX(next_attempt_at, claimed_at + ?)
                        ELSE MAX(next_attempt_at, MIN(claimed_at + ?, claimed_at + ?)) END) AS next
-       FROM outbox INDEXED BY outbox_pending_due WHERE state = 'pending'`,
+       FROM outbox INDEXED BY outbox_pending_due WHERE state = 'pending' AND claimed_by IS NOT NULL AND next_attempt_at < ?`,
       this.processId,
       this.claimLeaseMs + 1,
       this.takeOverAfterMs,
       this.claimLeaseMs + 1,
+      first ?? Number.MAX_SAFE_INTEGER,
     );
-    return row?.next ?? null;
+    const soonest = claimed?.next ?? null;
+    return first === null ? soonest : soonest === null ? first : Math.min(first, soonest);
   }
 
   /** The destinations that have leads waiting, configured or not. */

@@ -450,6 +450,21 @@ export function outboxContract(store: string, open: (options: typeof CONTRACT_OP
       expect(await other.nextDueAt()).toBe(T0 + CONTRACT_OPTIONS.takeOverAfterMs);
     });
 
+    it('wakes for the soonest of its claims and the unclaimed entries, whichever comes first', async () => {
+      await accept('claimed');
+      await outbox.due(T0, 1);
+      await outbox.start('claimed', T0);
+      await accept('later');
+      const [later] = await outbox.due(T0, 1);
+      expect(later?.id).toBe('later');
+      const far = T0 + 10 * CONTRACT_OPTIONS.claimLeaseMs;
+      await outbox.record('later', { state: 'pending', nextAttemptAt: far, error: 'HTTP 503', uncertain: false }, T0);
+      // The claim's lease ends before the unclaimed entry is due again.
+      expect(await outbox.nextDueAt()).toBe(T0 + CONTRACT_OPTIONS.claimLeaseMs + 1);
+      await outbox.record('claimed', { state: 'pending', nextAttemptAt: far + 5, error: 'HTTP 503', uncertain: false }, T0);
+      expect(await outbox.nextDueAt()).toBe(far);
+    });
+
     it("keeps each destination's latest call starts, as a second process finds them", async () => {
       expect(await outbox.callStarts('crm')).toEqual([]);
       await outbox.keepCallStarts('crm', [T0, T0 + 10]);
