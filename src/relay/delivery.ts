@@ -239,6 +239,7 @@ export function scrubSecrets(text: string, secrets: readonly (readonly [name: st
 
 /** The outcome with every secret scrubbed from what the vendor answered (its reason, its id). */
 function scrubOutcome(outcome: DeliveryOutcome, secrets: readonly (readonly [string, string])[]): DeliveryOutcome {
+  if (secrets.length === 0) return outcome;
   if (outcome.kind === 'retry' || outcome.kind === 'failed') return { ...outcome, reason: scrubSecrets(outcome.reason, secrets) };
   return outcome.remoteId === undefined ? outcome : { ...outcome, remoteId: scrubSecrets(outcome.remoteId, secrets) };
 }

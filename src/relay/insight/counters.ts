@@ -5,6 +5,7 @@
  * outbox, so counting never waits on a disk and never touches the accept path. A process that
  * stops without flushing loses the counts of its last interval, and only those.
  */
+import { isoTime } from '../clock.ts';
 import type { FunnelEvent } from './events.ts';
 
 /** One counter: a combination of dimensions and how many events it had. */
@@ -49,7 +50,7 @@ export function counterKey(row: Omit<CounterRow, 'n'>): string {
 
 /** The UTC day of an epoch-milliseconds time, `YYYY-MM-DD`. */
 export function utcDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
+  return isoTime(at).slice(0, 10);
 }
 
 export interface CounterBatcherOptions {
