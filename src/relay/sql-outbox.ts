@@ -334,42 +334,9 @@ export class SqlOutbox implements Outbox {
     for (const destination of input.keep ?? destinations) {
       const id = entryId(input.lead.id, destination, destinations.length);
       const delivery = this.atAccept.get(destination);
-      if (!delivery) {
-        this.sql.run(
-          `INSERT INTO outbox (id, lead_id, form_id, destination, idempotency_key, body_hash, created_at, next_attempt_at, updated_at, lead)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          id,
-          input.lead.id,
-          input.lead.formId,
-          destination,
-          input.idempotencyKey,
-          input.bodyHash,
-          now,
-          now,
-          now,
-          lead,
-        );
-        stored.push({ destination, state: 'pending', createdAt: now, lead: input.lead });
-        continue;
-      }
-      const entry: OutboxEntry = {
-        id,
-        leadId: input.lead.id,
-        formId: input.lead.formId,
-        destination,
-        state: 'pending',
-        attempts: 0,
-        createdAt: now,
-        replayedAt: null,
-        nextAttemptAt: now,
-        lastError: null,
-        uncertain: false,
-        remoteId: null,
-        lead: input.lead,
-      };
-      const { record, counted } = delivery.attempt(entry, now, lead);
-      const columns = recordColumns(record, now);
-      // Stored with its record, in the state it ends in: no update moves it between the indexes.
+      const made = delivery ? this.attemptAtAccept(delivery, input, id, destination, now, lead) : null;
+      const columns = made ? recordColumns(made.record, now) : PENDING_COLUMNS(now);
+      // Stored in the state its first attempt ended it in, if it had one: no update moves it between the indexes.
       this.sql.run(
         `INSERT INTO outbox (id, lead_id, form_id, destination, idempotency_key, body_hash, created_at, updated_at, lead,
            state, next_attempt_at, last_error, attempts, uncertain, remote_id)
@@ -386,15 +353,36 @@ export class SqlOutbox implements Outbox {
         columns.state,
         columns.nextAttemptAt,
         columns.lastError,
-        counted ? 1 : 0,
+        made?.counted ? 1 : 0,
         columns.uncertain,
         columns.remoteId,
       );
-      stored.push({ destination, state: record.state, createdAt: now, lead: input.lead });
-      attempted.push({ delivery, entry, record, now });
+      stored.push({ destination, state: columns.state, createdAt: now, lead: input.lead });
+      if (made) attempted.push(made);
     }
     for (const hook of this.storedHooks) hook(input);
     return { kind: 'stored', id: input.lead.id };
+  }
+
+  /** The first attempt of an entry about to be stored, made by `delivery` in the accept's transaction. */
+  private attemptAtAccept(delivery: AcceptTimeDelivery, input: AcceptInput, id: string, destination: string, now: number, leadJson: string) {
+    const entry: OutboxEntry = {
+      id,
+      leadId: input.lead.id,
+      formId: input.lead.formId,
+      destination,
+      state: 'pending',
+      attempts: 0,
+      createdAt: now,
+      replayedAt: null,
+      nextAttemptAt: now,
+      lastError: null,
+      uncertain: false,
+      remoteId: null,
+      lead: input.lead,
+    };
+    const { record, counted } = delivery.attempt(entry, now, leadJson);
+    return { delivery, entry, record, counted, now };
   }
 
   /**
@@ -726,6 +714,9 @@ interface AttemptedAtAccept {
   record: AttemptRecord;
   now: number;
 }
+
+/** A new entry's columns before any attempt. */
+const PENDING_COLUMNS = (now: number) => ({ state: 'pending' as const, nextAttemptAt: now, lastError: null, uncertain: 0, remoteId: null });
 
 /** An attempt's record as the outbox's columns hold it, written at accept or after an attempt. */
 function recordColumns(record: AttemptRecord, now: number) {
