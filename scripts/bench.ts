@@ -93,15 +93,36 @@ function relayFigures(): void {
   const out = run.stdout ?? '';
   const raw = /raw durable inserts[^:]*:\s*([\d.]+)/.exec(out)?.[1];
   const accepted = /relay accepted: .*?=\s*([\d.]+) submissions\/s/.exec(out)?.[1];
-  const latency = /p50 ([\d.]+) ms, p99 ([\d.]+) ms/.exec(out);
+  const reference = /reference accepted: .*?=\s*([\d.]+) submissions\/s/.exec(out)?.[1];
+  // The relay's own latency line (the reference's comes first, prefixed).
+  const latency = /^ {2}latency: p50 ([\d.]+) ms, p99 ([\d.]+) ms/m.exec(out);
   const ratio = /ratio relay\/raw: ([\d.]+)/.exec(out)?.[1];
+  const ofReference = /ratio relay\/reference: ([\d.]+)/.exec(out)?.[1];
+  const cpu = /relay CPU to accept and deliver every lead[^:]*: ([\d.]+) µs per lead/.exec(out)?.[1];
+  const referenceCpu = /reference CPU[^:]*: ([\d.]+) µs/.exec(out)?.[1];
+  const rss = /relay RSS: idle ([\d.]+) MB, peak ([\d.]+) MB/.exec(out);
+  const referenceRss = /reference RSS: idle ([\d.]+) MB, peak ([\d.]+) MB/.exec(out);
+  const delivered = /stored in the outbox \(healthz\): (\d+), of which delivered to the sandbox: (\d+)/.exec(out);
   if (!raw || !accepted || !latency) {
     row('relay accept rate', 'not measured', `bench-relay printed no figures (exit ${run.status}): ${(run.stderr ?? '').slice(0, 200)}`);
     return;
   }
   const concurrency = /concurrency (\d+)/.exec(out)?.[1] ?? '?';
-  row('relay accepted submissions/s (Node, loopback)', accepted, `concurrency ${concurrency}, 202 only after the durable write`);
+  row(
+    'relay accepted submissions/s (Node, loopback)',
+    accepted,
+    `concurrency ${concurrency}, 202 only after the durable write, delivery to the sandbox running${delivered ? ` (${delivered[2]} of ${delivered[1]} delivered by the end of the load)` : ''}`,
+  );
+  if (reference) row('bare reference endpoint, submissions/s', reference, 'Hono + zod + better-sqlite3, same pragmas, 2 ms group commit; same run');
+  if (ofReference) row('relay ÷ reference', ofReference, 'target ≥ 0.80 (issue 13)');
   row('relay accept latency p50 / p99', `${latency[1]} / ${latency[2]} ms`, '');
+  if (cpu) row('relay CPU per lead, accepted and delivered', `${cpu} µs`, referenceCpu ? `reference: ${referenceCpu} µs to accept one` : '');
+  if (rss)
+    row(
+      'relay RSS, idle / peak',
+      `${rss[1]} / ${rss[2]} MB`,
+      referenceRss ? `reference: ${referenceRss[1]} / ${referenceRss[2]} MB; the relay runs compiled JavaScript (npm start)` : '',
+    );
   row('raw durable SQLite inserts/s (WAL, synchronous=FULL, 1 row/txn)', raw, 'same machine, same run');
   row('relay ÷ raw', ratio ?? (Number(accepted) / Number(raw)).toFixed(2), 'accepts per second over one-row durable inserts per second');
 }
