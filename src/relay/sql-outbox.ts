@@ -585,7 +585,7 @@ export class SqlOutbox implements Outbox {
     return changed === 1;
   }
 
-  /** From the counts the triggers keep, and the oldest pending entry from the end of its index. */
+  /** From the counts kept with every write (`DESTINATION_COUNTS`), and the oldest pending entry from the end of its index. */
   async stats(): Promise<OutboxStats> {
     const stats: OutboxStats = { pending: 0, delivered: 0, dead: 0, oldestPendingAt: null };
     for (const row of this.sql.all<{ state: DeliveryState; n: number }>('SELECT state, SUM(n) AS n FROM outbox_destination_counts GROUP BY state')) {
@@ -597,7 +597,7 @@ export class SqlOutbox implements Outbox {
   }
 
   /**
-   * From the counts the triggers keep (a count retention brought to 0 names no destination); each destination's oldest pending entry from the end of its
+   * From the counts kept with every write (a count retention brought to 0 names no destination); each destination's oldest pending entry from the end of its
    * own index (outbox_pending_destination), asked only of those with some pending.
    */
   async destinationStats(): Promise<DestinationStats> {
