@@ -3,6 +3,7 @@
  * real HTTP to a fake webhook receiver (signature-checking, as a careful receiver is), retries a
  * failure after its backoff, dead-letters a refusal, an admin replay wakes it again, it paces a
  * burst under the destination's limit, and its alarm deletes delivered leads past retention, keeping their keys.
+ * The sandbox, whose inbox is in its Durable Object, is delivered in the transaction that accepts each lead.
  */
 import { Miniflare } from 'miniflare';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,11 +32,13 @@ beforeAll(async () => {
         contact: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'hook' },
         burst: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'paced' },
         fan: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destinations: ['hook', 'alert'] },
+        demo: { fields: [{ name: 'email', type: 'email', required: true }], minFillMs: 0, destination: 'box' },
       },
       destinations: {
         hook: { type: 'webhook', ...fake.options },
         paced: { type: 'webhook', ...fake.options, pace: { calls: 2, perMs: 1000 } },
         alert: { type: 'webhook', ...alertFake.options },
+        box: { type: 'sandbox' },
       },
       delivery: { baseDelayMs: 100, maxDelayMs: 300, maxAttempts: 5, timeoutMs: 1000 },
       // Delete delivered leads 3 s after delivery, so the alarm's retention pass shows within the
@@ -93,6 +96,21 @@ const eventually = async <T>(probe: () => Promise<T | undefined>, what: string):
   }
   throw new Error(`timed out waiting for ${what}`);
 };
+
+it('delivers a sandbox lead in the transaction that accepts it: in the inbox, and delivered, by its 202', async () => {
+  // From an address of its own, so the other tests keep the per-IP budget they count on.
+  const ids = await Promise.all(
+    ['a', 'b', 'c'].map(async (name) => {
+      const body = JSON.stringify({ fields: { email: `box-${name}@example.com` } });
+      const response = await call('/v1/forms/demo/submissions', { method: 'POST', body, headers: { 'CF-Connecting-IP': '198.51.100.77' } });
+      expect(response.status).toBe(202);
+      return ((await response.json()) as { id: string }).id;
+    }),
+  );
+  const inbox = (await (await call('/sandbox/inbox.json')).json()) as { lead: { id: string } }[];
+  expect(inbox.map((item) => item.lead.id)).toEqual(expect.arrayContaining(ids));
+  for (const id of ids) expect(await entry('delivered', id)).toMatchObject({ attempts: 1 });
+});
 
 it('retries a failed delivery from the alarm after its backoff, and delivers once', async () => {
   fake.inject({ kind: 'serverError' });
