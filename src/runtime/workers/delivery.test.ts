@@ -107,8 +107,11 @@ it('delivers a sandbox lead in the transaction that accepts it: in the inbox, an
       return ((await response.json()) as { id: string }).id;
     }),
   );
-  const inbox = (await (await call('/sandbox/inbox.json')).json()) as { lead: { id: string } }[];
-  expect(inbox.map((item) => item.lead.id)).toEqual(expect.arrayContaining(ids));
+  const inbox = (await (await call('/sandbox/inbox.json')).json()) as { lead: { id: string; receivedAt: string }; deliveredAt: number }[];
+  const mine = inbox.filter((item) => ids.includes(item.lead.id));
+  expect(mine).toHaveLength(3);
+  // Delivered in the accept itself, at the time it was received; an alarm's pass would come later.
+  for (const item of mine) expect(item.deliveredAt).toBe(Date.parse(item.lead.receivedAt));
   for (const id of ids) expect(await entry('delivered', id)).toMatchObject({ attempts: 1 });
 });
 
