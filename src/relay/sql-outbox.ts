@@ -335,7 +335,7 @@ export class SqlOutbox implements Outbox {
       const id = entryId(input.lead.id, destination, destinations.length);
       const delivery = this.atAccept.get(destination);
       const made = delivery ? this.attemptAtAccept(delivery, input, id, destination, now, lead) : null;
-      const columns = made ? recordColumns(made.record, now) : PENDING_COLUMNS(now);
+      const columns = made ? recordColumns(made.record, now) : pendingColumns(now);
       // Stored in the state its first attempt ended it in, if it had one: no update moves it between the indexes.
       this.sql.run(
         `INSERT INTO outbox (id, lead_id, form_id, destination, idempotency_key, body_hash, created_at, updated_at, lead,
@@ -716,7 +716,7 @@ interface AttemptedAtAccept {
 }
 
 /** A new entry's columns before any attempt. */
-const PENDING_COLUMNS = (now: number) => ({ state: 'pending' as const, nextAttemptAt: now, lastError: null, uncertain: 0, remoteId: null });
+const pendingColumns = (now: number) => ({ state: 'pending' as const, nextAttemptAt: now, lastError: null, uncertain: 0, remoteId: null });
 
 /** An attempt's record as the outbox's columns hold it, written at accept or after an attempt. */
 function recordColumns(record: AttemptRecord, now: number) {

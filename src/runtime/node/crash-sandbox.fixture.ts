@@ -1,7 +1,7 @@
 /**
  * The relay process the sandbox crash test kills: the Node entry's `startNodeRelay` delivering to
- * the sandbox inbox, in the outbox's own transactions, a batch every few milliseconds. Prints
- * `READY <url>` once it listens.
+ * the sandbox inbox in the outbox's own transactions, each lead as it is accepted and the leads
+ * left pending a batch every few milliseconds. Prints `READY <url>` once it listens.
  */
 import { startNodeRelay } from './server.ts';
 
