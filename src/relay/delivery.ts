@@ -9,6 +9,7 @@ import { type DeliveryPolicy, mappingFor, type RelayConfig } from './config.ts';
 import { fileFormLookup, type FormLookup } from './forms/catalog.ts';
 import { type Log, silentLog } from './log.ts';
 import type { AcceptTimeDelivery, AttemptRecord, InTransactionAttempt, Outbox, OutboxEntry } from './outbox.ts';
+import type { SqlOutbox } from './sql-outbox.ts';
 
 export interface DeliveryDeps {
   config: RelayConfig;
@@ -456,7 +457,7 @@ async function deliverInTransaction(name: string, destination: Destination, deps
  * delivered (or with its retry), so the sandbox costs no transaction and no pass of its own. Null
  * for a destination that calls out.
  */
-export function deliveryAtAccept(destination: Destination, deps: DeliveryDeps): AcceptTimeDelivery | null {
+function deliveryAtAccept(destination: Destination, deps: DeliveryDeps): AcceptTimeDelivery | null {
   if (!destination.inTransaction) return null;
   const attemptOne = attemptInTransactionOf(destination, deps);
   const now = deps.now ?? Date.now;
@@ -475,6 +476,22 @@ export function deliveryAtAccept(destination: Destination, deps: DeliveryDeps): 
       logAttemptInTransaction(log, entry, record, outcomes.get(entry) ?? 'interrupted', started, now() - started);
     },
   };
+}
+
+/**
+ * Has `outbox` deliver at accept (`deliveryAtAccept`) every destination of `deps` whose delivery
+ * is a write to the outbox's own database. Returns their names: their leads need no delivery pass
+ * to be woken for.
+ */
+export function deliverLocalDestinationsAtAccept(outbox: Pick<SqlOutbox, 'sql' | 'deliverWhenAccepted'>, deps: DeliveryDeps): Set<string> {
+  const names = new Set<string>();
+  for (const [name, destination] of deps.destinations) {
+    const atAccept = deliveryAtAccept(destination, deps);
+    if (atAccept?.sql !== outbox.sql) continue;
+    outbox.deliverWhenAccepted(name, atAccept);
+    names.add(name);
+  }
+  return names;
 }
 
 /**

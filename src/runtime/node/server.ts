@@ -18,7 +18,7 @@ import type { DestinationFactory } from '../../destinations/types.ts';
 import { MIN_ADMIN_TOKEN_LENGTH } from '../../relay/admin.ts';
 import { createRelay } from '../../relay/app.ts';
 import { parseConfig } from '../../relay/config.ts';
-import { deliverDue, deleteExpiredLeads, deliveryAtAccept, type Pacer } from '../../relay/delivery.ts';
+import { deliverDue, deleteExpiredLeads, deliverLocalDestinationsAtAccept, type Pacer } from '../../relay/delivery.ts';
 import { formCatalog } from '../../relay/forms/catalog.ts';
 import { SqlFormStore } from '../../relay/forms/sql-form-store.ts';
 import { bufferedJsonLog, type Log } from '../../relay/log.ts';
@@ -224,11 +224,9 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
     pacers: new Map<string, Pacer>(),
   };
   // A destination that writes to the outbox's own file (the sandbox inbox) is delivered in the
-  // transaction that accepts each of its leads.
-  for (const [name, destination] of built.value) {
-    const atAccept = deliveryAtAccept(destination, deliveryDeps);
-    if (atAccept?.sql === store.sql) store.deliverWhenAccepted(name, atAccept);
-  }
+  // transaction that accepts each of its leads: an accept need not wake its loop (a lead its first
+  // attempt left pending is retried by the poll, as every retry is).
+  const deliveredAtAccept = deliverLocalDestinationsAtAccept(store, deliveryDeps);
   // One delivery loop per destination, so a slow or paced CRM never holds up the others. Each
   // runs one pass at a time; a kick during a pass asks for one more pass when it ends.
   const loops = new Map<string, { running: Promise<void> | null; again: boolean }>();
@@ -321,7 +319,7 @@ export async function startNodeRelay(options: NodeRelayOptions): Promise<StartRe
       forms,
       outbox: store,
       log,
-      onAccepted: kickOne,
+      onAccepted: (destination) => (deliveredAtAccept.has(destination) ? undefined : kickOne(destination)),
       secret,
       sha256: (text) => hash('sha256', text),
       rateLimiter: memoryRateLimiter(),

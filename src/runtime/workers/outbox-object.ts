@@ -6,7 +6,7 @@
  */
 import { DurableObject, type DurableObjectState } from 'cloudflare:workers';
 import { createDestinations } from '../../destinations/index.ts';
-import { type DeliveryDeps, deliverDue, deleteExpiredLeads, deliveryAtAccept, type Pacer } from '../../relay/delivery.ts';
+import { type DeliveryDeps, deliverDue, deleteExpiredLeads, deliverLocalDestinationsAtAccept, type Pacer } from '../../relay/delivery.ts';
 import { jsonLog } from '../../relay/log.ts';
 import { type LeadTally, sqlLeadTally } from '../../relay/insight/lead-tally.ts';
 import type { AcceptInput, DeliveryState } from '../../relay/outbox.ts';
@@ -48,10 +48,7 @@ export class OutboxObject extends DurableObject<Env> {
     };
     // A destination that writes to this object's own SQLite (the sandbox inbox) is delivered in
     // the transaction that accepts each of its leads, as on Node.
-    for (const [name, destination] of built.value) {
-      const atAccept = deliveryAtAccept(destination, this.deliveryDeps);
-      if (atAccept?.sql === this.outbox.sql) this.outbox.deliverWhenAccepted(name, atAccept);
-    }
+    deliverLocalDestinationsAtAccept(this.outbox, this.deliveryDeps);
     // After workerd dies, the alarm time it stored survives but is never fired, and setting that
     // same time again changes nothing stored, so it is not re-armed either: a retry due after the
     // restart would wait forever. Each start clears the alarm, commits that, then sets it afresh
