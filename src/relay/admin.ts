@@ -307,7 +307,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     return answer;
   });
   app.get('/admin/', (c) => c.redirect('/admin', 301));
-  app.get('/admin/:file{[A-Za-z0-9._-]+\\.(js|css)}', async (c) => (await page(c.req.param('file'))) ?? c.notFound());
+  app.get('/admin/:file{[A-Za-z0-9._-]+\\.(?:js|css)}', async (c) => (await page(c.req.param('file'))) ?? c.notFound());
 
   return app;
 }

@@ -187,6 +187,19 @@ describe('GET /healthz', () => {
   });
 });
 
+describe('routing', () => {
+  it("matches every route with Hono's RegExpRouter, one regular expression per method", async () => {
+    // A route Hono's RegExpRouter cannot compile (a capturing group in a parameter's pattern)
+    // silently moves every request, submissions included, to the slower TrieRouter.
+    await app.request('http://relay.test/healthz');
+    expect(app.router.name).toBe('SmartRouter + RegExpRouter');
+  });
+
+  it('still tells widget files by their extension', async () => {
+    expect((await app.request('http://relay.test/v1/widget/form.txt')).status).toBe(404);
+  });
+});
+
 describe('GET /v1/widget/attribution.js', () => {
   const CAPTURE_MODULE = 'export function captureVisit() {}';
   const serve = (requireConsent: boolean | undefined) => {

@@ -242,7 +242,7 @@ export function createRelay(deps: RelayDeps): Hono<Env> {
   }
 
   app.get('/v1/leadform.js', (c) => serveWidgetFile(c, 'leadform.js'));
-  app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(js|css|map)}', (c) => serveWidgetFile(c, c.req.param('file')));
+  app.get('/v1/widget/:file{[A-Za-z0-9._-]+\\.(?:js|css|map)}', (c) => serveWidgetFile(c, c.req.param('file')));
 
   app.get('/v1/forms/:formId/embed', (c) => embedPage(c.req.param('formId'), forms.get(c.req.param('formId'))?.config, c.req.raw));
 
