@@ -13,7 +13,8 @@
  * ratios; each round's is printed, so the spread shows).
  *
  * Options (environment): BENCH_COUNT (default 20000 a round), BENCH_CONCURRENCY (default 64),
- * BENCH_SECONDS (default 8 a round), BENCH_ROUNDS (default 3), BENCH_RAW_COUNT (default 1500).
+ * BENCH_SECONDS (default 8 a round), BENCH_ROUNDS (default 3), BENCH_RAW_COUNT (default 1500);
+ * BENCH_PROF=1 writes a V8 CPU profile of the relay to /tmp/prof and of the reference to /tmp/profref.
  */
 import type { ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
@@ -79,7 +80,11 @@ async function startReference(): Promise<Server> {
     packages: 'external',
     logLevel: 'warning',
   });
-  return startProcess([file], { PORT: '0', REFERENCE_DB: join(work, 'reference.sqlite') }, /reference at (http:\/\/\S+)/);
+  return startProcess(
+    [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/profref'] : []), file],
+    { PORT: '0', REFERENCE_DB: join(work, 'reference.sqlite') },
+    /reference at (http:\/\/\S+)/,
+  );
 }
 
 async function startRelay(): Promise<Server> {
