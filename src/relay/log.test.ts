@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRelay } from './app.ts';
 import { parseConfig } from './config.ts';
 import { deliverDue } from './delivery.ts';
-import { bufferedJsonLog, type LogFields } from './log.ts';
+import { bufferedJsonLog, type LogFields, logLine } from './log.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 
 describe('bufferedJsonLog', () => {
@@ -27,6 +27,27 @@ describe('bufferedJsonLog', () => {
       ['b', undefined],
     ]);
     expect(lines[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+});
+
+describe('logLine', () => {
+  it('is one JSON object: time and event first, then the fields, which may overwrite neither by accident', () => {
+    const line = (fields?: LogFields) => JSON.parse(logLine('lead.sent', fields)) as Record<string, unknown>;
+    expect(Object.keys(line())).toEqual(['time', 'event']);
+    expect(line({})).toEqual({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), event: 'lead.sent' });
+    const odd = { text: 'quote " and\nnewline', n: 1.5, none: null, gone: undefined, yes: true };
+    expect(line(odd)).toEqual({
+      time: expect.any(String),
+      event: 'lead.sent',
+      text: 'quote " and\nnewline',
+      n: 1.5,
+      none: null,
+      yes: true,
+    });
+    expect(Object.keys(line(odd))).toEqual(['time', 'event', 'text', 'n', 'none', 'yes']);
+    // A field of the same name wins, once, as a spread would have it.
+    expect(logLine('lead.sent', { event: 'other', time: 'then' })).toBe('{"time":"then","event":"other"}');
+    expect(logLine('quote"d')).toMatch(/"event":"quote\\"d"}$/);
   });
 });
 

@@ -8,8 +8,14 @@ export type LogFields = Record<string, string | number | boolean | null | undefi
 export type Log = (event: string, fields?: LogFields) => void;
 
 /** The line `jsonLog` writes: one JSON object. */
-export function logLine(event: string, fields: LogFields = {}): string {
-  return JSON.stringify({ time: isoTime(Date.now()), event, ...fields });
+export function logLine(event: string, fields?: LogFields): string {
+  const time = isoTime(Date.now());
+  // Fields that would overwrite the line's own keys go through the spread, which lets them.
+  if (fields === undefined || 'time' in fields || 'event' in fields) return JSON.stringify({ time, event, ...fields });
+  // Otherwise the two texts are joined rather than the fields copied into a new object first: a
+  // line per lead and per attempt.
+  const rest = JSON.stringify(fields);
+  return `{"time":"${time}","event":${JSON.stringify(event)}${rest === '{}' ? '}' : `,${rest.slice(1)}`}`;
 }
 
 /** One JSON object per line on standard output. */

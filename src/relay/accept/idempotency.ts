@@ -2,7 +2,7 @@
  * The Idempotency-Key: the header's form, and the hash of the body it is bound to, which tells a
  * retry of one submission (answered with the first id) from a reuse of the key with another body.
  */
-import type { Submission } from '../../schema/submission.ts';
+import type { Submission, SubmissionMeta } from '../../schema/submission.ts';
 import { passed, type Refusable, RelayError, refused } from '../errors.ts';
 
 /** SHA-256 as lowercase hex. */
@@ -19,6 +19,10 @@ export function idempotencyKey(header: string | null): Refusable<string | null> 
 export async function submissionHash({ fields, attribution, meta }: Submission, sha256: Sha256): Promise<string> {
   // A retry of one submission may carry a fresh Turnstile token (a token is good once), so the
   // token is left out of what makes two bodies "the same" for the Idempotency-Key.
-  const { turnstile: _token, ...stableMeta } = meta ?? {};
+  // A meta without one is hashed as it is: the same text a copy without the token would give.
+  const stableMeta = meta?.turnstile === undefined ? (meta ?? NO_META) : withoutToken(meta);
   return sha256(JSON.stringify({ fields, attribution, meta: stableMeta }));
 }
+
+const NO_META = Object.freeze({});
+const withoutToken = ({ turnstile: _token, ...rest }: SubmissionMeta) => rest;

@@ -35,15 +35,31 @@ export interface FormRateFacts {
  */
 export async function takeFormLimit({ formId, form, clientIp }: FormRateFacts, limits: Limits, rateLimiter: RateLimiter): Promise<Refusable<void>> {
   const rule = form.rateLimit ?? limits.perForm;
+  const rules = formRules(rule);
   const seen = clientIp ? `form:${formId}@ip:${addressKey(clientIp)}` : null;
-  const seenRule = { requests: 1, perSeconds: rule.perSeconds };
-  const first = seen === null || (await rateLimiter.take(seen, seenRule)).ok;
-  const reserve = first ? 0 : Math.floor(rule.requests * FIRST_SUBMISSION_SHARE);
-  const taken = await take(rateLimiter, `form:${formId}`, reserve ? { ...rule, reserve } : rule, 'this form');
+  const first = seen === null || (await rateLimiter.take(seen, rules.seen)).ok;
+  const taken = await take(rateLimiter, `form:${formId}`, first ? rule : rules.later, 'this form');
   // A first submission the form refused stays a first one: its retry, at the time the 429 names, may spend the reserve.
-  if (!taken.ok && first && seen !== null) await rateLimiter.take(seen, { ...seenRule, refund: true });
+  if (!taken.ok && first && seen !== null) await rateLimiter.take(seen, rules.refundSeen);
   return taken;
 }
+
+/**
+ * The rules a form's budget `rule` implies: `seen` marks an address's first submission in the
+ * window, `refundSeen` takes that mark back, `later` keeps the reserve from an address's later
+ * submissions. Made once per rule, not per submission.
+ */
+function formRules(rule: RateRule): { seen: TakeRule; refundSeen: TakeRule; later: TakeRule } {
+  let rules = derivedRules.get(rule);
+  if (!rules) {
+    const seen = { requests: 1, perSeconds: rule.perSeconds };
+    const reserve = Math.floor(rule.requests * FIRST_SUBMISSION_SHARE);
+    rules = { seen, refundSeen: { ...seen, refund: true }, later: reserve ? { ...rule, reserve } : rule };
+    derivedRules.set(rule, rules);
+  }
+  return rules;
+}
+const derivedRules = new WeakMap<RateRule, { seen: TakeRule; refundSeen: TakeRule; later: TakeRule }>();
 
 async function take(rateLimiter: RateLimiter, key: string, rule: TakeRule, who: string): Promise<Refusable<void>> {
   const decision = await rateLimiter.take(key, rule);
