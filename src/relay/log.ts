@@ -11,10 +11,10 @@ export type Log = (event: string, fields?: LogFields) => void;
 export function logLine(event: string, fields?: LogFields): string {
   const time = isoTime(Date.now());
   // Fields that would overwrite the line's own keys go through the spread, which lets them.
-  if (fields === undefined || 'time' in fields || 'event' in fields) return JSON.stringify({ time, event, ...fields });
+  if (fields !== undefined && ('time' in fields || 'event' in fields)) return JSON.stringify({ time, event, ...fields });
   // Otherwise the two texts are joined rather than the fields copied into a new object first: a
   // line per lead and per attempt.
-  const rest = JSON.stringify(fields);
+  const rest = fields === undefined ? '{}' : JSON.stringify(fields);
   return `{"time":"${time}","event":${JSON.stringify(event)}${rest === '{}' ? '}' : `,${rest.slice(1)}`}`;
 }
 

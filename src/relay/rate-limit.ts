@@ -67,6 +67,7 @@ export function addressKey(address: string): string {
   }
   return lastKey;
 }
+/** The address `addressKey` was last asked for, and its key. */
 let lastAddress: string | undefined;
 let lastKey = '';
 
