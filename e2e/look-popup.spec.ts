@@ -29,7 +29,8 @@ test.describe('popup', () => {
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
     await expect(opener).toBeFocused();
-    expect(await page.evaluate(() => [scrollY, document.documentElement.getAttribute('style')])).toEqual([scrolled, '']);
+    // The page is given back on the dialog's `close` event, a task after it is hidden.
+    await expect.poll(() => page.evaluate(() => [scrollY, document.documentElement.getAttribute('style')])).toEqual([scrolled, '']);
     await page.mouse.wheel(0, 300);
     await expect.poll(() => page.evaluate(() => scrollY)).toBeGreaterThan(scrolled);
   });
