@@ -232,14 +232,10 @@ try {
   const reference = await startReference();
   const relay = await startRelay();
   try {
-    // Both run side by side, loaded in turn, ROUNDS times, the order swapped each round: what
-    // else the machine does drifts over a run, and each round's ratio is of two runs seconds apart.
-    // The reference is loaded only once the relay has delivered everything, so the relay's
-    // delivery never runs beside it.
-    // First a warm-up of each, not counted: both reach the rounds with their code optimised and
-    // their files past the first pages (the first round ran slower for both without it).
     // Idle: started, nothing loaded yet.
     const idle = { reference: memoryOf(reference.child).rss, relay: memoryOf(relay.child).rss };
+    // First a warm-up of each, not counted: both reach the rounds with their code optimised and
+    // their files past the first pages (the first round ran slower for both without it).
     await load(reference.url, 0, WARMUP_COUNT);
     await load(relay.url, 0, WARMUP_COUNT);
     await drained(relay);
@@ -247,19 +243,23 @@ try {
     const references: Measured[] = [];
     const relays: Measured[] = [];
     const cpuBefore = processCpuMs(relay.child.pid!);
+    // Both run side by side, loaded in turn, ROUNDS times, the order swapped each round: what
+    // else the machine does drifts over a run, and each round's ratio is of two runs seconds apart.
+    // The reference is loaded only once the relay has delivered everything, so the relay's
+    // delivery never runs beside it.
     for (let round = 1; round <= ROUNDS; round++) {
-      const referenceFirst = round % 2 === 1;
-      if (referenceFirst) await drained(relay);
-      if (referenceFirst) references.push(await measure(reference, round));
-      relays.push(await measure(relay, round));
-      if (!referenceFirst) {
+      const loadReference = async () => {
         await drained(relay);
         references.push(await measure(reference, round));
-      }
+      };
+      if (round % 2 === 1) await loadReference();
+      relays.push(await measure(relay, round));
+      if (round % 2 === 0) await loadReference();
     }
     // The relay's own count, so the figure is of leads stored, not of answers sent.
     const afterLoad = await outboxOf(relay);
-    const stored = afterLoad.pending + afterLoad.delivered + afterLoad.dead - (warmedUp.pending + warmedUp.delivered + warmedUp.dead);
+    const held = ({ pending, delivered, dead }: OutboxCounts) => pending + delivered + dead;
+    const stored = held(afterLoad) - held(warmedUp);
     const deliveredDuringLoad = afterLoad.delivered - warmedUp.delivered;
     // Then until every lead is at the sandbox: how much of the delivery ran during the load
     // changes the rate, so the CPU to accept and deliver each lead is the figure to compare.
