@@ -60,18 +60,6 @@ export function perMs(rule: RateRule): number {
  * own; anything that does not parse as an address is kept as given.
  */
 export function addressKey(address: string): string {
-  // A submission asks for its address's key twice (its own bucket, then the form's first-submission mark).
-  if (address !== lastAddress) {
-    lastKey = bucketKeyOf(address);
-    lastAddress = address;
-  }
-  return lastKey;
-}
-/** The address `addressKey` was last asked for, and its key. */
-let lastAddress: string | undefined;
-let lastKey = '';
-
-function bucketKeyOf(address: string): string {
   const trimmed = address.trim().toLowerCase();
   const v6 = ipv6Groups(trimmed.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
   if (!v6) return trimmed;
