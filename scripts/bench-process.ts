@@ -30,9 +30,21 @@ export function startProcess(args: string[], env: Record<string, string>, printe
  * Per lead, it moves far less than the rate when other work shares the machine.
  */
 export function processCpuMs(pid: number | undefined): number {
+  return cpuMsOf(`/proc/${pid}/stat`);
+}
+
+/**
+ * The same for the process's main thread alone: the one that serves the requests, without the
+ * garbage collector's and the thread pool's helpers.
+ */
+export function mainThreadCpuMs(pid: number | undefined): number {
+  return cpuMsOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuMsOf(statFile: string): number {
   try {
     // Fields 14 and 15 (utime, stime) after the command name, in clock ticks of 10 ms.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = readFileSync(statFile, 'utf8')
       .replace(/^.*\) /s, '')
       .split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;

@@ -4,7 +4,9 @@
  * pragmas and a 2 ms group commit) and how fast the same SQLite settings (WAL, synchronous=FULL)
  * insert one row per transaction on this machine, all measured in the same run, with the resident
  * memory (RSS) of the relay and of the reference, idle and at peak, and each one's CPU per lead
- * (user + system, from /proc: steadier than a rate on a shared machine). Prints figures; asserts nothing.
+ * (user + system, from /proc: steadier than a rate on a shared machine), of the whole process and
+ * of the main thread that serves the requests, beside the load generator's own. Prints figures;
+ * asserts nothing. To compare two builds of the relay with each other, see bench-relay-ab.ts.
  *
  * The relay runs as `npm start` does (compiled JavaScript in its own process, JSON logs, delivery
  * to the sandbox inbox running alongside), on loopback; this process is the load: CONCURRENCY
@@ -18,8 +20,7 @@
  * BENCH_PROF=1 writes a V8 CPU profile of the relay to /tmp/prof and of the reference to /tmp/profref.
  */
 import type { ChildProcess } from 'node:child_process';
-import { Agent, request as httpRequest } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,8 @@ import { openDurableDatabase } from '../src/runtime/node/sqlite-store.ts';
 import { OUTBOX_SCHEMA } from '../src/relay/sql-outbox.ts';
 import { build } from 'esbuild';
 import { buildNodeRelay } from './build-node.ts';
-import { type BenchServer as Server, processCpuMs, startProcess } from './bench-process.ts';
+import { closeLoad, type LoadResult, loadSubmissions, startBenchRelay } from './bench-load.ts';
+import { type BenchServer as Server, mainThreadCpuMs, processCpuMs, startProcess } from './bench-process.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 20000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -90,99 +92,36 @@ async function startReference(): Promise<Server> {
 }
 
 async function startRelay(): Promise<Server> {
-  const config = join(work, 'bench.config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      forms: {
-        contact: {
-          fields: [
-            { name: 'name', type: 'text', required: true },
-            { name: 'email', type: 'email', required: true },
-            { name: 'message', type: 'textarea' },
-          ],
-          minFillMs: 0,
-          destination: 'sandbox',
-        },
-      },
-      destinations: { sandbox: { type: 'sandbox' } },
-      limits: { perIp: { requests: 1_000_000, perSeconds: 1 }, perForm: { requests: 1_000_000, perSeconds: 1 } },
-    }),
-  );
   // Compiled, as `npm start` runs it (BENCH_PROF profiles it).
-  const file = await buildNodeRelay();
-  return startProcess(
-    [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), file],
-    { PORT: '0', HOST: '127.0.0.1', LEADFORM_CONFIG: config, LEADFORM_DATA_DIR: join(work, 'relay') },
-    /demo at (http:\/\/\S+?)\//,
-  );
-}
-
-async function load(url: string, round: number, count = COUNT): Promise<{ accepted: number; failed: number; seconds: number; latencies: number[] }> {
-  // Keys and addresses differ per round: each round's submissions are new leads, not retries.
-  const body = (i: number) =>
-    JSON.stringify({ fields: { name: 'Ada Lovelace', email: `ada${round}.${i}@example.com`, message: 'x'.repeat(200) }, meta: { fillMs: 5000 } });
-  // Warm up: connections, JIT, the first commit.
-  await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => post(url, body(-i - 1), `warm-${round}-${i}`)));
-  const latencies: number[] = [];
-  let next = 0;
-  let accepted = 0;
-  let failed = 0;
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count && performance.now() < deadline) {
-        const i = next++;
-        const sent = performance.now();
-        const status = await post(url, body(i), `bench-${round}-${i}`);
-        latencies.push(performance.now() - sent);
-        if (status === 202) accepted++;
-        else failed++;
-      }
-    }),
-  );
-  return { accepted, failed, seconds: (performance.now() - started) / 1000, latencies };
-}
-
-// node:http with keep-alive rather than fetch: the load generator shares the machine with the
-// relay, and the lighter client leaves more of it to what is measured.
-let agent: Agent | undefined;
-function post(url: string, body: string, key: string): Promise<number> {
-  agent ??= new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const target = new URL(`${url}/v1/forms/contact/submissions`);
-  return new Promise((done, fail) => {
-    const request = httpRequest(
-      target,
-      { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Idempotency-Key': key } },
-      (response) => {
-        response.resume();
-        response.on('end', () => done(response.statusCode ?? 0));
-      },
-    );
-    request.on('error', fail);
-    request.end(body);
-  });
+  return startBenchRelay(await buildNodeRelay(), work, {}, process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []);
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /** One server under load: its rate, latencies, memory and CPU (user + system) during the load. */
-interface Measured {
+interface Measured extends LoadResult {
   rate: number;
-  accepted: number;
-  failed: number;
-  seconds: number;
-  latencies: number[];
   peak: number;
   cpuMs: number;
+  /** Of the server's main thread alone. */
+  mainThreadMs: number;
+  /** Of this process, the load generator, meanwhile. */
+  loadCpuMs: number;
 }
+const load = (url: string, round: number, count = COUNT) => loadSubmissions(url, { tag: String(round), count, concurrency: CONCURRENCY, seconds: SECONDS });
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 async function measure(server: Server, round: number): Promise<Measured> {
-  const cpuBefore = processCpuMs(server.child.pid!);
+  const pid = server.child.pid!;
+  const before = { cpu: processCpuMs(pid), main: mainThreadCpuMs(pid), load: ownCpuMs() };
   const result = await load(server.url, round);
-  const cpuMs = processCpuMs(server.child.pid!) - cpuBefore;
+  const cpuMs = processCpuMs(pid) - before.cpu;
+  const mainThreadMs = mainThreadCpuMs(pid) - before.main;
+  const loadCpuMs = ownCpuMs() - before.load;
   const { peak } = memoryOf(server.child);
-  return { ...result, rate: result.accepted / result.seconds, peak, cpuMs };
+  return { ...result, rate: result.accepted / result.seconds, peak, cpuMs, mainThreadMs, loadCpuMs };
 }
 
 interface OutboxCounts {
@@ -219,6 +158,8 @@ function summed(rounds: Measured[]) {
     failed: sum((m) => m.failed),
     seconds: sum((m) => m.seconds),
     cpuMs: sum((m) => m.cpuMs),
+    mainThreadMs: sum((m) => m.mainThreadMs),
+    loadCpuMs: sum((m) => m.loadCpuMs),
     rate: median(rounds.map((m) => m.rate)),
     sorted: rounds.flatMap((m) => m.latencies).sort((a, b) => a - b),
     peak: Math.max(...rounds.map((m) => m.peak)),
@@ -277,7 +218,8 @@ try {
     const ratios = relays.map((m, i) => m.rate / references[i]!.rate);
     const f = (n: number) => n.toFixed(1);
     const latency = (sorted: number[]) => `p50 ${f(percentile(sorted, 50))} ms, p99 ${f(percentile(sorted, 99))} ms`;
-    const cpuPerLead = (server: { cpuMs: number; accepted: number }) => f((server.cpuMs * 1000) / server.accepted);
+    const perLead = (ms: number, leads: number) => f((ms * 1000) / leads);
+    const cpuPerLead = (server: { cpuMs: number; accepted: number }) => perLead(server.cpuMs, server.accepted);
     console.log(`leadform relay benchmark (Node ${process.version}, loopback, concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS} s each)`);
     console.log(`  raw durable inserts (WAL, synchronous=FULL, 1 row/txn): ${f(raw)} rows/s (before ${f(rawBefore)}, after ${f(rawAfter)})`);
     relays.forEach((m, i) => {
@@ -297,6 +239,15 @@ try {
     console.log(
       `  relay CPU (user+system, during the load, delivery to the sandbox included): ${cpuPerLead(result)} µs per accepted lead (a figure other work on the machine moves less than the rate)`,
     );
+    // The relay serves on one thread: its time per lead (1 / its rate) is that thread's CPU per
+    // lead plus what it waits for (the disk's fsync), and the CPU is the part to cut.
+    const timePerLead = (rate: number) => f(1e6 / rate);
+    console.log(
+      `  time per accepted lead (1 / rate), and the main thread's CPU in it: relay ${timePerLead(result.rate)} µs (${perLead(result.mainThreadMs, result.accepted)} µs CPU), reference ${timePerLead(bare.rate)} µs (${perLead(bare.mainThreadMs, bare.accepted)} µs CPU); the target: relay ≤ ${timePerLead(0.8 * bare.rate)} µs`,
+    );
+    console.log(
+      `  load generator (this process) CPU per lead: ${perLead(result.loadCpuMs, result.accepted)} µs loading the relay, ${perLead(bare.loadCpuMs, bare.accepted)} µs loading the reference`,
+    );
     console.log(
       `  relay CPU to accept and deliver every lead (the rounds, then until none is pending, ${drainSeconds.toFixed(1)} s more${pending > 0 ? `; ${pending} still pending` : ''}): ${f((cpuToDeliver * 1000) / stored)} µs per lead`,
     );
@@ -309,7 +260,7 @@ try {
   } finally {
     relay.stop();
     reference.stop();
-    agent?.destroy();
+    closeLoad();
   }
 } finally {
   // Give the relay a moment to close its database before its folder goes.
