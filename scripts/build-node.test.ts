@@ -31,6 +31,8 @@ it('holds only leadform’s own code, with no TypeScript loader', () => {
 
 it('refuses an output that would not find the built widget', async () => {
   await expect(buildNodeRelay(join(ROOT, 'dist', 'index.js'))).rejects.toThrow('three folders below');
+  // As deep, but outside the repository: the relay would not find the widget beside it.
+  await expect(buildNodeRelay(join(ROOT, '..', 'elsewhere', 'relay', 'index.js'))).rejects.toThrow('three folders below');
 });
 
 it('starts with plain node and answers a submission with 202', async () => {

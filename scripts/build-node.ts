@@ -23,8 +23,9 @@ export const NODE_RELAY_FILE = join(ROOT, 'dist/relay/node/index.js');
  * @param outFile @default dist/relay/node/index.js
  */
 export async function buildNodeRelay(outFile = NODE_RELAY_FILE): Promise<string> {
-  const depth = relative(ROOT, resolve(outFile)).split(/[\\/]/).length - 1;
-  if (depth !== 3) throw new Error(`build:node: ${outFile} must be three folders below ${ROOT}, as dist/relay/node/index.js is`);
+  const path = relative(ROOT, resolve(outFile));
+  const depth = path.split(/[\\/]/).length - 1;
+  if (depth !== 3 || path.startsWith('..')) throw new Error(`build:node: ${outFile} must be three folders below ${ROOT}, as dist/relay/node/index.js is`);
   await build({
     entryPoints: [join(ROOT, 'src/runtime/node/index.ts')],
     outfile: outFile,
@@ -39,7 +40,8 @@ export async function buildNodeRelay(outFile = NODE_RELAY_FILE): Promise<string>
   return outFile;
 }
 
+// `node --import tsx scripts/build-node.ts [file]`: into `file` when given (see bench-relay-ab.ts).
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const file = await buildNodeRelay();
+  const file = await buildNodeRelay(process.argv[2]);
   console.log(`build:node: ${relative(ROOT, file)}`);
 }
