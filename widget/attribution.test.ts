@@ -3,10 +3,17 @@ import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLICK_IDS, MAX_PARAM_LENGTH, MAX_URL_LENGTH, STORAGE_KEY, UTM_PARAMS } from '../src/schema/attribution-keys.ts';
-import { Attribution } from '../src/schema/attribution.ts';
+import { type Attribution, readAttribution } from '../src/schema/attribution.ts';
+import type { SubmissionIssue } from '../src/schema/shape.ts';
 import { isCampaign, type Journey, nextJourney, present, readVisit } from './attribution.ts';
 
 const NOW = Date.parse('2026-03-01T10:00:00Z');
+/** What the relay finds wrong in an attribution the widget sends: nothing, for every one it may send. */
+const relayIssues = (attribution: Attribution) => {
+  const issues: SubmissionIssue[] = [];
+  readAttribution(attribution, ['attribution'], issues);
+  return issues;
+};
 const DAY = 864e5;
 const SITE = 'https://www.example.com';
 
@@ -71,7 +78,7 @@ describe('readVisit', () => {
     expect(touch.utm_campaign).toHaveLength(MAX_PARAM_LENGTH);
     expect(touch.referrer).toHaveLength(MAX_URL_LENGTH);
     expect(touch.landing_page).toHaveLength(MAX_URL_LENGTH);
-    expect(Attribution.safeParse({ first: touch, last: touch, touches: 1 }).success).toBe(true);
+    expect(relayIssues({ first: touch, last: touch, touches: 1 })).toEqual([]);
   });
 });
 
@@ -155,7 +162,7 @@ describe('present', () => {
         fc.dictionary(fc.constantFrom('utm_source', 'REFERRER', 'gclid'), anything),
         (stored, overrides) => {
           const sent = present(stored as Partial<Journey>, overrides);
-          expect(sent === undefined || Attribution.safeParse(sent).success).toBe(true);
+          if (sent !== undefined) expect(relayIssues(sent)).toEqual([]);
         },
       ),
     );

@@ -1,6 +1,6 @@
 /**
- * The attribution vocabulary, with no zod in it: the loader bundles this file and must stay tiny.
- * `attribution.ts` builds the schema from these names.
+ * The attribution vocabulary alone: the loader bundles this file and must stay tiny.
+ * `attribution.ts` reads a submission's attribution by these names.
  */
 export const UTM_PARAMS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id'] as const;
 

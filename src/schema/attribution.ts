@@ -1,38 +1,41 @@
 /**
  * Attribution: where the visit that produced a lead came from. The widget captures it
- * (`widget/attribution.ts`), the relay validates it with this schema, and each CRM adapter maps
+ * (`widget/attribution.ts`), the relay reads it with `readAttribution`, and each CRM adapter maps
  * it to the vendor's own fields.
  */
-import * as z from 'zod/mini';
-import { CLICK_IDS, MAX_PARAM_LENGTH, MAX_TIME_LENGTH, MAX_TOUCHES, MAX_URL_LENGTH, UTM_PARAMS } from './attribution-keys.ts';
+import { CLICK_IDS, MAX_PARAM_LENGTH, MAX_TIME_LENGTH, MAX_TOUCHES, MAX_URL_LENGTH, type URL_KEYS, UTM_PARAMS } from './attribution-keys.ts';
+import { integer, object, type Reader, string } from './shape.ts';
 
 export { CLICK_IDS, MAX_PARAM_LENGTH, MAX_URL_LENGTH, UTM_PARAMS };
 
-const param = z.optional(z.string().check(z.maxLength(MAX_PARAM_LENGTH)));
-const url = z.optional(z.string().check(z.maxLength(MAX_URL_LENGTH)));
-
 /** One visit: its campaign parameters, click ids, external referrer and landing page. */
-export const Touch = z.object({
-  ...Object.fromEntries([...UTM_PARAMS, ...CLICK_IDS].map((key) => [key, param])),
+export type Touch = {
+  [K in (typeof UTM_PARAMS)[number] | (typeof CLICK_IDS)[number] | (typeof URL_KEYS)[number]]?: string | undefined;
+} & {
+  /** When the visit began, ISO 8601. */
+  at?: string | undefined;
+};
+
+export interface Attribution {
+  /** The first visit the widget saw within the lifetime, with or without a campaign. */
+  first?: Touch | undefined;
+  /** The latest campaign visit (UTM parameter, click id or another site's referrer), else `first`. */
+  last?: Touch | undefined;
+  /** How many visits were recorded: the first one, then each campaign visit after it. */
+  touches?: number | undefined;
+}
+
+const param = string(MAX_PARAM_LENGTH);
+const url = string(MAX_URL_LENGTH);
+const readTouch = object<Touch>({
+  ...(Object.fromEntries([...UTM_PARAMS, ...CLICK_IDS].map((key) => [key, param])) as Record<
+    (typeof UTM_PARAMS)[number] | (typeof CLICK_IDS)[number],
+    Reader<string>
+  >),
   referrer: url,
   landing_page: url,
-  /** When the visit began, ISO 8601. */
-  at: z.optional(z.string().check(z.maxLength(MAX_TIME_LENGTH))),
-}) as z.ZodMiniObject<
-  Record<(typeof UTM_PARAMS)[number] | (typeof CLICK_IDS)[number], typeof param> & {
-    referrer: typeof url;
-    landing_page: typeof url;
-    at: z.ZodMiniOptional<z.ZodMiniString>;
-  }
->;
-export type Touch = z.infer<typeof Touch>;
-
-export const Attribution = z.object({
-  /** The first visit the widget saw within the lifetime, with or without a campaign. */
-  first: z.optional(Touch),
-  /** The latest campaign visit (UTM parameter, click id or another site's referrer), else `first`. */
-  last: z.optional(Touch),
-  /** How many visits were recorded: the first one, then each campaign visit after it. */
-  touches: z.optional(z.int().check(z.minimum(0), z.maximum(MAX_TOUCHES))),
+  at: string(MAX_TIME_LENGTH),
 });
-export type Attribution = z.infer<typeof Attribution>;
+
+/** Reads a submission's `attribution`: what it keeps, with what is wrong in `issues`. */
+export const readAttribution: Reader<Attribution> = object<Attribution>({ first: readTouch, last: readTouch, touches: integer(0, MAX_TOUCHES) });

@@ -87,6 +87,87 @@ describe('validateSubmission', () => {
   });
 });
 
+describe('the body around the fields', () => {
+  const valid = { name: 'Ada', email: 'ada@example.com', agree: true };
+  const issuesOf = (body: unknown) => {
+    const result = validateSubmission(form, body);
+    return result.ok ? [] : result.issues.map(({ path, code }) => [path.join('.'), code]);
+  };
+
+  it('names a body or a part of it that has the wrong type, at its path', () => {
+    expect(issuesOf(null)).toEqual([['', 'invalid_type']]);
+    expect(issuesOf(Object.create(null))).toEqual([['fields', 'invalid_type']]);
+    expect(issuesOf({ fields: [] })).toEqual([['fields', 'invalid_type']]);
+    expect(issuesOf({ fields: valid, meta: null })).toEqual([['meta', 'invalid_type']]);
+    expect(issuesOf({ fields: valid, meta: { fillMs: 1.5, hp: 5 } })).toEqual([
+      ['meta.fillMs', 'invalid_type'],
+      ['meta.hp', 'invalid_type'],
+    ]);
+    expect(issuesOf({ fields: valid, attribution: { first: 'x', touches: '1' } })).toEqual([
+      ['attribution.first', 'invalid_type'],
+      ['attribution.touches', 'invalid_type'],
+    ]);
+    expect(issuesOf({ fields: valid, meta: { phoneCountries: { phone: 5, ['x'.repeat(65)]: 'DE' } } })).toEqual([
+      ['meta.phoneCountries.phone', 'invalid_type'],
+      [`meta.phoneCountries.${'x'.repeat(65)}`, 'invalid_key'],
+    ]);
+  });
+
+  it('names each limit broken, with the message the API has always given', () => {
+    const result = validateSubmission(form, {
+      fields: valid,
+      attribution: { last: { gclid: 'x'.repeat(501), referrer: 'x'.repeat(2049), at: 'x'.repeat(41) }, touches: 1_000_001 },
+      meta: { fillMs: -1, locale: 'x'.repeat(36), formVersion: 0, phoneCountries: { phone: 'de' } },
+    });
+    expect(!result.ok && result.issues).toEqual([
+      { path: ['attribution', 'last', 'gclid'], code: 'too_big', message: 'Invalid input' },
+      { path: ['attribution', 'last', 'referrer'], code: 'too_big', message: 'Invalid input' },
+      { path: ['attribution', 'last', 'at'], code: 'too_big', message: 'Invalid input' },
+      { path: ['attribution', 'touches'], code: 'too_big', message: 'Invalid input' },
+      { path: ['meta', 'fillMs'], code: 'too_small', message: 'Invalid input' },
+      { path: ['meta', 'locale'], code: 'too_big', message: 'Invalid input' },
+      { path: ['meta', 'formVersion'], code: 'too_small', message: 'Invalid input' },
+      { path: ['meta', 'phoneCountries', 'phone'], code: 'invalid_format', message: 'an ISO 3166-1 alpha-2 code, e.g. "DE"' },
+    ]);
+    // Up to the limits, nothing.
+    expect(issuesOf({ fields: valid, attribution: { first: { utm_source: 'x'.repeat(500) }, touches: 1_000_000 }, meta: { hp: 'x'.repeat(1000) } })).toEqual(
+      [],
+    );
+  });
+
+  it('checks the fields beside a broken limit, but not beside a part of the wrong type', () => {
+    expect(issuesOf({ fields: { email: 'nope' }, meta: { fillMs: -1 } })).toEqual([
+      ['meta.fillMs', 'too_small'],
+      ['fields.name', 'required'],
+      ['fields.email', 'invalid_email'],
+      ['fields.agree', 'required'],
+    ]);
+    expect(issuesOf({ fields: { email: 'nope' }, meta: { hp: 5 } })).toEqual([['meta.hp', 'invalid_type']]);
+  });
+
+  it('keeps only the keys of each part, in the order the lead is stored and hashed with', () => {
+    const result = validateSubmission(form, {
+      meta: { phoneCountries: { b: 'DE', a: 'FR' }, junk: 1, fillMs: 3, hp: '' },
+      extra: true,
+      attribution: { touches: 2, junk: 1, first: { at: '2026-01-01', junk: 1, utm_source: 'news', gclid: 'g' } },
+      fields: valid,
+    });
+    expect(result.ok && JSON.stringify(result.submission)).toBe(
+      JSON.stringify({
+        fields: valid,
+        attribution: { first: { utm_source: 'news', gclid: 'g', at: '2026-01-01' }, touches: 2 },
+        meta: { fillMs: 3, hp: '', phoneCountries: { b: 'DE', a: 'FR' } },
+      }),
+    );
+  });
+
+  it('reads only the fields sent, not what every object inherits', () => {
+    const inherited = FormDefinition.parse({ id: 'inherited', fields: [{ name: 'constructor', type: 'text', required: true }] });
+    const result = validateSubmission(inherited, { fields: {} });
+    expect(!result.ok && result.issues).toEqual([{ path: ['fields', 'constructor'], code: 'required', message: 'This field is required.' }]);
+  });
+});
+
 describe('validateSubmission with conditions', () => {
   const branching = FormDefinition.parse({
     id: 'branching',

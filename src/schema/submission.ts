@@ -1,18 +1,18 @@
 /**
- * The submission schema, built from a form definition: the relay checks the whole body with it
- * before storing anything. Each field's rules are `fieldIssue`'s, the same function the widget
- * checks with as the visitor types, and what is shown is `shownFields`', the same evaluator the
- * widget shows and hides with; so both sides agree, and a rule's code (never its wording) is what
+ * A submission body read against its form definition: the relay checks the whole body before
+ * storing anything. Each field's rules are `fieldIssue`'s, the same function the widget checks
+ * with as the visitor types, and what is shown is `shownFields`', the same evaluator the widget
+ * shows and hides with; so both sides agree, and a rule's code (never its wording) is what
  * crosses the wire.
  */
-import * as z from 'zod/mini';
-import { Attribution } from './attribution.ts';
+import { type Attribution, readAttribution } from './attribution.ts';
 import { shownFields } from './conditions.ts';
 import { isCountryCode } from './countries.ts';
-import { asRuleCode, type FieldValue, fieldIssue, storedValue, useCountryCodes, useFieldRules } from './field.ts';
+import { type FieldValue, fieldIssue, storedValue, useCountryCodes, useFieldRules } from './field.ts';
 import { FIELD_RULES } from './field-rules.ts';
 import type { FormDefinition } from './form.ts';
 import { EN_MESSAGES, ruleMessage } from './messages.ts';
+import { integer, isFatal, isPlainObject, object, type Reader, record, string, type SubmissionIssue } from './shape.ts';
 
 export { fieldIssue, type FieldValue, ruleParams } from './field.ts';
 
@@ -20,28 +20,37 @@ export { fieldIssue, type FieldValue, ruleParams } from './field.ts';
 useCountryCodes(isCountryCode);
 useFieldRules(FIELD_RULES);
 
-export const SubmissionMeta = z.object({
+export interface SubmissionMeta {
   /** Milliseconds the visitor spent between the form's first render and submit. */
-  fillMs: z.optional(z.int().check(z.minimum(0))),
+  fillMs?: number | undefined;
   /** The honeypot: a field people never see, so any value means a bot. */
-  hp: z.optional(z.string().check(z.maxLength(1000))),
-  locale: z.optional(z.string().check(z.maxLength(35))),
+  hp?: string | undefined;
+  locale?: string | undefined;
   /** The page the form was submitted from. */
-  page: z.optional(z.string().check(z.maxLength(2048))),
+  page?: string | undefined;
   /** A Cloudflare Turnstile token, when the form asks for one. */
-  turnstile: z.optional(z.string().check(z.maxLength(4096))),
-  /**
-   * The country the visitor chose for each phone field, by field name (`{"phone": "DE"}`); the
-   * relay reads a number without a `+` dial code as that country's.
-   */
+  turnstile?: string | undefined;
   /**
    * The version of the form the page loaded (its definition's `version`), so a submission from a
    * page loaded before a publish is checked against the fields it showed. Absent: the current one.
    */
-  formVersion: z.optional(z.int().check(z.minimum(1))),
-  phoneCountries: z.optional(z.record(z.string().check(z.maxLength(64)), z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code, e.g. "DE"')))),
+  formVersion?: number | undefined;
+  /**
+   * The country the visitor chose for each phone field, by field name (`{"phone": "DE"}`); the
+   * relay reads a number without a `+` dial code as that country's.
+   */
+  phoneCountries?: Record<string, string> | undefined;
+}
+
+const readMeta: Reader<SubmissionMeta> = object<SubmissionMeta>({
+  fillMs: integer(0),
+  hp: string(1000),
+  locale: string(35),
+  page: string(2048),
+  turnstile: string(4096),
+  formVersion: integer(1),
+  phoneCountries: record(64, string(Number.POSITIVE_INFINITY, /^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code, e.g. "DE"')),
 });
-export type SubmissionMeta = z.infer<typeof SubmissionMeta>;
 
 export interface Submission {
   fields: Record<string, FieldValue>;
@@ -49,79 +58,42 @@ export interface Submission {
   meta?: SubmissionMeta | undefined;
 }
 
-/** One broken rule, in the shape of a zod issue: `path` leads to the value, `code` names the rule. */
-export interface SubmissionIssue {
-  path: (string | number)[];
-  code: string;
-  message: string;
-}
+export type { SubmissionIssue };
 
 export type SubmissionResult = { ok: true; submission: Submission } | { ok: false; issues: SubmissionIssue[] };
 
-const schemas = new WeakMap<FormDefinition, z.ZodMiniType<Submission>>();
-
 /**
- * The zod schema of a whole submission body for `form`, built once per form definition. Its
- * fields are those the form shows for the values sent: a field not shown is never required, and
- * its value is dropped, as are keys the form does not have and optional fields left empty, so a
- * CRM never receives blank or hidden values.
- */
-export function submissionSchema(form: FormDefinition): z.ZodMiniType<Submission> {
-  let schema = schemas.get(form);
-  if (!schema) {
-    const body = z.object({
-      fields: z.record(z.string(), z.unknown()),
-      attribution: z.optional(Attribution),
-      meta: z.optional(SubmissionMeta),
-    });
-    schema = z.pipe(
-      body.check(
-        z.superRefine((value, ctx) => {
-          const values = value.fields as Record<string, FieldValue | undefined>;
-          const shown = shownFields(form, values);
-          for (const field of form.fields) {
-            if (!shown.has(field.name)) continue;
-            const code = fieldIssue(field, values[field.name]);
-            if (code) ctx.addIssue({ code: 'custom', message: code, path: ['fields', field.name], input: values[field.name] });
-          }
-        }),
-      ),
-      z.transform((value): Submission => {
-        const values = value.fields as Record<string, FieldValue | undefined>;
-        const shown = shownFields(form, values);
-        const fields: Record<string, FieldValue> = {};
-        for (const field of form.fields) {
-          const sent = values[field.name];
-          if (!shown.has(field.name) || sent === undefined || sent === null) continue;
-          const stored = storedValue(field, sent);
-          if (stored !== '' && !(Array.isArray(stored) && stored.length === 0)) fields[field.name] = stored;
-        }
-        const submission: Submission = { fields };
-        if (value.attribution !== undefined) submission.attribution = value.attribution;
-        if (value.meta !== undefined) submission.meta = value.meta;
-        return submission;
-      }),
-    );
-    schemas.set(form, schema);
-  }
-  return schema;
-}
-
-/**
- * Validates a submission body against its form. On success, only the fields the form shows for
- * these values remain, and optional ones left empty are dropped.
+ * Reads a submission body against its form: the body's shape (an object with `fields`, and
+ * optional `attribution` and `meta`), then each field the form shows for the values sent with
+ * `fieldIssue`'s rules. On success, only those fields remain, and optional ones left empty are
+ * dropped, as are keys the form does not have, so a CRM never receives blank or hidden values.
  */
 export function validateSubmission(form: FormDefinition, body: unknown): SubmissionResult {
-  const result = submissionSchema(form).safeParse(body);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue): SubmissionIssue => {
-      const code = asRuleCode(issue.message);
-      const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
-      const field = path[0] === 'fields' ? form.fields.find((f) => f.name === path[1]) : undefined;
-      if (code && field) return { path, code, message: ruleMessage(field, code, EN_MESSAGES, 'en') };
-      return { path, code: code ?? issue.code, message: code ? EN_MESSAGES[code] : issue.message };
-    });
-    return { ok: false, issues };
+  if (!isPlainObject(body)) return { ok: false, issues: [{ path: [], code: 'invalid_type', message: 'Invalid input' }] };
+  const issues: SubmissionIssue[] = [];
+  const values = isPlainObject(body.fields) ? (body.fields as Record<string, FieldValue | undefined>) : undefined;
+  if (!values) issues.push({ path: ['fields'], code: 'invalid_type', message: 'Invalid input' });
+  const attribution = body.attribution === undefined ? undefined : readAttribution(body.attribution, ['attribution'], issues);
+  const meta = body.meta === undefined ? undefined : readMeta(body.meta, ['meta'], issues);
+  if (!values || issues.some(isFatal)) return { ok: false, issues };
+
+  const shown = shownFields(form, values);
+  const fields: Record<string, FieldValue> = {};
+  for (const field of form.fields) {
+    if (!shown.has(field.name)) continue;
+    const sent = Object.hasOwn(values, field.name) ? values[field.name] : undefined;
+    const code = fieldIssue(field, sent);
+    if (code) {
+      issues.push({ path: ['fields', field.name], code, message: ruleMessage(field, code, EN_MESSAGES, 'en') });
+      continue;
+    }
+    if (sent === undefined || sent === null) continue;
+    const stored = storedValue(field, sent);
+    if (stored !== '' && !(Array.isArray(stored) && stored.length === 0)) fields[field.name] = stored;
   }
-  return { ok: true, submission: result.data };
+  if (issues.length) return { ok: false, issues };
+  const submission: Submission = { fields };
+  if (attribution !== undefined) submission.attribution = attribution;
+  if (meta !== undefined) submission.meta = meta;
+  return { ok: true, submission };
 }

@@ -1,9 +1,9 @@
-/** The submission checked against its form's fields with the schema the widget validates with too. */
+/** The submission checked against its form's fields with the rules the widget validates with too. */
 import type { FormDefinition } from '../../schema/form.ts';
 import { type Submission, validateSubmission } from '../../schema/submission.ts';
 import { passed, type Refusable, RelayError, refused } from '../errors.ts';
 
-/** @param definition one object per form version (`LiveForm.definition`): the schema is cached by it */
+/** @param definition the form version the submission is checked against (`LiveForm.definition`) */
 export function validSubmission(definition: FormDefinition, body: unknown): Refusable<Submission> {
   const result = validateSubmission(definition, body);
   if (result.ok) return passed(result.submission);
