@@ -395,7 +395,7 @@ function attemptInTransactionOf(destination: Destination, deps: DeliveryDeps) {
   const policy = deps.config.delivery;
   const secrets = secretsOf(destination, deps);
   const random = deps.random ?? Math.random;
-  return (entry: OutboxEntry, started: number, leadJson?: string): InTransactionAttempt & { outcome: string } => {
+  return (entry: OutboxEntry, started: number, leadJson?: string): InTransactionAttempt => {
     if (entry.attempts >= policy.maxAttempts) return { record: interruptedRecord(entry), counted: false, outcome: 'interrupted' };
     const refused = refusedWithoutCall(entry, destination, deps);
     const outcome = scrubOutcome(refused ?? local.deliver(entry.lead!, started, leadJson), secrets);
@@ -404,7 +404,7 @@ function attemptInTransactionOf(destination: Destination, deps: DeliveryDeps) {
 }
 
 /** The `delivery.attempt` line of an attempt made in a transaction, once that transaction committed. */
-function logAttemptInTransaction(log: Log, entry: OutboxEntry, record: AttemptRecord, outcome: string, started: number, ms: number): void {
+function logAttemptInTransaction(log: Log, entry: OutboxEntry, { record, outcome }: InTransactionAttempt, started: number, ms: number): void {
   log('delivery.attempt', {
     id: entry.id,
     form: entry.formId,
@@ -434,15 +434,10 @@ async function deliverInTransaction(name: string, destination: Destination, deps
   while (attempted < limit && !deps.stopping?.()) {
     const take = Math.min(IN_TRANSACTION_BATCH, limit - attempted);
     const started = now();
-    const outcomes = new Map<string, string>();
-    const batch = await batchOf(local.sql, name, started, take, (entry) => {
-      const { outcome, ...made } = attemptOne(entry, started);
-      outcomes.set(entry.id, outcome);
-      return made;
-    });
+    const batch = await batchOf(local.sql, name, started, take, (entry) => attemptOne(entry, started));
     if (batch === null) return attempted === 0 ? null : attempted;
     const ms = now() - started;
-    for (const { entry, record } of batch) logAttemptInTransaction(log, entry, record, outcomes.get(entry.id) ?? 'interrupted', started, ms);
+    for (const { entry, ...made } of batch) logAttemptInTransaction(log, entry, made, started, ms);
     attempted += batch.length;
     if (batch.length < take) break;
     // A backlog goes in short transactions, with accepts between.
@@ -462,19 +457,12 @@ function deliveryAtAccept(destination: Destination, deps: DeliveryDeps): AcceptT
   const attemptOne = attemptInTransactionOf(destination, deps);
   const now = deps.now ?? Date.now;
   const log = deps.log ?? silentLog;
-  const outcomes = new WeakMap<OutboxEntry, string>();
   const { sql, withdraw } = destination.inTransaction;
   return {
     sql,
     withdraw,
-    attempt(entry, started, leadJson) {
-      const { outcome, ...made } = attemptOne(entry, started, leadJson);
-      outcomes.set(entry, outcome);
-      return made;
-    },
-    recorded(entry, record, started) {
-      logAttemptInTransaction(log, entry, record, outcomes.get(entry) ?? 'interrupted', started, now() - started);
-    },
+    attempt: attemptOne,
+    recorded: (entry, made, started) => logAttemptInTransaction(log, entry, made, started, now() - started),
   };
 }
 

@@ -102,6 +102,8 @@ export interface InTransactionAttempt {
   record: AttemptRecord;
   /** Whether the attempt counts (one that ends an entry whose attempts ran out without trying it does not). */
   counted: boolean;
+  /** What its `delivery.attempt` log line says happened (`delivered`, `exists`, `interrupted`, …). */
+  outcome: string;
 }
 
 /**
@@ -117,8 +119,8 @@ export interface AcceptTimeDelivery {
    * write would. `leadJson` is `entry.lead` as the outbox wrote it out.
    */
   attempt(entry: OutboxEntry, now: number, leadJson: string): InTransactionAttempt;
-  /** Once the accept's transaction committed: what was recorded for `entry` (the runtime logs it). */
-  recorded(entry: OutboxEntry, record: AttemptRecord, now: number): void;
+  /** Once the accept's transaction committed: the attempt `attempt` made and the outbox recorded for `entry` (the runtime logs it). */
+  recorded(entry: OutboxEntry, attempt: InTransactionAttempt, now: number): void;
   /** Undoes the delivery of a lead whose accept is withdrawn, in the caller's transaction. */
   withdraw(leadId: string): void;
 }
@@ -241,7 +243,7 @@ export interface Outbox {
     now: number,
     limit: number,
     attempt: (entry: OutboxEntry) => InTransactionAttempt,
-  ): Promise<{ entry: OutboxEntry; record: AttemptRecord }[] | null>;
+  ): Promise<({ entry: OutboxEntry } & InTransactionAttempt)[] | null>;
   /**
    * A page of the entries in `state`, newest first (by `createdAt`, then by `id`, both
    * descending): up to `limit` after `cursor` (the `next` of the page before; none for the first).

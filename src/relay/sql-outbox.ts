@@ -291,7 +291,7 @@ export class SqlOutbox implements Outbox {
 
   /** Tells each accept-time delivery what was recorded, once its transaction committed. */
   private recordedAtAccept(attempted: AttemptedAtAccept[]): void {
-    for (const { delivery, entry, record, now } of attempted) delivery.recorded(entry, record, now);
+    for (const { delivery, entry, attempt, now } of attempted) delivery.recorded(entry, attempt, now);
   }
 
   /** Stores accepts in the caller's transaction, and counts what they stored; the attempts made at accept go to `attempted`. */
@@ -335,7 +335,7 @@ export class SqlOutbox implements Outbox {
       const id = entryId(input.lead.id, destination, destinations.length);
       const delivery = this.atAccept.get(destination);
       const made = delivery ? this.attemptAtAccept(delivery, input, id, destination, now, lead) : null;
-      const columns = made ? recordColumns(made.record, now) : pendingColumns(now);
+      const columns = made ? recordColumns(made.attempt.record, now) : pendingColumns(now);
       // Stored in the state its first attempt ended it in, if it had one: no update moves it between the indexes.
       this.sql.run(
         `INSERT INTO outbox (id, lead_id, form_id, destination, idempotency_key, body_hash, created_at, updated_at, lead,
@@ -353,7 +353,7 @@ export class SqlOutbox implements Outbox {
         columns.state,
         columns.nextAttemptAt,
         columns.lastError,
-        made?.counted ? 1 : 0,
+        made?.attempt.counted ? 1 : 0,
         columns.uncertain,
         columns.remoteId,
       );
@@ -381,8 +381,7 @@ export class SqlOutbox implements Outbox {
       remoteId: null,
       lead: input.lead,
     };
-    const { record, counted } = delivery.attempt(entry, now, leadJson);
-    return { delivery, entry, record, counted, now };
+    return { delivery, entry, attempt: delivery.attempt(entry, now, leadJson), now };
   }
 
   /**
@@ -454,14 +453,14 @@ export class SqlOutbox implements Outbox {
     now: number,
     limit: number,
     attempt: (entry: OutboxEntry) => InTransactionAttempt,
-  ): Promise<{ entry: OutboxEntry; record: AttemptRecord }[] | null> {
+  ): Promise<({ entry: OutboxEntry } & InTransactionAttempt)[] | null> {
     if (sql !== this.sql) return null;
     return relaxedTransaction(this.sql, () =>
       this.dueRows(now, limit, destination).map((row) => {
         const entry = toEntry(row, row.claimed_by !== null);
-        const { record, counted } = attempt(entry);
-        this.recordNow(row.id, record, now, counted ? 1 : 0);
-        return { entry, record };
+        const made = attempt(entry);
+        this.recordNow(row.id, made.record, now, made.counted ? 1 : 0);
+        return { entry, ...made };
       }),
     );
   }
@@ -711,7 +710,7 @@ export interface StoredEntry {
 interface AttemptedAtAccept {
   delivery: AcceptTimeDelivery;
   entry: OutboxEntry;
-  record: AttemptRecord;
+  attempt: InTransactionAttempt;
   now: number;
 }
 

@@ -233,14 +233,14 @@ describe('attempts in one transaction', () => {
     const batch = await outbox.attemptInTransaction(outbox.sql, 'crm', 5_000, 10, (entry) => {
       seen.push(entry.id);
       return entry.id === 'b'
-        ? { record: { state: 'delivered', remoteId: 'r-b' }, counted: true }
-        : { record: { state: 'dead', error: 'ran out' }, counted: false };
+        ? { record: { state: 'delivered', remoteId: 'r-b' }, counted: true, outcome: 'delivered' }
+        : { record: { state: 'dead', error: 'ran out' }, counted: false, outcome: 'interrupted' };
     });
     expect(commits).toBe(1);
     expect(seen).toEqual(['b', 'c']);
-    expect(batch?.map(({ entry, record }) => [entry.id, record.state])).toEqual([
-      ['b', 'delivered'],
-      ['c', 'dead'],
+    expect(batch?.map(({ entry, record, outcome }) => [entry.id, record.state, outcome])).toEqual([
+      ['b', 'delivered', 'delivered'],
+      ['c', 'dead', 'interrupted'],
     ]);
     expect(await outbox.get('b')).toMatchObject({ state: 'delivered', attempts: 1, remoteId: 'r-b', lastError: null });
     expect(await outbox.get('c')).toMatchObject({ state: 'dead', attempts: 0, lastError: 'ran out' });
@@ -251,12 +251,18 @@ describe('attempts in one transaction', () => {
   it('answers null for another database, and keeps nothing of a batch whose attempt throws', async () => {
     for (const id of ['a', 'b']) await due(id);
     const other = betterSqliteDriver(db);
-    expect(await outbox.attemptInTransaction(other, 'crm', 5_000, 10, () => ({ record: { state: 'delivered', remoteId: null }, counted: true }))).toBeNull();
+    expect(
+      await outbox.attemptInTransaction(other, 'crm', 5_000, 10, () => ({
+        record: { state: 'delivered', remoteId: null },
+        counted: true,
+        outcome: 'delivered',
+      })),
+    ).toBeNull();
     db.exec('CREATE TABLE delivered_here (id TEXT)');
     const attempt = outbox.attemptInTransaction(outbox.sql, 'crm', 5_000, 10, (entry) => {
       outbox.sql.run('INSERT INTO delivered_here (id) VALUES (?)', entry.id);
       if (entry.id === 'b') throw new Error('cannot write b');
-      return { record: { state: 'delivered', remoteId: null }, counted: true };
+      return { record: { state: 'delivered', remoteId: null }, counted: true, outcome: 'delivered' };
     });
     await expect(attempt).rejects.toThrow('cannot write b');
     expect(db.prepare('SELECT COUNT(*) AS n FROM delivered_here').get()).toEqual({ n: 0 });
