@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildNodeRelay } from './build-node.ts';
-import { type BenchServer, processCpuMs, startProcess } from './bench-process.ts';
+import { startBenchRelay } from './bench-load.ts';
+import { type BenchServer, processCpuMs } from './bench-process.ts';
 
 const SECONDS = Number(process.env.BENCH_INSIGHT_SECONDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_INSIGHT_CONCURRENCY ?? 32);
@@ -13,35 +14,18 @@ const EVENTS_PER_BEACON = 5;
 const work = mkdtempSync(join(tmpdir(), 'leadform-bench-insight-'));
 
 async function startRelay(): Promise<BenchServer> {
-  const config = join(work, 'bench.config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      forms: {
-        contact: {
-          fields: [
-            { name: 'name', type: 'text', required: true },
-            { name: 'email', type: 'email', required: true },
-            { name: 'company', type: 'text' },
-          ],
-          steps: [
-            { id: 'you', fields: ['name', 'email'] },
-            { id: 'firm', fields: ['company'] },
-          ],
-          minFillMs: 0,
-          destination: 'sandbox',
-        },
-      },
-      destinations: { sandbox: { type: 'sandbox' } },
-      limits: { perIp: { requests: 1_000_000, perSeconds: 1 }, perForm: { requests: 1_000_000, perSeconds: 1 } },
-    }),
-  );
-  const file = await buildNodeRelay();
-  return startProcess(
-    [file],
-    { PORT: '0', HOST: '127.0.0.1', LEADFORM_CONFIG: config, LEADFORM_DATA_DIR: join(work, 'relay'), LEADFORM_TRUST_PROXY: '1' },
-    /demo at (http:\/\/\S+?)\//,
-  );
+  const form = {
+    fields: [
+      { name: 'name', type: 'text', required: true },
+      { name: 'email', type: 'email', required: true },
+      { name: 'company', type: 'text' },
+    ],
+    steps: [
+      { id: 'you', fields: ['name', 'email'] },
+      { id: 'firm', fields: ['company'] },
+    ],
+  };
+  return startBenchRelay(await buildNodeRelay(), work, { form, env: { LEADFORM_TRUST_PROXY: '1' } });
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });

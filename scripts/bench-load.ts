@@ -25,26 +25,34 @@ export interface LoadOptions {
   seconds?: number;
 }
 
+const CONTACT = {
+  fields: [
+    { name: 'name', type: 'text', required: true },
+    { name: 'email', type: 'email', required: true },
+    { name: 'message', type: 'textarea' },
+  ],
+};
+
+export interface BenchRelayOptions {
+  /** Added to the relay's environment. @default none */
+  env?: Record<string, string>;
+  /** Node's own flags, before the file. @default none */
+  nodeArgs?: string[];
+  /** The `contact` form's configuration, its destination the sandbox. @default name, email and message */
+  form?: Record<string, unknown>;
+}
+
 /**
- * Starts the compiled relay `file` on the benchmark's form, its data in `dataDir` (which the
- * configuration is written to as well), as `npm start` would, with `env` added to its environment.
+ * Starts the compiled relay `file` on the benchmark's `contact` form, with limits no load
+ * reaches, its data in `dataDir` (which the configuration is written to as well), as `npm start`
+ * would.
  */
-export function startBenchRelay(file: string, dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BenchServer> {
+export function startBenchRelay(file: string, dataDir: string, { env = {}, nodeArgs = [], form = CONTACT }: BenchRelayOptions = {}): Promise<BenchServer> {
   const config = join(dataDir, 'bench.config.json');
   writeFileSync(
     config,
     JSON.stringify({
-      forms: {
-        contact: {
-          fields: [
-            { name: 'name', type: 'text', required: true },
-            { name: 'email', type: 'email', required: true },
-            { name: 'message', type: 'textarea' },
-          ],
-          minFillMs: 0,
-          destination: 'sandbox',
-        },
-      },
+      forms: { contact: { ...form, minFillMs: 0, destination: 'sandbox' } },
       destinations: { sandbox: { type: 'sandbox' } },
       limits: { perIp: { requests: 1_000_000, perSeconds: 1 }, perForm: { requests: 1_000_000, perSeconds: 1 } },
     }),

@@ -54,7 +54,7 @@ try {
     ['b', fileB, envB],
   ] as const) {
     mkdirSync(join(work, name));
-    servers.push(await startBenchRelay(resolve(file), join(work, name), env));
+    servers.push(await startBenchRelay(resolve(file), join(work, name), { env }));
   }
   const [a, b] = servers as [BenchServer, BenchServer];
   // Uncounted: both reach the rounds with their code optimised.

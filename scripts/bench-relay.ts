@@ -93,7 +93,7 @@ async function startReference(): Promise<Server> {
 
 async function startRelay(): Promise<Server> {
   // Compiled, as `npm start` runs it (BENCH_PROF profiles it).
-  return startBenchRelay(await buildNodeRelay(), work, {}, process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []);
+  return startBenchRelay(await buildNodeRelay(), work, { nodeArgs: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [] });
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
