@@ -4,7 +4,7 @@
  * function in the relay's whole-body schema, so both sides agree on every rule.
  */
 import type { FieldDefinition } from './form.ts';
-import { maxLengthOf, RULE_CODES, type RuleCode } from './form-keys.ts';
+import { maxLengthOf, type RuleCode } from './form-keys.ts';
 
 // Pragmatic on purpose: the CRM is the judge of deliverability; this catches typos like "a@b".
 const EMAIL = /^[^\s@"<>()[\],;:]+@[^\s@"<>()[\],;:]+\.[^\s@"<>()[\],;:.]{2,}$/u;
@@ -146,8 +146,4 @@ export function ruleParams(field: FieldDefinition): Record<string, string | numb
 export function storedValue(field: FieldDefinition, value: FieldValue): FieldValue {
   if (typeof value !== 'string' || field.type === 'select' || field.type === 'radio' || field.type === 'country') return value;
   return value.trim();
-}
-
-export function asRuleCode(message: string | undefined): RuleCode | undefined {
-  return (RULE_CODES as readonly string[]).includes(message ?? '') ? (message as RuleCode) : undefined;
 }
