@@ -1,13 +1,15 @@
 /**
  * Two builds of the Node relay under the same load, in turn, for a change meant to make the
  * relay faster: `node --import tsx scripts/bench-relay-ab.ts <a.js> <b.js>`, each a file that
- * `buildNodeRelay` wrote (three folders below the repository, e.g. `dist/ab/a/index.js`). Prints
- * each round's main-thread CPU per accepted lead for both, the ratio b/a per round and its median.
+ * `node --import tsx scripts/build-node.ts <file>` wrote (three folders below the repository, e.g.
+ * `dist/ab/a/index.js` before the change and `dist/ab/b/index.js` after it). Prints each round's
+ * main-thread CPU per accepted lead for both, the ratio b/a per round and its median.
  *
  * Why rounds, in turn, with the order swapped: on this shared machine one round can move by 15 %
  * from the next, so a change of a few per cent shows only in the median of many rounds, each
  * ratio of two runs seconds apart. Run the same file as both a and b first ("A/A") to see the
- * spread and the bias of the day: A/A medians from 0.96 to 1.04 have been seen here.
+ * spread and the bias of the day: A/A medians from 1.01 to 1.06 have been seen here, b (the
+ * server started second) reading high.
  *
  * Options (environment): AB_ROUNDS (default 8), AB_COUNT (default 15000 submissions a round),
  * AB_CONCURRENCY (default 64), AB_ENV_B (NAME=value pairs, comma separated, set for b alone).
