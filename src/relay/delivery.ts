@@ -437,7 +437,7 @@ async function deliverInTransaction(name: string, destination: Destination, deps
     const batch = await batchOf(local.sql, name, started, take, (entry) => attemptOne(entry, started));
     if (batch === null) return attempted === 0 ? null : attempted;
     const ms = now() - started;
-    for (const { entry, ...made } of batch) logAttemptInTransaction(log, entry, made, started, ms);
+    for (const attempted of batch) logAttemptInTransaction(log, attempted.entry, attempted, started, ms);
     attempted += batch.length;
     if (batch.length < take) break;
     // A backlog goes in short transactions, with accepts between.

@@ -33,7 +33,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return prototype === Object.prototype || prototype === null;
 }
 
-function invalidType(path: Path, issues: SubmissionIssue[]): undefined {
+/** Adds the issue of a value of the wrong type at `path`. */
+export function invalidType(path: Path, issues: SubmissionIssue[]): undefined {
   issues.push({ path: [...path], code: 'invalid_type', message: INVALID });
   return undefined;
 }

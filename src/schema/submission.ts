@@ -12,7 +12,7 @@ import { type FieldValue, fieldIssue, storedValue, useCountryCodes, useFieldRule
 import { FIELD_RULES } from './field-rules.ts';
 import type { FormDefinition } from './form.ts';
 import { EN_MESSAGES, ruleMessage } from './messages.ts';
-import { integer, isFatal, isPlainObject, object, type Reader, record, string, type SubmissionIssue } from './shape.ts';
+import { integer, invalidType, isFatal, isPlainObject, object, type Reader, record, string, type SubmissionIssue } from './shape.ts';
 
 export { fieldIssue, type FieldValue, ruleParams } from './field.ts';
 
@@ -69,10 +69,12 @@ export type SubmissionResult = { ok: true; submission: Submission } | { ok: fals
  * dropped, as are keys the form does not have, so a CRM never receives blank or hidden values.
  */
 export function validateSubmission(form: FormDefinition, body: unknown): SubmissionResult {
-  if (!isPlainObject(body)) return { ok: false, issues: [{ path: [], code: 'invalid_type', message: 'Invalid input' }] };
   const issues: SubmissionIssue[] = [];
-  const values = isPlainObject(body.fields) ? (body.fields as Record<string, FieldValue | undefined>) : undefined;
-  if (!values) issues.push({ path: ['fields'], code: 'invalid_type', message: 'Invalid input' });
+  if (!isPlainObject(body)) {
+    invalidType([], issues);
+    return { ok: false, issues };
+  }
+  const values = isPlainObject(body.fields) ? (body.fields as Record<string, FieldValue | undefined>) : invalidType(['fields'], issues);
   const attribution = body.attribution === undefined ? undefined : readAttribution(body.attribution, ['attribution'], issues);
   const meta = body.meta === undefined ? undefined : readMeta(body.meta, ['meta'], issues);
   if (!values || issues.some(isFatal)) return { ok: false, issues };
